@@ -1,0 +1,143 @@
+"""Settings read once from the environment (and `.env`), validated with one clear line per problem."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from dotenv import load_dotenv
+
+DEFAULT_DATABASE_URL = "sqlite:///ask_team.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
+
+SETUP_STEPS = """\
+ask-team needs Slack credentials to start. Missing: {missing}.
+
+  1. Create the app: https://api.slack.com/apps -> Create New App -> From a manifest,
+     pick your workspace and paste manifest.yml from this repository.
+  2. Install it to the workspace (Install App), then copy the Bot User OAuth Token
+     (xoxb-...) into SLACK_BOT_TOKEN and Basic Information -> Signing Secret into
+     SLACK_SIGNING_SECRET.
+  3. For local development without a public URL, create an App-Level Token with the
+     connections:write scope (Basic Information -> App-Level Tokens) into SLACK_APP_TOKEN.
+
+Put them in .env (see .env.example) and run `make run` again."""
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    slack_bot_token: str
+    slack_signing_secret: str
+    slack_app_token: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = DEFAULT_PORT
+    log_level: str = "INFO"
+    scheduler_enabled: bool = True
+    web_concurrency: int = 2
+    web_threads: int = 8
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, require_slack: bool = True
+    ) -> Settings:
+        """Build settings from `env` (default: `os.environ` after loading `.env`)."""
+        if env is None:
+            load_dotenv(override=False)
+            env = os.environ
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        bot_token = get("SLACK_BOT_TOKEN")
+        signing_secret = get("SLACK_SIGNING_SECRET")
+        app_token = get("SLACK_APP_TOKEN")
+        if require_slack:
+            missing = [
+                name
+                for name, value in (
+                    ("SLACK_BOT_TOKEN", bot_token),
+                    ("SLACK_SIGNING_SECRET", signing_secret),
+                )
+                if value is None
+            ]
+            if missing:
+                raise ConfigError(SETUP_STEPS.format(missing=", ".join(missing)))
+        if bot_token is not None and not bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        if app_token is not None and not app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+
+        return cls(
+            slack_bot_token=bot_token or "",
+            slack_signing_secret=signing_secret or "",
+            slack_app_token=app_token,
+            database_url=normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            slack_api_url=_api_url(get("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
+            port=_int_setting("PORT", get("PORT"), DEFAULT_PORT, 1, 65535),
+            log_level=_log_level(get("LOG_LEVEL") or "INFO"),
+            scheduler_enabled=_bool_setting("SCHEDULER", get("SCHEDULER"), default=True),
+            web_concurrency=_int_setting("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 2, 1, 64),
+            web_threads=_int_setting("WEB_THREADS", get("WEB_THREADS"), 8, 1, 256),
+        )
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept Heroku's `postgres://` and pick the psycopg 3 driver for PostgreSQL URLs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ConfigError(f"DATABASE_URL must look like sqlite:///file.db or postgresql://…, got {url!r}")
+    if scheme in ("postgres", "postgresql"):
+        scheme = "postgresql+psycopg"
+    if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):
+        raise ConfigError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {scheme}://")
+    return f"{scheme}://{rest}"
+
+
+def _api_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"SLACK_API_URL must be an http(s) URL, got {url!r}")
+    # WebClient joins method names onto the base URL, so it needs the trailing slash.
+    return url if url.endswith("/") else url + "/"
+
+
+def _int_setting(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _bool_setting(name: str, raw: str | None, *, default: bool) -> bool:
+    if raw is None:
+        return default
+    lowered = raw.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be on or off, got {raw!r}")
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in logging.getLevelNamesMapping():
+        raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, got {raw!r}")
+    return level

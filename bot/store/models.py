@@ -1,0 +1,133 @@
+"""Typed SQLAlchemy models: leaders, what they were asked, and what their teams answered."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SLACK_ID_LENGTH = 32
+QUESTION_REF_LENGTH = 80
+QUESTION_TEXT_LENGTH = 600
+HABIT_LENGTH = 20
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, hands back aware UTC: SQLite has no time zones, PostgreSQL is told UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Leader(Base):
+    """One Slack user in one workspace who uses the bot; every other row hangs off this."""
+
+    __tablename__ = "leaders"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
+    # What `/ask-team log` logs against: the last question or follow-up this leader was shown.
+    last_question_ref: Mapped[str | None] = mapped_column(String(QUESTION_REF_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class QuestionView(Base):
+    """How often a leader was shown a question, so questions rotate before they repeat."""
+
+    __tablename__ = "question_views"
+
+    leader_id: Mapped[int] = mapped_column(
+        ForeignKey("leaders.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(QUESTION_REF_LENGTH), primary_key=True)
+    habit: Mapped[str] = mapped_column(String(HABIT_LENGTH))
+    times_shown: Mapped[int] = mapped_column(Integer, default=0)
+    last_shown_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Entry(Base):
+    """What a team answered to one question, as the leader logged it."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        CheckConstraint("heartbeat BETWEEN 1 AND 5", name="heartbeat_range"),
+        # Serves history newest-first with keyset pagination for one leader.
+        Index("ix_entries_leader_created", "leader_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id", ondelete="CASCADE"))
+    question_ref: Mapped[str] = mapped_column(String(QUESTION_REF_LENGTH))
+    # A copy of the wording as asked, so history reads right even after prompts/ changes.
+    question_text: Mapped[str] = mapped_column(String(QUESTION_TEXT_LENGTH))
+    habit: Mapped[str] = mapped_column(String(HABIT_LENGTH))
+    answer: Mapped[str] = mapped_column(Text)
+    heartbeat: Mapped[int | None] = mapped_column(SmallInteger)
+    promise: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    people: Mapped[list[EntryPerson]] = relationship(
+        back_populates="entry",
+        cascade="all, delete-orphan",
+        order_by="EntryPerson.position",
+        lazy="selectin",
+    )
+
+
+class EntryPerson(Base):
+    """A team member who answered, by Slack user id."""
+
+    __tablename__ = "entry_people"
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    entry: Mapped[Entry] = relationship(back_populates="people")
