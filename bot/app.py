@@ -1,0 +1,38 @@
+"""The Bolt app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.config import Settings
+from bot.deps import Deps
+from bot.listeners import register_all
+
+WEB_API_TIMEOUT_SECONDS = 10
+
+
+def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> App:
+    """A Bolt app wired to our listeners, talking to Slack (or a stand-in) at SLACK_API_URL."""
+    client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=WEB_API_TIMEOUT_SECONDS,
+    )
+    # Connection errors are already retried by default; also honour 429 Retry-After.
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        # Run listeners in the request thread and return as soon as they finish, instead of
+        # Bolt's default of a worker thread polled for ack() every 10 ms. Our listeners ack
+        # within a millisecond or two; slow Web API calls go to lazy listeners.
+        process_before_response=True,
+        token_verification_enabled=verify_token,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    register_all(app, deps)
+    return app

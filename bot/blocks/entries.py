@@ -1,0 +1,58 @@
+"""How one logged entry reads, in history and in the confirmation after logging it."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.log_modal import heartbeat_label
+from bot.habits import Habit
+from bot.store.models import Entry
+from bot.text import shown
+
+ANSWER_LIMIT = 2900
+QUESTION_LIMIT = 700
+PROMISE_LIMIT = 1200
+
+
+def entry_blocks(entry: Entry) -> list[Block]:
+    """The question, what was said, and a line of who, heartbeat and promise."""
+    habit = Habit(entry.habit)
+    stamp = int(entry.created_at.timestamp())
+    fallback = entry.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    details = [f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{fallback}>", habit.title]
+    if entry.people:
+        details.append("Who: " + ", ".join(f"<@{person.user_id}>" for person in entry.people))
+    if entry.heartbeat is not None:
+        details.append(f"Heartbeat: {heartbeat_label(entry.heartbeat)}")
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"*{shown(entry.question_text, QUESTION_LIMIT)}*")),
+        SectionBlock(text=MarkdownTextObject(text=shown(entry.answer, ANSWER_LIMIT))),
+        ContextBlock(elements=[MarkdownTextObject(text="  ·  ".join(details))]),
+    ]
+    if entry.promise:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f":handshake: *You promised:* {shown(entry.promise, PROMISE_LIMIT)}"
+                    )
+                ]
+            )
+        )
+    return blocks
+
+
+def logged_confirmation(entry: Entry) -> list[Block]:
+    """The DM a leader gets after saving an entry."""
+    return [
+        SectionBlock(text=MarkdownTextObject(text=":white_check_mark: Saved. Here is what you logged:")),
+        *entry_blocks(entry),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Come back to it with `/ask-team history`. "
+                    "Only you can see what you log."
+                )
+            ]
+        ),
+    ]

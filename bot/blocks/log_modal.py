@@ -1,0 +1,96 @@
+"""The modal in which a leader logs what the team answered."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import ids
+from bot.payloads import encode_log_metadata
+from bot.prompts import Asked
+from bot.services.journal import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
+from bot.text import escape_mrkdwn
+
+HEARTBEAT_LABELS = {
+    1: "Struggling",
+    2: "Low",
+    3: "Steady",
+    4: "Good",
+    5: "Energised",
+}
+
+
+def heartbeat_label(value: int) -> str:
+    return f"{value} · {HEARTBEAT_LABELS[value]}"
+
+
+def log_modal(asked: Asked) -> View:
+    """Inputs for what the team said, who said it, the heartbeat and any promise made."""
+    return View(
+        type="modal",
+        callback_id=ids.LOG_CALLBACK,
+        title=PlainTextObject(text="Log answers"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=encode_log_metadata(asked.ref),
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=f"*{escape_mrkdwn(asked.text)}*")),
+            ContextBlock(elements=[MarkdownTextObject(text=asked.habit.title)]),
+            InputBlock(
+                block_id=ids.LOG_ANSWER_BLOCK,
+                label="What did the team say?",
+                element=PlainTextInputElement(
+                    action_id=ids.LOG_ANSWER_ACTION,
+                    multiline=True,
+                    max_length=MAX_ANSWER_LENGTH,
+                    placeholder="Their words, as close as you remember them",
+                ),
+            ),
+            InputBlock(
+                block_id=ids.LOG_PEOPLE_BLOCK,
+                label="Who answered",
+                optional=True,
+                element=UserMultiSelectElement(
+                    action_id=ids.LOG_PEOPLE_ACTION,
+                    placeholder="Pick people",
+                    max_selected_items=MAX_PEOPLE,
+                ),
+            ),
+            InputBlock(
+                block_id=ids.LOG_HEARTBEAT_BLOCK,
+                label="Team heartbeat",
+                optional=True,
+                hint="How the team seemed: 1 = struggling … 5 = energised",
+                element=StaticSelectElement(
+                    action_id=ids.LOG_HEARTBEAT_ACTION,
+                    placeholder="How did the team seem?",
+                    options=[
+                        Option(value=str(value), text=heartbeat_label(value))
+                        for value in HEARTBEAT_LABELS
+                    ],
+                ),
+            ),
+            InputBlock(
+                block_id=ids.LOG_PROMISE_BLOCK,
+                label="Anything you promised to do?",
+                optional=True,
+                hint="Follow through: write it down so you can come back to it.",
+                element=PlainTextInputElement(
+                    action_id=ids.LOG_PROMISE_ACTION,
+                    multiline=True,
+                    max_length=MAX_PROMISE_LENGTH,
+                    placeholder="e.g. Ask finance about the travel budget by Friday",
+                ),
+            ),
+        ],
+    )

@@ -1,0 +1,63 @@
+"""The question card: what `/ask-team` shows a leader."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks import ids
+from bot.habits import Habit
+from bot.prompts import Asked
+from bot.text import escape_mrkdwn
+
+ANY_HABIT = "any"
+
+
+def question_card(asked: Asked, habit_filter: Habit | None = None) -> list[Block]:
+    """The question in bold, its habit and why, and the three buttons."""
+    question = asked.question
+    if asked.is_follow_up:
+        about = f"Follow-up to _{escape_mrkdwn(question.text)}_"
+    else:
+        about = f"*Why ask this:* {escape_mrkdwn(question.why)}"
+    return [
+        SectionBlock(text=MarkdownTextObject(text=f"*{escape_mrkdwn(asked.text)}*")),
+        ContextBlock(
+            elements=[MarkdownTextObject(text=f"{question.habit.title}  ·  {about}")]
+        ),
+        ActionsBlock(
+            block_id="question_actions",
+            elements=[
+                ButtonElement(
+                    text="Another question",
+                    action_id=ids.QUESTION_ANOTHER,
+                    value=habit_filter.value if habit_filter else ANY_HABIT,
+                ),
+                ButtonElement(
+                    text="Ask a follow-up", action_id=ids.QUESTION_FOLLOW_UP, value=asked.ref
+                ),
+                ButtonElement(
+                    text="Log answers", action_id=ids.QUESTION_LOG, value=asked.ref, style="primary"
+                ),
+            ],
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Ask it out loud, wait, and listen to the whole answer. "
+                    "Then log what you heard."
+                )
+            ]
+        ),
+    ]
+
+
+def question_card_text(asked: Asked) -> str:
+    """Notification and screen-reader fallback for the card."""
+    return f"Question for your team: {asked.text}"

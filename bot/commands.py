@@ -1,0 +1,88 @@
+"""Parsing `/ask-team …` text into what the leader asked for. Pure: no Slack, no database."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from bot.habits import HABIT_ALIASES, Habit, habit_for_word
+from bot.text import clean_text
+
+MAX_SEARCH_LENGTH = 200
+HISTORY_WORDS = frozenset({"history", "past", "journal", "answers"})
+HELP_WORDS = frozenset({"help", "?", "-h", "--help", "commands"})
+LOG_WORDS = frozenset({"log"})
+
+# Words we offer in "did you mean": subcommands first, then habits and their aliases.
+_VOCABULARY = ["help", "log", "history", *HABIT_ALIASES]
+
+
+@dataclass(frozen=True)
+class AskQuestion:
+    habit: Habit | None = None
+
+
+@dataclass(frozen=True)
+class LogAnswers:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowHistory:
+    habit: Habit | None = None
+    words: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    """Help, possibly because the leader typed something we did not understand."""
+
+    unknown: str | None = None
+    suggestion: str | None = None
+    problem: str | None = None
+
+
+Command = AskQuestion | LogAnswers | ShowHistory | ShowHelp
+
+
+def parse_command(text: str) -> Command:
+    """What `/ask-team <text>` asks for; anything unrecognised becomes help with a hint."""
+    cleaned = " ".join(clean_text(text).split())
+    if not cleaned:
+        return AskQuestion()
+    first, _, rest = cleaned.partition(" ")
+    word = first.lower()
+    if word in HELP_WORDS:
+        return ShowHelp()
+    if word in LOG_WORDS:
+        return LogAnswers()
+    if word in HISTORY_WORDS:
+        return _history(rest)
+    habit = habit_for_word(word) or habit_for_word(cleaned.lower().replace(" ", "-"))
+    if habit is not None:
+        return AskQuestion(habit)
+    return ShowHelp(unknown=_clip(first), suggestion=suggest(word))
+
+
+def _history(rest: str) -> Command:
+    if not rest:
+        return ShowHistory()
+    habit = habit_for_word(rest) or habit_for_word(rest.replace(" ", "-"))
+    if habit is not None:
+        return ShowHistory(habit=habit)
+    if len(rest) > MAX_SEARCH_LENGTH:
+        return ShowHelp(
+            problem=f"Search words can be up to {MAX_SEARCH_LENGTH} characters; "
+            f"yours were {len(rest):,}. Try a few distinctive words."
+        )
+    return ShowHistory(words=rest)
+
+
+def suggest(word: str) -> str | None:
+    """The closest known subcommand or habit word to a typo, if one is close enough."""
+    matches = difflib.get_close_matches(word, _VOCABULARY, n=1, cutoff=0.7)
+    return matches[0] if matches else None
+
+
+def _clip(word: str, limit: int = 40) -> str:
+    return word if len(word) <= limit else word[: limit - 1] + "…"

@@ -1,0 +1,83 @@
+"""`/ask-team` and its subcommands. Answers arrive in the acknowledgement itself."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot.blocks import as_dicts
+from bot.blocks.help import help_blocks, help_text
+from bot.blocks.history import history_blocks
+from bot.blocks.log_modal import log_modal
+from bot.blocks.notices import NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
+from bot.blocks.question_card import question_card, question_card_text
+from bot.commands import AskQuestion, LogAnswers, ShowHelp, ShowHistory, parse_command
+from bot.deps import Deps
+from bot.listeners.identity import caller_of
+from bot.listeners.outbox import OpenModal, deliver, enqueue
+from bot.services.journal import HistoryQuery, history_page
+from bot.services.leaders import find_leader, leader_for
+from bot.services.questions import ask_next_question
+
+COMMAND = "/ask-team"
+logger = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    def ask_team_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        try:
+            _answer(ack, command, context, deps)
+        except Exception:
+            logger.exception("/ask-team failed")
+            ack(response_type="ephemeral", text=SOMETHING_WENT_WRONG,
+                blocks=as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:")))
+
+    app.command(COMMAND)(ack=ask_team_command, lazy=[deliver])
+
+
+def _answer(ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps) -> None:
+    caller = caller_of(context)
+    if caller is None:
+        ack(text="Slack did not say who you are, so I cannot answer this one.")
+        return
+    text = command.get("text")
+    parsed = parse_command(text if isinstance(text, str) else "")
+    now = deps.clock()
+
+    if isinstance(parsed, ShowHelp):
+        ack(
+            response_type="ephemeral",
+            text=help_text(parsed.unknown, parsed.suggestion),
+            blocks=as_dicts(help_blocks(parsed.unknown, parsed.suggestion, parsed.problem)),
+        )
+    elif isinstance(parsed, AskQuestion):
+        with deps.database.transaction() as session:
+            leader = leader_for(session, caller.team_id, caller.user_id, now)
+            asked = ask_next_question(session, deps.bank, leader, parsed.habit, deps.rng, now)
+        ack(
+            response_type="ephemeral",
+            text=question_card_text(asked),
+            blocks=as_dicts(question_card(asked, parsed.habit)),
+        )
+    elif isinstance(parsed, LogAnswers):
+        with deps.database.transaction() as session:
+            leader = find_leader(session, caller.team_id, caller.user_id)
+            ref = leader.last_question_ref if leader else None
+        asked = deps.bank.resolve(ref) if ref else None
+        if asked is None:
+            ack(response_type="ephemeral", text=NO_QUESTION_YET, blocks=as_dicts(notice(NO_QUESTION_YET)))
+            return
+        enqueue(context, OpenModal(trigger_id=command["trigger_id"], view=log_modal(asked).to_dict()))
+        ack()
+    elif isinstance(parsed, ShowHistory):
+        query = HistoryQuery(habit=parsed.habit, words=parsed.words)
+        with deps.database.transaction() as session:
+            leader = leader_for(session, caller.team_id, caller.user_id, now)
+            page = history_page(session, leader, query)
+        ack(
+            response_type="ephemeral",
+            text="Your team's answers",
+            blocks=as_dicts(history_blocks(page)),
+        )

@@ -1,0 +1,47 @@
+"""Putting the pieces together for a running process: settings, database, bank, app."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.deps import Deps
+from bot.prompts import QuestionBank
+from bot.store import migrate
+from bot.store.database import Database
+
+
+class SchemaNotReady(RuntimeError):
+    """The database is not at the schema this code needs."""
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def ensure_schema(database: Database) -> None:
+    """Migrate a brand-new SQLite file; refuse to run on any other database that lags behind."""
+    if migrate.is_current(database):
+        return
+    if database.is_sqlite and migrate.is_empty(database):
+        migrate.upgrade(database)
+        return
+    current = migrate.current_revision(database) or "none"
+    raise SchemaNotReady(
+        f"The database schema is at revision {current}, this version needs "
+        f"{migrate.head_revision(database)}. Run `ask-team migrate` first."
+    )
+
+
+def build_app(settings: Settings) -> App:
+    """Load the question bank, check the schema and create the Bolt app."""
+    database = Database(settings.database_url)
+    ensure_schema(database)
+    deps = Deps(database=database, bank=QuestionBank.load())
+    return create_app(settings, deps)

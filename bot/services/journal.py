@@ -1,0 +1,147 @@
+"""The leader's log of what their team said: writing entries and reading them back a page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from bot.habits import Habit
+from bot.prompts import Asked
+from bot.store.models import Entry, EntryPerson, Leader
+
+PAGE_SIZE = 5
+MAX_ANSWER_LENGTH = 3000
+MAX_PROMISE_LENGTH = 1000
+MAX_PEOPLE = 50
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a leader's history: the (created_at, id) of an entry."""
+
+    created_at: datetime
+    entry_id: int
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    habit: Habit | None = None
+    words: str | None = None
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.habit is not None or bool(self.words)
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: Sequence[Entry]
+    query: HistoryQuery
+    has_older: bool
+    has_newer: bool
+
+    @property
+    def newest(self) -> Cursor | None:
+        return _cursor(self.entries[0]) if self.entries else None
+
+    @property
+    def oldest(self) -> Cursor | None:
+        return _cursor(self.entries[-1]) if self.entries else None
+
+
+def log_entry(
+    session: Session,
+    leader: Leader,
+    asked: Asked,
+    answer: str,
+    people: Sequence[str],
+    heartbeat: int | None,
+    promise: str | None,
+    now: datetime,
+) -> Entry:
+    """Store what the team answered to `asked`; inputs are expected to be validated."""
+    entry = Entry(
+        leader_id=leader.id,
+        question_ref=asked.ref,
+        question_text=asked.text,
+        habit=asked.habit.value,
+        answer=answer,
+        heartbeat=heartbeat,
+        promise=promise or None,
+        created_at=now,
+        people=[
+            EntryPerson(user_id=user_id, position=n)
+            for n, user_id in enumerate(dict.fromkeys(people))
+        ],
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def history_page(
+    session: Session,
+    leader: Leader,
+    query: HistoryQuery,
+    *,
+    older_than: Cursor | None = None,
+    newer_than: Cursor | None = None,
+    page_size: int = PAGE_SIZE,
+) -> HistoryPage:
+    """One page of this leader's entries, newest first, by keyset on (created_at, id)."""
+    base = _filtered(select(Entry).where(Entry.leader_id == leader.id), query)
+    position = tuple_(Entry.created_at, Entry.id)
+    if newer_than is not None:
+        bound = (newer_than.created_at, newer_than.entry_id)
+        rows = list(
+            session.scalars(
+                base.where(position > bound)
+                .order_by(Entry.created_at.asc(), Entry.id.asc())
+                .limit(page_size + 1)
+            )
+        )
+        has_newer = len(rows) > page_size
+        return HistoryPage(
+            entries=rows[:page_size][::-1], query=query, has_older=True, has_newer=has_newer
+        )
+    statement = base
+    if older_than is not None:
+        statement = statement.where(position < (older_than.created_at, older_than.entry_id))
+    rows = list(
+        session.scalars(
+            statement.order_by(Entry.created_at.desc(), Entry.id.desc()).limit(page_size + 1)
+        )
+    )
+    return HistoryPage(
+        entries=rows[:page_size],
+        query=query,
+        has_older=len(rows) > page_size,
+        has_newer=older_than is not None,
+    )
+
+
+def _filtered(statement: Select[tuple[Entry]], query: HistoryQuery) -> Select[tuple[Entry]]:
+    if query.habit is not None:
+        statement = statement.where(Entry.habit == query.habit.value)
+    for word in (query.words or "").split():
+        pattern = f"%{_escape_like(word)}%"
+        statement = statement.where(
+            or_(
+                Entry.question_text.ilike(pattern, escape="\\"),
+                Entry.answer.ilike(pattern, escape="\\"),
+                and_(Entry.promise.is_not(None), Entry.promise.ilike(pattern, escape="\\")),
+            )
+        )
+    return statement
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _cursor(entry: Entry) -> Cursor:
+    return Cursor(created_at=entry.created_at, entry_id=entry.id)

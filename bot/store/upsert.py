@@ -1,0 +1,29 @@
+"""Dialect-aware INSERT … ON CONFLICT, the same call on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+
+def insert_for(session: Session, table: Table) -> Any:
+    """The dialect's own `insert`, which knows `on_conflict_do_*`."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no upsert for {dialect}")
+
+
+def insert_ignoring_conflict(
+    session: Session, table: Table, values: Mapping[str, Any], conflict: Sequence[str]
+) -> None:
+    """Insert a row unless one with the same `conflict` columns exists."""
+    statement: Insert = insert_for(session, table).values(**values)
+    session.execute(statement.on_conflict_do_nothing(index_elements=list(conflict)))  # type: ignore[attr-defined]

@@ -1,0 +1,43 @@
+"""Text hygiene for what users type and what we show back in mrkdwn."""
+
+from __future__ import annotations
+
+import re
+
+# C0/C1 control characters other than tab and newline. PostgreSQL rejects NUL in text,
+# and the rest only garble what a leader reads later.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+ELLIPSIS = "…"
+
+
+def clean_text(text: str) -> str:
+    """Normalise newlines, drop control characters and trim; keeps every visible character."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape the three characters Slack treats as markup, so `<!channel>` shows, not pings."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def shown(text: str, limit: int) -> str:
+    """`text` escaped for mrkdwn and cut with an ellipsis so the escaped form fits `limit`."""
+    escaped = escape_mrkdwn(text)
+    if len(escaped) <= limit:
+        return escaped
+    # Cut on the raw text so an entity such as &amp; is never split in half.
+    budget = limit - len(ELLIPSIS)
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        piece = escape_mrkdwn(char)
+        if used + len(piece) > budget:
+            break
+        kept.append(piece)
+        used += len(piece)
+    return "".join(kept).rstrip() + ELLIPSIS
+
+
+def plain(text: str, limit: int) -> str:
+    """`text` cut with an ellipsis to fit a plain_text field of `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS

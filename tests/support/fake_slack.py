@@ -1,0 +1,217 @@
+"""A stand-in for Slack's Web API and response_url endpoints, served on loopback.
+
+It records every call, answers like Slack does, and validates every `blocks` and `view`
+it receives with slack_sdk.models, so a test fails if we ever send Block Kit Slack rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+MESSAGE_BLOCK_LIMIT = 50
+MESSAGE_TEXT_LIMIT = 40_000
+
+Responder = Callable[["Call"], tuple[int, dict[str, Any], dict[str, str]]]
+
+
+@dataclass
+class Call:
+    method: str  # a Web API method such as "chat.postMessage", or "response_url"
+    params: dict[str, Any]
+    path: str
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+
+def block_kit_problems(params: dict[str, Any], *, is_message: bool) -> list[str]:
+    """What Slack would reject in the blocks, view or text of one call."""
+    problems: list[str] = []
+    blocks = params.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if blocks is not None:
+        if is_message and len(blocks) > MESSAGE_BLOCK_LIMIT:
+            problems.append(f"{len(blocks)} blocks in a message (limit {MESSAGE_BLOCK_LIMIT})")
+        for block in blocks:
+            problems.extend(_block_problems(block))
+    view = params.get("view")
+    if isinstance(view, str):
+        view = json.loads(view)
+    if view is not None:
+        try:
+            View(**view).validate_json()
+            for block in view.get("blocks", []):
+                problems.extend(_block_problems(block))
+        except Exception as error:
+            problems.append(f"invalid view: {error}")
+    text = params.get("text")
+    if isinstance(text, str) and len(text) > MESSAGE_TEXT_LIMIT:
+        problems.append(f"text of {len(text)} characters")
+    return problems
+
+
+def _block_problems(block: dict[str, Any]) -> list[str]:
+    try:
+        parsed = Block.parse(block)
+        if parsed is None:
+            return [f"unknown block {block!r:.200}"]
+        parsed.validate_json()
+        # Serialising runs the element-level validators too.
+        parsed.to_dict()
+    except Exception as error:
+        return [f"invalid block {block.get('type')}: {error}"]
+    return []
+
+
+class FakeSlack:
+    """Records calls; answers like Slack; `respond_with` overrides a method's answer."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self.calls: list[Call] = []
+        self.problems: list[str] = []
+        self._responders: dict[str, Responder] = {}
+        self.latency_seconds = 0.0
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def do_GET(self) -> None:
+                fake._handle(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "r") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.problems.clear()
+            self._responders.clear()
+            self.latency_seconds = 0.0
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def respond_with(self, method: str, responder: Responder) -> None:
+        """Answer `method` with `responder(call) -> (status, body, headers)` from now on."""
+        self._responders[method] = responder
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until `count` calls to `method` arrived (lazy listeners send after the ack)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [call for call in self.calls if call.method == method]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = sorted({call.method for call in self.calls})
+                    raise AssertionError(
+                        f"expected {count} call(s) to {method}, got {len(found)}; saw {seen}"
+                    )
+                self._lock.wait(remaining)
+
+    # -- serving ---------------------------------------------------------------------------
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(request.path)
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+        content_type = request.headers.get("Content-Type", "")
+        params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if raw:
+            if "json" in content_type:
+                params.update(json.loads(raw))
+            else:
+                params.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
+        if parts.path.startswith("/api/"):
+            method = parts.path.removeprefix("/api/")
+        elif parts.path.startswith("/response/"):
+            method = "response_url"
+        else:
+            method = "unknown:" + parts.path
+        call = Call(method=method, params=params, path=parts.path, headers=dict(request.headers))
+        problems = block_kit_problems(params, is_message=method != "views.open")
+        if parts.path.startswith("/api/") and not call.headers.get("Authorization", "").startswith(
+            "Bearer xoxb-"
+        ):
+            problems.append(f"{method} called without a bot token")
+        if self.latency_seconds:
+            time.sleep(self.latency_seconds)
+        responder = self._responders.get(method)
+        if problems:
+            status, body, headers = 200, {"ok": False, "error": "invalid_blocks"}, {}
+        elif responder is not None:
+            status, body, headers = responder(call)
+        else:
+            status, body, headers = 200, default_answer(call), {}
+        with self._lock:
+            self.calls.append(call)
+            self.problems.extend(f"{method}: {problem}" for problem in problems)
+            self._lock.notify_all()
+        payload = (json.dumps(body) if method != "response_url" or body else "ok").encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        request.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            request.send_header(name, value)
+        request.end_headers()
+        request.wfile.write(payload)
+
+
+def default_answer(call: Call) -> dict[str, Any]:
+    """What Slack answers to a successful call of each method we use."""
+    params = call.params
+    if call.method == "auth.test":
+        return {"ok": True, "url": "https://example.slack.com/", "team": "Example",
+                "user": "ask-team", "team_id": "T0TEAM", "user_id": "UBOT", "bot_id": "BBOT"}
+    if call.method == "chat.postMessage":
+        return {"ok": True, "channel": "D0DM", "ts": f"{time.time():.6f}",
+                "message": {"text": params.get("text", "")}}
+    if call.method in ("views.open", "views.update", "views.publish"):
+        return {"ok": True, "view": {"id": "V0VIEW", **(params.get("view") or {})}}
+    if call.method == "users.info":
+        return {"ok": True, "user": {"id": params.get("user"), "tz": "Europe/Paris",
+                                      "tz_offset": 3600, "deleted": False}}
+    if call.method == "conversations.open":
+        return {"ok": True, "channel": {"id": "D0DM"}}
+    if call.method == "response_url":
+        return {}
+    return {"ok": True}

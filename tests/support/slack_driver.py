@@ -1,0 +1,199 @@
+"""Sends what Slack sends: signed, form-encoded slash commands and `payload=` interactions."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from slack_sdk.signature import SignatureVerifier
+
+_trigger_numbers = count(1)
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+@dataclass(frozen=True)
+class User:
+    """A Slack user in a workspace, as the payloads name them."""
+
+    user_id: str = "U0LEADER"
+    team_id: str = "T0TEAM"
+    name: str = "leader"
+
+
+class SlackDriver:
+    """Posts signed requests to the app's `/slack/events` like Slack's servers would."""
+
+    def __init__(self, events_url: str, signing_secret: str, response_url_base: str) -> None:
+        self.events_url = events_url
+        self.signer = SignatureVerifier(signing_secret)
+        self.response_url_base = response_url_base
+
+    # -- raw -------------------------------------------------------------------------------
+
+    def post(
+        self,
+        body: bytes,
+        content_type: str = "application/x-www-form-urlencoded",
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        signed = signature or self.signer.generate_signature(timestamp=stamp, body=body)
+        all_headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signed,
+            **(headers or {}),
+        }
+        return request("POST", self.events_url, body, all_headers)
+
+    # -- shapes Slack sends ----------------------------------------------------------------
+
+    def command(self, text: str = "", user: User = User(), channel: str = "C0CHANNEL") -> Response:
+        """`/ask-team <text>` typed by `user`."""
+        form = {
+            "token": "legacy-verification-token",
+            "team_id": user.team_id,
+            "team_domain": "example",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user.user_id,
+            "user_name": user.name,
+            "command": "/ask-team",
+            "text": text,
+            "api_app_id": "A0APP",
+            "is_enterprise_install": "false",
+            "response_url": f"{self.response_url_base}/command",
+            "trigger_id": self.trigger_id(),
+        }
+        return self.post(urlencode(form).encode())
+
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        user: User = User(),
+        *,
+        response_url: str | None = None,
+        block_id: str = "question_actions",
+    ) -> Response:
+        """`user` presses a button with `action_id` and `value` on an ephemeral message."""
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user.user_id, "username": user.name, "name": user.name,
+                     "team_id": user.team_id},
+            "api_app_id": "A0APP",
+            "token": "legacy-verification-token",
+            "container": {"type": "message", "message_ts": "1700000000.000100",
+                          "channel_id": "C0CHANNEL", "is_ephemeral": True},
+            "trigger_id": self.trigger_id(),
+            "team": {"id": user.team_id, "domain": "example"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "channel": {"id": "C0CHANNEL", "name": "general"},
+            "state": {"values": {}},
+            "response_url": response_url or f"{self.response_url_base}/click",
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "text": {"type": "plain_text", "text": "Button", "emoji": True},
+                    "value": value,
+                    "type": "button",
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return self.interaction(payload)
+
+    def submit(
+        self, view: dict[str, Any], values: dict[str, Any], user: User = User()
+    ) -> Response:
+        """`user` presses Save on the modal `view` (as we sent it) with these input `values`."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": user.team_id, "domain": "example"},
+            "user": {"id": user.user_id, "username": user.name, "name": user.name,
+                     "team_id": user.team_id},
+            "api_app_id": "A0APP",
+            "token": "legacy-verification-token",
+            "trigger_id": self.trigger_id(),
+            "view": {
+                "id": "V0VIEW",
+                "team_id": user.team_id,
+                "type": "modal",
+                "blocks": view.get("blocks", []),
+                "private_metadata": view.get("private_metadata", ""),
+                "callback_id": view.get("callback_id", ""),
+                "state": {"values": values},
+                "hash": "1700000000.abcdef",
+                "title": view.get("title"),
+                "app_id": "A0APP",
+                "bot_id": "B0BOT",
+            },
+            "response_urls": [],
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
+        return self.interaction(payload)
+
+    def interaction(self, payload: dict[str, Any]) -> Response:
+        return self.post(urlencode({"payload": json.dumps(payload)}).encode())
+
+    @staticmethod
+    def trigger_id() -> str:
+        return f"{next(_trigger_numbers)}.1234567890.abcdef"
+
+
+def request(method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Response:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request(method, parts.path or "/", body=body, headers=headers or {})
+        answer = connection.getresponse()
+        return Response(answer.status, answer.read(), dict(answer.getheaders()))
+    finally:
+        connection.close()
+
+
+def log_values(
+    answer: str | None = "",
+    people: list[str] | None = None,
+    heartbeat: str | None = None,
+    promise: str | None = None,
+) -> dict[str, Any]:
+    """`view.state.values` as Slack sends it for the log modal."""
+    return {
+        "answer": {"answer_text": {"type": "plain_text_input", "value": answer}},
+        "people": {"people_select": {"type": "multi_users_select", "selected_users": people or []}},
+        "heartbeat": {
+            "heartbeat_select": {
+                "type": "static_select",
+                "selected_option": None
+                if heartbeat is None
+                else {"text": {"type": "plain_text", "text": heartbeat}, "value": heartbeat},
+            }
+        },
+        "promise": {"promise_text": {"type": "plain_text_input", "value": promise}},
+    }
