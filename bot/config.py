@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 DEFAULT_DATABASE_URL = "sqlite:///ask_team.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -53,7 +53,8 @@ class Settings:
     ) -> Settings:
         """Build settings from `env` (default: `os.environ` after loading `.env`)."""
         if env is None:
-            load_dotenv(override=False)
+            # The .env of the directory the bot is started from, as `make run` does.
+            load_dotenv(find_dotenv(usecwd=True), override=False)
             env = os.environ
 
         def get(name: str) -> str | None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from bot.habits import Habit
-from tests.conftest import LEADER, Harness
+from bot.prompts import QuestionBank
+from tests.conftest import LEADER, OTHER_LEADER, Harness
 
 
-def card_buttons(blocks: list[dict]) -> dict[str, dict]:
+def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {
         element["text"]["text"]: element
         for block in blocks
@@ -15,15 +20,166 @@ def card_buttons(blocks: list[dict]) -> dict[str, dict]:
     }
 
 
+def question_of(blocks: list[dict[str, Any]]) -> str:
+    return blocks[0]["text"]["text"].strip("*")
+
+
 def test_ask_team_answers_with_an_ephemeral_question_card(harness: Harness) -> None:
     response = harness.slack.command("")
 
     assert response.status == 200
     body = response.json
     assert body["response_type"] == "ephemeral"
-    question = body["blocks"][0]["text"]["text"]
-    assert question.startswith("*") and question.endswith("?*")
+    assert body["blocks"][0]["text"]["text"].endswith("?*"), "the question is in bold"
     habit_line = body["blocks"][1]["elements"][0]["text"]
     assert any(habit.label in habit_line and habit.emoji in habit_line for habit in Habit)
     assert "Why ask this" in habit_line
-    assert set(card_buttons(body["blocks"])) == {"Another question", "Ask a follow-up", "Log answers"}
+    assert list(buttons(body["blocks"])) == ["Another question", "Ask a follow-up", "Log answers"]
+    assert question_of(body["blocks"]) in body["text"], "notifications show the question"
+
+
+@pytest.mark.parametrize(
+    ("typed", "habit"),
+    [
+        ("questions", Habit.QUESTIONS),
+        ("people", Habit.PEOPLE),
+        ("heartbeat", Habit.HEARTBEAT),
+        ("vision", Habit.VISION),
+        ("follow-through", Habit.FOLLOW_THROUGH),
+        ("morale", Habit.HEARTBEAT),
+        ("Trust", Habit.PEOPLE),
+        ("follow through", Habit.FOLLOW_THROUGH),
+        ("promises", Habit.FOLLOW_THROUGH),
+        ("direction", Habit.VISION),
+    ],
+)
+def test_a_habit_word_gives_a_question_from_that_habit(
+    harness: Harness, bank: QuestionBank, typed: str, habit: Habit
+) -> None:
+    blocks = harness.slack.command(typed).json["blocks"]
+
+    texts = {q.text for q in bank.for_habit(habit)}
+    assert question_of(blocks) in texts
+    assert habit.label in blocks[1]["elements"][0]["text"]
+
+
+def test_no_question_repeats_until_every_question_of_its_habit_was_shown(
+    harness: Harness, bank: QuestionBank
+) -> None:
+    count = len(bank.for_habit(Habit.VISION))
+    shown = [question_of(harness.slack.command("vision").json["blocks"]) for _ in range(count)]
+
+    assert len(set(shown)) == count
+    again = question_of(harness.slack.command("vision").json["blocks"])
+    assert again in shown
+
+
+def test_rotation_is_per_leader(harness: Harness, bank: QuestionBank) -> None:
+    count = len(bank.for_habit(Habit.PEOPLE))
+    for _ in range(count):
+        harness.slack.command("people", user=LEADER)
+    others = {
+        question_of(harness.slack.command("people", user=OTHER_LEADER).json["blocks"])
+        for _ in range(count)
+    }
+    assert len(others) == count
+
+
+def test_plain_ask_team_spreads_questions_across_the_five_habits(harness: Harness) -> None:
+    habits_shown = set()
+    for _ in range(5):
+        line = harness.slack.command("").json["blocks"][1]["elements"][0]["text"]
+        habits_shown |= {habit for habit in Habit if habit.label in line}
+    assert habits_shown == set(Habit)
+
+
+def test_another_question_replaces_the_card_and_keeps_the_habit(harness: Harness) -> None:
+    card = harness.slack.command("heartbeat").json["blocks"]
+    another = buttons(card)["Another question"]
+
+    response = harness.slack.click(another["action_id"], another["value"])
+
+    assert response.status == 200
+    (call,) = harness.fake.wait_for("response_url")
+    assert call.params["replace_original"] is True
+    assert Habit.HEARTBEAT.label in call.params["blocks"][1]["elements"][0]["text"]
+    assert question_of(call.params["blocks"]) != question_of(card)
+
+
+def test_ask_a_follow_up_gives_a_follow_up_to_that_question(
+    harness: Harness, bank: QuestionBank
+) -> None:
+    card = harness.slack.command("vision").json["blocks"]
+    original = question_of(card)
+    follow_up = buttons(card)["Ask a follow-up"]
+
+    harness.slack.click(follow_up["action_id"], follow_up["value"])
+
+    (call,) = harness.fake.wait_for("response_url")
+    question = next(q for q in bank.for_habit(Habit.VISION) if q.text == original)
+    assert question_of(call.params["blocks"]) == question.follow_ups[0]
+    assert "Follow-up to" in call.params["blocks"][1]["elements"][0]["text"]
+
+    # Pressing it again on the follow-up card moves to the next follow-up, wrapping round.
+    again = buttons(call.params["blocks"])["Ask a follow-up"]
+    harness.slack.click(again["action_id"], again["value"])
+    calls = harness.fake.wait_for("response_url", 2)
+    expected = question.follow_ups[1 % len(question.follow_ups)]
+    assert question_of(calls[1].params["blocks"]) == expected
+
+
+def test_a_tampered_follow_up_value_gets_a_polite_answer(harness: Harness) -> None:
+    response = harness.slack.click("question_follow_up", "no-such-question/9")
+
+    assert response.status == 200
+    (call,) = harness.fake.wait_for("response_url")
+    assert call.params["replace_original"] is False
+    assert "/ask-team" in call.params["blocks"][0]["text"]["text"]
+
+
+def test_help_lists_every_subcommand_with_an_example(harness: Harness) -> None:
+    body = harness.slack.command("help").json
+    text = " ".join(block["text"]["text"] for block in body["blocks"] if block["type"] == "section")
+
+    for example in ("`/ask-team`", "/ask-team heartbeat", "/ask-team log", "/ask-team history",
+                    "/ask-team history vision", "/ask-team help"):
+        assert example in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggestion"),
+    [("histroy", "history"), ("hepl", "help"), ("visoin", "vision"), ("moral", "morale")],
+)
+def test_a_typo_gets_a_did_you_mean(harness: Harness, typed: str, suggestion: str) -> None:
+    first = harness.slack.command(typed).json["blocks"][0]["text"]["text"]
+
+    assert f"`{typed}`" in first
+    assert f"Did you mean `/ask-team {suggestion}`?" in first
+
+
+def test_unknown_text_shows_help(harness: Harness) -> None:
+    body = harness.slack.command("make me a sandwich").json
+
+    assert "I don't know `make`" in body["blocks"][0]["text"]["text"]
+    assert any("/ask-team history" in b.get("text", {}).get("text", "") for b in body["blocks"])
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "x" * 10_000,
+        "history " + "budget " * 1500,
+        "\x00\x07\x1b[31m",
+        "<!channel> <@U123> &amp;",
+        "history <!channel>",
+    ],
+    ids=["10k-chars", "10k-search", "control-chars", "mentions", "mention-search"],
+)
+def test_odd_command_text_gets_a_clear_answer(harness: Harness, typed: str) -> None:
+    response = harness.slack.command(typed)
+
+    assert response.status == 200
+    body = response.json
+    assert body["blocks"], "always a visible answer"
+    rendered = str(body["blocks"])
+    assert "<!channel>" not in rendered and "<@U123>" not in rendered

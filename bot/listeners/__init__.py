@@ -7,6 +7,11 @@ from slack_bolt import App
 from bot.deps import Deps
 from bot.listeners import actions, commands, views
 
+# What the app answers, as manifest.yml must declare it (tests/test_manifest.py checks both ways).
+SLASH_COMMANDS = frozenset({commands.COMMAND})
+BOT_EVENTS: frozenset[str] = frozenset()
+SHORTCUT_CALLBACKS: frozenset[str] = frozenset()
+
 
 def register_all(app: App, deps: Deps) -> None:
     commands.register(app, deps)

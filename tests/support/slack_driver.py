@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import http.client
 import json
 import time
@@ -45,6 +47,7 @@ class SlackDriver:
     def __init__(self, events_url: str, signing_secret: str, response_url_base: str) -> None:
         self.events_url = events_url
         self.signer = SignatureVerifier(signing_secret)
+        self.secret = signing_secret.encode()
         self.response_url_base = response_url_base
 
     # -- raw -------------------------------------------------------------------------------
@@ -59,7 +62,7 @@ class SlackDriver:
         headers: dict[str, str] | None = None,
     ) -> Response:
         stamp = str(int(time.time()) if timestamp is None else timestamp)
-        signed = signature or self.signer.generate_signature(timestamp=stamp, body=body)
+        signed = signature or self.sign(stamp, body)
         all_headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": stamp,
@@ -67,6 +70,14 @@ class SlackDriver:
             **(headers or {}),
         }
         return request("POST", self.events_url, body, all_headers)
+
+    def sign(self, timestamp: str, body: bytes) -> str:
+        try:
+            return self.signer.generate_signature(timestamp=timestamp, body=body)  # type: ignore[no-any-return]
+        except UnicodeDecodeError:
+            # SignatureVerifier only signs text; sign raw bytes the same way (v0:ts:body).
+            digest = hmac.new(self.secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+            return "v0=" + digest.hexdigest()
 
     # -- shapes Slack sends ----------------------------------------------------------------
 

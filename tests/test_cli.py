@@ -1,0 +1,129 @@
+"""`ask-team` as an operator runs it: gunicorn serving the real app, migrations, clear refusals."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BOT_TOKEN, REPO_ROOT, SIGNING_SECRET
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_driver import SlackDriver, request
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def cli_env(tmp_path: Path, fake_slack: FakeSlack, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
+        PORT=str(free_port()),
+        WEB_CONCURRENCY="1",
+        SCHEDULER="off",
+    )
+    env.update(extra)
+    return env
+
+
+def ask_team(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.fixture
+def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, Path]]:
+    """`ask-team serve` running under gunicorn on a brand-new SQLite file."""
+    fake_slack.reset()
+    env = cli_env(tmp_path, fake_slack)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"], env={**env, "PYTHONPATH": str(REPO_ROOT)},
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{env['PORT']}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                if request("GET", url + "/healthz").status == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"ask-team serve did not start:\n{process.stdout.read() if process.stdout else ''}")
+            time.sleep(0.1)
+        yield url, tmp_path
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_serve_answers_a_signed_command_under_gunicorn(served: tuple[str, Path], fake_slack: FakeSlack) -> None:
+    url, _ = served
+    slack = SlackDriver(url + "/slack/events", SIGNING_SECRET, fake_slack.base_url + "/response")
+
+    card = slack.command("vision")
+    forged = slack.post(b"command=%2Fask-team&text=", signature="v0=bad")
+
+    assert card.status == 200 and card.json["response_type"] == "ephemeral"
+    assert len(card.json["blocks"]) == 4
+    assert forged.status == 401
+
+
+def test_serve_migrates_a_fresh_sqlite_file_itself(served: tuple[str, Path]) -> None:
+    _, tmp_path = served
+    tables = sqlite3.connect(tmp_path / "cli.db").execute("SELECT name FROM sqlite_master").fetchall()
+
+    assert ("alembic_version",) in tables and ("entries",) in tables
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = cli_env(tmp_path, fake_slack)
+    sqlite3.connect(tmp_path / "cli.db").execute("CREATE TABLE someone_elses (x)").connection.commit()
+
+    result = ask_team("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "Run `ask-team migrate` first" in result.stderr
+
+
+def test_migrate_then_it_is_current(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = cli_env(tmp_path, fake_slack)
+
+    first = ask_team("migrate", env=env, cwd=tmp_path)
+    again = ask_team("migrate", env=env, cwd=tmp_path)
+
+    assert first.returncode == 0 and again.returncode == 0
+    assert "database is at revision" in again.stdout
+
+
+def test_without_credentials_it_names_them_and_the_steps(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = cli_env(tmp_path, fake_slack)
+    del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
+
+    result = ask_team("run", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "Missing: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in result.stderr
+    assert "manifest.yml" in result.stderr
+
+
+def test_a_bad_setting_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    result = ask_team("serve", env=cli_env(tmp_path, fake_slack, PORT="http"), cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == "ask-team: PORT must be a whole number, got 'http'"

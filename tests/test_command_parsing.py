@@ -1,0 +1,46 @@
+"""How `/ask-team` text is understood (pure parsing, no Slack)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import AskQuestion, LogAnswers, ShowHelp, ShowHistory, parse_command
+from bot.habits import Habit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", AskQuestion()),
+        ("   ", AskQuestion()),
+        ("heartbeat", AskQuestion(Habit.HEARTBEAT)),
+        ("  MORALE  ", AskQuestion(Habit.HEARTBEAT)),
+        ("follow through", AskQuestion(Habit.FOLLOW_THROUGH)),
+        ("follow-through", AskQuestion(Habit.FOLLOW_THROUGH)),
+        ("log", LogAnswers()),
+        ("help", ShowHelp()),
+        ("?", ShowHelp()),
+        ("history", ShowHistory()),
+        ("history vision", ShowHistory(habit=Habit.VISION)),
+        ("history follow through", ShowHistory(habit=Habit.FOLLOW_THROUGH)),
+        ("history the  budget", ShowHistory(words="the budget")),
+        ("histroy", ShowHelp(unknown="histroy", suggestion="history")),
+        ("xyzzy", ShowHelp(unknown="xyzzy", suggestion=None)),
+    ],
+)
+def test_parse(text: str, expected: object) -> None:
+    assert parse_command(text) == expected
+
+
+def test_an_overlong_search_is_refused_with_the_limit() -> None:
+    parsed = parse_command("history " + "word " * 100)
+
+    assert isinstance(parsed, ShowHelp)
+    assert parsed.problem is not None and "200 characters" in parsed.problem
+
+
+def test_a_very_long_unknown_word_is_clipped_in_the_reply() -> None:
+    parsed = parse_command("x" * 10_000)
+
+    assert isinstance(parsed, ShowHelp) and parsed.unknown is not None
+    assert len(parsed.unknown) <= 40

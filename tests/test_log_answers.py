@@ -1,0 +1,185 @@
+"""Log answers: the modal, what it refuses, what it stores and how it confirms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.store.models import Entry
+from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.slack_driver import log_values
+from tests.test_question_card import buttons, question_of
+
+
+def open_log_modal(harness: Harness, habit: str = "heartbeat") -> tuple[str, dict[str, Any]]:
+    """Ask for a question and press Log answers; the question and the modal Slack was asked to open."""
+    card = harness.slack.command(habit).json["blocks"]
+    log = buttons(card)["Log answers"]
+    assert harness.slack.click(log["action_id"], log["value"]).status == 200
+    (call,) = harness.fake.wait_for("views.open")
+    return question_of(card), call.params["view"]
+
+
+def entry_count(harness: Harness) -> int:
+    with harness.app.deps.database.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Entry)) or 0
+
+
+def labels(view: dict[str, Any]) -> list[str]:
+    return [block["label"]["text"] for block in view["blocks"] if block["type"] == "input"]
+
+
+def test_log_answers_opens_a_modal_for_the_question(harness: Harness) -> None:
+    question, view = open_log_modal(harness)
+
+    assert view["type"] == "modal"
+    assert view["callback_id"] == "log_answers"
+    assert question in view["blocks"][0]["text"]["text"]
+    assert labels(view) == [
+        "What did the team say?",
+        "Who answered",
+        "Team heartbeat",
+        "Anything you promised to do?",
+    ]
+    answer, people, heartbeat, promise = (b for b in view["blocks"] if b["type"] == "input")
+    assert answer["element"]["multiline"] is True
+    assert answer["element"]["max_length"] == 3000
+    assert answer.get("optional", False) is False
+    assert people["element"]["type"] == "multi_users_select" and people["optional"] is True
+    assert [o["value"] for o in heartbeat["element"]["options"]] == ["1", "2", "3", "4", "5"]
+    assert heartbeat["element"]["options"][0]["text"]["text"] == "1 · Struggling"
+    assert heartbeat["element"]["options"][4]["text"]["text"] == "5 · Energised"
+    assert promise["optional"] is True
+
+
+def test_saving_stores_the_entry_and_confirms_by_dm(harness: Harness) -> None:
+    question, view = open_log_modal(harness)
+    values = log_values(
+        "Deadlines feel tight but the team is proud of the launch.",
+        people=["U0ALICE", "U0BOB"],
+        heartbeat="4",
+        promise="Move the review to Thursday",
+    )
+
+    response = harness.slack.submit(view, values)
+
+    assert response.status == 200
+    assert response.body in (b"", b"{}"), "an empty ack closes the modal"
+    (dm,) = harness.fake.wait_for("chat.postMessage")
+    assert dm.params["channel"] == LEADER.user_id
+    shown = str(dm.params["blocks"])
+    assert "Saved" in shown and question in shown
+    assert "Deadlines feel tight" in shown
+    assert "<@U0ALICE>, <@U0BOB>" in shown
+    assert "4 · Good" in shown
+    assert "Move the review to Thursday" in shown
+    assert entry_count(harness) == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "block", "message"),
+    [
+        (log_values(""), "answer", "even one sentence"),
+        (log_values("   \n\t  "), "answer", "even one sentence"),
+        (log_values(None), "answer", "even one sentence"),
+        (log_values("x" * 3001), "answer", "3,001 characters; the limit is 3,000"),
+        (log_values("fine", promise="p" * 1001), "promise", "limit is 1,000"),
+        (log_values("fine", heartbeat="11"), "heartbeat", "from 1 to 5"),
+        (log_values("fine", people=["not-a-user"]), "people", "Pick people"),
+    ],
+    ids=["empty", "blank", "missing", "too-long", "promise-too-long", "bad-heartbeat", "bad-user"],
+)
+def test_a_bad_submission_is_refused_inline_and_keeps_the_modal_open(
+    harness: Harness, values: dict[str, Any], block: str, message: str
+) -> None:
+    _, view = open_log_modal(harness)
+
+    response = harness.slack.submit(view, values)
+
+    assert response.status == 200
+    assert response.json["response_action"] == "errors"
+    assert message in response.json["errors"][block]
+    assert entry_count(harness) == 0
+    assert not harness.fake.calls_to("chat.postMessage")
+
+
+def test_answers_are_escaped_so_nobody_gets_pinged(harness: Harness) -> None:
+    _, view = open_log_modal(harness)
+    answer = "<!channel> said <@U0BOSS> & <https://evil.example|click> are fine"
+
+    harness.slack.submit(view, log_values(answer, promise="<!here> tell everyone"))
+
+    (dm,) = harness.fake.wait_for("chat.postMessage")
+    shown = str(dm.params["blocks"])
+    assert "&lt;!channel&gt; said &lt;@U0BOSS&gt; &amp; &lt;https://evil.example|click&gt;" in shown
+    assert "<!channel>" not in shown and "<!here>" not in shown and "<@U0BOSS>" not in shown
+
+
+def test_control_characters_are_dropped_and_everything_else_kept(harness: Harness) -> None:
+    _, view = open_log_modal(harness)
+
+    harness.slack.submit(view, log_values("Ça va\x00 bien\x07, 日本語 ok 👍\r\nnext line"))
+
+    harness.fake.wait_for("chat.postMessage")
+    with harness.app.deps.database.transaction() as session:
+        assert session.scalars(select(Entry.answer)).one() == "Ça va bien, 日本語 ok 👍\nnext line"
+
+
+def test_a_tampered_private_metadata_is_refused(harness: Harness) -> None:
+    _, view = open_log_modal(harness)
+
+    for metadata in ('{"q": "no-such-question"}', "not json", '{"q": 12}', ""):
+        response = harness.slack.submit({**view, "private_metadata": metadata}, log_values("hi"))
+        assert response.json["response_action"] == "errors"
+    assert entry_count(harness) == 0
+
+
+def test_slash_log_opens_the_modal_for_the_latest_question(harness: Harness) -> None:
+    harness.slack.command("people")
+    latest = question_of(harness.slack.command("vision").json["blocks"])
+
+    response = harness.slack.command("log")
+
+    assert response.status == 200 and response.body == b""
+    (call,) = harness.fake.wait_for("views.open")
+    assert latest in call.params["view"]["blocks"][0]["text"]["text"]
+
+
+def test_slash_log_logs_a_follow_up_when_that_was_the_latest(harness: Harness) -> None:
+    card = harness.slack.command("vision").json["blocks"]
+    follow_up = buttons(card)["Ask a follow-up"]
+    harness.slack.click(follow_up["action_id"], follow_up["value"])
+    (response_call,) = harness.fake.wait_for("response_url")
+
+    harness.slack.command("log")
+
+    (call,) = harness.fake.wait_for("views.open")
+    assert question_of(response_call.params["blocks"]) in call.params["view"]["blocks"][0]["text"]["text"]
+
+
+def test_slash_log_without_a_question_says_how_to_get_one(harness: Harness) -> None:
+    body = harness.slack.command("log").json
+
+    assert "/ask-team" in body["blocks"][0]["text"]["text"]
+    assert not harness.fake.calls_to("views.open")
+
+
+def test_slash_log_is_per_leader(harness: Harness) -> None:
+    harness.slack.command("vision", user=LEADER)
+
+    body = harness.slack.command("log", user=OTHER_LEADER).json
+
+    assert "no question" in body["blocks"][0]["text"]["text"]
+
+
+def test_a_failed_modal_open_is_explained(harness: Harness) -> None:
+    harness.fake.respond_with("views.open", lambda call: (200, {"ok": False, "error": "expired_trigger_id"}, {}))
+    card = harness.slack.command("vision").json["blocks"]
+    log = buttons(card)["Log answers"]
+
+    harness.slack.click(log["action_id"], log["value"])
+
+    (call,) = harness.fake.wait_for("response_url")
+    assert "press the button again" in call.params["blocks"][0]["text"]["text"]

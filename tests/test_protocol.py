@@ -1,0 +1,112 @@
+"""What reaches /slack/events that Slack did not send, or sent oddly, gets a 4xx or a polite answer."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from tests.conftest import Harness
+from tests.support.slack_driver import request
+
+
+def command_body(text: str = "") -> bytes:
+    return urlencode({"command": "/ask-team", "text": text, "team_id": "T0TEAM", "user_id": "U0LEADER",
+                      "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/x"}).encode()
+
+
+def test_an_unsigned_request_is_refused(harness: Harness) -> None:
+    response = request("POST", harness.slack.events_url, command_body(),
+                       {"Content-Type": "application/x-www-form-urlencoded"})
+
+    assert response.status == 401
+
+
+def test_a_wrongly_signed_request_is_refused(harness: Harness) -> None:
+    response = harness.slack.post(command_body(), signature="v0=" + "0" * 64)
+
+    assert response.status == 401
+
+
+def test_a_request_signed_with_another_secret_is_refused(harness: Harness) -> None:
+    from slack_sdk.signature import SignatureVerifier
+
+    stamp = int(time.time())
+    signature = SignatureVerifier("not-our-secret").generate_signature(timestamp=str(stamp), body=command_body())
+
+    assert harness.slack.post(command_body(), timestamp=stamp, signature=signature).status == 401
+
+
+def test_a_stale_request_is_refused_even_when_correctly_signed(harness: Harness) -> None:
+    six_minutes_ago = int(time.time()) - 6 * 60
+
+    assert harness.slack.post(command_body(), timestamp=six_minutes_ago).status == 401
+
+
+def test_a_body_altered_after_signing_is_refused(harness: Harness) -> None:
+    stamp = int(time.time())
+    signature = harness.slack.signer.generate_signature(timestamp=str(stamp), body=command_body("help"))
+
+    assert harness.slack.post(command_body("history"), timestamp=stamp, signature=signature).status == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"payload=not-json",
+        b"payload=%7B%22type%22%3A%22block_actions%22%7D",
+        b"payload=%5B1%2C2%5D",
+        b"\xff\xfe\x00garbage",
+        json.dumps({"type": "nonsense"}).encode(),
+    ],
+    ids=["empty", "payload-not-json", "block-actions-without-fields", "payload-array", "binary", "json-nonsense"],
+)
+def test_a_malformed_but_signed_body_never_gets_a_500(harness: Harness, body: bytes) -> None:
+    response = harness.slack.post(body)
+
+    assert 200 <= response.status < 500
+
+
+def test_an_unknown_button_gets_a_polite_message(harness: Harness) -> None:
+    response = harness.slack.click("button_from_the_future", "x")
+
+    assert response.status == 200
+    (call,) = harness.fake.wait_for("response_url")
+    assert "older message" in call.params["blocks"][0]["text"]["text"]
+    assert call.params["replace_original"] is False
+
+
+def test_an_unknown_modal_submission_is_a_4xx(harness: Harness) -> None:
+    response = harness.slack.submit({"callback_id": "not_ours", "blocks": []}, {})
+
+    assert response.status == 404
+
+
+def test_an_oversize_body_is_refused_before_it_is_read(harness: Harness) -> None:
+    parts = urlsplit(harness.slack.events_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    connection.putrequest("POST", parts.path)
+    connection.putheader("Content-Type", "application/x-www-form-urlencoded")
+    connection.putheader("Content-Length", str(2 << 20))
+    connection.endheaders()
+
+    assert connection.getresponse().status == 413
+    connection.close()
+
+
+def test_a_health_check_answers_without_slack(harness: Harness) -> None:
+    response = request("GET", harness.app.url + "/healthz")
+
+    assert response.status == 200 and response.text == "ok"
+
+
+def test_url_verification_challenge_is_answered(harness: Harness) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "t"}).encode()
+
+    response = harness.slack.post(body, content_type="application/json")
+
+    assert response.status == 200 and "abc123" in response.text
