@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings
 from bot.prompts import PromptError
-from bot.runtime import SchemaNotReady, build_app, configure_logging
+from bot.runtime import SchemaNotReadyError, build_app, configure_logging
 from bot.store import migrate
 from bot.store.database import Database
 
@@ -16,7 +16,9 @@ from bot.store.database import Database
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ask-team", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="migrate, then Socket Mode if SLACK_APP_TOKEN is set, else serve")
+    commands.add_parser(
+        "run", help="migrate, then Socket Mode if SLACK_APP_TOKEN is set, else serve"
+    )
     commands.add_parser("serve", help="serve HTTP (POST /slack/events) on $PORT with gunicorn")
     commands.add_parser("socket", help="connect to Slack over Socket Mode (needs SLACK_APP_TOKEN)")
     commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
@@ -33,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "socket":
             return _socket(settings)
         return _serve(settings)
-    except (ConfigError, PromptError, SchemaNotReady) as error:
+    except (ConfigError, PromptError, SchemaNotReadyError) as error:
         print(f"ask-team: {error}", file=sys.stderr)
         return 2
 
@@ -68,5 +70,5 @@ def _socket(settings: Settings) -> int:
         raise ConfigError("SLACK_APP_TOKEN is needed for Socket Mode (an xapp- app-level token)")
     app = build_app(settings)
     print("ask-team: connected over Socket Mode; press Ctrl+C to stop", file=sys.stderr)
-    SocketModeHandler(app, settings.slack_app_token).start()
+    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     return 0

@@ -1,4 +1,4 @@
-"""Settings read once from the environment (and `.env`), validated with one clear line per problem."""
+"""Settings read once from the environment (and `.env`), one clear line per bad value."""
 
 from __future__ import annotations
 
@@ -98,7 +98,9 @@ def normalize_database_url(url: str) -> str:
     """Accept Heroku's `postgres://` and pick the psycopg 3 driver for PostgreSQL URLs."""
     scheme, sep, rest = url.partition("://")
     if not sep:
-        raise ConfigError(f"DATABASE_URL must look like sqlite:///file.db or postgresql://…, got {url!r}")
+        raise ConfigError(
+            f"DATABASE_URL must look like sqlite:///file.db or postgresql://…, got {url!r}"
+        )
     if scheme in ("postgres", "postgresql"):
         scheme = "postgresql+psycopg"
     if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):

@@ -29,7 +29,9 @@ def parse_log_form(values: Any) -> LogForm | dict[str, str]:
 
     answer = clean_text(_text_value(values, ids.LOG_ANSWER_BLOCK, ids.LOG_ANSWER_ACTION))
     if not answer:
-        errors[ids.LOG_ANSWER_BLOCK] = "Write what the team said; even one sentence is worth keeping."
+        errors[ids.LOG_ANSWER_BLOCK] = (
+            "Write what the team said; even one sentence is worth keeping."
+        )
     elif len(answer) > MAX_ANSWER_LENGTH:
         errors[ids.LOG_ANSWER_BLOCK] = (
             f"That is {len(answer):,} characters; the limit is {MAX_ANSWER_LENGTH:,}. "

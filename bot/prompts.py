@@ -20,12 +20,15 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,60}$")
 # A follow-up is addressed as "<question id>/<n>", n counting from 1.
 FOLLOW_UP_SEPARATOR = "/"
 
+# First words that turn a question into a yes/no one.
 _CLOSED_OPENERS = frozenset(
-    "is are am was were do does did can could will would should shall have has had may might "
-    "must isn't aren't wasn't weren't don't doesn't didn't can't couldn't won't wouldn't "
-    "shouldn't haven't hasn't".split()
+    (  # noqa: SIM905 - a sentence of words reads better than a column of 34 strings
+        "is are am was were do does did can could will would should shall have has had may "
+        "might must isn't aren't wasn't weren't don't doesn't didn't can't couldn't won't "
+        "wouldn't shouldn't haven't hasn't"
+    ).split()
 )
-_OPEN_WORDS = frozenset("what how why where when which who whom whose".split())
+_OPEN_WORDS = frozenset(["what", "how", "why", "where", "when", "which", "who", "whom", "whose"])
 _OPEN_STARTS = ("tell me", "tell us", "walk me", "walk us", "describe", "talk me", "paint")
 
 
@@ -120,8 +123,9 @@ class QuestionBank:
         for path in files:
             for question in parse_prompt_file(path):
                 if question.id in seen:
+                    first = seen[question.id].name
                     raise PromptError(
-                        f"{path.name}: entry {question.id!r}: id already used in {seen[question.id].name}"
+                        f"{path.name}: entry {question.id!r}: id already used in {first}"
                     )
                 seen[question.id] = path
                 questions.append(question)
@@ -136,7 +140,7 @@ def parse_prompt_file(path: Path) -> list[Question]:
         raise PromptError(f"{path.name}: cannot read: {error}") from None
     raw_habit = data.get("habit")
     try:
-        habit = Habit(raw_habit)
+        habit = Habit(str(raw_habit))
     except ValueError:
         known = ", ".join(h.value for h in Habit)
         raise PromptError(f"{path.name}: unknown habit {raw_habit!r} (known: {known})") from None
@@ -167,7 +171,10 @@ def _parse_entry(path: Path, habit: Habit, index: int, entry: Any) -> Question:
         _text(label, f"follow_ups[{n}]", value, MAX_QUESTION_LENGTH)
         for n, value in enumerate(follow_ups, 1)
     )
-    for field, value in (("text", text), *((f"follow_ups[{n}]", v) for n, v in enumerate(checked, 1))):
+    for field, value in (
+        ("text", text),
+        *((f"follow_ups[{n}]", v) for n, v in enumerate(checked, 1)),
+    ):
         if not is_open_ended(value):
             raise PromptError(f"{label}: {field} is not an open-ended question: {value!r}")
     return Question(id=question_id, habit=habit, text=text, why=why, follow_ups=checked)
@@ -176,7 +183,7 @@ def _parse_entry(path: Path, habit: Habit, index: int, entry: Any) -> Question:
 def _text(label: str, field: str, value: Any, limit: int) -> str:
     if not isinstance(value, str) or not value.strip():
         raise PromptError(f"{label}: {field} must be non-empty text")
-    value = " ".join(value.split())
-    if len(value) > limit:
-        raise PromptError(f"{label}: {field} is {len(value)} characters, at most {limit}")
-    return value
+    normalised = " ".join(value.split())
+    if len(normalised) > limit:
+        raise PromptError(f"{label}: {field} is {len(normalised)} characters, at most {limit}")
+    return normalised

@@ -14,7 +14,7 @@ from bot.store import migrate
 from bot.store.database import Database
 
 
-class SchemaNotReady(RuntimeError):
+class SchemaNotReadyError(RuntimeError):
     """The database is not at the schema this code needs."""
 
 
@@ -33,7 +33,7 @@ def ensure_schema(database: Database) -> None:
         migrate.upgrade(database)
         return
     current = migrate.current_revision(database) or "none"
-    raise SchemaNotReady(
+    raise SchemaNotReadyError(
         f"The database schema is at revision {current}, this version needs "
         f"{migrate.head_revision(database)}. Run `ask-team migrate` first."
     )

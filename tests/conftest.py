@@ -70,7 +70,9 @@ def bank() -> QuestionBank:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'ask_team.db'}"
         db = Database(url)
@@ -121,7 +123,9 @@ class RunningApp:
 
 
 @pytest.fixture(scope="session")
-def running_app(database: Database, fake_slack: FakeSlack, bank: QuestionBank) -> Iterator[RunningApp]:
+def running_app(
+    database: Database, fake_slack: FakeSlack, bank: QuestionBank
+) -> Iterator[RunningApp]:
     """The real WSGI app, served over HTTP on loopback, calling the fake Slack."""
     clock = Clock()
     settings = Settings(
@@ -132,8 +136,11 @@ def running_app(database: Database, fake_slack: FakeSlack, bank: QuestionBank) -
     )
     deps = Deps(database=database, bank=bank, clock=clock, rng=random.Random(7))
     server = make_server(
-        "127.0.0.1", 0, wsgi_app(create_app(settings, deps)),
-        server_class=_ThreadingWSGIServer, handler_class=_QuietHandler,
+        "127.0.0.1",
+        0,
+        wsgi_app(create_app(settings, deps)),
+        server_class=_ThreadingWSGIServer,
+        handler_class=_QuietHandler,
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -156,14 +163,20 @@ class Harness:
 
 
 @pytest.fixture
-def harness(running_app: RunningApp, fake_slack: FakeSlack, database: Database) -> Iterator[Harness]:
+def harness(
+    running_app: RunningApp, fake_slack: FakeSlack, database: Database
+) -> Iterator[Harness]:
     empty_tables(database)
     fake_slack.reset()
     running_app.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     running_app.deps.rng.seed(7)
-    driver = SlackDriver(f"{running_app.url}/slack/events", SIGNING_SECRET, fake_slack.base_url + "/response")
+    driver = SlackDriver(
+        f"{running_app.url}/slack/events", SIGNING_SECRET, fake_slack.base_url + "/response"
+    )
     yield Harness(driver, fake_slack, running_app)
-    assert not fake_slack.problems, "Slack would reject what we sent:\n" + "\n".join(fake_slack.problems)
+    assert not fake_slack.problems, "Slack would reject what we sent:\n" + "\n".join(
+        fake_slack.problems
+    )
 
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,13 @@ from bot.blocks.log_modal import log_modal
 from bot.blocks.question_card import question_card
 from bot.habits import Habit
 from bot.prompts import QuestionBank
-from bot.services.journal import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH, HistoryPage, HistoryQuery
+from bot.services.journal import (
+    MAX_ANSWER_LENGTH,
+    MAX_PEOPLE,
+    MAX_PROMISE_LENGTH,
+    HistoryPage,
+    HistoryQuery,
+)
 from bot.store.models import Entry, EntryPerson
 from bot.text import escape_mrkdwn, shown
 from tests.support.fake_slack import block_kit_problems
@@ -25,7 +31,9 @@ def assert_valid_message(blocks: list[dict]) -> None:
 def test_every_question_and_follow_up_makes_a_valid_card_and_modal(bank: QuestionBank) -> None:
     for habit in Habit:
         for question in bank.for_habit(habit):
-            refs = [question.id] + [f"{question.id}/{n}" for n in range(1, len(question.follow_ups) + 1)]
+            refs = [question.id] + [
+                f"{question.id}/{n}" for n in range(1, len(question.follow_ups) + 1)
+            ]
             for ref in refs:
                 asked = bank.resolve(ref)
                 assert asked is not None
@@ -52,7 +60,9 @@ def largest_entry(entry_id: int) -> Entry:
 
 def test_a_history_page_of_the_largest_possible_entries_is_valid() -> None:
     entries = [largest_entry(n) for n in range(5, 0, -1)]
-    page = HistoryPage(entries, HistoryQuery(habit=Habit.VISION, words="w" * 200), has_older=True, has_newer=True)
+    page = HistoryPage(
+        entries, HistoryQuery(habit=Habit.VISION, words="w" * 200), has_older=True, has_newer=True
+    )
 
     blocks = as_dicts(history_blocks(page))
 

@@ -41,7 +41,12 @@ def cli_env(tmp_path: Path, fake_slack: FakeSlack, **extra: str) -> dict[str, st
 
 def ask_team(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -51,8 +56,12 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, Path]]:
     fake_slack.reset()
     env = cli_env(tmp_path, fake_slack)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"], env={**env, "PYTHONPATH": str(REPO_ROOT)},
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "bot", "serve"],
+        env={**env, "PYTHONPATH": str(REPO_ROOT)},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 30
@@ -64,7 +73,8 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, Path]]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"ask-team serve did not start:\n{process.stdout.read() if process.stdout else ''}")
+                output = process.stdout.read() if process.stdout else ""
+                raise AssertionError(f"ask-team serve did not start:\n{output}")
             time.sleep(0.1)
         yield url, tmp_path
     finally:
@@ -72,28 +82,36 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, Path]]:
         process.wait(timeout=15)
 
 
-def test_serve_answers_a_signed_command_under_gunicorn(served: tuple[str, Path], fake_slack: FakeSlack) -> None:
+def test_serve_answers_a_signed_command_under_gunicorn(
+    served: tuple[str, Path], fake_slack: FakeSlack
+) -> None:
     url, _ = served
     slack = SlackDriver(url + "/slack/events", SIGNING_SECRET, fake_slack.base_url + "/response")
 
     card = slack.command("vision")
     forged = slack.post(b"command=%2Fask-team&text=", signature="v0=bad")
 
-    assert card.status == 200 and card.json["response_type"] == "ephemeral"
-    assert len(card.json["blocks"]) == 4
+    assert card.status == 200
+    assert card.json["response_type"] == "ephemeral"
+    assert len(card.json["blocks"]) == 4, card.json
     assert forged.status == 401
 
 
 def test_serve_migrates_a_fresh_sqlite_file_itself(served: tuple[str, Path]) -> None:
     _, tmp_path = served
-    tables = sqlite3.connect(tmp_path / "cli.db").execute("SELECT name FROM sqlite_master").fetchall()
+    tables = (
+        sqlite3.connect(tmp_path / "cli.db").execute("SELECT name FROM sqlite_master").fetchall()
+    )
 
-    assert ("alembic_version",) in tables and ("entries",) in tables
+    assert ("alembic_version",) in tables
+    assert ("entries",) in tables
 
 
 def test_serve_refuses_an_unmigrated_database(tmp_path: Path, fake_slack: FakeSlack) -> None:
     env = cli_env(tmp_path, fake_slack)
-    sqlite3.connect(tmp_path / "cli.db").execute("CREATE TABLE someone_elses (x)").connection.commit()
+    sqlite3.connect(tmp_path / "cli.db").execute(
+        "CREATE TABLE someone_elses (x)"
+    ).connection.commit()
 
     result = ask_team("serve", env=env, cwd=tmp_path)
 
@@ -107,11 +125,14 @@ def test_migrate_then_it_is_current(tmp_path: Path, fake_slack: FakeSlack) -> No
     first = ask_team("migrate", env=env, cwd=tmp_path)
     again = ask_team("migrate", env=env, cwd=tmp_path)
 
-    assert first.returncode == 0 and again.returncode == 0
+    assert first.returncode == 0
+    assert again.returncode == 0
     assert "database is at revision" in again.stdout
 
 
-def test_without_credentials_it_names_them_and_the_steps(tmp_path: Path, fake_slack: FakeSlack) -> None:
+def test_without_credentials_it_names_them_and_the_steps(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
     env = cli_env(tmp_path, fake_slack)
     del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
 

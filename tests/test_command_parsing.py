@@ -36,11 +36,13 @@ def test_an_overlong_search_is_refused_with_the_limit() -> None:
     parsed = parse_command("history " + "word " * 100)
 
     assert isinstance(parsed, ShowHelp)
-    assert parsed.problem is not None and "200 characters" in parsed.problem
+    assert parsed.problem is not None
+    assert "200 characters" in parsed.problem
 
 
 def test_a_very_long_unknown_word_is_clipped_in_the_reply() -> None:
     parsed = parse_command("x" * 10_000)
 
-    assert isinstance(parsed, ShowHelp) and parsed.unknown is not None
+    assert isinstance(parsed, ShowHelp)
+    assert parsed.unknown is not None
     assert len(parsed.unknown) <= 40

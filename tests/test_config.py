@@ -25,9 +25,9 @@ def test_heroku_postgres_urls_use_psycopg() -> None:
 
 
 def test_api_url_gets_its_trailing_slash() -> None:
-    assert Settings.from_env({**CREDENTIALS, "SLACK_API_URL": "http://127.0.0.1:9/api"}).slack_api_url == (
-        "http://127.0.0.1:9/api/"
-    )
+    assert Settings.from_env(
+        {**CREDENTIALS, "SLACK_API_URL": "http://127.0.0.1:9/api"}
+    ).slack_api_url == ("http://127.0.0.1:9/api/")
 
 
 def test_missing_credentials_name_the_settings_and_the_steps() -> None:
@@ -36,7 +36,9 @@ def test_missing_credentials_name_the_settings_and_the_steps() -> None:
 
     message = str(failure.value)
     assert "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in message
-    assert "manifest.yml" in message and "1." in message and "3." in message
+    assert "manifest.yml" in message
+    assert "1." in message
+    assert "3." in message
 
 
 @pytest.mark.parametrize(

@@ -35,9 +35,14 @@ def answers_on(blocks: list[dict[str, Any]]) -> list[str]:
     return [t for t in texts if t.startswith("answer ")]
 
 
-def press(harness: Harness, blocks: list[dict[str, Any]], label: str, calls_so_far: int) -> list[dict[str, Any]]:
+def press(
+    harness: Harness, blocks: list[dict[str, Any]], label: str, calls_so_far: int
+) -> list[dict[str, Any]]:
     button = buttons(blocks)[label]
-    assert harness.slack.click(button["action_id"], button["value"], block_id="history_pages").status == 200
+    assert (
+        harness.slack.click(button["action_id"], button["value"], block_id="history_pages").status
+        == 200
+    )
     call = harness.fake.wait_for("response_url", calls_so_far + 1)[calls_so_far]
     assert call.params["replace_original"] is True
     return call.params["blocks"]
@@ -46,21 +51,32 @@ def press(harness: Harness, blocks: list[dict[str, Any]], label: str, calls_so_f
 def test_an_empty_history_says_how_to_log_the_first_answer(harness: Harness) -> None:
     text = str(harness.slack.command("history").json["blocks"])
 
-    assert "Nothing logged yet" in text and "Log answers" in text
+    assert "Nothing logged yet" in text
+    assert "Log answers" in text
 
 
 def test_a_logged_answer_shows_in_history_with_everything_that_was_logged(harness: Harness) -> None:
     question, view = open_log_modal(harness, "vision")
-    harness.slack.submit(view, log_values("We want fewer priorities", ["U0ALICE"], "2", "Cut one project"))
+    harness.slack.submit(
+        view, log_values("We want fewer priorities", ["U0ALICE"], "2", "Cut one project")
+    )
     harness.fake.wait_for("chat.postMessage")
 
     blocks = harness.slack.command("history").json["blocks"]
 
     shown = str(blocks)
-    for expected in (question, "We want fewer priorities", "<@U0ALICE>", "2 · Low",
-                     "Cut one project", Habit.VISION.label, "<!date^"):
+    for expected in (
+        question,
+        "We want fewer priorities",
+        "<@U0ALICE>",
+        "2 · Low",
+        "Cut one project",
+        Habit.VISION.label,
+        "<!date^",
+    ):
         assert expected in shown
-    assert "Older →" not in shown and "← Newer" not in shown
+    assert "Older →" not in shown
+    assert "← Newer" not in shown
 
 
 def test_history_pages_five_at_a_time_newest_first(harness: Harness) -> None:
@@ -85,7 +101,11 @@ def test_history_pages_five_at_a_time_newest_first(harness: Harness) -> None:
 
 
 def test_history_by_habit(harness: Harness) -> None:
-    seed(harness, LEADER, [("vision", "answer v1"), ("heartbeat", "answer h1"), ("vision", "answer v2")])
+    seed(
+        harness,
+        LEADER,
+        [("vision", "answer v1"), ("heartbeat", "answer h1"), ("vision", "answer v2")],
+    )
 
     blocks = harness.slack.command("history morale").json["blocks"]
 
@@ -94,11 +114,15 @@ def test_history_by_habit(harness: Harness) -> None:
 
 
 def test_history_search_matches_question_and_answer_words(harness: Harness) -> None:
-    seed(harness, LEADER, [
-        ("vision", "answer the Budget is too tight"),
-        ("vision", "answer morale is fine"),
-        ("people", "answer budget and hiring"),
-    ])
+    seed(
+        harness,
+        LEADER,
+        [
+            ("vision", "answer the Budget is too tight"),
+            ("vision", "answer morale is fine"),
+            ("people", "answer budget and hiring"),
+        ],
+    )
 
     by_word = answers_on(harness.slack.command("history budget").json["blocks"])
     by_two_words = answers_on(harness.slack.command("history BUDGET hiring").json["blocks"])
@@ -114,7 +138,8 @@ def test_a_search_with_no_match_says_so(harness: Harness) -> None:
 
     text = str(harness.slack.command("history zebra").json["blocks"])
 
-    assert "Nothing logged" in text and "zebra" in text
+    assert "Nothing logged" in text
+    assert "zebra" in text
 
 
 def test_filters_survive_paging(harness: Harness) -> None:
@@ -131,11 +156,15 @@ def test_each_leader_sees_only_their_own_history(harness: Harness) -> None:
     seed(harness, OTHER_LEADER, [("vision", "answer colleague")])
     seed(harness, OTHER_WORKSPACE_LEADER, [("vision", "answer other workspace")])
 
-    assert answers_on(harness.slack.command("history", user=LEADER).json["blocks"]) == ["answer mine"]
-    assert answers_on(harness.slack.command("history", user=OTHER_LEADER).json["blocks"]) == ["answer colleague"]
-    assert answers_on(harness.slack.command("history", user=OTHER_WORKSPACE_LEADER).json["blocks"]) == [
-        "answer other workspace"
+    assert answers_on(harness.slack.command("history", user=LEADER).json["blocks"]) == [
+        "answer mine"
     ]
+    assert answers_on(harness.slack.command("history", user=OTHER_LEADER).json["blocks"]) == [
+        "answer colleague"
+    ]
+    assert answers_on(
+        harness.slack.command("history", user=OTHER_WORKSPACE_LEADER).json["blocks"]
+    ) == ["answer other workspace"]
 
 
 def test_a_forged_cursor_never_reveals_another_leaders_entries(harness: Harness) -> None:
@@ -144,7 +173,13 @@ def test_a_forged_cursor_never_reveals_another_leaders_entries(harness: Harness)
     far_future = Cursor(harness.clock() + timedelta(days=365), 10**9)
 
     for direction in ("older", "newer"):
-        value = encode_page_request(HistoryQuery(), far_future if direction == "older" else Cursor(harness.clock() - timedelta(days=365), 0), direction)
+        value = encode_page_request(
+            HistoryQuery(),
+            far_future
+            if direction == "older"
+            else Cursor(harness.clock() - timedelta(days=365), 0),
+            direction,
+        )
         harness.slack.click(f"history_{direction}", value, user=LEADER, block_id="history_pages")
     calls = harness.fake.wait_for("response_url", 2)
 
@@ -153,8 +188,12 @@ def test_a_forged_cursor_never_reveals_another_leaders_entries(harness: Harness)
 
 
 def test_a_tampered_page_button_gets_a_polite_answer(harness: Harness) -> None:
-    for value in ("garbage", '{"d":"older","t":"yesterday","i":1}', '{"d":"sideways","t":"2026-01-01T00:00:00","i":1}',
-                  '{"d":"older","t":"2026-01-01T00:00:00","i":"1; DROP TABLE entries"}'):
+    for value in (
+        "garbage",
+        '{"d":"older","t":"yesterday","i":1}',
+        '{"d":"sideways","t":"2026-01-01T00:00:00","i":1}',
+        '{"d":"older","t":"2026-01-01T00:00:00","i":"1; DROP TABLE entries"}',
+    ):
         assert decode_page_request(value) is None
         assert harness.slack.click("history_older", value, block_id="history_pages").status == 200
     calls = harness.fake.wait_for("response_url", 4)

@@ -14,7 +14,7 @@ from tests.test_question_card import buttons, question_of
 
 
 def open_log_modal(harness: Harness, habit: str = "heartbeat") -> tuple[str, dict[str, Any]]:
-    """Ask for a question and press Log answers; the question and the modal Slack was asked to open."""
+    """Get a question and press Log answers: the question, and the modal we asked Slack to open."""
     card = harness.slack.command(habit).json["blocks"]
     log = buttons(card)["Log answers"]
     assert harness.slack.click(log["action_id"], log["value"]).status == 200
@@ -47,7 +47,8 @@ def test_log_answers_opens_a_modal_for_the_question(harness: Harness) -> None:
     assert answer["element"]["multiline"] is True
     assert answer["element"]["max_length"] == 3000
     assert answer.get("optional", False) is False
-    assert people["element"]["type"] == "multi_users_select" and people["optional"] is True
+    assert people["element"]["type"] == "multi_users_select"
+    assert people["optional"] is True
     assert [o["value"] for o in heartbeat["element"]["options"]] == ["1", "2", "3", "4", "5"]
     assert heartbeat["element"]["options"][0]["text"]["text"] == "1 · Struggling"
     assert heartbeat["element"]["options"][4]["text"]["text"] == "5 · Energised"
@@ -70,7 +71,8 @@ def test_saving_stores_the_entry_and_confirms_by_dm(harness: Harness) -> None:
     (dm,) = harness.fake.wait_for("chat.postMessage")
     assert dm.params["channel"] == LEADER.user_id
     shown = str(dm.params["blocks"])
-    assert "Saved" in shown and question in shown
+    assert "Saved" in shown
+    assert question in shown
     assert "Deadlines feel tight" in shown
     assert "<@U0ALICE>, <@U0BOB>" in shown
     assert "4 · Good" in shown
@@ -114,7 +116,9 @@ def test_answers_are_escaped_so_nobody_gets_pinged(harness: Harness) -> None:
     (dm,) = harness.fake.wait_for("chat.postMessage")
     shown = str(dm.params["blocks"])
     assert "&lt;!channel&gt; said &lt;@U0BOSS&gt; &amp; &lt;https://evil.example|click&gt;" in shown
-    assert "<!channel>" not in shown and "<!here>" not in shown and "<@U0BOSS>" not in shown
+    assert "<!channel>" not in shown
+    assert "<!here>" not in shown
+    assert "<@U0BOSS>" not in shown
 
 
 def test_control_characters_are_dropped_and_everything_else_kept(harness: Harness) -> None:
@@ -142,7 +146,8 @@ def test_slash_log_opens_the_modal_for_the_latest_question(harness: Harness) -> 
 
     response = harness.slack.command("log")
 
-    assert response.status == 200 and response.body == b""
+    assert response.status == 200
+    assert response.body == b""
     (call,) = harness.fake.wait_for("views.open")
     assert latest in call.params["view"]["blocks"][0]["text"]["text"]
 
@@ -156,7 +161,10 @@ def test_slash_log_logs_a_follow_up_when_that_was_the_latest(harness: Harness) -
     harness.slack.command("log")
 
     (call,) = harness.fake.wait_for("views.open")
-    assert question_of(response_call.params["blocks"]) in call.params["view"]["blocks"][0]["text"]["text"]
+    assert (
+        question_of(response_call.params["blocks"])
+        in call.params["view"]["blocks"][0]["text"]["text"]
+    )
 
 
 def test_slash_log_without_a_question_says_how_to_get_one(harness: Harness) -> None:
@@ -175,7 +183,9 @@ def test_slash_log_is_per_leader(harness: Harness) -> None:
 
 
 def test_a_failed_modal_open_is_explained(harness: Harness) -> None:
-    harness.fake.respond_with("views.open", lambda call: (200, {"ok": False, "error": "expired_trigger_id"}, {}))
+    harness.fake.respond_with(
+        "views.open", lambda call: (200, {"ok": False, "error": "expired_trigger_id"}, {})
+    )
     card = harness.slack.command("vision").json["blocks"]
     log = buttons(card)["Log answers"]
 

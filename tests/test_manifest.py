@@ -37,12 +37,15 @@ def test_display_fields_fit_slacks_limits(manifest: dict[str, Any]) -> None:
     assert len(manifest["features"]["bot_user"]["display_name"]) <= 80
 
 
-def test_slash_commands_in_the_manifest_are_exactly_those_the_app_answers(manifest: dict[str, Any]) -> None:
+def test_slash_commands_in_the_manifest_are_exactly_those_the_app_answers(
+    manifest: dict[str, Any],
+) -> None:
     declared = manifest["features"]["slash_commands"]
     assert {command["command"] for command in declared} == SLASH_COMMANDS
     for command in declared:
         assert set(command) <= {"command", "url", "description", "usage_hint", "should_escape"}
-        assert len(command["command"]) <= 32 and command["command"].startswith("/")
+        assert len(command["command"]) <= 32
+        assert command["command"].startswith("/")
         assert 1 <= len(command["description"]) <= 2000
         assert len(command["usage_hint"]) <= 1000
         assert command["url"].endswith(EVENTS_PATH)
@@ -69,11 +72,15 @@ def test_every_declared_command_is_answered_and_others_are_not(
         assert harness.slack.command("help").status == 200, command["command"]
     from urllib.parse import urlencode
 
-    other = urlencode({"command": "/not-ours", "text": "", "team_id": "T0TEAM", "user_id": "U0LEADER"})
+    other = urlencode(
+        {"command": "/not-ours", "text": "", "team_id": "T0TEAM", "user_id": "U0LEADER"}
+    )
     assert harness.slack.post(other.encode()).status == 404
 
 
-def test_bot_scopes_are_exactly_what_the_code_uses(harness: Harness, manifest: dict[str, Any]) -> None:
+def test_bot_scopes_are_exactly_what_the_code_uses(
+    harness: Harness, manifest: dict[str, Any]
+) -> None:
     _, view = open_log_modal(harness)
     harness.slack.submit(view, log_values("a full round trip"))
     harness.fake.wait_for("chat.postMessage")

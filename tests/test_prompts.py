@@ -80,18 +80,46 @@ follow_ups = ["What support would help?"]
         ('habit = "bravery"' + GOOD, "unknown habit 'bravery'"),
         ('habit = "people"\n', "expected one or more [[question]] tables"),
         ('habit = "people"' + GOOD + GOOD, "entry 'people-01': id already used"),
-        ('habit = "people"' + GOOD.replace('"What would you like me to back?"', '""'), "entry 'people-01': text must be non-empty"),
-        ('habit = "people"' + GOOD.replace("What would you like me to back?", "Do you trust me?"), "text is not an open-ended question"),
-        ('habit = "people"' + GOOD.replace("What would you like me to back?", "What " + "x" * MAX_QUESTION_LENGTH + "?"), "at most 280"),
-        ('habit = "people"' + GOOD.replace('["What support would help?"]', "[]"), "follow_ups must list 1 to 3"),
+        (
+            'habit = "people"' + GOOD.replace('"What would you like me to back?"', '""'),
+            "entry 'people-01': text must be non-empty",
+        ),
+        (
+            'habit = "people"'
+            + GOOD.replace("What would you like me to back?", "Do you trust me?"),
+            "text is not an open-ended question",
+        ),
+        (
+            'habit = "people"'
+            + GOOD.replace(
+                "What would you like me to back?", "What " + "x" * MAX_QUESTION_LENGTH + "?"
+            ),
+            "at most 280",
+        ),
+        (
+            'habit = "people"' + GOOD.replace('["What support would help?"]', "[]"),
+            "follow_ups must list 1 to 3",
+        ),
         ('habit = "people"' + GOOD.replace('"people-01"', '"People 01"'), "id must match"),
         ('habit = "people"' + GOOD.replace("why =", "wyh ="), "unknown keys ['wyh']"),
         ('habit = "people"\n[[question]\n', "cannot read"),
     ],
-    ids=["habit", "empty", "duplicate", "empty-text", "closed", "too-long", "no-follow-ups", "bad-id",
-         "unknown-key", "bad-toml"],
+    ids=[
+        "habit",
+        "empty",
+        "duplicate",
+        "empty-text",
+        "closed",
+        "too-long",
+        "no-follow-ups",
+        "bad-id",
+        "unknown-key",
+        "bad-toml",
+    ],
 )
-def test_a_bad_prompts_file_fails_with_file_entry_and_reason(tmp_path: Path, body: str, reason: str) -> None:
+def test_a_bad_prompts_file_fails_with_file_entry_and_reason(
+    tmp_path: Path, body: str, reason: str
+) -> None:
     with pytest.raises(PromptError) as failure:
         QuestionBank.load(write(tmp_path, body))
 
@@ -103,12 +131,13 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     bank = QuestionBank.load(write(tmp_path, 'habit = "people"' + GOOD))
 
     asked = bank.resolve("people-01/1")
-    assert asked is not None and asked.text == "What support would help?"
+    assert asked is not None
+    assert asked.text == "What support would help?"
     assert bank.resolve("people-01/2") is None
     assert bank.resolve("people-01/x") is None
     assert bank.resolve("nobody") is None
 
 
 def test_an_empty_directory_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(PromptError, match="no \\*.toml"):
+    with pytest.raises(PromptError, match=r"no \*\.toml"):
         QuestionBank.load(tmp_path)

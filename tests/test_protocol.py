@@ -1,4 +1,4 @@
-"""What reaches /slack/events that Slack did not send, or sent oddly, gets a 4xx or a polite answer."""
+"""Requests Slack did not send, or sent oddly, get a 4xx or a polite answer, never a 500."""
 
 from __future__ import annotations
 
@@ -14,13 +14,25 @@ from tests.support.slack_driver import request
 
 
 def command_body(text: str = "") -> bytes:
-    return urlencode({"command": "/ask-team", "text": text, "team_id": "T0TEAM", "user_id": "U0LEADER",
-                      "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/x"}).encode()
+    return urlencode(
+        {
+            "command": "/ask-team",
+            "text": text,
+            "team_id": "T0TEAM",
+            "user_id": "U0LEADER",
+            "trigger_id": "1.2.3",
+            "response_url": "http://127.0.0.1:9/x",
+        }
+    ).encode()
 
 
 def test_an_unsigned_request_is_refused(harness: Harness) -> None:
-    response = request("POST", harness.slack.events_url, command_body(),
-                       {"Content-Type": "application/x-www-form-urlencoded"})
+    response = request(
+        "POST",
+        harness.slack.events_url,
+        command_body(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
     assert response.status == 401
 
@@ -35,7 +47,9 @@ def test_a_request_signed_with_another_secret_is_refused(harness: Harness) -> No
     from slack_sdk.signature import SignatureVerifier
 
     stamp = int(time.time())
-    signature = SignatureVerifier("not-our-secret").generate_signature(timestamp=str(stamp), body=command_body())
+    signature = SignatureVerifier("not-our-secret").generate_signature(
+        timestamp=str(stamp), body=command_body()
+    )
 
     assert harness.slack.post(command_body(), timestamp=stamp, signature=signature).status == 401
 
@@ -48,9 +62,14 @@ def test_a_stale_request_is_refused_even_when_correctly_signed(harness: Harness)
 
 def test_a_body_altered_after_signing_is_refused(harness: Harness) -> None:
     stamp = int(time.time())
-    signature = harness.slack.signer.generate_signature(timestamp=str(stamp), body=command_body("help"))
+    signature = harness.slack.signer.generate_signature(
+        timestamp=str(stamp), body=command_body("help")
+    )
 
-    assert harness.slack.post(command_body("history"), timestamp=stamp, signature=signature).status == 401
+    assert (
+        harness.slack.post(command_body("history"), timestamp=stamp, signature=signature).status
+        == 401
+    )
 
 
 @pytest.mark.parametrize(
@@ -63,7 +82,14 @@ def test_a_body_altered_after_signing_is_refused(harness: Harness) -> None:
         b"\xff\xfe\x00garbage",
         json.dumps({"type": "nonsense"}).encode(),
     ],
-    ids=["empty", "payload-not-json", "block-actions-without-fields", "payload-array", "binary", "json-nonsense"],
+    ids=[
+        "empty",
+        "payload-not-json",
+        "block-actions-without-fields",
+        "payload-array",
+        "binary",
+        "json-nonsense",
+    ],
 )
 def test_a_malformed_but_signed_body_never_gets_a_500(harness: Harness, body: bytes) -> None:
     response = harness.slack.post(body)
@@ -101,7 +127,8 @@ def test_an_oversize_body_is_refused_before_it_is_read(harness: Harness) -> None
 def test_a_health_check_answers_without_slack(harness: Harness) -> None:
     response = request("GET", harness.app.url + "/healthz")
 
-    assert response.status == 200 and response.text == "ok"
+    assert response.status == 200
+    assert response.text == "ok"
 
 
 def test_url_verification_challenge_is_answered(harness: Harness) -> None:
@@ -109,4 +136,5 @@ def test_url_verification_challenge_is_answered(harness: Harness) -> None:
 
     response = harness.slack.post(body, content_type="application/json")
 
-    assert response.status == 200 and "abc123" in response.text
+    assert response.status == 200
+    assert "abc123" in response.text

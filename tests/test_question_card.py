@@ -141,8 +141,14 @@ def test_help_lists_every_subcommand_with_an_example(harness: Harness) -> None:
     body = harness.slack.command("help").json
     text = " ".join(block["text"]["text"] for block in body["blocks"] if block["type"] == "section")
 
-    for example in ("`/ask-team`", "/ask-team heartbeat", "/ask-team log", "/ask-team history",
-                    "/ask-team history vision", "/ask-team help"):
+    for example in (
+        "`/ask-team`",
+        "/ask-team heartbeat",
+        "/ask-team log",
+        "/ask-team history",
+        "/ask-team history vision",
+        "/ask-team help",
+    ):
         assert example in text
 
 
@@ -182,4 +188,5 @@ def test_odd_command_text_gets_a_clear_answer(harness: Harness, typed: str) -> N
     body = response.json
     assert body["blocks"], "always a visible answer"
     rendered = str(body["blocks"])
-    assert "<!channel>" not in rendered and "<@U123>" not in rendered
+    assert "<!channel>" not in rendered
+    assert "<@U123>" not in rendered

@@ -1,4 +1,4 @@
-"""Pure Block Kit builders. Each returns `slack_sdk.models` objects; `as_dicts` validates them."""
+"""Pure Block Kit builders returning `slack_sdk.models` objects; `as_dicts` validates them."""
 
 from __future__ import annotations
 
@@ -8,5 +8,5 @@ from slack_sdk.models.blocks import Block
 
 
 def as_dicts(blocks: Sequence[Block]) -> list[dict[str, object]]:
-    """Serialise blocks; slack_sdk raises SlackObjectFormationError on anything Slack would reject."""
+    """Serialise blocks; slack_sdk raises SlackObjectFormationError where Slack would refuse."""
     return [block.to_dict() for block in blocks]

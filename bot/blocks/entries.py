@@ -25,7 +25,9 @@ def entry_blocks(entry: Entry) -> list[Block]:
     if entry.heartbeat is not None:
         details.append(f"Heartbeat: {heartbeat_label(entry.heartbeat)}")
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"*{shown(entry.question_text, QUESTION_LIMIT)}*")),
+        SectionBlock(
+            text=MarkdownTextObject(text=f"*{shown(entry.question_text, QUESTION_LIMIT)}*")
+        ),
         SectionBlock(text=MarkdownTextObject(text=shown(entry.answer, ANSWER_LIMIT))),
         ContextBlock(elements=[MarkdownTextObject(text="  ·  ".join(details))]),
     ]
@@ -45,13 +47,14 @@ def entry_blocks(entry: Entry) -> list[Block]:
 def logged_confirmation(entry: Entry) -> list[Block]:
     """The DM a leader gets after saving an entry."""
     return [
-        SectionBlock(text=MarkdownTextObject(text=":white_check_mark: Saved. Here is what you logged:")),
+        SectionBlock(
+            text=MarkdownTextObject(text=":white_check_mark: Saved. Here is what you logged:")
+        ),
         *entry_blocks(entry),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Come back to it with `/ask-team history`. "
-                    "Only you can see what you log."
+                    text="Come back to it with `/ask-team history`. Only you can see what you log."
                 )
             ]
         ),

@@ -9,9 +9,12 @@ from bot.text import escape_mrkdwn
 
 SUBCOMMANDS = (
     ("/ask-team", "a question to ask your team today"),
-    ("/ask-team heartbeat", "a question from one habit: "
-     + ", ".join(f"`{habit.value}`" for habit in Habit)
-     + " (also `morale`, `trust`, `direction`, `promises`…)"),
+    (
+        "/ask-team heartbeat",
+        "a question from one habit: "
+        + ", ".join(f"`{habit.value}`" for habit in Habit)
+        + " (also `morale`, `trust`, `direction`, `promises`…)",
+    ),
     ("/ask-team log", "log what the team said to your latest question"),
     ("/ask-team history", "what your teams said, newest first"),
     ("/ask-team history vision", "only one habit"),
@@ -26,7 +29,9 @@ def help_blocks(
     """Every subcommand with an example, led by what went wrong if anything did."""
     blocks: list[Block] = []
     if problem:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f":warning: {escape_mrkdwn(problem)}")))
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f":warning: {escape_mrkdwn(problem)}"))
+        )
     elif unknown:
         hint = f"I don't know `{escape_mrkdwn(unknown)}`."
         if suggestion:
@@ -46,7 +51,9 @@ def help_blocks(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="  ".join(f"{habit.emoji} {habit.label}: {habit.summary}." for habit in Habit)
+                    text="  ".join(
+                        f"{habit.emoji} {habit.label}: {habit.summary}." for habit in Habit
+                    )
                 )
             ]
         )

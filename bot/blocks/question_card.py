@@ -28,9 +28,7 @@ def question_card(asked: Asked, habit_filter: Habit | None = None) -> list[Block
         about = f"*Why ask this:* {escape_mrkdwn(question.why)}"
     return [
         SectionBlock(text=MarkdownTextObject(text=f"*{escape_mrkdwn(asked.text)}*")),
-        ContextBlock(
-            elements=[MarkdownTextObject(text=f"{question.habit.title}  ·  {about}")]
-        ),
+        ContextBlock(elements=[MarkdownTextObject(text=f"{question.habit.title}  ·  {about}")]),
         ActionsBlock(
             block_id="question_actions",
             elements=[

@@ -39,14 +39,20 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _button(app: App, action_id: str | re.Pattern[str], decide: Decision) -> None:
-    def on_click(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    def on_click(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
         ack()
         caller = caller_of(context)
         try:
             deliveries = [_stale()] if caller is None else decide(caller, action, body)
         except Exception:
             logger.exception("button %s failed", action.get("action_id"))
-            deliveries = [Respond(SOMETHING_WENT_WRONG, as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:")), False)]
+            deliveries = [
+                Respond(
+                    SOMETHING_WENT_WRONG, as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:")), False
+                )
+            ]
         enqueue(context, *deliveries)
 
     app.action(action_id)(ack=on_click, lazy=[deliver])
@@ -71,7 +77,9 @@ def _follow_up(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[Deliv
     return [Respond(question_card_text(asked), as_dicts(question_card(asked)))]
 
 
-def _open_log(deps: Deps, caller: Caller, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
+def _open_log(
+    deps: Deps, caller: Caller, action: dict[str, Any], body: dict[str, Any]
+) -> list[Delivery]:
     ref = valid_ref(action.get("value"))
     asked = deps.bank.resolve(ref) if ref else None
     trigger_id = body.get("trigger_id")

@@ -15,7 +15,7 @@ from bot.blocks.notices import NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
 from bot.blocks.question_card import question_card, question_card_text
 from bot.commands import AskQuestion, LogAnswers, ShowHelp, ShowHistory, parse_command
 from bot.deps import Deps
-from bot.listeners.identity import caller_of
+from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import OpenModal, deliver, enqueue
 from bot.services.journal import HistoryQuery, history_page
 from bot.services.leaders import find_leader, leader_for
@@ -31,8 +31,11 @@ def register(app: App, deps: Deps) -> None:
             _answer(ack, command, context, deps)
         except Exception:
             logger.exception("/ask-team failed")
-            ack(response_type="ephemeral", text=SOMETHING_WENT_WRONG,
-                blocks=as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:")))
+            ack(
+                response_type="ephemeral",
+                text=SOMETHING_WENT_WRONG,
+                blocks=as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:")),
+            )
 
     app.command(COMMAND)(ack=ask_team_command, lazy=[deliver])
 
@@ -44,8 +47,6 @@ def _answer(ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps)
         return
     text = command.get("text")
     parsed = parse_command(text if isinstance(text, str) else "")
-    now = deps.clock()
-
     if isinstance(parsed, ShowHelp):
         ack(
             response_type="ephemeral",
@@ -53,31 +54,48 @@ def _answer(ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps)
             blocks=as_dicts(help_blocks(parsed.unknown, parsed.suggestion, parsed.problem)),
         )
     elif isinstance(parsed, AskQuestion):
-        with deps.database.transaction() as session:
-            leader = leader_for(session, caller.team_id, caller.user_id, now)
-            asked = ask_next_question(session, deps.bank, leader, parsed.habit, deps.rng, now)
-        ack(
-            response_type="ephemeral",
-            text=question_card_text(asked),
-            blocks=as_dicts(question_card(asked, parsed.habit)),
-        )
+        _ask_question(ack, caller, parsed, deps)
     elif isinstance(parsed, LogAnswers):
-        with deps.database.transaction() as session:
-            leader = find_leader(session, caller.team_id, caller.user_id)
-            ref = leader.last_question_ref if leader else None
-        asked = deps.bank.resolve(ref) if ref else None
-        if asked is None:
-            ack(response_type="ephemeral", text=NO_QUESTION_YET, blocks=as_dicts(notice(NO_QUESTION_YET)))
-            return
-        enqueue(context, OpenModal(trigger_id=command["trigger_id"], view=log_modal(asked).to_dict()))
-        ack()
-    elif isinstance(parsed, ShowHistory):
-        query = HistoryQuery(habit=parsed.habit, words=parsed.words)
-        with deps.database.transaction() as session:
-            leader = leader_for(session, caller.team_id, caller.user_id, now)
-            page = history_page(session, leader, query)
+        _open_log_for_latest(ack, caller, command, context, deps)
+    else:
+        _show_history(ack, caller, parsed, deps)
+
+
+def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> None:
+    now = deps.clock()
+    with deps.database.transaction() as session:
+        leader = leader_for(session, caller.team_id, caller.user_id, now)
+        asked = ask_next_question(session, deps.bank, leader, parsed.habit, deps.rng, now)
+    ack(
+        response_type="ephemeral",
+        text=question_card_text(asked),
+        blocks=as_dicts(question_card(asked, parsed.habit)),
+    )
+
+
+def _open_log_for_latest(
+    ack: Ack, caller: Caller, command: dict[str, Any], context: BoltContext, deps: Deps
+) -> None:
+    with deps.database.transaction() as session:
+        leader = find_leader(session, caller.team_id, caller.user_id)
+        ref = leader.last_question_ref if leader else None
+    asked = deps.bank.resolve(ref) if ref else None
+    if asked is None:
         ack(
             response_type="ephemeral",
-            text="Your team's answers",
-            blocks=as_dicts(history_blocks(page)),
+            text=NO_QUESTION_YET,
+            blocks=as_dicts(notice(NO_QUESTION_YET)),
         )
+        return
+    enqueue(context, OpenModal(trigger_id=command["trigger_id"], view=log_modal(asked).to_dict()))
+    ack()
+
+
+def _show_history(ack: Ack, caller: Caller, parsed: ShowHistory, deps: Deps) -> None:
+    query = HistoryQuery(habit=parsed.habit, words=parsed.words)
+    with deps.database.transaction() as session:
+        leader = leader_for(session, caller.team_id, caller.user_id, deps.clock())
+        page = history_page(session, leader, query)
+    ack(
+        response_type="ephemeral", text="Your team's answers", blocks=as_dicts(history_blocks(page))
+    )

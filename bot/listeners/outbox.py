@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
@@ -61,7 +61,11 @@ def deliver(context: BoltContext, client: WebClient, body: dict[str, Any]) -> No
             # Never log the payload: it holds what the team said.
             logger.exception("delivering %s failed", type(delivery).__name__)
             if isinstance(delivery, OpenModal):
-                _apologise(client, body, "Slack took too long to open the form. Please press the button again.")
+                _apologise(
+                    client,
+                    body,
+                    "Slack took too long to open the form. Please press the button again.",
+                )
 
 
 def _send(delivery: Delivery, client: WebClient, body: dict[str, Any]) -> None:
@@ -83,15 +87,19 @@ def _send(delivery: Delivery, client: WebClient, body: dict[str, Any]) -> None:
     elif isinstance(delivery, OpenModal):
         client.views_open(trigger_id=delivery.trigger_id, view=delivery.view)
     else:
-        client.chat_postMessage(channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks)
+        client.chat_postMessage(
+            channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks
+        )
+
+
+class ResponseUrlError(RuntimeError):
+    """Slack refused a post to a response_url (expired, used up, or malformed)."""
 
 
 def _post_response(client: WebClient, response_url: str, payload: dict[str, Any]) -> None:
-    from slack_sdk.webhook import WebhookClient
-
     response = WebhookClient(response_url, timeout=client.timeout).send_dict(payload)
     if response.status_code >= 400:
-        raise SlackApiError(f"response_url answered {response.status_code}", response)  # type: ignore[arg-type]
+        raise ResponseUrlError(f"response_url answered {response.status_code}")
 
 
 def _apologise(client: WebClient, body: dict[str, Any], text: str) -> None:
@@ -102,7 +110,11 @@ def _apologise(client: WebClient, body: dict[str, Any], text: str) -> None:
         _post_response(
             client,
             response_url,
-            {"text": text, "blocks": as_dicts(notice(text, ":hourglass:")), "replace_original": False},
+            {
+                "text": text,
+                "blocks": as_dicts(notice(text, ":hourglass:")),
+                "replace_original": False,
+            },
         )
     except Exception:
         logger.exception("could not tell the leader about a failed delivery")

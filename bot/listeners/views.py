@@ -29,9 +29,7 @@ QUESTION_GONE = (
 
 
 def register(app: App, deps: Deps) -> None:
-    def log_answers_submitted(
-        ack: Ack, view: dict[str, Any], context: BoltContext
-    ) -> None:
+    def log_answers_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         caller = caller_of(context)
         ref = decode_log_metadata(view.get("private_metadata", ""))
         asked = deps.bank.resolve(ref) if ref else None
@@ -63,7 +61,9 @@ def register(app: App, deps: Deps) -> None:
             return
         enqueue(
             context,
-            DirectMessage(user_id=caller.user_id, text="Saved what your team said.", blocks=confirmation),
+            DirectMessage(
+                user_id=caller.user_id, text="Saved what your team said.", blocks=confirmation
+            ),
         )
         ack()
 

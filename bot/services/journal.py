@@ -1,10 +1,11 @@
-"""The leader's log of what their team said: writing entries and reading them back a page at a time."""
+"""The leader's log of what their team said: writing entries, reading them back by page."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -97,7 +98,7 @@ def history_page(
     position = tuple_(Entry.created_at, Entry.id)
     if newer_than is not None:
         bound = (newer_than.created_at, newer_than.entry_id)
-        rows = list(
+        rows: list[Entry] = list(
             session.scalars(
                 base.where(position > bound)
                 .order_by(Entry.created_at.asc(), Entry.id.asc())
@@ -124,7 +125,7 @@ def history_page(
     )
 
 
-def _filtered(statement: Select[tuple[Entry]], query: HistoryQuery) -> Select[tuple[Entry]]:
+def _filtered(statement: Select[Any], query: HistoryQuery) -> Select[Any]:
     if query.habit is not None:
         statement = statement.where(Entry.habit == query.habit.value)
     for word in (query.words or "").split():

@@ -64,7 +64,8 @@ def ask_next_question(
             QuestionView.leader_id == leader.id
         )
     )
-    question = choose_question(bank, habit, {qid: count for qid, count in rows}, rng)
+    times_shown = {row.question_id: row.times_shown for row in rows}
+    question = choose_question(bank, habit, times_shown, rng)
     _record_view(session, leader, question, now)
     leader.last_question_ref = question.id
     return bank.resolve(question.id)  # type: ignore[return-value]

@@ -200,16 +200,34 @@ def default_answer(call: Call) -> dict[str, Any]:
     """What Slack answers to a successful call of each method we use."""
     params = call.params
     if call.method == "auth.test":
-        return {"ok": True, "url": "https://example.slack.com/", "team": "Example",
-                "user": "ask-team", "team_id": "T0TEAM", "user_id": "UBOT", "bot_id": "BBOT"}
+        return {
+            "ok": True,
+            "url": "https://example.slack.com/",
+            "team": "Example",
+            "user": "ask-team",
+            "team_id": "T0TEAM",
+            "user_id": "UBOT",
+            "bot_id": "BBOT",
+        }
     if call.method == "chat.postMessage":
-        return {"ok": True, "channel": "D0DM", "ts": f"{time.time():.6f}",
-                "message": {"text": params.get("text", "")}}
+        return {
+            "ok": True,
+            "channel": "D0DM",
+            "ts": f"{time.time():.6f}",
+            "message": {"text": params.get("text", "")},
+        }
     if call.method in ("views.open", "views.update", "views.publish"):
         return {"ok": True, "view": {"id": "V0VIEW", **(params.get("view") or {})}}
     if call.method == "users.info":
-        return {"ok": True, "user": {"id": params.get("user"), "tz": "Europe/Paris",
-                                      "tz_offset": 3600, "deleted": False}}
+        return {
+            "ok": True,
+            "user": {
+                "id": params.get("user"),
+                "tz": "Europe/Paris",
+                "tz_offset": 3600,
+                "deleted": False,
+            },
+        }
     if call.method == "conversations.open":
         return {"ok": True, "channel": {"id": "D0DM"}}
     if call.method == "response_url":

@@ -76,7 +76,9 @@ class SlackDriver:
             return self.signer.generate_signature(timestamp=timestamp, body=body)  # type: ignore[no-any-return]
         except UnicodeDecodeError:
             # SignatureVerifier only signs text; sign raw bytes the same way (v0:ts:body).
-            digest = hmac.new(self.secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+            digest = hmac.new(
+                self.secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
+            )
             return "v0=" + digest.hexdigest()
 
     # -- shapes Slack sends ----------------------------------------------------------------
@@ -112,12 +114,20 @@ class SlackDriver:
         """`user` presses a button with `action_id` and `value` on an ephemeral message."""
         payload = {
             "type": "block_actions",
-            "user": {"id": user.user_id, "username": user.name, "name": user.name,
-                     "team_id": user.team_id},
+            "user": {
+                "id": user.user_id,
+                "username": user.name,
+                "name": user.name,
+                "team_id": user.team_id,
+            },
             "api_app_id": "A0APP",
             "token": "legacy-verification-token",
-            "container": {"type": "message", "message_ts": "1700000000.000100",
-                          "channel_id": "C0CHANNEL", "is_ephemeral": True},
+            "container": {
+                "type": "message",
+                "message_ts": "1700000000.000100",
+                "channel_id": "C0CHANNEL",
+                "is_ephemeral": True,
+            },
             "trigger_id": self.trigger_id(),
             "team": {"id": user.team_id, "domain": "example"},
             "enterprise": None,
@@ -138,15 +148,17 @@ class SlackDriver:
         }
         return self.interaction(payload)
 
-    def submit(
-        self, view: dict[str, Any], values: dict[str, Any], user: User = User()
-    ) -> Response:
+    def submit(self, view: dict[str, Any], values: dict[str, Any], user: User = User()) -> Response:
         """`user` presses Save on the modal `view` (as we sent it) with these input `values`."""
         payload = {
             "type": "view_submission",
             "team": {"id": user.team_id, "domain": "example"},
-            "user": {"id": user.user_id, "username": user.name, "name": user.name,
-                     "team_id": user.team_id},
+            "user": {
+                "id": user.user_id,
+                "username": user.name,
+                "name": user.name,
+                "team_id": user.team_id,
+            },
             "api_app_id": "A0APP",
             "token": "legacy-verification-token",
             "trigger_id": self.trigger_id(),
@@ -177,7 +189,9 @@ class SlackDriver:
         return f"{next(_trigger_numbers)}.1234567890.abcdef"
 
 
-def request(method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Response:
+def request(
+    method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> Response:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:

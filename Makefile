@@ -1,0 +1,45 @@
+# Every target sets up .venv itself, so a fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format typecheck bench bench-ack migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate and start the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)
+run: $(STAMP)
+	$(BIN)/ask-team run
+
+## test: install and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lint: ruff (lint and format check) and mypy
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(STAMP)
+	$(BIN)/ask-team migrate
+
+## bench: acknowledgement latency of /ask-team against a bare Bolt app
+bench: bench-ack
+
+bench-ack: $(STAMP)
+	$(BIN)/python bench/ack.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
