@@ -11,6 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.config import Settings
 from bot.deps import Deps
 from bot.listeners import register_all
+from bot.listeners.outbox import Outbox
 
 WEB_API_TIMEOUT_SECONDS = 10
 
@@ -27,12 +28,12 @@ def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> 
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret,
-        # Run listeners in the request thread and return as soon as they finish, instead of
-        # Bolt's default of a worker thread polled for ack() every 10 ms. Our listeners ack
-        # within a millisecond or two; slow Web API calls go to lazy listeners.
+        # Run listeners in the request thread and answer as soon as they return, instead of
+        # Bolt's default of a worker thread whose ack() is polled every 10 ms. Our listeners
+        # take a millisecond or two; Web API calls that can wait go to the Outbox.
         process_before_response=True,
         token_verification_enabled=verify_token,
         logger=logging.getLogger("slack_bolt"),
     )
-    register_all(app, deps)
+    register_all(app, deps, Outbox(client))
     return app

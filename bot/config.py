@@ -45,7 +45,7 @@ class Settings:
     log_level: str = "INFO"
     scheduler_enabled: bool = True
     web_concurrency: int = 2
-    web_threads: int = 8
+    web_threads: int = 4
 
     @classmethod
     def from_env(
@@ -90,7 +90,7 @@ class Settings:
             log_level=_log_level(get("LOG_LEVEL") or "INFO"),
             scheduler_enabled=_bool_setting("SCHEDULER", get("SCHEDULER"), default=True),
             web_concurrency=_int_setting("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 2, 1, 64),
-            web_threads=_int_setting("WEB_THREADS", get("WEB_THREADS"), 8, 1, 256),
+            web_threads=_int_setting("WEB_THREADS", get("WEB_THREADS"), 4, 1, 256),
         )
 
 

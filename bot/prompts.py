@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,9 @@ class QuestionBank:
                 raise PromptError(f"duplicate question id {question.id!r}")
             self._by_id[question.id] = question
             self._by_habit[question.habit].append(question)
+        # Plain strings, for hot loops that would otherwise touch an Enum per row.
+        self.habit_of: dict[str, str] = {q.id: q.habit.value for q in self._by_id.values()}
+        self.habits_in_use: tuple[Habit, ...] = tuple(h for h in Habit if self._by_habit[h])
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -97,8 +100,8 @@ class QuestionBank:
     def get(self, question_id: str) -> Question | None:
         return self._by_id.get(question_id)
 
-    def for_habit(self, habit: Habit) -> list[Question]:
-        return list(self._by_habit[habit])
+    def for_habit(self, habit: Habit) -> Sequence[Question]:
+        return self._by_habit[habit]
 
     def resolve(self, ref: str) -> Asked | None:
         """The question or follow-up a reference names, or None if it names nothing we have."""

@@ -16,19 +16,19 @@ from bot.blocks.question_card import question_card, question_card_text
 from bot.commands import AskQuestion, LogAnswers, ShowHelp, ShowHistory, parse_command
 from bot.deps import Deps
 from bot.listeners.identity import Caller, caller_of
-from bot.listeners.outbox import OpenModal, deliver, enqueue
+from bot.listeners.outbox import OpenModal, Outbox
 from bot.services.journal import HistoryQuery, history_page
-from bot.services.leaders import find_leader, leader_for
+from bot.services.leaders import find_leader_id, last_question_ref, leader_id_for
 from bot.services.questions import ask_next_question
 
 COMMAND = "/ask-team"
 logger = logging.getLogger(__name__)
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App, deps: Deps, outbox: Outbox) -> None:
     def ask_team_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         try:
-            _answer(ack, command, context, deps)
+            _answer(ack, command, context, deps, outbox)
         except Exception:
             logger.exception("/ask-team failed")
             ack(
@@ -37,10 +37,12 @@ def register(app: App, deps: Deps) -> None:
                 blocks=as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:")),
             )
 
-    app.command(COMMAND)(ack=ask_team_command, lazy=[deliver])
+    app.command(COMMAND)(ask_team_command)
 
 
-def _answer(ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps) -> None:
+def _answer(
+    ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps, outbox: Outbox
+) -> None:
     caller = caller_of(context)
     if caller is None:
         ack(text="Slack did not say who you are, so I cannot answer this one.")
@@ -56,16 +58,16 @@ def _answer(ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps)
     elif isinstance(parsed, AskQuestion):
         _ask_question(ack, caller, parsed, deps)
     elif isinstance(parsed, LogAnswers):
-        _open_log_for_latest(ack, caller, command, context, deps)
+        _open_log_for_latest(ack, caller, command, deps, outbox)
     else:
         _show_history(ack, caller, parsed, deps)
 
 
 def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> None:
     now = deps.clock()
-    with deps.database.transaction() as session:
-        leader = leader_for(session, caller.team_id, caller.user_id, now)
-        asked = ask_next_question(session, deps.bank, leader, parsed.habit, deps.rng, now)
+    with deps.database.connection() as connection:
+        leader_id = leader_id_for(connection, caller.team_id, caller.user_id, now)
+        asked = ask_next_question(connection, deps.bank, leader_id, parsed.habit, deps.rng, now)
     ack(
         response_type="ephemeral",
         text=question_card_text(asked),
@@ -74,11 +76,11 @@ def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> 
 
 
 def _open_log_for_latest(
-    ack: Ack, caller: Caller, command: dict[str, Any], context: BoltContext, deps: Deps
+    ack: Ack, caller: Caller, command: dict[str, Any], deps: Deps, outbox: Outbox
 ) -> None:
-    with deps.database.transaction() as session:
-        leader = find_leader(session, caller.team_id, caller.user_id)
-        ref = leader.last_question_ref if leader else None
+    with deps.database.connection(writes=False) as connection:
+        leader_id = find_leader_id(connection, caller.team_id, caller.user_id)
+        ref = last_question_ref(connection, leader_id) if leader_id is not None else None
     asked = deps.bank.resolve(ref) if ref else None
     if asked is None:
         ack(
@@ -87,15 +89,15 @@ def _open_log_for_latest(
             blocks=as_dicts(notice(NO_QUESTION_YET)),
         )
         return
-    enqueue(context, OpenModal(trigger_id=command["trigger_id"], view=log_modal(asked).to_dict()))
     ack()
+    outbox.send([OpenModal(trigger_id=command["trigger_id"], view=log_modal(asked).to_dict())])
 
 
 def _show_history(ack: Ack, caller: Caller, parsed: ShowHistory, deps: Deps) -> None:
     query = HistoryQuery(habit=parsed.habit, words=parsed.words)
-    with deps.database.transaction() as session:
-        leader = leader_for(session, caller.team_id, caller.user_id, deps.clock())
-        page = history_page(session, leader, query)
+    with deps.database.transaction(writes=False) as session:
+        leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
+        page = history_page(session, leader_id, query)
     ack(
         response_type="ephemeral", text="Your team's answers", blocks=as_dicts(history_blocks(page))
     )

@@ -12,10 +12,10 @@ from bot.blocks.entries import logged_confirmation
 from bot.deps import Deps
 from bot.forms import LogForm, parse_log_form
 from bot.listeners.identity import caller_of
-from bot.listeners.outbox import DirectMessage, deliver, enqueue
+from bot.listeners.outbox import DirectMessage, Outbox
 from bot.payloads import decode_log_metadata
 from bot.services.journal import log_entry
-from bot.services.leaders import leader_for
+from bot.services.leaders import leader_id_for
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ QUESTION_GONE = (
 )
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App, deps: Deps, outbox: Outbox) -> None:
     def log_answers_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         caller = caller_of(context)
         ref = decode_log_metadata(view.get("private_metadata", ""))
@@ -43,10 +43,12 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             with deps.database.transaction() as session:
-                leader = leader_for(session, caller.team_id, caller.user_id, deps.clock())
+                leader_id = leader_id_for(
+                    session.connection(), caller.team_id, caller.user_id, deps.clock()
+                )
                 entry = log_entry(
                     session,
-                    leader,
+                    leader_id,
                     asked,
                     answer=form.answer,
                     people=form.people,
@@ -59,12 +61,7 @@ def register(app: App, deps: Deps) -> None:
             logger.exception("saving an entry failed")
             ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: NOT_SAVED})
             return
-        enqueue(
-            context,
-            DirectMessage(
-                user_id=caller.user_id, text="Saved what your team said.", blocks=confirmation
-            ),
-        )
         ack()
+        outbox.send([DirectMessage(caller.user_id, "Saved what your team said.", confirmation)])
 
-    app.view(ids.LOG_CALLBACK)(ack=log_answers_submitted, lazy=[deliver])
+    app.view(ids.LOG_CALLBACK)(log_answers_submitted)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.habits import Habit
 from bot.prompts import Asked
-from bot.store.models import Entry, EntryPerson, Leader
+from bot.store.models import Entry, EntryPerson
 
 PAGE_SIZE = 5
 MAX_ANSWER_LENGTH = 3000
@@ -56,7 +56,7 @@ class HistoryPage:
 
 def log_entry(
     session: Session,
-    leader: Leader,
+    leader_id: int,
     asked: Asked,
     answer: str,
     people: Sequence[str],
@@ -66,7 +66,7 @@ def log_entry(
 ) -> Entry:
     """Store what the team answered to `asked`; inputs are expected to be validated."""
     entry = Entry(
-        leader_id=leader.id,
+        leader_id=leader_id,
         question_ref=asked.ref,
         question_text=asked.text,
         habit=asked.habit.value,
@@ -86,7 +86,7 @@ def log_entry(
 
 def history_page(
     session: Session,
-    leader: Leader,
+    leader_id: int | None,
     query: HistoryQuery,
     *,
     older_than: Cursor | None = None,
@@ -94,7 +94,9 @@ def history_page(
     page_size: int = PAGE_SIZE,
 ) -> HistoryPage:
     """One page of this leader's entries, newest first, by keyset on (created_at, id)."""
-    base = _filtered(select(Entry).where(Entry.leader_id == leader.id), query)
+    if leader_id is None:
+        return HistoryPage(entries=[], query=query, has_older=False, has_newer=False)
+    base = _filtered(select(Entry).where(Entry.leader_id == leader_id), query)
     position = tuple_(Entry.created_at, Entry.id)
     if newer_than is not None:
         bound = (newer_than.created_at, newer_than.entry_id)

@@ -3,38 +3,38 @@
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
 from bot.habits import Habit
 from bot.prompts import Asked, Question, QuestionBank
-from bot.store.models import Leader, QuestionView
-from bot.store.upsert import insert_for
+from bot.services.leaders import remember_question
+from bot.store.models import QuestionView, UTCDateTime
+from bot.store.upsert import insert_for_dialect
+
+
+def choose_habit(
+    bank: QuestionBank, asked_per_habit: Mapping[str, int], rng: random.Random
+) -> Habit:
+    """The habit this leader has been asked least about (ties broken at random)."""
+    habits = bank.habits_in_use
+    fewest = min(asked_per_habit.get(habit.value, 0) for habit in habits)
+    return rng.choice([h for h in habits if asked_per_habit.get(h.value, 0) == fewest])
 
 
 def choose_question(
-    bank: QuestionBank,
-    habit: Habit | None,
-    times_shown: Mapping[str, int],
-    rng: random.Random,
+    bank: QuestionBank, habit: Habit, times_shown: Mapping[str, int], rng: random.Random
 ) -> Question:
-    """Pick among the least-shown questions, of `habit` or else of the least-asked habit.
+    """A least-shown question of `habit`.
 
     Choosing only among the least-shown questions means no question comes back until
     every question of its habit has been shown once more.
     """
-    if habit is None:
-        asked_per_habit: dict[Habit, int] = defaultdict(int)
-        for question_id, count in times_shown.items():
-            question = bank.get(question_id)
-            if question is not None:
-                asked_per_habit[question.habit] += count
-        fewest = min(asked_per_habit[h] for h in Habit if bank.for_habit(h))
-        habit = rng.choice([h for h in Habit if bank.for_habit(h) and asked_per_habit[h] == fewest])
     candidates = bank.for_habit(habit)
     least = min(times_shown.get(q.id, 0) for q in candidates)
     return rng.choice([q for q in candidates if times_shown.get(q.id, 0) == least])
@@ -50,47 +50,92 @@ def next_follow_up(bank: QuestionBank, ref: str) -> Asked | None:
     return bank.resolve(f"{asked.question.id}/{number}")
 
 
+_TIMES_SHOWN = select(QuestionView.question_id, QuestionView.times_shown).where(
+    QuestionView.leader_id == bindparam("leader_id")
+)
+
+
+def times_shown(connection: Connection, leader_id: int | None) -> dict[str, int]:
+    """How often this leader was shown each question (absent: never)."""
+    if leader_id is None:
+        return {}
+    rows = connection.execute(_TIMES_SHOWN, {"leader_id": leader_id})
+    # Not dict(rows): a Result has .keys(), so dict() would read it as a mapping.
+    return {question_id: count for question_id, count in rows}  # noqa: C416
+
+
+def pick_question(
+    bank: QuestionBank, habit: Habit | None, shown: Mapping[str, int], rng: random.Random
+) -> Question:
+    """The next question: of `habit`, or of the habit this leader was asked least about."""
+    if habit is None:
+        per_habit: dict[str, int] = {}
+        habit_of = bank.habit_of
+        for question_id, count in shown.items():
+            name = habit_of.get(question_id)
+            if name is not None:
+                per_habit[name] = per_habit.get(name, 0) + count
+        habit = choose_habit(bank, per_habit, rng)
+    return choose_question(bank, habit, shown, rng)
+
+
+def record_shown(connection: Connection, leader_id: int, question: Question, now: datetime) -> None:
+    """Count one more showing of `question` and make it what `/ask-team log` logs against."""
+    _record_view(connection, leader_id, question, now)
+    remember_question(connection, leader_id, question.id)
+
+
 def ask_next_question(
-    session: Session,
+    connection: Connection,
     bank: QuestionBank,
-    leader: Leader,
+    leader_id: int,
     habit: Habit | None,
     rng: random.Random,
     now: datetime,
 ) -> Asked:
     """Choose this leader's next question and remember that they were shown it."""
-    rows = session.execute(
-        select(QuestionView.question_id, QuestionView.times_shown).where(
-            QuestionView.leader_id == leader.id
-        )
-    )
-    times_shown = {row.question_id: row.times_shown for row in rows}
-    question = choose_question(bank, habit, times_shown, rng)
-    _record_view(session, leader, question, now)
-    leader.last_question_ref = question.id
-    return bank.resolve(question.id)  # type: ignore[return-value]
+    question = pick_question(bank, habit, times_shown(connection, leader_id), rng)
+    record_shown(connection, leader_id, question, now)
+    return Asked(ref=question.id, question=question)
 
 
-def ask_follow_up(session: Session, bank: QuestionBank, leader: Leader, ref: str) -> Asked | None:
+def ask_follow_up(
+    connection: Connection, bank: QuestionBank, leader_id: int, ref: str
+) -> Asked | None:
     """The follow-up to `ref` for this leader, remembered as what they would log next."""
     asked = next_follow_up(bank, ref)
     if asked is not None:
-        leader.last_question_ref = asked.ref
+        remember_question(connection, leader_id, asked.ref)
     return asked
 
 
-def _record_view(session: Session, leader: Leader, question: Question, now: datetime) -> None:
-    table = QuestionView.__table__
-    statement = insert_for(session, table).values(  # type: ignore[arg-type]
-        leader_id=leader.id,
-        question_id=question.id,
-        habit=question.habit.value,
-        times_shown=1,
-        last_shown_at=now,
+def _record_view(connection: Connection, leader_id: int, question: Question, now: datetime) -> None:
+    connection.execute(
+        _record_view_statement(connection.dialect.name),
+        {
+            "leader_id": leader_id,
+            "question_id": question.id,
+            "habit": question.habit.value,
+            "now": now,
+        },
     )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["leader_id", "question_id"],
-            set_={"times_shown": table.c.times_shown + 1, "last_shown_at": now},
-        )
+
+
+@cache
+def _record_view_statement(dialect: str) -> Any:
+    """The dialect's upsert counting one more showing, built once per dialect."""
+    table = QuestionView.__table__
+    statement = insert_for_dialect(dialect, table).values(  # type: ignore[arg-type]
+        leader_id=bindparam("leader_id"),
+        question_id=bindparam("question_id"),
+        habit=bindparam("habit"),
+        times_shown=1,
+        last_shown_at=bindparam("now", type_=UTCDateTime()),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["leader_id", "question_id"],
+        set_={
+            "times_shown": table.c.times_shown + 1,
+            "last_shown_at": statement.excluded.last_shown_at,
+        },
     )

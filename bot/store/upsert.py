@@ -7,13 +7,12 @@ from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert
 
 
-def insert_for(session: Session, table: Table) -> Any:
+def insert_for_dialect(dialect: str, table: Table) -> Any:
     """The dialect's own `insert`, which knows `on_conflict_do_*`."""
-    dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(table)
     if dialect == "sqlite":
@@ -22,8 +21,8 @@ def insert_for(session: Session, table: Table) -> Any:
 
 
 def insert_ignoring_conflict(
-    session: Session, table: Table, values: Mapping[str, Any], conflict: Sequence[str]
+    connection: Connection, table: Table, values: Mapping[str, Any], conflict: Sequence[str]
 ) -> None:
     """Insert a row unless one with the same `conflict` columns exists."""
-    statement: Insert = insert_for(session, table).values(**values)
-    session.execute(statement.on_conflict_do_nothing(index_elements=list(conflict)))  # type: ignore[attr-defined]
+    statement: Insert = insert_for_dialect(connection.dialect.name, table).values(**values)
+    connection.execute(statement.on_conflict_do_nothing(index_elements=list(conflict)))  # type: ignore[attr-defined]
