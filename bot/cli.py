@@ -8,7 +8,12 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings
 from bot.prompts import PromptError
-from bot.runtime import SchemaNotReadyError, build_app, configure_logging
+from bot.runtime import (
+    SchemaNotReadyError,
+    SlackUnreachableError,
+    build_app,
+    configure_logging,
+)
 from bot.store import migrate
 from bot.store.database import Database
 
@@ -35,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "socket":
             return _socket(settings)
         return _serve(settings)
-    except (ConfigError, PromptError, SchemaNotReadyError) as error:
+    except (ConfigError, PromptError, SchemaNotReadyError, SlackUnreachableError) as error:
         print(f"ask-team: {error}", file=sys.stderr)
         return 2
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.app import create_app
 from bot.config import Settings
@@ -39,9 +41,24 @@ def ensure_schema(database: Database) -> None:
     )
 
 
+class SlackUnreachableError(RuntimeError):
+    """Slack refused the bot token, or could not be reached to check it."""
+
+
 def build_app(settings: Settings) -> App:
     """Load the question bank, check the schema and create the Bolt app."""
     database = Database(settings.database_url)
     ensure_schema(database)
     deps = Deps(database=database, bank=QuestionBank.load())
-    return create_app(settings, deps)
+    try:
+        return create_app(settings, deps)
+    except SlackApiError as error:
+        reason = error.response.get("error", "refused") if error.response else "refused"
+        raise SlackUnreachableError(
+            f"Slack refused SLACK_BOT_TOKEN ({reason}). Copy the Bot User OAuth Token again "
+            "from your app's OAuth & Permissions page."
+        ) from None
+    except (OSError, BoltError) as error:
+        raise SlackUnreachableError(
+            f"Could not reach Slack at {settings.slack_api_url} to check the bot token: {error}"
+        ) from None

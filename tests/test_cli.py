@@ -148,3 +148,12 @@ def test_a_bad_setting_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -> Non
 
     assert result.returncode == 2
     assert result.stderr.strip() == "ask-team: PORT must be a whole number, got 'http'"
+
+
+def test_a_refused_bot_token_is_named(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = cli_env(tmp_path, fake_slack, SLACK_BOT_TOKEN="xoxb-revoked")
+
+    result = ask_team("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in result.stderr

@@ -200,6 +200,8 @@ def default_answer(call: Call) -> dict[str, Any]:
     """What Slack answers to a successful call of each method we use."""
     params = call.params
     if call.method == "auth.test":
+        if "revoked" in call.headers.get("Authorization", ""):
+            return {"ok": False, "error": "invalid_auth"}
         return {
             "ok": True,
             "url": "https://example.slack.com/",
