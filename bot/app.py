@@ -25,6 +25,9 @@ def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> 
     )
     # Connection errors are already retried by default; also honour 429 Retry-After.
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    if verify_token:
+        # Ourselves rather than Bolt's check, so a refusal raises SlackApiError with its reason.
+        client.auth_test()
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret,
@@ -32,7 +35,7 @@ def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> 
         # Bolt's default of a worker thread whose ack() is polled every 10 ms. Our listeners
         # take a millisecond or two; Web API calls that can wait go to the Outbox.
         process_before_response=True,
-        token_verification_enabled=verify_token,
+        token_verification_enabled=False,
         logger=logging.getLogger("slack_bolt"),
     )
     register_all(app, deps, Outbox(client))

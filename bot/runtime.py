@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
-from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.app import create_app
@@ -58,7 +57,7 @@ def build_app(settings: Settings) -> App:
             f"Slack refused SLACK_BOT_TOKEN ({reason}). Copy the Bot User OAuth Token again "
             "from your app's OAuth & Permissions page."
         ) from None
-    except (OSError, BoltError) as error:
+    except OSError as error:
         raise SlackUnreachableError(
             f"Could not reach Slack at {settings.slack_api_url} to check the bot token: {error}"
         ) from None
