@@ -5,26 +5,17 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.config import Settings
 from bot.deps import Deps
 from bot.listeners import register_all
 from bot.listeners.outbox import Outbox
-
-WEB_API_TIMEOUT_SECONDS = 10
+from bot.slack_client import web_client
 
 
 def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> App:
     """A Bolt app wired to our listeners, talking to Slack (or a stand-in) at SLACK_API_URL."""
-    client = WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=WEB_API_TIMEOUT_SECONDS,
-    )
-    # Connection errors are already retried by default; also honour 429 Retry-After.
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    client = web_client(settings)
     if verify_token:
         # Ourselves rather than Bolt's check, so a refusal raises SlackApiError with its reason.
         client.auth_test()

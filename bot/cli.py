@@ -1,21 +1,25 @@
-"""`ask-team` on the command line: run, serve, socket, migrate."""
+"""`ask-team` on the command line: run, serve, socket, migrate, send-due."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot.config import ConfigError, Settings
-from bot.prompts import PromptError
+from bot.prompts import PromptError, QuestionBank
 from bot.runtime import (
     SchemaNotReadyError,
     SlackUnreachableError,
     build_app,
     configure_logging,
+    ensure_schema,
+    nudge_dispatcher,
 )
 from bot.store import migrate
 from bot.store.database import Database
+from bot.store.models import utcnow
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,6 +31,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("serve", help="serve HTTP (POST /slack/events) on $PORT with gunicorn")
     commands.add_parser("socket", help="connect to Slack over Socket Mode (needs SLACK_APP_TOKEN)")
     commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    send_due = commands.add_parser(
+        "send-due", help="run one nudge pass now (for cron-style deployments) and report it"
+    )
+    send_due.add_argument(
+        "--at", type=_instant, metavar="ISO-TIME", help="pretend it is this time (default: now)"
+    )
+    send_due.add_argument(
+        "--dry-run", action="store_true", help="list who would be nudged; send and claim nothing"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -39,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _socket(settings) if settings.slack_app_token else _serve(settings)
         if args.command == "socket":
             return _socket(settings)
+        if args.command == "send-due":
+            return _send_due(settings, args.at or utcnow(), dry_run=args.dry_run)
         return _serve(settings)
     except (ConfigError, PromptError, SchemaNotReadyError, SlackUnreachableError) as error:
         print(f"ask-team: {error}", file=sys.stderr)
@@ -53,6 +68,37 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO time such as 2026-11-30T09:00+01:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
+    database = Database(settings.database_url)
+    ensure_schema(database)
+    dispatcher = nudge_dispatcher(settings, database, QuestionBank.load())
+    report = dispatcher.run_pass(now, dry_run=dry_run)
+    if dry_run:
+        for team_id, user_id, local_date, due_at in report.preview:
+            due = f"{due_at:%Y-%m-%d %H:%M} UTC"
+            print(f"would nudge {team_id}/{user_id} for {local_date} (due {due})")
+        print(f"ask-team: {report.due} due at {now.isoformat()} (dry run: nothing sent)")
+        return 0
+    outcomes = ", ".join(f"{count} {name}" for name, count in sorted(report.outcomes.items()))
+    print(
+        f"ask-team: at {now.isoformat()}: {report.claimed} claimed"
+        f"{': ' + outcomes if outcomes else ''}; {report.in_flight_elsewhere} in flight elsewhere, "
+        f"{report.missed} missed (past the grace window), {report.advanced} moved on"
+    )
+    database.dispose()
+    return 0
+
+
 def _serve(settings: Settings) -> int:
     from bot.web import serve_with_gunicorn, wsgi_app
 
@@ -60,7 +106,7 @@ def _serve(settings: Settings) -> int:
     build_app(settings)
     print(f"ask-team: serving POST /slack/events on port {settings.port}", file=sys.stderr)
     serve_with_gunicorn(
-        lambda: wsgi_app(build_app(settings)),
+        lambda: wsgi_app(build_app(settings, with_clock=True)),
         port=settings.port,
         workers=settings.web_concurrency,
         threads=settings.web_threads,
@@ -73,7 +119,7 @@ def _socket(settings: Settings) -> int:
 
     if not settings.slack_app_token:
         raise ConfigError("SLACK_APP_TOKEN is needed for Socket Mode (an xapp- app-level token)")
-    app = build_app(settings)
+    app = build_app(settings, with_clock=True)
     print("ask-team: connected over Socket Mode; press Ctrl+C to stop", file=sys.stderr)
     SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     return 0

@@ -12,9 +12,14 @@ MAX_SEARCH_LENGTH = 200
 HISTORY_WORDS = frozenset({"history", "past", "journal", "answers"})
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "commands"})
 LOG_WORDS = frozenset({"log"})
+SCHEDULE_WORDS = frozenset({"schedule", "subscribe", "daily", "nudge", "nudges"})
+PAUSE_WORDS = frozenset({"pause"})
+RESUME_WORDS = frozenset({"resume", "unpause"})
+STOP_WORDS = frozenset({"stop", "unsubscribe"})
+MAX_SCHEDULE_TEXT = 100
 
 # Words we offer in "did you mean": subcommands first, then habits and their aliases.
-_VOCABULARY = ["help", "log", "history", *HABIT_ALIASES]
+_VOCABULARY = ["help", "log", "history", "schedule", "pause", "resume", "stop", *HABIT_ALIASES]
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,28 @@ class ShowHistory:
 
 
 @dataclass(frozen=True)
+class SetSchedule:
+    """`schedule <when>`; empty `when` opens the settings modal."""
+
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class PauseNudges:
+    how_long: str = ""
+
+
+@dataclass(frozen=True)
+class ResumeNudges:
+    pass
+
+
+@dataclass(frozen=True)
+class StopNudges:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """Help, possibly because the leader typed something we did not understand."""
 
@@ -42,7 +69,16 @@ class ShowHelp:
     problem: str | None = None
 
 
-Command = AskQuestion | LogAnswers | ShowHistory | ShowHelp
+Command = (
+    AskQuestion
+    | LogAnswers
+    | ShowHistory
+    | ShowHelp
+    | SetSchedule
+    | PauseNudges
+    | ResumeNudges
+    | StopNudges
+)
 
 
 def parse_command(text: str) -> Command:
@@ -58,6 +94,16 @@ def parse_command(text: str) -> Command:
         return LogAnswers()
     if word in HISTORY_WORDS:
         return _history(rest)
+    if word in SCHEDULE_WORDS | PAUSE_WORDS and len(rest) > MAX_SCHEDULE_TEXT:
+        return ShowHelp(problem=f"That is too long to be a schedule; try `/ask-team {word} 9:00`.")
+    if word in SCHEDULE_WORDS:
+        return SetSchedule(rest)
+    if word in PAUSE_WORDS:
+        return PauseNudges(rest)
+    if word in RESUME_WORDS:
+        return ResumeNudges()
+    if word in STOP_WORDS:
+        return StopNudges()
     habit = habit_for_word(word) or habit_for_word(cleaned.lower().replace(" ", "-"))
     if habit is not None:
         return AskQuestion(habit)

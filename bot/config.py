@@ -46,6 +46,8 @@ class Settings:
     scheduler_enabled: bool = True
     web_concurrency: int = 2
     web_threads: int = 4
+    nudge_grace_hours: int = 3
+    nudge_concurrency: int = 16
 
     @classmethod
     def from_env(
@@ -91,6 +93,10 @@ class Settings:
             scheduler_enabled=_bool_setting("SCHEDULER", get("SCHEDULER"), default=True),
             web_concurrency=_int_setting("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 2, 1, 64),
             web_threads=_int_setting("WEB_THREADS", get("WEB_THREADS"), 4, 1, 256),
+            nudge_grace_hours=_int_setting("NUDGE_GRACE_HOURS", get("NUDGE_GRACE_HOURS"), 3, 0, 23),
+            nudge_concurrency=_int_setting(
+                "NUDGE_CONCURRENCY", get("NUDGE_CONCURRENCY"), 16, 1, 64
+            ),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
@@ -11,6 +12,9 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.deps import Deps
 from bot.prompts import QuestionBank
+from bot.scheduler import start_clock
+from bot.services.nudges import NudgeDispatcher, NudgePolicy
+from bot.slack_client import web_client
 from bot.store import migrate
 from bot.store.database import Database
 
@@ -44,13 +48,24 @@ class SlackUnreachableError(RuntimeError):
     """Slack refused the bot token, or could not be reached to check it."""
 
 
-def build_app(settings: Settings) -> App:
-    """Load the question bank, check the schema and create the Bolt app."""
+def nudge_dispatcher(settings: Settings, database: Database, bank: QuestionBank) -> NudgeDispatcher:
+    policy = NudgePolicy(
+        grace=timedelta(hours=settings.nudge_grace_hours),
+        concurrency=settings.nudge_concurrency,
+    )
+    return NudgeDispatcher(database, bank, web_client(settings), policy)
+
+
+def build_app(settings: Settings, *, with_clock: bool = False) -> App:
+    """Load the question bank, check the schema and create the Bolt app.
+
+    With `with_clock` (and SCHEDULER on), also start the every-minute nudge pass.
+    """
     database = Database(settings.database_url)
     ensure_schema(database)
     deps = Deps(database=database, bank=QuestionBank.load())
     try:
-        return create_app(settings, deps)
+        app = create_app(settings, deps)
     except SlackApiError as error:
         reason = error.response.get("error", "refused") if error.response else "refused"
         raise SlackUnreachableError(
@@ -61,3 +76,6 @@ def build_app(settings: Settings) -> App:
         raise SlackUnreachableError(
             f"Could not reach Slack at {settings.slack_api_url} to check the bot token: {error}"
         ) from None
+    if with_clock and settings.scheduler_enabled:
+        start_clock(nudge_dispatcher(settings, database, deps.bank))
+    return app

@@ -20,6 +20,7 @@ METHOD_SCOPES = {
     "chat.postMessage": "chat:write",
     "views.open": None,
     "response_url": None,
+    "users.info": "users:read",
 }
 
 
@@ -84,6 +85,7 @@ def test_bot_scopes_are_exactly_what_the_code_uses(
     _, view = open_log_modal(harness)
     harness.slack.submit(view, log_values("a full round trip"))
     harness.fake.wait_for("chat.postMessage")
+    harness.slack.command("schedule 9:00 weekdays")
 
     used = {METHOD_SCOPES[call.method] for call in harness.fake.calls} - {None}
     declared = set(manifest["oauth_config"]["scopes"]["bot"])

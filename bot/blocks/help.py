@@ -19,6 +19,17 @@ SUBCOMMANDS = (
     ("/ask-team history", "what your teams said, newest first"),
     ("/ask-team history vision", "only one habit"),
     ("/ask-team history budget", "search questions, answers and promises"),
+    (
+        "/ask-team schedule 9:00 weekdays",
+        "a question by DM at 9:00 your time (also `daily`, `mon,wed,fri`, `8:30am`); "
+        "`/ask-team schedule` alone opens the settings",
+    ),
+    (
+        "/ask-team pause for 2 weeks",
+        "no questions for a while (`pause`, `pause until 2026-12-24`); "
+        "`/ask-team resume` starts them again",
+    ),
+    ("/ask-team stop", "no more daily questions"),
     ("/ask-team help", "this message"),
 )
 

@@ -20,7 +20,15 @@ LOG_HEARTBEAT_ACTION = "heartbeat_select"
 LOG_PROMISE_BLOCK = "promise"
 LOG_PROMISE_ACTION = "promise_text"
 
-ACTION_IDS = frozenset(
-    {QUESTION_ANOTHER, QUESTION_FOLLOW_UP, QUESTION_LOG, HISTORY_OLDER, HISTORY_NEWER}
-)
-CALLBACK_IDS = frozenset({LOG_CALLBACK})
+# The daily nudge DM.
+NUDGE_SNOOZE = "nudge_snooze"
+NUDGE_SKIP = "nudge_skip"
+
+# The schedule settings modal.
+SCHEDULE_CALLBACK = "schedule_settings"
+SCHEDULE_TIME_BLOCK = "schedule_time"
+SCHEDULE_TIME_ACTION = "time_picker"
+SCHEDULE_DAYS_BLOCK = "schedule_days"
+SCHEDULE_DAYS_ACTION = "days_checkboxes"
+SCHEDULE_HABITS_BLOCK = "schedule_habits"
+SCHEDULE_HABITS_ACTION = "habits_checkboxes"

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
 from bot.blocks import as_dicts
 from bot.blocks.help import help_blocks, help_text
@@ -13,10 +14,21 @@ from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import log_modal
 from bot.blocks.notices import NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
 from bot.blocks.question_card import question_card, question_card_text
-from bot.commands import AskQuestion, LogAnswers, ShowHelp, ShowHistory, parse_command
+from bot.commands import (
+    AskQuestion,
+    LogAnswers,
+    PauseNudges,
+    ResumeNudges,
+    SetSchedule,
+    ShowHelp,
+    ShowHistory,
+    StopNudges,
+    parse_command,
+)
 from bot.deps import Deps
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import OpenModal, Outbox
+from bot.listeners.schedule import answer_schedule_command
 from bot.services.journal import HistoryQuery, history_page
 from bot.services.leaders import find_leader_id, last_question_ref, leader_id_for
 from bot.services.questions import ask_next_question
@@ -26,9 +38,11 @@ logger = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps, outbox: Outbox) -> None:
-    def ask_team_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    def ask_team_command(
+        ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
         try:
-            _answer(ack, command, context, deps, outbox)
+            _answer(ack, command, context, client, deps, outbox)
         except Exception:
             logger.exception("/ask-team failed")
             ack(
@@ -41,7 +55,12 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
 
 
 def _answer(
-    ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps, outbox: Outbox
+    ack: Ack,
+    command: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    deps: Deps,
+    outbox: Outbox,
 ) -> None:
     caller = caller_of(context)
     if caller is None:
@@ -59,8 +78,10 @@ def _answer(
         _ask_question(ack, caller, parsed, deps)
     elif isinstance(parsed, LogAnswers):
         _open_log_for_latest(ack, caller, command, deps, outbox)
-    else:
+    elif isinstance(parsed, ShowHistory):
         _show_history(ack, caller, parsed, deps)
+    elif isinstance(parsed, SetSchedule | PauseNudges | ResumeNudges | StopNudges):
+        answer_schedule_command(ack, caller, parsed, command, client, deps, outbox)
 
 
 def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> None:

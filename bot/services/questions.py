@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -19,10 +19,15 @@ from bot.store.upsert import insert_for_dialect
 
 
 def choose_habit(
-    bank: QuestionBank, asked_per_habit: Mapping[str, int], rng: random.Random
+    bank: QuestionBank,
+    asked_per_habit: Mapping[str, int],
+    rng: random.Random,
+    allowed: Sequence[Habit] | None = None,
 ) -> Habit:
-    """The habit this leader has been asked least about (ties broken at random)."""
-    habits = bank.habits_in_use
+    """The habit (of `allowed`, default all) this leader was asked least about; ties at random."""
+    habits = [h for h in bank.habits_in_use if allowed is None or h in allowed] or list(
+        bank.habits_in_use
+    )
     fewest = min(asked_per_habit.get(habit.value, 0) for habit in habits)
     return rng.choice([h for h in habits if asked_per_habit.get(h.value, 0) == fewest])
 
@@ -65,7 +70,11 @@ def times_shown(connection: Connection, leader_id: int | None) -> dict[str, int]
 
 
 def pick_question(
-    bank: QuestionBank, habit: Habit | None, shown: Mapping[str, int], rng: random.Random
+    bank: QuestionBank,
+    habit: Habit | None,
+    shown: Mapping[str, int],
+    rng: random.Random,
+    allowed: Sequence[Habit] | None = None,
 ) -> Question:
     """The next question: of `habit`, or of the habit this leader was asked least about."""
     if habit is None:
@@ -75,7 +84,7 @@ def pick_question(
             name = habit_of.get(question_id)
             if name is not None:
                 per_habit[name] = per_habit.get(name, 0) + count
-        habit = choose_habit(bank, per_habit, rng)
+        habit = choose_habit(bank, per_habit, rng, allowed)
     return choose_question(bank, habit, shown, rng)
 
 
@@ -125,7 +134,7 @@ def _record_view(connection: Connection, leader_id: int, question: Question, now
 def _record_view_statement(dialect: str) -> Any:
     """The dialect's upsert counting one more showing, built once per dialect."""
     table = QuestionView.__table__
-    statement = insert_for_dialect(dialect, table).values(  # type: ignore[arg-type]
+    statement = insert_for_dialect(dialect, table).values(
         leader_id=bindparam("leader_id"),
         question_id=bindparam("question_id"),
         habit=bindparam("habit"),

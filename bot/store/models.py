@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -131,3 +132,45 @@ class EntryPerson(Base):
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
 
     entry: Mapped[Entry] = relationship(back_populates="people")
+
+
+class Schedule(Base):
+    """When a leader wants their daily question: local time, days, zone and any pause."""
+
+    __tablename__ = "schedules"
+
+    leader_id: Mapped[int] = mapped_column(
+        ForeignKey("leaders.id", ondelete="CASCADE"), primary_key=True
+    )
+    minute_of_day: Mapped[int] = mapped_column(SmallInteger)
+    # Bit n set: nudge on weekday n (0 = Monday).
+    days: Mapped[int] = mapped_column(SmallInteger)
+    # Comma-separated habit values to draw from; None draws from all five.
+    habits: Mapped[str | None] = mapped_column(String(120))
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    # No nudges on local dates before this one; date.max pauses until the leader resumes.
+    resume_on: Mapped[date | None] = mapped_column(Date)
+    pause_reason: Mapped[str | None] = mapped_column(String(64))
+    # The next nudge, precomputed so "who is due now" is one indexed range scan.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    next_local_date: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Nudge(Base):
+    """One leader's nudge for one local date: the claim that makes it happen exactly once."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (UniqueConstraint("leader_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    # claimed -> sent -> (snoozed -> claimed -> sent) | skipped; or failed.
+    status: Mapped[str] = mapped_column(String(16))
+    # A claim whose process died is taken again once its lease has run out.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    question_ref: Mapped[str | None] = mapped_column(String(QUESTION_REF_LENGTH))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    error: Mapped[str | None] = mapped_column(String(64))

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert
 
 
-def insert_for_dialect(dialect: str, table: Table) -> Any:
+def insert_for_dialect(dialect: str, table: Any) -> Any:
     """The dialect's own `insert`, which knows `on_conflict_do_*`."""
     if dialect == "postgresql":
         return postgresql.insert(table)

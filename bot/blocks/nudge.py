@@ -1,0 +1,89 @@
+"""The daily nudge DM, and what it turns into after a click."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks import ids
+from bot.blocks.question_card import ANY_HABIT
+from bot.prompts import Asked
+from bot.text import escape_mrkdwn, shown
+
+
+def greeting(local_hour: int) -> str:
+    if local_hour < 12:
+        return "Good morning!"
+    if local_hour < 18:
+        return "Good afternoon!"
+    return "Good evening!"
+
+
+def nudge_blocks(
+    asked: Asked,
+    nudge_id: int,
+    hello: str,
+    next_nudge: str | None,
+    earlier_answer: str | None = None,
+) -> list[Block]:
+    """Today's question with Log answers, Another question, Snooze 1 hour and Skip today."""
+    if asked.is_follow_up and earlier_answer is not None:
+        intro = (
+            f"{hello} This week your team told you: _{shown(earlier_answer, 300)}_\n"
+            "Follow it up today:"
+        )
+        about = f"Follow-up to _{escape_mrkdwn(asked.question.text)}_"
+    else:
+        intro = f"{hello} Here is a question to ask your team today:"
+        about = f"*Why ask this:* {escape_mrkdwn(asked.question.why)}"
+    footer = "Change it with `/ask-team schedule`, `/ask-team pause` or `/ask-team stop`."
+    if next_nudge:
+        footer = f"Next: {next_nudge}. {footer}"
+    return [
+        SectionBlock(text=MarkdownTextObject(text=intro)),
+        SectionBlock(text=MarkdownTextObject(text=f"*{escape_mrkdwn(asked.text)}*")),
+        ContextBlock(elements=[MarkdownTextObject(text=f"{asked.habit.title}  ·  {about}")]),
+        ActionsBlock(
+            block_id="nudge_actions",
+            elements=[
+                ButtonElement(
+                    text="Log answers", action_id=ids.QUESTION_LOG, value=asked.ref, style="primary"
+                ),
+                ButtonElement(
+                    text="Another question", action_id=ids.QUESTION_ANOTHER, value=ANY_HABIT
+                ),
+                ButtonElement(
+                    text="Snooze 1 hour", action_id=ids.NUDGE_SNOOZE, value=str(nudge_id)
+                ),
+                ButtonElement(text="Skip today", action_id=ids.NUDGE_SKIP, value=str(nudge_id)),
+            ],
+        ),
+        ContextBlock(elements=[MarkdownTextObject(text=footer)]),
+    ]
+
+
+def nudge_text(asked: Asked) -> str:
+    return f"Today's question for your team: {asked.text}"
+
+
+def snoozed_blocks(question: str, until: str) -> list[Block]:
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f":zzz: Snoozed. I'll bring back *{escape_mrkdwn(question)}* at {until}."
+            )
+        )
+    ]
+
+
+def skipped_blocks(next_nudge: str | None) -> list[Block]:
+    text = ":fast_forward: Skipped today."
+    if next_nudge:
+        text += f" Next question: {next_nudge}."
+    return [SectionBlock(text=MarkdownTextObject(text=text))]

@@ -1,0 +1,45 @@
+"""APScheduler as a clock only: one job, every minute, asking the database who is due."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.services.nudges import NudgeDispatcher
+from bot.store.models import utcnow
+
+JOB_ID = "dispatch-due-nudges"
+logger = logging.getLogger(__name__)
+
+
+def start_clock(dispatcher: NudgeDispatcher) -> BackgroundScheduler:
+    """Run a nudge pass at second 0 of every minute in a background thread."""
+    scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
+    scheduler.add_job(
+        lambda: _tick(dispatcher),
+        CronTrigger(second=0, timezone="UTC"),
+        id=JOB_ID,
+        replace_existing=True,
+        # A late or missed tick runs once, not once per minute missed: the pass catches up.
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=50,
+    )
+    scheduler.start()
+    return scheduler
+
+
+def _tick(dispatcher: NudgeDispatcher) -> None:
+    try:
+        report = dispatcher.run_pass(utcnow())
+        if report.claimed or report.missed:
+            logger.info(
+                "nudge pass: %d claimed, %s, %d missed",
+                report.claimed,
+                dict(report.outcomes),
+                report.missed,
+            )
+    except Exception:
+        logger.exception("nudge pass failed; the next tick will try again")

@@ -1,0 +1,448 @@
+"""Daily nudges: who is due, claiming each (leader, local date) exactly once, and sending.
+
+A pass reads every schedule whose next nudge has come, claims the due ones with one
+`INSERT … ON CONFLICT DO NOTHING RETURNING` (the unique (leader, local date) row is the
+claim, so any number of processes may run passes at once), sends the DMs from a bounded
+thread pool, then marks each nudge sent and moves the schedule to its next date. A claim
+whose process died keeps its row with an expired lease and is taken again by a later pass,
+within the grace window; after that the day is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy.engine import Connection
+
+from bot.blocks import as_dicts
+from bot.blocks.nudge import greeting, nudge_blocks, nudge_text
+from bot.prompts import Asked, QuestionBank
+from bot.scheduling import INDEFINITELY, Rule, describe_instant, next_nudge, zone
+from bot.services.questions import next_follow_up, pick_question, record_shown, times_shown
+from bot.services.schedules import mask_to_days, text_to_habits
+from bot.store.database import Database
+from bot.store.models import Entry, Leader, Nudge, Schedule
+from bot.store.upsert import insert_for_dialect
+
+logger = logging.getLogger(__name__)
+
+# Slack errors that mean this leader cannot be reached until something changes on their side.
+LEAVER_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "cannot_dm_bot",
+        "user_disabled",
+        "channel_not_found",
+        "is_archived",
+        "not_allowed_token_type",
+        "messages_tab_disabled",
+    }
+)
+FINAL_STATUSES = frozenset({"sent", "skipped", "failed", "snoozed"})
+FOLLOW_UP_WINDOW = timedelta(days=7)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class DueNudge:
+    """A nudge this pass owns: who, for which local date, and what zone and rule they keep."""
+
+    nudge_id: int
+    leader_id: int
+    team_id: str
+    user_id: str
+    local_date: date
+    tz: str
+    minute_of_day: int
+    days: int
+    habits: str | None
+    resume_on: date | None
+    # Set when re-sending after a snooze: the same question again.
+    question_ref: str | None = None
+
+
+@dataclass
+class PassReport:
+    due: int = 0
+    claimed: int = 0
+    in_flight_elsewhere: int = 0
+    missed: int = 0
+    advanced: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    decide_seconds: float = 0.0
+    send_seconds: float = 0.0
+    preview: list[tuple[str, str, date, datetime]] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return self.outcomes.get(Outcome.SENT, 0)
+
+
+@dataclass(frozen=True)
+class NudgePolicy:
+    grace: timedelta = timedelta(hours=3)
+    lease: timedelta = timedelta(minutes=5)
+    concurrency: int = 16
+
+
+_CANDIDATES = (
+    select(
+        Schedule.leader_id,
+        Leader.team_id,
+        Leader.user_id,
+        Schedule.next_local_date,
+        Schedule.next_due_at,
+        Schedule.tz,
+        Schedule.minute_of_day,
+        Schedule.days,
+        Schedule.habits,
+        Schedule.resume_on,
+        Nudge.id,
+        Nudge.status,
+        Nudge.lease_until,
+    )
+    .join(Leader, Leader.id == Schedule.leader_id)
+    .outerjoin(
+        Nudge,
+        and_(Nudge.leader_id == Schedule.leader_id, Nudge.local_date == Schedule.next_local_date),
+    )
+    .where(Schedule.next_due_at <= bindparam("now"))
+)
+
+
+class NudgeDispatcher:
+    """Runs passes: decides who is due at `now`, claims, sends, records."""
+
+    def __init__(
+        self,
+        database: Database,
+        bank: QuestionBank,
+        client: WebClient,
+        policy: NudgePolicy = NudgePolicy(),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.database = database
+        self.bank = bank
+        self.client = client
+        self.policy = policy
+        self.rng = rng or random.Random()  # noqa: S311 - choosing questions, not secrets
+
+    def run_pass(self, now: datetime, *, dry_run: bool = False) -> PassReport:
+        """One pass at `now`: every due leader gets their nudge, once."""
+        report = PassReport()
+        started = time.perf_counter()
+        with self.database.connection(writes=not dry_run) as connection:
+            rows = connection.execute(_CANDIDATES, {"now": now}).all()
+            to_insert, to_retake, to_advance = [], [], []
+            for row in rows:
+                if row.next_due_at < now - self.policy.grace:
+                    report.missed += 1
+                    to_advance.append(row)
+                elif row.id is None:
+                    to_insert.append(row)
+                elif row.status == "claimed" and (row.lease_until is None or row.lease_until < now):
+                    to_retake.append(row)
+                elif row.status == "claimed":
+                    report.in_flight_elsewhere += 1
+                else:
+                    to_advance.append(row)
+            report.due = len(to_insert) + len(to_retake)
+            if dry_run:
+                report.preview = [
+                    (row.team_id, row.user_id, row.next_local_date, row.next_due_at)
+                    for row in (*to_insert, *to_retake)
+                ]
+                report.decide_seconds = time.perf_counter() - started
+                return report
+            claimed = self._claim(connection, to_insert, to_retake, now)
+            claimed += self._claim_snoozed(connection, now)
+            report.advanced = self._advance(connection, to_advance, now)
+        report.claimed = len(claimed)
+        report.decide_seconds = time.perf_counter() - started
+
+        started = time.perf_counter()
+        if claimed:
+            workers = max(1, min(self.policy.concurrency, len(claimed)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nudge") as pool:
+                for outcome in pool.map(lambda due: self._deliver(due, now), claimed):
+                    report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+        report.send_seconds = time.perf_counter() - started
+        return report
+
+    # -- claiming ----------------------------------------------------------------------------
+
+    def _claim(
+        self,
+        connection: Connection,
+        to_insert: Sequence[Any],
+        to_retake: Sequence[Any],
+        now: datetime,
+    ) -> list[DueNudge]:
+        lease_until = now + self.policy.lease
+        by_leader = {row.leader_id: row for row in to_insert}
+        claimed: list[DueNudge] = []
+        if to_insert:
+            table = Nudge.__table__
+            statement = (
+                insert_for_dialect(connection.dialect.name, table)
+                .on_conflict_do_nothing(index_elements=["leader_id", "local_date"])
+                .returning(table.c.id, table.c.leader_id)
+            )
+            inserted = connection.execute(
+                statement,
+                [
+                    {
+                        "leader_id": row.leader_id,
+                        "local_date": row.next_local_date,
+                        "status": "claimed",
+                        "lease_until": lease_until,
+                    }
+                    for row in to_insert
+                ],
+            ).all()
+            claimed += [_due(by_leader[leader_id], nudge_id) for nudge_id, leader_id in inserted]
+        for row in to_retake:
+            # Only one process can move an expired lease forward; the others see 0 rows.
+            result = connection.execute(
+                update(Nudge)
+                .where(
+                    Nudge.id == row.id,
+                    Nudge.status == "claimed",
+                    Nudge.lease_until == row.lease_until,
+                )
+                .values(lease_until=lease_until)
+            )
+            if result.rowcount == 1:
+                claimed.append(_due(row, row.id))
+        return claimed
+
+    def _claim_snoozed(self, connection: Connection, now: datetime) -> list[DueNudge]:
+        rows = connection.execute(
+            update(Nudge)
+            .where(Nudge.status == "snoozed", Nudge.snoozed_until <= now)
+            .values(status="claimed", snoozed_until=None, lease_until=now + self.policy.lease)
+            .returning(Nudge.id, Nudge.leader_id, Nudge.local_date, Nudge.question_ref)
+        ).all()
+        if not rows:
+            return []
+        leaders = {
+            row.leader_id: row
+            for row in connection.execute(
+                select(
+                    Schedule.leader_id,
+                    Leader.team_id,
+                    Leader.user_id,
+                    Schedule.tz,
+                    Schedule.minute_of_day,
+                    Schedule.days,
+                    Schedule.habits,
+                    Schedule.resume_on,
+                )
+                .join(Leader, Leader.id == Schedule.leader_id)
+                .where(Schedule.leader_id.in_([row.leader_id for row in rows]))
+            )
+        }
+        claimed = []
+        for nudge_id, leader_id, local_date, question_ref in rows:
+            who = leaders.get(leader_id)
+            if who is None:
+                continue  # unsubscribed since the snooze: let it lapse
+            claimed.append(
+                DueNudge(
+                    nudge_id,
+                    leader_id,
+                    who.team_id,
+                    who.user_id,
+                    local_date,
+                    who.tz,
+                    who.minute_of_day,
+                    who.days,
+                    who.habits,
+                    who.resume_on,
+                    question_ref,
+                )
+            )
+        return claimed
+
+    def _advance(self, connection: Connection, rows: Sequence[Any], now: datetime) -> int:
+        """Move schedules whose nudge for the day is done, or missed, to their next date."""
+        moved = 0
+        for row in rows:
+            rule = Rule(row.minute_of_day, mask_to_days(row.days))
+            upcoming = _after_day(rule, row.tz, now, row.resume_on, row.next_local_date)
+            result = connection.execute(
+                update(Schedule)
+                .where(Schedule.leader_id == row.leader_id, Schedule.next_due_at == row.next_due_at)
+                .values(
+                    next_local_date=upcoming[0] if upcoming else None,
+                    next_due_at=upcoming[1] if upcoming else None,
+                )
+            )
+            moved += result.rowcount
+        return moved
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def _deliver(self, due: DueNudge, now: datetime) -> Outcome:
+        try:
+            with self.database.connection() as connection:
+                asked, earlier = self._choose(connection, due, now)
+                connection.execute(
+                    update(Nudge).where(Nudge.id == due.nudge_id).values(question_ref=asked.ref)
+                )
+            tz = zone(due.tz)
+            rule = Rule(due.minute_of_day, mask_to_days(due.days))
+            upcoming = _after_day(rule, due.tz, now, due.resume_on, due.local_date)
+            blocks = nudge_blocks(
+                asked,
+                due.nudge_id,
+                greeting(now.astimezone(tz).hour),
+                describe_instant(upcoming[1], tz, now) if upcoming else None,
+                earlier,
+            )
+            self.client.chat_postMessage(
+                channel=due.user_id, text=nudge_text(asked), blocks=as_dicts(blocks)
+            )
+        except SlackApiError as error:
+            code = str(error.response.get("error", "")) if error.response is not None else ""
+            if code in LEAVER_ERRORS:
+                self._pause_leaver(due, code, now)
+                return Outcome.PAUSED
+            logger.warning("nudge for leader %s not sent (%s); will retry", due.leader_id, code)
+            return Outcome.RETRY
+        except Exception:
+            logger.exception("nudge for leader %s not sent; will retry", due.leader_id)
+            return Outcome.RETRY
+        with self.database.connection() as connection:
+            connection.execute(
+                update(Nudge)
+                .where(Nudge.id == due.nudge_id)
+                .values(status="sent", sent_at=now, lease_until=None)
+            )
+            connection.execute(
+                update(Schedule)
+                .where(
+                    Schedule.leader_id == due.leader_id, Schedule.next_local_date <= due.local_date
+                )
+                .values(
+                    next_local_date=upcoming[0] if upcoming else None,
+                    next_due_at=upcoming[1] if upcoming else None,
+                )
+            )
+        return Outcome.SENT
+
+    def _choose(
+        self, connection: Connection, due: DueNudge, now: datetime
+    ) -> tuple[Asked, str | None]:
+        if due.question_ref:
+            again = self.bank.resolve(due.question_ref)
+            if again is not None:
+                return again, None
+        offer = follow_up_offer(connection, self.bank, due.leader_id, now)
+        if offer is not None:
+            asked, earlier = offer
+            connection.execute(
+                update(Leader).where(Leader.id == due.leader_id).values(last_question_ref=asked.ref)
+            )
+            return asked, earlier
+        habits = text_to_habits(due.habits)
+        question = pick_question(
+            self.bank, None, times_shown(connection, due.leader_id), self.rng, allowed=habits
+        )
+        record_shown(connection, due.leader_id, question, now)
+        return Asked(ref=question.id, question=question), None
+
+    def _pause_leaver(self, due: DueNudge, code: str, now: datetime) -> None:
+        logger.info("pausing nudges for leader %s: %s", due.leader_id, code)
+        with self.database.connection() as connection:
+            connection.execute(
+                update(Nudge)
+                .where(Nudge.id == due.nudge_id)
+                .values(status="failed", error=code, lease_until=None)
+            )
+            connection.execute(
+                update(Schedule)
+                .where(Schedule.leader_id == due.leader_id)
+                .values(
+                    resume_on=INDEFINITELY,
+                    pause_reason=code,
+                    next_due_at=None,
+                    next_local_date=None,
+                    updated_at=now,
+                )
+            )
+
+
+def _due(row: Any, nudge_id: int) -> DueNudge:
+    return DueNudge(
+        nudge_id=nudge_id,
+        leader_id=row.leader_id,
+        team_id=row.team_id,
+        user_id=row.user_id,
+        local_date=row.next_local_date,
+        tz=row.tz,
+        minute_of_day=row.minute_of_day,
+        days=row.days,
+        habits=row.habits,
+        resume_on=row.resume_on,
+    )
+
+
+def _after_day(
+    rule: Rule, tz: str, now: datetime, resume_on: date | None, day: date
+) -> tuple[date, datetime] | None:
+    """The next nudge after local `day` (and after `now`), honouring a pause."""
+    not_before = day + timedelta(days=1)
+    if resume_on is not None and resume_on > not_before:
+        not_before = resume_on
+    return next_nudge(rule, zone(tz), now, not_before)
+
+
+def follow_up_offer(
+    connection: Connection, bank: QuestionBank, leader_id: int, now: datetime
+) -> tuple[Asked, str] | None:
+    """A follow-up to the latest answer logged in the last week, unless already followed up
+    or already offered: (the follow-up, what the team said)."""
+    since = now - FOLLOW_UP_WINDOW
+    later = Entry.__table__.alias("later")
+    row = connection.execute(
+        select(Entry.question_ref, Entry.answer)
+        .where(
+            Entry.leader_id == leader_id,
+            Entry.created_at >= since,
+            ~Entry.question_ref.contains("/"),
+            ~exists().where(
+                later.c.leader_id == Entry.leader_id,
+                later.c.created_at >= Entry.created_at,
+                later.c.question_ref.startswith(Entry.question_ref + "/"),
+            ),
+            ~exists().where(
+                Nudge.leader_id == Entry.leader_id,
+                Nudge.question_ref.startswith(Entry.question_ref + "/"),
+                Nudge.sent_at >= since,
+            ),
+        )
+        .order_by(Entry.created_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    asked = next_follow_up(bank, row.question_ref)
+    return (asked, row.answer) if asked is not None else None

@@ -1,0 +1,152 @@
+"""A leader's nudge schedule: subscribe, change, pause, resume, stop, and the next nudge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.habits import Habit
+from bot.scheduling import Rule, next_nudge, zone
+from bot.store.models import Leader, Schedule
+
+
+def days_to_mask(days: Iterable[int]) -> int:
+    mask = 0
+    for day in days:
+        mask |= 1 << day
+    return mask
+
+
+def mask_to_days(mask: int) -> frozenset[int]:
+    return frozenset(day for day in range(7) if mask & (1 << day))
+
+
+def habits_to_text(habits: Iterable[Habit] | None) -> str | None:
+    chosen = sorted({habit.value for habit in habits or ()})
+    return ",".join(chosen) if chosen and len(chosen) < len(Habit) else None
+
+
+def text_to_habits(text: str | None) -> tuple[Habit, ...]:
+    """The preferred habits, in the bank's order; all five when none are stored."""
+    if not text:
+        return tuple(Habit)
+    chosen = {part for part in text.split(",") if part}
+    return tuple(habit for habit in Habit if habit.value in chosen) or tuple(Habit)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A schedule as the leader sees it."""
+
+    rule: Rule
+    tz: str
+    habits: tuple[Habit, ...]
+    resume_on: date | None
+    pause_reason: str | None
+    next_due_at: datetime | None
+
+    def paused_on(self, today: date) -> bool:
+        return self.resume_on is not None and self.resume_on > today
+
+
+def plan_of(schedule: Schedule) -> Plan:
+    return Plan(
+        rule=Rule(schedule.minute_of_day, mask_to_days(schedule.days)),
+        tz=schedule.tz,
+        habits=text_to_habits(schedule.habits),
+        resume_on=schedule.resume_on,
+        pause_reason=schedule.pause_reason,
+        next_due_at=schedule.next_due_at,
+    )
+
+
+def get_schedule(session: Session, leader_id: int) -> Schedule | None:
+    return session.get(Schedule, leader_id)
+
+
+def reschedule(schedule: Schedule, now: datetime, not_before: date | None = None) -> None:
+    """Set the schedule's next nudge: the first one after `now`, on or after `not_before`."""
+    rule = Rule(schedule.minute_of_day, mask_to_days(schedule.days))
+    resume_on = schedule.resume_on
+    if not_before is not None and (resume_on is None or not_before > resume_on):
+        resume_on = not_before
+    upcoming = next_nudge(rule, zone(schedule.tz), now, resume_on)
+    schedule.next_local_date, schedule.next_due_at = upcoming if upcoming else (None, None)
+    schedule.updated_at = now
+
+
+def subscribe(
+    session: Session,
+    leader_id: int,
+    rule: Rule,
+    tz: str,
+    now: datetime,
+    habits: Iterable[Habit] | None = None,
+    keep_habits: bool = True,
+) -> Schedule:
+    """Create or change this leader's schedule; a subscription also ends any pause."""
+    schedule = session.get(Schedule, leader_id)
+    if schedule is None:
+        schedule = Schedule(leader_id=leader_id, tz=tz, minute_of_day=0, days=0)
+        session.add(schedule)
+    schedule.minute_of_day = rule.minute_of_day
+    schedule.days = days_to_mask(rule.days)
+    schedule.tz = tz
+    if habits is not None or not keep_habits:
+        schedule.habits = habits_to_text(habits)
+    schedule.resume_on = None
+    schedule.pause_reason = None
+    reschedule(schedule, now)
+    session.flush()
+    return schedule
+
+
+def pause(
+    session: Session, leader_id: int, resume_on: date, now: datetime, reason: str | None = None
+) -> Schedule | None:
+    """No nudges on local dates before `resume_on` (INDEFINITELY: until resumed)."""
+    schedule = session.get(Schedule, leader_id)
+    if schedule is None:
+        return None
+    schedule.resume_on = resume_on
+    schedule.pause_reason = reason
+    reschedule(schedule, now)
+    return schedule
+
+
+def resume(session: Session, leader_id: int, now: datetime) -> Schedule | None:
+    schedule = session.get(Schedule, leader_id)
+    if schedule is None:
+        return None
+    schedule.resume_on = None
+    schedule.pause_reason = None
+    reschedule(schedule, now)
+    return schedule
+
+
+def stop(session: Session, leader_id: int) -> bool:
+    """Unsubscribe; True if there was a schedule to remove."""
+    result = session.execute(delete(Schedule).where(Schedule.leader_id == leader_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def change_timezone(session: Session, leader_id: int, tz: str, now: datetime) -> bool:
+    """Follow the leader to a new zone; True if that moved their next nudge."""
+    schedule = session.get(Schedule, leader_id)
+    if schedule is None or schedule.tz == tz:
+        return False
+    schedule.tz = tz
+    reschedule(schedule, now)
+    return True
+
+
+def schedule_for_user(session: Session, team_id: str, user_id: str) -> Schedule | None:
+    return session.scalars(
+        select(Schedule)
+        .join(Leader, Leader.id == Schedule.leader_id)
+        .where(Leader.team_id == team_id, Leader.user_id == user_id)
+    ).one_or_none()
