@@ -60,7 +60,7 @@ def parse_time(text: str) -> int:
     hour, minute, meridiem = int(match[1]), int(match[2] or 0), match[3]
     if meridiem:
         if not 1 <= hour <= 12:
-            raise ScheduleError(f"“{text}”: with am/pm the hour goes from 1 to 12.")
+            raise ScheduleError(f"“{text}”: with am/pm the hour goes from 1 to 12, as in 9:00am.")
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
     if hour > 23 or minute > 59:
         raise ScheduleError(f"“{text}” is not a time of day. Try 9:00 or 17:15.")
@@ -91,18 +91,41 @@ def _day(word: str, whole: str) -> int:
     if word in _DAY_WORDS:
         return _DAY_WORDS[word]
     raise ScheduleError(
-        f"I can't read “{whole}” as days. Try weekdays, daily, weekends or mon,wed,fri."
+        f"I can't read “{whole}” as days. "
+        "Try `/ask-team schedule 9:00 weekdays`, or daily, weekends, mon,wed,fri."
     )
 
 
+DEFAULT_MINUTE = 9 * 60
+
+
 def parse_rule(text: str) -> Rule:
-    """A rule from `/ask-team schedule <time> [days]`, e.g. `9:00 weekdays`, `8:30am mon,wed`."""
-    words = text.strip().split(maxsplit=1)
+    """A rule from `/ask-team schedule …`: `9:00 weekdays`, `8:30am mon,wed`, `daily`, `17:15`.
+
+    The time may come first or last and defaults to 9:00; the days default to weekdays.
+    """
+    words = text.strip().lower().split()
     if not words:
         raise ScheduleError("Say when, for example `/ask-team schedule 9:00 weekdays`.")
-    minute = parse_time(words[0])
-    days = parse_days(words[1] if len(words) > 1 else "")
-    return Rule(minute, days)
+    # "8:30 am" is one time.
+    if len(words) > 1 and words[1] in ("am", "pm"):
+        words[0:2] = [words[0] + words[1]]
+    if len(words) > 1 and words[-1] in ("am", "pm"):
+        words[-2:] = [words[-2] + words[-1]]
+    minute = DEFAULT_MINUTE
+    if _looks_like_time(words[0]):
+        minute, words = parse_time(words[0]), words[1:]
+    elif _looks_like_time(words[-1]):
+        minute, words = parse_time(words[-1]), words[:-1]
+    elif not any(
+        word in _DAY_SETS or word.split(",")[0].split("-")[0] in _DAY_WORDS for word in words
+    ):
+        parse_time(words[0])  # raises, with an example
+    return Rule(minute, parse_days(" ".join(words)))
+
+
+def _looks_like_time(word: str) -> bool:
+    return bool(word) and word[0].isdigit()
 
 
 def parse_pause(text: str, today: date) -> date:

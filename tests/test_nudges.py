@@ -1,0 +1,400 @@
+"""Daily nudges end to end: subscribe in Slack, run passes with `send-due --at`, click buttons."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.cli import main
+from bot.store.models import Nudge, Schedule
+from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.fake_slack import Call
+from tests.support.slack_driver import User
+from tests.test_question_card import buttons
+
+THURSDAY_9_UTC = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # 10:00 in Paris, the fake's zone
+FRIDAY_9_PARIS = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+
+SendDue = Callable[..., str]
+
+
+@pytest.fixture
+def send_due(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> SendDue:
+    """`ask-team send-due --at <at>` against the test database and the fake Slack."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "test-signing-secret")
+    monkeypatch.setenv("SLACK_API_URL", harness.fake.api_url)
+    monkeypatch.setenv("DATABASE_URL", harness.app.deps.database.url)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+
+    def run(at: datetime, *extra: str) -> str:
+        capsys.readouterr()
+        assert main(["send-due", "--at", at.isoformat(), *extra]) == 0
+        return capsys.readouterr().out
+
+    return run
+
+
+def subscribe(harness: Harness, text: str = "9:00 weekdays", user: User = LEADER) -> str:
+    body = harness.slack.command(f"schedule {text}", user=user).json
+    return str(body["blocks"][0]["text"]["text"])
+
+
+def dms(harness: Harness) -> list[Call]:
+    return harness.fake.calls_to("chat.postMessage")
+
+
+def nudge_button(call: Call, label: str) -> dict[str, Any]:
+    return buttons(call.params["blocks"])[label]
+
+
+def schedule_of(harness: Harness, user: User = LEADER) -> Schedule | None:
+    from bot.store.models import Leader
+
+    with harness.app.deps.database.transaction(writes=False) as session:
+        return session.scalars(
+            select(Schedule)
+            .join(Leader, Leader.id == Schedule.leader_id)
+            .where(Leader.user_id == user.user_id)
+        ).one_or_none()
+
+
+def test_subscribing_says_when_the_next_nudge_comes_in_the_leaders_zone(harness: Harness) -> None:
+    reply = subscribe(harness)
+
+    assert "weekdays at 9:00 (Europe/Paris)" in reply
+    assert "Next: tomorrow 9:00 Europe/Paris" in reply
+    (lookup,) = harness.fake.calls_to("users.info")
+    assert lookup.params["user"] == LEADER.user_id
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("daily", "every day at 9:00"),
+        ("8:30am mon,wed,fri", "Mon, Wed, Fri at 8:30"),
+        ("17:15", "weekdays at 17:15"),
+    ],
+)
+def test_schedules_people_type(harness: Harness, typed: str, expected: str) -> None:
+    assert expected in subscribe(harness, typed)
+
+
+@pytest.mark.parametrize("typed", ["25:00", "9:00 someday", "noon"])
+def test_a_bad_schedule_gets_an_example(harness: Harness, typed: str) -> None:
+    reply = subscribe(harness, typed)
+
+    assert "9:00" in reply
+    assert schedule_of(harness) is None
+
+
+def test_the_nudge_arrives_once_at_the_leaders_nine_oclock(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+
+    early = send_due(FRIDAY_9_PARIS - timedelta(minutes=1))
+    assert "0 claimed" in early and not dms(harness)
+
+    report = send_due(FRIDAY_9_PARIS + timedelta(seconds=30))
+    assert "1 claimed: 1 sent" in report
+    (dm,) = dms(harness)
+    assert dm.params["channel"] == LEADER.user_id
+    labels = list(buttons(dm.params["blocks"]))
+    assert labels == ["Log answers", "Another question", "Snooze 1 hour", "Skip today"]
+    assert "Good morning!" in dm.params["blocks"][0]["text"]["text"]
+    assert "Next: Monday 9:00 Europe/Paris" in json.dumps(dm.params["blocks"])
+
+    # Later passes the same day, and a pass at the same instant, send nothing more.
+    send_due(FRIDAY_9_PARIS + timedelta(seconds=30))
+    send_due(FRIDAY_9_PARIS + timedelta(hours=2))
+    assert len(dms(harness)) == 1
+    # The weekend is skipped; Monday brings the next one.
+    send_due(datetime(2026, 11, 28, 8, 0, 30, tzinfo=UTC))
+    send_due(datetime(2026, 11, 30, 8, 0, 30, tzinfo=UTC))
+    assert len(dms(harness)) == 2
+
+
+def test_a_dry_run_lists_who_would_be_nudged_and_sends_nothing(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+
+    output = send_due(FRIDAY_9_PARIS + timedelta(seconds=30), "--dry-run")
+
+    assert f"would nudge {LEADER.team_id}/{LEADER.user_id} for 2026-11-27" in output
+    assert "1 due" in output
+    assert not dms(harness)
+    assert "1 sent" in send_due(FRIDAY_9_PARIS + timedelta(seconds=30))
+
+
+def test_a_missed_nudge_is_caught_up_within_the_grace_window(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+
+    assert "1 sent" in send_due(FRIDAY_9_PARIS + timedelta(hours=2, minutes=59))
+    assert len(dms(harness)) == 1
+
+
+def test_a_nudge_missed_beyond_the_grace_window_is_skipped(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+
+    report = send_due(FRIDAY_9_PARIS + timedelta(hours=3, minutes=1))
+
+    assert "1 missed" in report and not dms(harness)
+    schedule = schedule_of(harness)
+    assert schedule is not None and schedule.next_local_date.isoformat() == "2026-11-30"
+
+
+def test_log_answers_and_another_question_from_the_nudge(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+    send_due(FRIDAY_9_PARIS)
+    (dm,) = dms(harness)
+
+    log = nudge_button(dm, "Log answers")
+    harness.slack.click(log["action_id"], log["value"], block_id="nudge_actions")
+    (modal,) = harness.fake.wait_for("views.open")
+    assert dm.params["blocks"][1]["text"]["text"].strip("*") in json.dumps(modal.params["view"])
+
+    another = nudge_button(dm, "Another question")
+    harness.slack.click(another["action_id"], another["value"], block_id="nudge_actions")
+    (replaced,) = harness.fake.wait_for("response_url")
+    assert replaced.params["replace_original"] is True
+
+
+def test_snooze_brings_the_same_question_back_an_hour_later(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+    send_due(FRIDAY_9_PARIS)
+    (dm,) = dms(harness)
+    harness.clock.set(FRIDAY_9_PARIS + timedelta(minutes=1))
+
+    snooze = nudge_button(dm, "Snooze 1 hour")
+    harness.slack.click(snooze["action_id"], snooze["value"], block_id="nudge_actions")
+
+    (update,) = harness.fake.wait_for("response_url")
+    assert "Snoozed" in update.params["blocks"][0]["text"]["text"]
+    assert "today 10:01 Europe/Paris" in update.params["blocks"][0]["text"]["text"]
+    send_due(FRIDAY_9_PARIS + timedelta(minutes=30))
+    assert len(dms(harness)) == 1
+    send_due(FRIDAY_9_PARIS + timedelta(hours=1, minutes=1))
+    first, again = dms(harness)
+    assert again.params["blocks"][1] == first.params["blocks"][1], "the same question"
+    send_due(FRIDAY_9_PARIS + timedelta(hours=2))
+    assert len(dms(harness)) == 2
+
+
+def test_skip_today_says_when_the_next_one_comes(harness: Harness, send_due: SendDue) -> None:
+    subscribe(harness)
+    send_due(FRIDAY_9_PARIS)
+    (dm,) = dms(harness)
+    harness.clock.set(FRIDAY_9_PARIS + timedelta(minutes=1))
+
+    skip = nudge_button(dm, "Skip today")
+    harness.slack.click(skip["action_id"], skip["value"], block_id="nudge_actions")
+
+    (update,) = harness.fake.wait_for("response_url")
+    assert (
+        "Skipped today. Next question: Monday 9:00 Europe/Paris"
+        in update.params["blocks"][0]["text"]["text"]
+    )
+
+
+def test_another_leaders_nudge_cannot_be_snoozed_or_skipped(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+    send_due(FRIDAY_9_PARIS)
+    (dm,) = dms(harness)
+    skip = nudge_button(dm, "Skip today")
+
+    for value in (skip["value"], "999999", "not-a-number"):
+        harness.slack.click("nudge_skip", value, user=OTHER_LEADER, block_id="nudge_actions")
+    calls = harness.fake.wait_for("response_url", 3)
+
+    assert all("no longer yours" in call.params["blocks"][0]["text"]["text"] for call in calls)
+    with harness.app.deps.database.transaction(writes=False) as session:
+        assert session.scalars(select(Nudge.status)).one() == "sent"
+
+
+def test_pause_resume_and_stop(harness: Harness, send_due: SendDue) -> None:
+    subscribe(harness)
+
+    paused = harness.slack.command("pause for 1 week").json["blocks"][0]["text"]["text"]
+    assert "Paused until Thursday 2026-12-03" in paused
+    assert (
+        "Next: Thursday 2026-12-03 9:00 Europe/Paris" in paused or "Next: Thursday 9:00" in paused
+    )
+    send_due(FRIDAY_9_PARIS)
+    assert not dms(harness)
+
+    resumed = harness.slack.command("resume").json["blocks"][0]["text"]["text"]
+    assert "Resumed. Next: tomorrow 9:00 Europe/Paris" in resumed
+
+    forever = harness.slack.command("pause").json["blocks"][0]["text"]["text"]
+    assert "until you resume" in forever
+
+    stopped = harness.slack.command("stop").json["blocks"][0]["text"]["text"]
+    assert "Stopped" in stopped
+    assert schedule_of(harness) is None
+    assert "no daily question" in harness.slack.command("pause").json["blocks"][0]["text"]["text"]
+
+
+def test_a_bad_pause_gets_an_example(harness: Harness) -> None:
+    subscribe(harness)
+
+    reply = harness.slack.command("pause until someday").json["blocks"][0]["text"]["text"]
+
+    assert "until 2026-12-24" in reply
+
+
+def test_a_leader_who_left_is_paused_and_the_others_still_get_theirs(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness, user=LEADER)
+    subscribe(harness, user=OTHER_LEADER)
+
+    def refuse_leader(call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if call.params["channel"] == LEADER.user_id:
+            return 200, {"ok": False, "error": "account_inactive"}, {}
+        return 200, {"ok": True, "channel": "D1", "ts": "1.2"}, {}
+
+    harness.fake.respond_with("chat.postMessage", refuse_leader)
+
+    report = send_due(FRIDAY_9_PARIS)
+
+    assert "1 paused" in report and "1 sent" in report
+    schedule = schedule_of(harness, LEADER)
+    assert schedule is not None and schedule.pause_reason == "account_inactive"
+    assert schedule.next_due_at is None
+
+
+def test_a_rate_limited_dm_honours_retry_after_and_is_sent_once(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+    answers = iter([(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})])
+
+    def limited_once(call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return next(answers, (200, {"ok": True, "channel": "D1", "ts": "1.2"}, {}))
+
+    harness.fake.respond_with("chat.postMessage", limited_once)
+
+    assert "1 sent" in send_due(FRIDAY_9_PARIS)
+    first, second = dms(harness)
+    assert second.at - first.at >= 0.9
+
+
+def test_a_slack_outage_leaves_the_claim_to_be_taken_again(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+    harness.fake.respond_with("chat.postMessage", lambda call: (503, {"ok": False}, {}))
+
+    assert "1 retry" in send_due(FRIDAY_9_PARIS)
+    harness.fake.reset()
+    # The lease (5 minutes) holds the claim; after it another pass takes it again.
+    assert "1 in flight elsewhere" in send_due(FRIDAY_9_PARIS + timedelta(minutes=2))
+    assert "1 sent" in send_due(FRIDAY_9_PARIS + timedelta(minutes=6))
+    assert len(dms(harness)) == 1
+
+
+def test_the_nudge_prefers_a_follow_up_to_last_weeks_answer(
+    harness: Harness, send_due: SendDue
+) -> None:
+    from tests.support.slack_driver import log_values
+    from tests.test_log_answers import open_log_modal
+
+    subscribe(harness)
+    question, view = open_log_modal(harness, "vision")
+    harness.slack.submit(view, log_values("We are not sure where we are heading"))
+    harness.fake.wait_for("chat.postMessage")
+    harness.fake.reset()
+
+    send_due(FRIDAY_9_PARIS)
+
+    (dm,) = dms(harness)
+    text = json.dumps(dm.params["blocks"])
+    assert "We are not sure where we are heading" in text
+    assert "Follow-up to" in text and question in text
+
+
+def test_the_settings_modal_shows_the_schedule_and_saves_changes(harness: Harness) -> None:
+    subscribe(harness)
+
+    harness.slack.command("schedule")
+
+    (opened,) = harness.fake.wait_for("views.open")
+    view = opened.params["view"]
+    assert "weekdays at 9:00 (Europe/Paris)" in view["blocks"][0]["text"]["text"]
+    assert "Next: tomorrow 9:00" in view["blocks"][0]["text"]["text"].replace("*", "")
+    values = {
+        "schedule_time": {"time_picker": {"type": "timepicker", "selected_time": "07:45"}},
+        "schedule_days": {
+            "days_checkboxes": {
+                "type": "checkboxes",
+                "selected_options": [{"value": "5"}, {"value": "6"}],
+            }
+        },
+        "schedule_habits": {
+            "habits_checkboxes": {"type": "checkboxes", "selected_options": [{"value": "vision"}]}
+        },
+    }
+    response = harness.slack.submit(view, values)
+
+    assert response.json["response_action"] == "update"
+    assert "weekends at 7:45 (Europe/Paris)" in json.dumps(response.json["view"])
+    schedule = schedule_of(harness)
+    assert schedule is not None and schedule.habits == "vision"
+
+
+def test_the_settings_modal_refuses_no_days(harness: Harness) -> None:
+    harness.slack.command("schedule")
+    (opened,) = harness.fake.wait_for("views.open")
+    values = {
+        "schedule_time": {"time_picker": {"type": "timepicker", "selected_time": "09:00"}},
+        "schedule_days": {"days_checkboxes": {"type": "checkboxes", "selected_options": []}},
+    }
+
+    response = harness.slack.submit(opened.params["view"], values)
+
+    assert response.json == {
+        "response_action": "errors",
+        "errors": {"schedule_days": "Pick at least one day."},
+    }
+
+
+def test_a_leader_who_moves_zone_is_followed(harness: Harness) -> None:
+    subscribe(harness)
+    event = {
+        "type": "event_callback",
+        "team_id": LEADER.team_id,
+        "api_app_id": "A0APP",
+        "event_id": "Ev1",
+        "event_time": 1_700_000_000,
+        "event": {
+            "type": "user_change",
+            "user": {"id": LEADER.user_id, "team_id": LEADER.team_id, "tz": "America/New_York"},
+        },
+    }
+
+    response = harness.slack.post(json.dumps(event).encode(), content_type="application/json")
+
+    assert response.status == 200
+    schedule = schedule_of(harness)
+    assert schedule is not None and schedule.tz == "America/New_York"
+    # 04:00 in New York now, so 9:00 there today.
+    assert schedule.next_due_at == datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
