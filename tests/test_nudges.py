@@ -101,7 +101,8 @@ def test_the_nudge_arrives_once_at_the_leaders_nine_oclock(
     subscribe(harness)
 
     early = send_due(FRIDAY_9_PARIS - timedelta(minutes=1))
-    assert "0 claimed" in early and not dms(harness)
+    assert "0 claimed" in early
+    assert not dms(harness)
 
     report = send_due(FRIDAY_9_PARIS + timedelta(seconds=30))
     assert "1 claimed: 1 sent" in report
@@ -151,9 +152,11 @@ def test_a_nudge_missed_beyond_the_grace_window_is_skipped(
 
     report = send_due(FRIDAY_9_PARIS + timedelta(hours=3, minutes=1))
 
-    assert "1 missed" in report and not dms(harness)
+    assert "1 missed" in report
+    assert not dms(harness)
     schedule = schedule_of(harness)
-    assert schedule is not None and schedule.next_local_date.isoformat() == "2026-11-30"
+    assert schedule is not None
+    assert schedule.next_local_date.isoformat() == "2026-11-30"
 
 
 def test_log_answers_and_another_question_from_the_nudge(
@@ -276,9 +279,11 @@ def test_a_leader_who_left_is_paused_and_the_others_still_get_theirs(
 
     report = send_due(FRIDAY_9_PARIS)
 
-    assert "1 paused" in report and "1 sent" in report
+    assert "1 paused" in report
+    assert "1 sent" in report
     schedule = schedule_of(harness, LEADER)
-    assert schedule is not None and schedule.pause_reason == "account_inactive"
+    assert schedule is not None
+    assert schedule.pause_reason == "account_inactive"
     assert schedule.next_due_at is None
 
 
@@ -329,7 +334,8 @@ def test_the_nudge_prefers_a_follow_up_to_last_weeks_answer(
     (dm,) = dms(harness)
     text = json.dumps(dm.params["blocks"])
     assert "We are not sure where we are heading" in text
-    assert "Follow-up to" in text and question in text
+    assert "Follow-up to" in text
+    assert question in text
 
 
 def test_the_settings_modal_shows_the_schedule_and_saves_changes(harness: Harness) -> None:
@@ -358,7 +364,8 @@ def test_the_settings_modal_shows_the_schedule_and_saves_changes(harness: Harnes
     assert response.json["response_action"] == "update"
     assert "weekends at 7:45 (Europe/Paris)" in json.dumps(response.json["view"])
     schedule = schedule_of(harness)
-    assert schedule is not None and schedule.habits == "vision"
+    assert schedule is not None
+    assert schedule.habits == "vision"
 
 
 def test_the_settings_modal_refuses_no_days(harness: Harness) -> None:
@@ -395,6 +402,7 @@ def test_a_leader_who_moves_zone_is_followed(harness: Harness) -> None:
 
     assert response.status == 200
     schedule = schedule_of(harness)
-    assert schedule is not None and schedule.tz == "America/New_York"
+    assert schedule is not None
+    assert schedule.tz == "America/New_York"
     # 04:00 in New York now, so 9:00 there today.
     assert schedule.next_due_at == datetime(2026, 11, 26, 14, 0, tzinfo=UTC)

@@ -120,7 +120,7 @@ def test_mon_wed_fri_skips_the_other_days() -> None:
 )
 @pytest.mark.parametrize("minute", [30, 540, 1425], ids=["00:30", "09:00", "23:45"])
 def test_a_year_of_daily_nudges_is_every_day_at_the_same_local_time(tz: str, minute: int) -> None:
-    """Across both DST changes of 2026 (southern ones for Sydney): never early, late, twice or skipped."""
+    """Across both 2026 DST changes (southern for Sydney): never early, late, twice, skipped."""
     found = nudges(Rule(minute, EVERY_DAY), tz, datetime(2026, 1, 1, tzinfo=UTC), 365)
 
     dates = [local.date() for local in found]
@@ -191,7 +191,8 @@ def test_a_leader_who_changes_zone_gets_nine_oclock_in_the_new_one() -> None:
         None,
     )
 
-    assert in_paris is not None and in_new_york is not None
+    assert in_paris is not None
+    assert in_new_york is not None
     assert in_new_york - in_paris == timedelta(hours=6)
 
 
@@ -199,7 +200,8 @@ def test_a_pause_skips_dates_before_the_resume_date() -> None:
     after = datetime(2026, 11, 26, tzinfo=UTC)
     upcoming = next_nudge(Rule(540, EVERY_DAY), zone("UTC"), after, resume_on=date(2026, 12, 3))
 
-    assert upcoming is not None and upcoming[0] == date(2026, 12, 3)
+    assert upcoming is not None
+    assert upcoming[0] == date(2026, 12, 3)
     assert next_nudge(Rule(540, EVERY_DAY), zone("UTC"), after, resume_on=INDEFINITELY) is None
 
 
