@@ -90,6 +90,12 @@ class FakeSlack:
             def do_POST(self) -> None:
                 fake._handle(self)
 
+            def handle_one_request(self) -> None:
+                try:
+                    super().handle_one_request()
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
             def do_GET(self) -> None:
                 fake._handle(self)
 
@@ -193,7 +199,10 @@ class FakeSlack:
         for name, value in headers.items():
             request.send_header(name, value)
         request.end_headers()
-        request.wfile.write(payload)
+        try:
+            request.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the caller went away (a test killed it on purpose)
 
 
 def default_answer(call: Call) -> dict[str, Any]:
