@@ -83,6 +83,8 @@ class FakeSlack:
         self.problems: list[str] = []
         self._responders: dict[str, Responder] = {}
         self.latency_seconds = 0.0
+        # Benchmarks may turn validation off, so the stand-in does not set the pace.
+        self.validate = True
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -159,6 +161,9 @@ class FakeSlack:
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(request.path)
+        if parts.path == "/_stats":
+            self._stats(request)
+            return
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         content_type = request.headers.get("Content-Type", "")
@@ -175,7 +180,9 @@ class FakeSlack:
         else:
             method = "unknown:" + parts.path
         call = Call(method=method, params=params, path=parts.path, headers=dict(request.headers))
-        problems = block_kit_problems(params, is_message=method != "views.open")
+        problems = (
+            block_kit_problems(params, is_message=method != "views.open") if self.validate else []
+        )
         if parts.path.startswith("/api/") and not call.headers.get("Authorization", "").startswith(
             "Bearer xoxb-"
         ):
@@ -203,6 +210,34 @@ class FakeSlack:
         # The caller may be gone: a test killed it on purpose.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             request.wfile.write(payload)
+
+    def _stats(self, request: BaseHTTPRequestHandler) -> None:
+        """For benchmarks in another process: DMs received, per channel."""
+        with self._lock:
+            channels = [
+                c.params.get("channel") for c in self.calls if c.method == "chat.postMessage"
+            ]
+            problems = len(self.problems)
+        per_channel: dict[str, int] = {}
+        for channel in channels:
+            per_channel[str(channel)] = per_channel.get(str(channel), 0) + 1
+        body = json.dumps(
+            {"dms": len(channels), "channels": len(per_channel), "problems": problems}
+        ).encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+
+def serve_forever(latency_seconds: float, validate: bool) -> None:
+    """Run a fake Slack in this process until killed; print its base URL first."""
+    fake = FakeSlack()
+    fake.latency_seconds = latency_seconds
+    fake.validate = validate
+    print(fake.base_url, flush=True)
+    threading.Event().wait()
 
 
 def default_answer(call: Call) -> dict[str, Any]:
@@ -244,3 +279,12 @@ def default_answer(call: Call) -> dict[str, Any]:
     if call.method == "response_url":
         return {}
     return {"ok": True}
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve_forever(
+        float(sys.argv[1]) if len(sys.argv) > 1 else 0.0,
+        validate="--no-validate" not in sys.argv,
+    )
