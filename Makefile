@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format typecheck bench bench-ack migrate clean
+.PHONY: run test lint format bench bench-ack bench-fanout migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,14 @@ format: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/ask-team migrate
 
-## bench: acknowledgement latency of /ask-team against a bare Bolt app
-bench: bench-ack
+## bench: /ask-team acknowledgement latency next to a bare Bolt app; nudge fan-out to 10,000 leaders
+bench: bench-ack bench-fanout
 
 bench-ack: $(STAMP)
 	$(BIN)/python bench/ack.py
+
+bench-fanout: $(STAMP)
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import AskQuestion, LogAnswers, ShowHelp, ShowHistory, parse_command
+from bot.commands import (
+    AskQuestion,
+    LogAnswers,
+    PauseNudges,
+    ResumeNudges,
+    SetSchedule,
+    ShowHelp,
+    ShowHistory,
+    StopNudges,
+    parse_command,
+)
 from bot.habits import Habit
 
 
@@ -26,6 +36,13 @@ from bot.habits import Habit
         ("history the  budget", ShowHistory(words="the budget")),
         ("histroy", ShowHelp(unknown="histroy", suggestion="history")),
         ("xyzzy", ShowHelp(unknown="xyzzy", suggestion=None)),
+        ("schedule 9:00 weekdays", SetSchedule("9:00 weekdays")),
+        ("schedule", SetSchedule("")),
+        ("pause for 2 weeks", PauseNudges("for 2 weeks")),
+        ("pause", PauseNudges("")),
+        ("resume", ResumeNudges()),
+        ("stop", StopNudges()),
+        ("shedule 9:00", ShowHelp(unknown="shedule", suggestion="schedule")),
     ],
 )
 def test_parse(text: str, expected: object) -> None:
