@@ -19,19 +19,18 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from bot.config import Settings, normalize_database_url  # noqa: E402
 from bot.prompts import QuestionBank  # noqa: E402
 from bot.runtime import nudge_dispatcher  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
-from bot.store.models import Leader, Schedule  # noqa: E402
+from tests.support.seed import seed_due_leaders  # noqa: E402
 
 LEADERS = int(os.environ.get("BENCH_LEADERS", "10000"))
 LATENCY = float(os.environ.get("BENCH_LATENCY", "0.05"))
@@ -68,31 +67,7 @@ def prepare(database: Database) -> None:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(database)
-    with database.connection() as connection:
-        connection.execute(
-            insert(Leader),
-            [
-                {"team_id": "T0BENCH", "user_id": f"U{n:08d}", "created_at": DUE}
-                for n in range(LEADERS)
-            ],
-        )
-        ids = connection.execute(select(Leader.id).order_by(Leader.id)).scalars().all()
-        rows = []
-        for n, leader_id in enumerate(ids):
-            tz = ZONES[n % len(ZONES)]
-            local = DUE.astimezone(ZoneInfo(tz))
-            rows.append(
-                {
-                    "leader_id": leader_id,
-                    "minute_of_day": local.hour * 60 + local.minute,
-                    "days": 127,
-                    "tz": tz,
-                    "next_due_at": DUE,
-                    "next_local_date": local.date(),
-                    "updated_at": DUE,
-                }
-            )
-        connection.execute(insert(Schedule), rows)
+    seed_due_leaders(database, LEADERS, DUE, ZONES, team_id="T0BENCH")
 
 
 def main() -> None:

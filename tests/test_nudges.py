@@ -42,6 +42,21 @@ def send_due(
     return run
 
 
+@pytest.fixture
+def nudged(harness: Harness, send_due: SendDue) -> Call:
+    """The leader subscribed, got Friday's nudge, and it is a minute later."""
+    subscribe(harness)
+    send_due(FRIDAY_9_PARIS)
+    (dm,) = dms(harness)
+    harness.clock.set(FRIDAY_9_PARIS + timedelta(minutes=1))
+    return dm
+
+
+def press(harness: Harness, dm: Call, label: str, user: User = LEADER) -> None:
+    button = nudge_button(dm, label)
+    harness.slack.click(button["action_id"], button["value"], user=user, block_id="nudge_actions")
+
+
 def subscribe(harness: Harness, text: str = "9:00 weekdays", user: User = LEADER) -> str:
     body = harness.slack.command(f"schedule {text}", user=user).json
     return str(body["blocks"][0]["text"]["text"])
@@ -159,34 +174,21 @@ def test_a_nudge_missed_beyond_the_grace_window_is_skipped(
     assert schedule.next_local_date.isoformat() == "2026-11-30"
 
 
-def test_log_answers_and_another_question_from_the_nudge(
-    harness: Harness, send_due: SendDue
-) -> None:
-    subscribe(harness)
-    send_due(FRIDAY_9_PARIS)
-    (dm,) = dms(harness)
-
-    log = nudge_button(dm, "Log answers")
-    harness.slack.click(log["action_id"], log["value"], block_id="nudge_actions")
+def test_log_answers_and_another_question_from_the_nudge(harness: Harness, nudged: Call) -> None:
+    press(harness, nudged, "Log answers")
     (modal,) = harness.fake.wait_for("views.open")
-    assert dm.params["blocks"][1]["text"]["text"].strip("*") in json.dumps(modal.params["view"])
+    question = nudged.params["blocks"][1]["text"]["text"].strip("*")
+    assert question in json.dumps(modal.params["view"])
 
-    another = nudge_button(dm, "Another question")
-    harness.slack.click(another["action_id"], another["value"], block_id="nudge_actions")
+    press(harness, nudged, "Another question")
     (replaced,) = harness.fake.wait_for("response_url")
     assert replaced.params["replace_original"] is True
 
 
 def test_snooze_brings_the_same_question_back_an_hour_later(
-    harness: Harness, send_due: SendDue
+    harness: Harness, send_due: SendDue, nudged: Call
 ) -> None:
-    subscribe(harness)
-    send_due(FRIDAY_9_PARIS)
-    (dm,) = dms(harness)
-    harness.clock.set(FRIDAY_9_PARIS + timedelta(minutes=1))
-
-    snooze = nudge_button(dm, "Snooze 1 hour")
-    harness.slack.click(snooze["action_id"], snooze["value"], block_id="nudge_actions")
+    press(harness, nudged, "Snooze 1 hour")
 
     (update,) = harness.fake.wait_for("response_url")
     assert "Snoozed" in update.params["blocks"][0]["text"]["text"]
@@ -200,14 +202,8 @@ def test_snooze_brings_the_same_question_back_an_hour_later(
     assert len(dms(harness)) == 2
 
 
-def test_skip_today_says_when_the_next_one_comes(harness: Harness, send_due: SendDue) -> None:
-    subscribe(harness)
-    send_due(FRIDAY_9_PARIS)
-    (dm,) = dms(harness)
-    harness.clock.set(FRIDAY_9_PARIS + timedelta(minutes=1))
-
-    skip = nudge_button(dm, "Skip today")
-    harness.slack.click(skip["action_id"], skip["value"], block_id="nudge_actions")
+def test_skip_today_says_when_the_next_one_comes(harness: Harness, nudged: Call) -> None:
+    press(harness, nudged, "Skip today")
 
     (update,) = harness.fake.wait_for("response_url")
     assert (
@@ -216,13 +212,8 @@ def test_skip_today_says_when_the_next_one_comes(harness: Harness, send_due: Sen
     )
 
 
-def test_another_leaders_nudge_cannot_be_snoozed_or_skipped(
-    harness: Harness, send_due: SendDue
-) -> None:
-    subscribe(harness)
-    send_due(FRIDAY_9_PARIS)
-    (dm,) = dms(harness)
-    skip = nudge_button(dm, "Skip today")
+def test_another_leaders_nudge_cannot_be_snoozed_or_skipped(harness: Harness, nudged: Call) -> None:
+    skip = nudge_button(nudged, "Skip today")
 
     for value in (skip["value"], "999999", "not-a-number"):
         harness.slack.click("nudge_skip", value, user=OTHER_LEADER, block_id="nudge_actions")

@@ -13,45 +13,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
 
 from bot.store.database import Database
-from bot.store.models import Leader, Schedule
 from tests.conftest import BOT_TOKEN, REPO_ROOT, SIGNING_SECRET
 from tests.support.fake_slack import FakeSlack
+from tests.support.seed import seed_due_leaders
 
 DUE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LEADERS = 1000
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Sydney"]
-
-
-def seed_due_leaders(database: Database, count: int) -> None:
-    """`count` leaders in several zones, all due at DUE (their local times differ)."""
-    with database.connection() as connection:
-        connection.execute(
-            insert(Leader),
-            [
-                {"team_id": "T0LOAD", "user_id": f"U{n:07d}", "created_at": DUE}
-                for n in range(count)
-            ],
-        )
-        ids = connection.execute(select(Leader.id).order_by(Leader.id)).scalars().all()
-        rows = []
-        for n, leader_id in enumerate(ids):
-            tz = ZONES[n % len(ZONES)]
-            local = DUE.astimezone(__import__("zoneinfo").ZoneInfo(tz))
-            rows.append(
-                {
-                    "leader_id": leader_id,
-                    "minute_of_day": local.hour * 60 + local.minute,
-                    "days": 127,
-                    "tz": tz,
-                    "next_due_at": DUE,
-                    "next_local_date": local.date(),
-                    "updated_at": DUE,
-                }
-            )
-        connection.execute(insert(Schedule), rows)
 
 
 def send_due_process(
@@ -99,7 +69,7 @@ def fresh_fake(fake_slack: FakeSlack) -> FakeSlack:
 def test_three_processes_at_the_same_instant_send_each_leader_exactly_one_dm(
     db: Database, fresh_fake: FakeSlack
 ) -> None:
-    seed_due_leaders(db, LEADERS)
+    seed_due_leaders(db, LEADERS, DUE, ZONES)
 
     processes = [send_due_process(db, fresh_fake, DUE + timedelta(seconds=5), 16) for _ in range(3)]
     outputs = [process.communicate(timeout=240)[0] for process in processes]
@@ -117,7 +87,7 @@ def test_a_process_killed_mid_pass_leaves_nobody_unnudged(
     """The window: a DM sent but not yet marked sent when the process dies is sent again by
     the next pass after the lease. At most one per sending thread (NUDGE_CONCURRENCY) can be
     in that window; everyone else is nudged exactly once."""
-    seed_due_leaders(db, LEADERS)
+    seed_due_leaders(db, LEADERS, DUE, ZONES)
     fresh_fake.latency_seconds = 0.02
     concurrency = 4
 

@@ -140,7 +140,7 @@ _MARK_SENT = (
 _MOVE_ON = (
     update(Schedule)
     .where(
-        Schedule.leader_id == bindparam("leader_id"),
+        Schedule.leader_id == bindparam("who"),
         Schedule.next_local_date <= bindparam("day"),
     )
     .values(next_local_date=bindparam("next_day"), next_due_at=bindparam("next_at"))
@@ -353,22 +353,22 @@ class NudgeDispatcher:
         except Exception:
             logger.exception("nudge for leader %s not sent; will retry", due.leader_id)
             return Outcome.RETRY
-        with self.database.connection() as connection:
-            connection.execute(
-                update(Nudge)
-                .where(Nudge.id == due.nudge_id)
-                .values(status="sent", sent_at=now, lease_until=None)
-            )
-            connection.execute(
-                update(Schedule)
-                .where(
-                    Schedule.leader_id == due.leader_id, Schedule.next_local_date <= due.local_date
+        try:
+            with self.database.connection() as connection:
+                connection.execute(_MARK_SENT, {"nudge_id": due.nudge_id, "now": now})
+                connection.execute(
+                    _MOVE_ON,
+                    {
+                        "who": due.leader_id,
+                        "day": due.local_date,
+                        "next_day": upcoming[0] if upcoming else None,
+                        "next_at": upcoming[1] if upcoming else None,
+                    },
                 )
-                .values(
-                    next_local_date=upcoming[0] if upcoming else None,
-                    next_due_at=upcoming[1] if upcoming else None,
-                )
-            )
+        except Exception:
+            # Sent but not recorded: the claim's lease runs out and the nudge goes again.
+            logger.exception("nudge for leader %s sent but not recorded", due.leader_id)
+            return Outcome.RETRY
         return Outcome.SENT
 
     def _choose(

@@ -40,6 +40,15 @@ class User:
     team_id: str = "T0TEAM"
     name: str = "leader"
 
+    def payload(self) -> dict[str, str]:
+        """The `user` object of an interaction payload."""
+        return {
+            "id": self.user_id,
+            "username": self.name,
+            "name": self.name,
+            "team_id": self.team_id,
+        }
+
 
 class SlackDriver:
     """Posts signed requests to the app's `/slack/events` like Slack's servers would."""
@@ -114,12 +123,7 @@ class SlackDriver:
         """`user` presses a button with `action_id` and `value` on an ephemeral message."""
         payload = {
             "type": "block_actions",
-            "user": {
-                "id": user.user_id,
-                "username": user.name,
-                "name": user.name,
-                "team_id": user.team_id,
-            },
+            "user": user.payload(),
             "api_app_id": "A0APP",
             "token": "legacy-verification-token",
             "container": {
@@ -153,12 +157,7 @@ class SlackDriver:
         payload = {
             "type": "view_submission",
             "team": {"id": user.team_id, "domain": "example"},
-            "user": {
-                "id": user.user_id,
-                "username": user.name,
-                "name": user.name,
-                "team_id": user.team_id,
-            },
+            "user": user.payload(),
             "api_app_id": "A0APP",
             "token": "legacy-verification-token",
             "trigger_id": self.trigger_id(),
