@@ -13,6 +13,13 @@ from bot.listeners.outbox import Outbox
 from bot.slack_client import web_client
 
 
+class _IgnoreTokenNotice(logging.Filter):
+    # Bolt also reads SLACK_BOT_TOKEN from the environment and then notes that the client we
+    # pass wins; that is what we want, so the note is only noise in operators' logs.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> App:
     """A Bolt app wired to our listeners, talking to Slack (or a stand-in) at SLACK_API_URL."""
     client = web_client(settings)
@@ -27,7 +34,14 @@ def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> 
         # take a millisecond or two; Web API calls that can wait go to the Outbox.
         process_before_response=True,
         token_verification_enabled=False,
-        logger=logging.getLogger("slack_bolt"),
+        logger=_bolt_logger(),
     )
     register_all(app, deps, Outbox(client))
     return app
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("slack_bolt")
+    if not any(isinstance(f, _IgnoreTokenNotice) for f in logger.filters):
+        logger.addFilter(_IgnoreTokenNotice())
+    return logger

@@ -21,6 +21,7 @@ def start_clock(dispatcher: NudgeDispatcher) -> BackgroundScheduler:
         lambda: _tick(dispatcher),
         CronTrigger(second=0, timezone="UTC"),
         id=JOB_ID,
+        name="nudge pass",
         replace_existing=True,
         # A late or missed tick runs once, not once per minute missed: the pass catches up.
         coalesce=True,
