@@ -1,4 +1,4 @@
-"""`ask-team` on the command line: run, serve, socket, migrate, send-due."""
+"""`ask-team` on the command line: run, serve, socket, migrate, send-due, export."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from bot.prompts import PromptError, QuestionBank
@@ -17,6 +18,8 @@ from bot.runtime import (
     ensure_schema,
     nudge_dispatcher,
 )
+from bot.services.leaders import find_leader_id
+from bot.services.lifecycle import export_csv
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.models import utcnow
@@ -40,10 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     send_due.add_argument(
         "--dry-run", action="store_true", help="list who would be nudged; send and claim nothing"
     )
+    export = commands.add_parser(
+        "export", help="write one leader's log as CSV (to stdout, or --output FILE)"
+    )
+    export.add_argument("--team", required=True, help="the Slack workspace id, T…")
+    export.add_argument("--user", required=True, help="the leader's Slack user id, U…")
+    export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
     args = parser.parse_args(argv)
 
     try:
-        settings = Settings.from_env(require_slack=args.command != "migrate")
+        settings = Settings.from_env(require_slack=args.command not in ("migrate", "export"))
         configure_logging(settings)
         if args.command == "migrate":
             return _migrate(settings)
@@ -52,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _socket(settings) if settings.slack_app_token else _serve(settings)
         if args.command == "socket":
             return _socket(settings)
+        if args.command == "export":
+            return _export(settings, args.team, args.user, args.output)
         if args.command == "send-due":
             return _send_due(settings, args.at or utcnow(), dry_run=args.dry_run)
         return _serve(settings)
@@ -96,6 +107,23 @@ def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
         f"{report.missed} missed (past the grace window), {report.advanced} moved on"
     )
     database.dispose()
+    return 0
+
+
+def _export(settings: Settings, team_id: str, user_id: str, output: str | None) -> int:
+    database = Database(settings.database_url)
+    ensure_schema(database)
+    with database.transaction(writes=False) as session:
+        leader_id = find_leader_id(session.connection(), team_id, user_id)
+        if leader_id is None:
+            print(f"ask-team: no leader {user_id} in workspace {team_id}", file=sys.stderr)
+            return 1
+        content = export_csv(session, leader_id)
+    if output:
+        Path(output).write_text(content, encoding="utf-8")
+        print(f"ask-team: wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(content)
     return 0
 
 

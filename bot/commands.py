@@ -16,10 +16,22 @@ SCHEDULE_WORDS = frozenset({"schedule", "subscribe", "daily", "nudge", "nudges"}
 PAUSE_WORDS = frozenset({"pause"})
 RESUME_WORDS = frozenset({"resume", "unpause"})
 STOP_WORDS = frozenset({"stop", "unsubscribe"})
+EXPORT_WORDS = frozenset({"export", "download"})
 MAX_SCHEDULE_TEXT = 100
 
 # Words we offer in "did you mean": subcommands first, then habits and their aliases.
-_VOCABULARY = ["help", "log", "history", "schedule", "pause", "resume", "stop", *HABIT_ALIASES]
+_VOCABULARY = [
+    "help",
+    "log",
+    "history",
+    "schedule",
+    "pause",
+    "resume",
+    "stop",
+    "export",
+    "forget me",
+    *HABIT_ALIASES,
+]
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,16 @@ class StopNudges:
 
 
 @dataclass(frozen=True)
+class ExportLog:
+    pass
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """Help, possibly because the leader typed something we did not understand."""
 
@@ -78,6 +100,8 @@ Command = (
     | PauseNudges
     | ResumeNudges
     | StopNudges
+    | ExportLog
+    | ForgetMe
 )
 
 
@@ -104,6 +128,12 @@ def parse_command(text: str) -> Command:
         return ResumeNudges()
     if word in STOP_WORDS:
         return StopNudges()
+    if word in EXPORT_WORDS:
+        return ExportLog()
+    if cleaned.lower() in ("forget me", "forget-me", "delete me", "delete my data"):
+        return ForgetMe()
+    if word in ("forget", "delete"):
+        return ShowHelp(unknown=_clip(cleaned), suggestion="forget me")
     habit = habit_for_word(word) or habit_for_word(cleaned.lower().replace(" ", "-"))
     if habit is not None:
         return AskQuestion(habit)

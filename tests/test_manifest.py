@@ -21,6 +21,10 @@ METHOD_SCOPES = {
     "views.open": None,
     "response_url": None,
     "users.info": "users:read",
+    "conversations.open": "im:write",
+    "files.getUploadURLExternal": "files:write",
+    "file_upload": None,
+    "files.completeUploadExternal": "files:write",
 }
 
 
@@ -86,6 +90,8 @@ def test_bot_scopes_are_exactly_what_the_code_uses(
     harness.slack.submit(view, log_values("a full round trip"))
     harness.fake.wait_for("chat.postMessage")
     harness.slack.command("schedule 9:00 weekdays")
+    harness.slack.command("export")
+    harness.fake.wait_for("files.completeUploadExternal")
 
     used = {METHOD_SCOPES[call.method] for call in harness.fake.calls} - {None}
     declared = set(manifest["oauth_config"]["scopes"]["bot"])

@@ -30,6 +30,8 @@ SUBCOMMANDS = (
         "`/ask-team resume` starts them again",
     ),
     ("/ask-team stop", "no more daily questions"),
+    ("/ask-team export", "a CSV of everything you have logged, by DM"),
+    ("/ask-team forget me", "delete everything ask-team keeps about you (asks first)"),
     ("/ask-team help", "this message"),
 )
 

@@ -32,3 +32,7 @@ SCHEDULE_DAYS_BLOCK = "schedule_days"
 SCHEDULE_DAYS_ACTION = "days_checkboxes"
 SCHEDULE_HABITS_BLOCK = "schedule_habits"
 SCHEDULE_HABITS_ACTION = "habits_checkboxes"
+
+# Forgetting a leader.
+FORGET_CONFIRM = "forget_confirm"
+FORGET_CANCEL = "forget_cancel"

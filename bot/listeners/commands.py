@@ -16,6 +16,8 @@ from bot.blocks.notices import NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
 from bot.blocks.question_card import question_card, question_card_text
 from bot.commands import (
     AskQuestion,
+    ExportLog,
+    ForgetMe,
     LogAnswers,
     PauseNudges,
     ResumeNudges,
@@ -29,6 +31,7 @@ from bot.deps import Deps
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import OpenModal, Outbox
 from bot.listeners.schedule import answer_schedule_command
+from bot.listeners.your_data import answer_export, answer_forget_me
 from bot.services.journal import HistoryQuery, history_page
 from bot.services.leaders import find_leader_id, last_question_ref, leader_id_for
 from bot.services.questions import ask_next_question
@@ -82,6 +85,10 @@ def _answer(
         _show_history(ack, caller, parsed, deps)
     elif isinstance(parsed, SetSchedule | PauseNudges | ResumeNudges | StopNudges):
         answer_schedule_command(ack, caller, parsed, command, client, deps, outbox)
+    elif isinstance(parsed, ExportLog):
+        answer_export(ack, caller, deps, outbox)
+    elif isinstance(parsed, ForgetMe):
+        answer_forget_me(ack, caller, deps)
 
 
 def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> None:

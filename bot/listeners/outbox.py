@@ -46,7 +46,17 @@ class DirectMessage:
     blocks: list[dict[str, Any]]
 
 
-Delivery = Respond | OpenModal | DirectMessage
+@dataclass(frozen=True)
+class UploadFile:
+    """A file shared in the leader's DM with the bot."""
+
+    user_id: str
+    filename: str
+    content: str
+    comment: str
+
+
+Delivery = Respond | OpenModal | DirectMessage | UploadFile
 
 
 class ResponseUrlError(RuntimeError):
@@ -95,6 +105,16 @@ class Outbox:
             )
         elif isinstance(delivery, OpenModal):
             self.client.views_open(trigger_id=delivery.trigger_id, view=delivery.view)
+        elif isinstance(delivery, UploadFile):
+            # Files are shared into a channel, so open (or find) the DM with the leader first.
+            opened = self.client.conversations_open(users=delivery.user_id)
+            self.client.files_upload_v2(
+                channel=opened["channel"]["id"],
+                filename=delivery.filename,
+                content=delivery.content,
+                title=delivery.filename,
+                initial_comment=delivery.comment,
+            )
         else:
             self.client.chat_postMessage(
                 channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks

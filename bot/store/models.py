@@ -174,3 +174,12 @@ class Nudge(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     error: Mapped[str | None] = mapped_column(String(64))
+
+
+class ProcessedEvent(Base):
+    """An Events API delivery already acted on: Slack retries, we act once."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -173,7 +173,10 @@ class FakeSlack:
                 params.update(json.loads(raw))
             else:
                 params.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
-        if parts.path.startswith("/api/"):
+        if parts.path.startswith("/upload/"):
+            # files_upload_v2 step 2: the file's bytes, raw, to the URL step 1 handed out.
+            method, params = "file_upload", {"content": raw.decode("utf-8"), "file": parts.path}
+        elif parts.path.startswith("/api/"):
             method = parts.path.removeprefix("/api/")
         elif parts.path.startswith("/response/"):
             method = "response_url"
@@ -276,7 +279,12 @@ def default_answer(call: Call) -> dict[str, Any]:
         }
     if call.method == "conversations.open":
         return {"ok": True, "channel": {"id": "D0DM"}}
-    if call.method == "response_url":
+    if call.method == "files.getUploadURLExternal":
+        host = call.headers.get("Host", "127.0.0.1")
+        return {"ok": True, "upload_url": f"http://{host}/upload/F0FILE", "file_id": "F0FILE"}
+    if call.method == "files.completeUploadExternal":
+        return {"ok": True, "files": [{"id": "F0FILE", "title": "export"}]}
+    if call.method in ("response_url", "file_upload"):
         return {}
     return {"ok": True}
 

@@ -1,0 +1,85 @@
+"""A leader's data as a whole: export it, forget it, and forget a workspace that uninstalls."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from bot.store.models import Entry, Leader, ProcessedEvent
+from bot.store.upsert import insert_for_dialect
+
+CSV_COLUMNS = (
+    "entry_id",
+    "logged_at_utc",
+    "habit",
+    "question",
+    "answer",
+    "who_answered",
+    "heartbeat",
+    "promise",
+    "follow_up_of_entry",
+    "question_ref",
+)
+
+
+def export_rows(session: Session, leader_id: int) -> Iterator[list[str]]:
+    """One row per entry the leader logged, oldest first, with the header row first."""
+    yield list(CSV_COLUMNS)
+    entries = session.scalars(
+        select(Entry).where(Entry.leader_id == leader_id).order_by(Entry.created_at, Entry.id)
+    )
+    for entry in entries:
+        yield [
+            str(entry.id),
+            entry.created_at.isoformat(timespec="seconds"),
+            entry.habit,
+            entry.question_text,
+            entry.answer,
+            " ".join(person.user_id for person in entry.people),
+            "" if entry.heartbeat is None else str(entry.heartbeat),
+            entry.promise or "",
+            "" if entry.parent_id is None else str(entry.parent_id),
+            entry.question_ref,
+        ]
+
+
+def export_csv(session: Session, leader_id: int) -> str:
+    """The leader's log as CSV text (RFC 4180 quoting; newlines inside answers are kept)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(export_rows(session, leader_id))
+    return buffer.getvalue()
+
+
+def count_entries(session: Session, leader_id: int) -> int:
+    return session.scalar(select(func.count()).where(Entry.leader_id == leader_id)) or 0
+
+
+def forget_leader(session: Session, leader_id: int) -> int:
+    """Delete every row of this leader (entries, schedule, nudges cascade); entries deleted."""
+    entries = count_entries(session, leader_id)
+    session.execute(delete(Leader).where(Leader.id == leader_id))
+    return entries
+
+
+def forget_workspace(session: Session, team_id: str) -> int:
+    """Delete every leader of a workspace and all that hangs off them; leaders deleted."""
+    result = session.execute(delete(Leader).where(Leader.team_id == team_id))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def first_delivery(connection: Connection, event_id: str, now: datetime) -> bool:
+    """True the first time an Events API `event_id` is seen; Slack retries deliveries."""
+    table = ProcessedEvent.__table__
+    statement = (
+        insert_for_dialect(connection.dialect.name, table)
+        .values(event_id=event_id, received_at=now)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
+    return bool(connection.execute(statement).rowcount)

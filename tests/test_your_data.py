@@ -1,0 +1,164 @@
+"""A leader's data is theirs to export and to erase; removing the app erases the workspace's."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.store.models import Entry, Leader, Schedule
+from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
+from tests.support.slack_driver import User, log_values
+from tests.test_question_card import buttons
+
+TRICKY = 'She said "ship it", then: no,\nwait; 日本語, Ελληνικά, emoji 🎉, tab\tend'
+
+
+def log(harness: Harness, answer: str, user: User = LEADER, promise: str | None = None) -> None:
+    """Log `answer` through Slack, and wait for the confirming DM."""
+    modals = len(harness.fake.calls_to("views.open"))
+    confirmations = len(harness.fake.calls_to("chat.postMessage"))
+    card = harness.slack.command("vision", user=user).json["blocks"]
+    button = buttons(card)["Log answers"]
+    harness.slack.click(button["action_id"], button["value"], user=user)
+    view = harness.fake.wait_for("views.open", modals + 1)[-1]
+    values = log_values(answer, ["U0ALICE"], "4", promise)
+    harness.slack.submit(view.params["view"], values, user=user)
+    harness.fake.wait_for("chat.postMessage", confirmations + 1)
+
+
+def rows_in(harness: Harness, model: type, team_id: str | None = None) -> int:
+    with harness.app.deps.database.transaction(writes=False) as session:
+        statement = select(func.count()).select_from(model)
+        if team_id is not None and model is Leader:
+            statement = statement.where(Leader.team_id == team_id)
+        return session.scalar(statement) or 0
+
+
+def test_export_dms_a_csv_that_round_trips_what_was_typed(harness: Harness) -> None:
+    log(harness, TRICKY, promise='Book "the" room, 3pm')
+    log(harness, "second answer")
+    log(harness, "not mine", user=OTHER_LEADER)
+
+    reply = harness.slack.command("export").json
+
+    assert "Exporting 2 entries" in reply["blocks"][0]["text"]["text"]
+    (upload,) = harness.fake.wait_for("file_upload")
+    (opened,) = harness.fake.calls_to("conversations.open")
+    assert opened.params["users"] == LEADER.user_id
+    (done,) = harness.fake.wait_for("files.completeUploadExternal")
+    assert done.params["channel_id"] == "D0DM"
+    rows = list(csv.reader(io.StringIO(upload.params["content"], newline="")))
+    assert rows[0][:5] == ["entry_id", "logged_at_utc", "habit", "question", "answer"]
+    assert [row[4] for row in rows[1:]] == [TRICKY, "second answer"]
+    assert rows[1][5] == "U0ALICE"
+    assert rows[1][6] == "4"
+    assert rows[1][7] == 'Book "the" room, 3pm'
+
+
+def test_export_with_nothing_logged_says_so(harness: Harness) -> None:
+    text = harness.slack.command("export").json["blocks"][0]["text"]["text"]
+
+    assert "nothing to export" in text
+    assert not harness.fake.calls_to("conversations.open")
+
+
+def test_an_operator_can_export_from_the_command_line(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log(harness, TRICKY)
+    harness.fake.wait_for("chat.postMessage")
+    monkeypatch.setenv("DATABASE_URL", harness.app.deps.database.url)
+
+    assert main(["export", "--team", LEADER.team_id, "--user", LEADER.user_id]) == 0
+
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert rows[1][4] == TRICKY
+    assert main(["export", "--team", LEADER.team_id, "--user", "U0NOBODY"]) == 1
+
+
+def test_forget_me_asks_first_and_cancel_keeps_everything(harness: Harness) -> None:
+    log(harness, "keep me")
+    harness.fake.wait_for("chat.postMessage")
+
+    blocks = harness.slack.command("forget me").json["blocks"]
+    assert "1 entries" in blocks[0]["text"]["text"]
+    delete = buttons(blocks)["Delete everything"]
+    assert delete["style"] == "danger"
+    assert delete["confirm"]["confirm"]["text"] == "Delete"
+
+    keep = buttons(blocks)["Keep my data"]
+    harness.slack.click(keep["action_id"], keep["value"], block_id="forget_me")
+    (answer,) = harness.fake.wait_for("response_url")
+    assert "Nothing was deleted" in answer.params["blocks"][0]["text"]["text"]
+    assert rows_in(harness, Entry) == 1
+
+
+def test_forget_me_deletes_only_the_caller(harness: Harness) -> None:
+    log(harness, "mine")
+    log(harness, "theirs", user=OTHER_LEADER)
+    harness.slack.command("schedule 9:00 weekdays")
+    harness.fake.wait_for("chat.postMessage", 2)
+
+    harness.slack.click("forget_confirm", "U0OTHER", block_id="forget_me")
+
+    (answer,) = harness.fake.wait_for("response_url")
+    assert "Deleted 1 entries" in answer.params["blocks"][0]["text"]["text"]
+    assert rows_in(harness, Entry) == 1, "the other leader's entry is untouched"
+    assert rows_in(harness, Schedule) == 0
+    history = json.dumps(harness.slack.command("history", user=OTHER_LEADER).json["blocks"])
+    assert "theirs" in history
+
+
+def uninstall_event(team_id: str, event_id: str, kind: str = "app_uninstalled") -> bytes:
+    event: dict[str, object] = {"type": kind, "event_ts": "1700000000.000100"}
+    if kind == "tokens_revoked":
+        event["tokens"] = {"oauth": ["U0LEADER"], "bot": ["UBOT"]}
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": team_id,
+            "api_app_id": "A0APP",
+            "event_id": event_id,
+            "event_time": 1_700_000_000,
+            "event": event,
+        }
+    ).encode()
+
+
+@pytest.mark.parametrize("kind", ["app_uninstalled", "tokens_revoked"])
+def test_removing_the_app_forgets_that_workspace_once(harness: Harness, kind: str) -> None:
+    log(harness, "workspace one")
+    log(harness, "workspace two", user=OTHER_WORKSPACE_LEADER)
+    harness.fake.wait_for("chat.postMessage", 2)
+
+    first = harness.slack.post(
+        uninstall_event(LEADER.team_id, "Ev1", kind), content_type="application/json"
+    )
+    assert first.status == 200
+    assert rows_in(harness, Leader, LEADER.team_id) == 0
+    assert rows_in(harness, Leader, OTHER_WORKSPACE_LEADER.team_id) == 1
+
+    # Slack retries the same delivery: harmless, and it does not touch data logged since.
+    log(harness, "after reinstall")
+    harness.fake.wait_for("chat.postMessage", 3)
+    again = harness.slack.post(
+        uninstall_event(LEADER.team_id, "Ev1", kind), content_type="application/json"
+    )
+    assert again.status == 200
+    assert rows_in(harness, Leader, LEADER.team_id) == 1
+
+
+def test_revoking_only_user_tokens_keeps_the_data(harness: Harness) -> None:
+    log(harness, "still here")
+    harness.fake.wait_for("chat.postMessage")
+    body = json.loads(uninstall_event(LEADER.team_id, "Ev2", "tokens_revoked"))
+    body["event"]["tokens"] = {"oauth": ["U0LEADER"]}
+
+    harness.slack.post(json.dumps(body).encode(), content_type="application/json")
+
+    assert rows_in(harness, Entry) == 1
