@@ -81,5 +81,7 @@ def first_delivery(connection: Connection, event_id: str, now: datetime) -> bool
         insert_for_dialect(connection.dialect.name, table)
         .values(event_id=event_id, received_at=now)
         .on_conflict_do_nothing(index_elements=["event_id"])
+        # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT.
+        .returning(table.c.event_id)
     )
-    return bool(connection.execute(statement).rowcount)
+    return connection.execute(statement).first() is not None
