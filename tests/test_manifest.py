@@ -21,6 +21,7 @@ METHOD_SCOPES = {
     "views.open": None,
     "response_url": None,
     "users.info": "users:read",
+    "views.publish": None,
     "conversations.open": "im:write",
     "files.getUploadURLExternal": "files:write",
     "file_upload": None,

@@ -36,3 +36,8 @@ SCHEDULE_HABITS_ACTION = "habits_checkboxes"
 # Forgetting a leader.
 FORGET_CONFIRM = "forget_confirm"
 FORGET_CANCEL = "forget_cancel"
+
+# The App Home.
+HOME_SETTINGS = "home_settings"
+HOME_NEW_QUESTION = "home_new_question"
+PROMISE_DONE = "promise_done"

@@ -10,6 +10,7 @@ on every request, about 1.4 ms of CPU each time, even when there is nothing to s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,15 @@ class UploadFile:
     comment: str
 
 
-Delivery = Respond | OpenModal | DirectMessage | UploadFile
+@dataclass(frozen=True)
+class PublishHome:
+    """Publish the leader's Home tab; `view` is built in the outbox thread, off the ack path."""
+
+    user_id: str
+    view: Callable[[], dict[str, Any]]
+
+
+Delivery = Respond | OpenModal | DirectMessage | UploadFile | PublishHome
 
 
 class ResponseUrlError(RuntimeError):
@@ -105,6 +114,8 @@ class Outbox:
             )
         elif isinstance(delivery, OpenModal):
             self.client.views_open(trigger_id=delivery.trigger_id, view=delivery.view)
+        elif isinstance(delivery, PublishHome):
+            self.client.views_publish(user_id=delivery.user_id, view=delivery.view())
         elif isinstance(delivery, UploadFile):
             # Files are shared into a channel, so open (or find) the DM with the leader first.
             opened = self.client.conversations_open(users=delivery.user_id)

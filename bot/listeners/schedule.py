@@ -19,6 +19,7 @@ from bot.blocks.schedule import describe_rule, schedule_modal, schedule_saved_vi
 from bot.commands import PauseNudges, ResumeNudges, SetSchedule, StopNudges
 from bot.deps import Deps
 from bot.habits import Habit
+from bot.listeners.home_tab import home_for
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import OpenModal, Outbox, Respond
 from bot.scheduling import (
@@ -79,10 +80,11 @@ def answer_schedule_command(
 
     if not isinstance(parsed, SetSchedule):
         _change_schedule(caller, parsed, deps, now, reply)
+        outbox.send([home_for(deps, caller)])
         return
     if not parsed.when.strip():
         ack()
-        outbox.send([OpenModal(command["trigger_id"], _settings_modal(caller, client, deps))])
+        outbox.send([OpenModal(command["trigger_id"], settings_modal(caller, client, deps))])
         return
     try:
         rule = parse_rule(parsed.when)
@@ -102,6 +104,7 @@ def answer_schedule_command(
             f"You'll get a question to ask your team {describe_rule(rule, tz)}. "
             f"Next: {next_words(subscribed, now)}."
         )
+    outbox.send([home_for(deps, caller)])
 
 
 def _change_schedule(
@@ -147,7 +150,8 @@ def _change_schedule(
             reply(f"Paused {until}. Next: {next_words(paused, now)}.", ":double_vertical_bar:")
 
 
-def _settings_modal(caller: Caller, client: WebClient, deps: Deps) -> dict[str, Any]:
+def settings_modal(caller: Caller, client: WebClient, deps: Deps) -> dict[str, Any]:
+    """The schedule settings modal for this leader, filled in with what they have now."""
     now = deps.clock()
     with deps.database.transaction(writes=False) as session:
         leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
@@ -224,6 +228,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                 f"Next: {next_words(schedule, now)}."
             )
         ack(response_action="update", view=schedule_saved_view(summary).to_dict())
+        outbox.send([home_for(deps, caller)])
 
     app.view(ids.SCHEDULE_CALLBACK)(schedule_settings_submitted)
 

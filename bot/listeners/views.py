@@ -11,6 +11,7 @@ from bot.blocks import as_dicts, ids
 from bot.blocks.entries import logged_confirmation
 from bot.deps import Deps
 from bot.forms import LogForm, parse_log_form
+from bot.listeners.home_tab import home_for
 from bot.listeners.identity import caller_of
 from bot.listeners.outbox import DirectMessage, Outbox
 from bot.payloads import decode_log_metadata
@@ -62,6 +63,11 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
             ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: NOT_SAVED})
             return
         ack()
-        outbox.send([DirectMessage(caller.user_id, "Saved what your team said.", confirmation)])
+        outbox.send(
+            [
+                DirectMessage(caller.user_id, "Saved what your team said.", confirmation),
+                home_for(deps, caller),
+            ]
+        )
 
     app.view(ids.LOG_CALLBACK)(log_answers_submitted)

@@ -111,6 +111,8 @@ class Entry(Base):
     promise: Mapped[str | None] = mapped_column(Text)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the leader marked the promise done; None while it is open.
+    promise_kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     people: Mapped[list[EntryPerson]] = relationship(
         back_populates="entry",

@@ -1,0 +1,154 @@
+"""What the App Home shows a leader, gathered from the database in a handful of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.habits import Habit
+from bot.prompts import Asked, QuestionBank
+from bot.scheduling import describe_instant, zone
+from bot.services.leaders import last_question_ref
+from bot.store.models import Entry, QuestionView, Schedule
+
+RECENT = 5
+WEEKS = 8
+OPEN_PROMISES_SHOWN = 10
+BALANCE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class WeekPulse:
+    """The average heartbeat of one week and how many answers it rests on."""
+
+    average: float | None
+    answers: int
+
+
+@dataclass(frozen=True)
+class HomeData:
+    next_nudge: str | None
+    subscribed: bool
+    current: Asked | None
+    recent: Sequence[Entry]
+    weeks: Sequence[WeekPulse]  # oldest first, the current week last
+    open_promises: Sequence[Entry]
+    open_promise_count: int
+    asked_per_habit: dict[Habit, int]
+
+
+def gather_home(
+    session: Session, bank: QuestionBank, leader_id: int | None, now: datetime
+) -> HomeData:
+    """Everything the Home tab shows; a leader who never used the bot gets an empty one."""
+    if leader_id is None:
+        empty = [WeekPulse(None, 0)] * WEEKS
+        return HomeData(None, False, None, [], empty, [], 0, dict.fromkeys(Habit, 0))
+    schedule = session.get(Schedule, leader_id)
+    next_nudge = (
+        describe_instant(schedule.next_due_at, zone(schedule.tz), now)
+        if schedule and schedule.next_due_at
+        else None
+    )
+    ref = last_question_ref(session.connection(), leader_id)
+    recent = session.scalars(
+        select(Entry)
+        .where(Entry.leader_id == leader_id)
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+        .limit(RECENT)
+    ).all()
+    open_filter = (
+        Entry.leader_id == leader_id,
+        Entry.promise.is_not(None),
+        Entry.promise_kept_at.is_(None),
+    )
+    open_promises = session.scalars(
+        select(Entry).where(*open_filter).order_by(Entry.created_at).limit(OPEN_PROMISES_SHOWN)
+    ).all()
+    open_count = session.scalar(select(func.count()).where(*open_filter)) or 0
+    return HomeData(
+        next_nudge=next_nudge,
+        subscribed=schedule is not None,
+        current=bank.resolve(ref) if ref else None,
+        recent=recent,
+        weeks=_weekly_heartbeat(session, leader_id, now),
+        open_promises=open_promises,
+        open_promise_count=open_count,
+        asked_per_habit=_asked_per_habit(session, leader_id, now),
+    )
+
+
+def _weekly_heartbeat(session: Session, leader_id: int, now: datetime) -> list[WeekPulse]:
+    since = now - timedelta(weeks=WEEKS)
+    rows = session.execute(
+        select(Entry.created_at, Entry.heartbeat).where(
+            Entry.leader_id == leader_id,
+            Entry.created_at > since,
+            Entry.heartbeat.is_not(None),
+        )
+    ).all()
+    buckets: list[list[int]] = [[] for _ in range(WEEKS)]
+    for created_at, heartbeat in rows:
+        if heartbeat is None:
+            continue
+        weeks_ago = min(WEEKS - 1, max(0, (now - created_at).days // 7))
+        buckets[WEEKS - 1 - weeks_ago].append(heartbeat)
+    return [
+        WeekPulse(sum(values) / len(values) if values else None, len(values)) for values in buckets
+    ]
+
+
+def _asked_per_habit(session: Session, leader_id: int, now: datetime) -> dict[Habit, int]:
+    rows = session.execute(
+        select(QuestionView.habit, func.count())
+        .where(
+            QuestionView.leader_id == leader_id,
+            QuestionView.last_shown_at >= now - timedelta(days=BALANCE_DAYS),
+        )
+        .group_by(QuestionView.habit)
+    ).all()
+    counts = dict.fromkeys(Habit, 0)
+    for habit, count in rows:
+        if habit in Habit._value2member_map_:
+            counts[Habit(habit)] = count
+    return counts
+
+
+def heartbeat_reading(weeks: Sequence[WeekPulse]) -> str:
+    """The trend in words, from the weeks that have answers."""
+    averages = [week.average for week in weeks if week.average is not None]
+    if len(averages) < 2:
+        return "Pick a heartbeat when you log answers to see the trend here."
+    last, previous = averages[-1], averages[-2]
+    if len(averages) >= 3 and averages[-3] > previous > last:
+        return "Down two weeks in a row: ask a heartbeat question."
+    if last - previous > 0.25:
+        return "Up on the week before."
+    if previous - last > 0.25:
+        return "Down on the week before: worth a heartbeat question."
+    return "Steady."
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(weeks: Sequence[WeekPulse]) -> str:
+    """One character per week: ▁ for a struggling team up to █ for an energised one, · for none."""
+    return "".join(
+        "·" if week.average is None else SPARKS[round((week.average - 1) / 4 * (len(SPARKS) - 1))]
+        for week in weeks
+    )
+
+
+def mark_promise_kept(session: Session, leader_id: int, entry_id: int, now: datetime) -> bool:
+    """Mark the leader's own open promise kept; False if it is not theirs or not open."""
+    entry = session.get(Entry, entry_id)
+    if entry is None or entry.leader_id != leader_id or not entry.promise:
+        return False
+    if entry.promise_kept_at is None:
+        entry.promise_kept_at = now
+    return True
