@@ -20,7 +20,9 @@ class _IgnoreTokenNotice(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> App:
+def create_app(
+    settings: Settings, deps: Deps, *, verify_token: bool = True, outbox: Outbox | None = None
+) -> App:
     """A Bolt app wired to our listeners, talking to Slack (or a stand-in) at SLACK_API_URL."""
     client = web_client(settings)
     if verify_token:
@@ -36,7 +38,7 @@ def create_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> 
         token_verification_enabled=False,
         logger=_bolt_logger(),
     )
-    register_all(app, deps, Outbox(client))
+    register_all(app, deps, outbox or Outbox(client))
     return app
 
 

@@ -18,7 +18,9 @@ from sqlalchemy import text
 from bot.app import create_app
 from bot.config import Settings, normalize_database_url
 from bot.deps import Deps
+from bot.listeners.outbox import Outbox
 from bot.prompts import QuestionBank
+from bot.slack_client import web_client
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.models import Base
@@ -120,6 +122,7 @@ class RunningApp:
     deps: Deps
     clock: Clock
     settings: Settings
+    outbox: Outbox
 
 
 @pytest.fixture(scope="session")
@@ -135,16 +138,17 @@ def running_app(
         database_url=database.url,
     )
     deps = Deps(database=database, bank=bank, clock=clock, rng=random.Random(7))
+    outbox = Outbox(web_client(settings))
     server = make_server(
         "127.0.0.1",
         0,
-        wsgi_app(create_app(settings, deps)),
+        wsgi_app(create_app(settings, deps, outbox=outbox)),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield RunningApp(f"http://127.0.0.1:{server.server_port}", deps, clock, settings)
+    yield RunningApp(f"http://127.0.0.1:{server.server_port}", deps, clock, settings, outbox)
     server.shutdown()
     server.server_close()
 
@@ -161,11 +165,17 @@ class Harness:
     def clock(self) -> Clock:
         return self.app.clock
 
+    def settle(self) -> None:
+        """Wait until the app has sent everything it queued after its acknowledgements."""
+        assert self.app.outbox.wait_idle(), "the outbox did not drain"
+
 
 @pytest.fixture
 def harness(
     running_app: RunningApp, fake_slack: FakeSlack, database: Database
 ) -> Iterator[Harness]:
+    # Nothing queued by the previous test may land in this one.
+    running_app.outbox.wait_idle()
     empty_tables(database)
     fake_slack.reset()
     running_app.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))

@@ -10,6 +10,7 @@ on every request, about 1.4 ms of CPU each time, even when there is nothing to s
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -78,17 +79,34 @@ class Outbox:
     def __init__(self, client: WebClient, workers: int = 8) -> None:
         self.client = client
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox")
+        self._pending = 0
+        self._idle = threading.Condition()
 
     def send(self, deliveries: list[Delivery], response_url: str | None = None) -> None:
         """Queue `deliveries`; `response_url` is where `Respond` goes, if the request had one."""
         if deliveries:
+            with self._idle:
+                self._pending += 1
             self._executor.submit(self._deliver_all, deliveries, response_url)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until everything queued so far has been sent (or failed); False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def close(self) -> None:
         """Finish what is queued, then stop."""
         self._executor.shutdown(wait=True)
 
     def _deliver_all(self, deliveries: list[Delivery], response_url: str | None) -> None:
+        try:
+            self._deliver_each(deliveries, response_url)
+        finally:
+            with self._idle:
+                self._pending -= 1
+                self._idle.notify_all()
+
+    def _deliver_each(self, deliveries: list[Delivery], response_url: str | None) -> None:
         for delivery in deliveries:
             try:
                 self._deliver(delivery, response_url)

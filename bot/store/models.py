@@ -109,7 +109,10 @@ class Entry(Base):
     answer: Mapped[str] = mapped_column(Text)
     heartbeat: Mapped[int | None] = mapped_column(SmallInteger)
     promise: Mapped[str | None] = mapped_column(Text)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="SET NULL"))
+    # Indexed: deleting an entry looks up its follow-ups, and a scan per delete is quadratic.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entries.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # When the leader marked the promise done; None while it is open.
     promise_kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
