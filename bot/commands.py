@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.habits import HABIT_ALIASES, Habit, habit_for_word
+from bot.history_filters import FilterError, HistoryQuery, parse_history_filters
 from bot.text import clean_text
 
-MAX_SEARCH_LENGTH = 200
 HISTORY_WORDS = frozenset({"history", "past", "journal", "answers"})
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "commands"})
 LOG_WORDS = frozenset({"log"})
@@ -46,8 +46,7 @@ class LogAnswers:
 
 @dataclass(frozen=True)
 class ShowHistory:
-    habit: Habit | None = None
-    words: str | None = None
+    query: HistoryQuery = field(default_factory=HistoryQuery)
 
 
 @dataclass(frozen=True)
@@ -141,17 +140,10 @@ def parse_command(text: str) -> Command:
 
 
 def _history(rest: str) -> Command:
-    if not rest:
-        return ShowHistory()
-    habit = habit_for_word(rest) or habit_for_word(rest.replace(" ", "-"))
-    if habit is not None:
-        return ShowHistory(habit=habit)
-    if len(rest) > MAX_SEARCH_LENGTH:
-        return ShowHelp(
-            problem=f"Search words can be up to {MAX_SEARCH_LENGTH} characters; "
-            f"yours were {len(rest):,}. Try a few distinctive words."
-        )
-    return ShowHistory(words=rest)
+    try:
+        return ShowHistory(parse_history_filters(rest))
+    except FilterError as error:
+        return ShowHelp(problem=str(error))
 
 
 def suggest(word: str) -> str | None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.commands import MAX_SEARCH_LENGTH
+from bot.forms import USER_ID
 from bot.habits import Habit
-from bot.services.journal import Cursor, HistoryQuery
+from bot.history_filters import MAX_SEARCH_LENGTH, HistoryQuery
+from bot.services.journal import Cursor
 
 MAX_REF_LENGTH = 80
 
@@ -25,16 +26,44 @@ class PageRequest:
     direction: str  # "older" or "newer"
 
 
+def _query_fields(query: HistoryQuery) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if query.habit is not None:
+        fields["h"] = query.habit.value
+    if query.words:
+        fields["w"] = query.words
+    if query.person:
+        fields["u"] = query.person
+    if query.since:
+        fields["s"] = query.since.isoformat()
+    if query.until:
+        fields["t2"] = query.until.isoformat()
+    return fields
+
+
+def _query_from(data: dict[str, Any]) -> HistoryQuery | None:
+    """The filters a button carried, or None if any was tampered with."""
+    try:
+        habit = Habit(data["h"]) if "h" in data else None
+        since = date.fromisoformat(data["s"]) if "s" in data else None
+        until = date.fromisoformat(data["t2"]) if "t2" in data else None
+    except (ValueError, TypeError):
+        return None
+    words, person = data.get("w"), data.get("u")
+    if words is not None and (not isinstance(words, str) or len(words) > MAX_SEARCH_LENGTH):
+        return None
+    if person is not None and (not isinstance(person, str) or not USER_ID.match(person)):
+        return None
+    return HistoryQuery(habit=habit, words=words or None, person=person, since=since, until=until)
+
+
 def encode_page_request(query: HistoryQuery, cursor: Cursor, direction: str) -> str:
     data: dict[str, Any] = {
         "d": direction,
         "t": cursor.created_at.isoformat(),
         "i": cursor.entry_id,
+        **_query_fields(query),
     }
-    if query.habit is not None:
-        data["h"] = query.habit.value
-    if query.words:
-        data["w"] = query.words
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -51,32 +80,66 @@ def decode_page_request(value: str) -> PageRequest | None:
         return None
     if created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=UTC)
-    habit: Habit | None = None
-    if "h" in data:
-        try:
-            habit = Habit(data["h"])
-        except ValueError:
-            return None
-    words = data.get("w")
-    if words is not None and (not isinstance(words, str) or len(words) > MAX_SEARCH_LENGTH):
+    query = _query_from(data)
+    if query is None:
         return None
     return PageRequest(
-        query=HistoryQuery(habit=habit, words=words or None),
+        query=query,
         cursor=Cursor(created_at=created_at, entry_id=entry_id),
         direction=data["d"],
     )
 
 
-def encode_log_metadata(ref: str) -> str:
-    return json.dumps({"q": ref}, separators=(",", ":"))
+def encode_entry_action(entry_id: int, query: HistoryQuery) -> str:
+    """An Edit / Delete / Follow up button: the entry, and the filters of the page it is on."""
+    return json.dumps({"e": entry_id, **_query_fields(query)}, separators=(",", ":"))
 
 
-def decode_log_metadata(metadata: str) -> str | None:
-    """The question reference a log modal was opened for."""
+def decode_entry_action(value: Any) -> tuple[int, HistoryQuery] | None:
+    data = _json_object(value)
+    entry_id = data.get("e") if data else None
+    if data is None or not isinstance(entry_id, int) or isinstance(entry_id, bool):
+        return None
+    query = _query_from(data)
+    return None if query is None else (entry_id, query)
+
+
+@dataclass(frozen=True)
+class LogTarget:
+    """What a log modal saves: a new entry for question `ref` (a follow-up of `parent`, if
+    set), or an edit of entry `entry_id`. Ids here are re-checked against the submitter."""
+
+    ref: str | None = None
+    parent: int | None = None
+    entry_id: int | None = None
+
+
+def encode_log_metadata(
+    ref: str | None = None, *, parent: int | None = None, entry_id: int | None = None
+) -> str:
+    data: dict[str, Any] = {}
+    if ref is not None:
+        data["q"] = ref
+    if parent is not None:
+        data["p"] = parent
+    if entry_id is not None:
+        data["e"] = entry_id
+    return json.dumps(data, separators=(",", ":"))
+
+
+def decode_log_metadata(metadata: str) -> LogTarget | None:
+    """What a log modal was opened for, or None if the metadata was tampered with."""
     data = _json_object(metadata)
     if data is None:
         return None
-    return valid_ref(data.get("q"))
+    ref = valid_ref(data.get("q")) if "q" in data else None
+    parent, entry_id = data.get("p"), data.get("e")
+    for number in (parent, entry_id):
+        if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+            return None
+    if (ref is None) == (entry_id is None):
+        return None  # exactly one of: a question to answer, or an entry to edit
+    return LogTarget(ref=ref, parent=parent, entry_id=entry_id)
 
 
 def valid_ref(value: Any) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.commands import (
@@ -16,6 +18,7 @@ from bot.commands import (
     parse_command,
 )
 from bot.habits import Habit
+from bot.history_filters import HistoryQuery
 
 
 @pytest.mark.parametrize(
@@ -31,9 +34,23 @@ from bot.habits import Habit
         ("help", ShowHelp()),
         ("?", ShowHelp()),
         ("history", ShowHistory()),
-        ("history vision", ShowHistory(habit=Habit.VISION)),
-        ("history follow through", ShowHistory(habit=Habit.FOLLOW_THROUGH)),
-        ("history the  budget", ShowHistory(words="the budget")),
+        ("history vision", ShowHistory(HistoryQuery(habit=Habit.VISION))),
+        ("history follow through", ShowHistory(HistoryQuery(habit=Habit.FOLLOW_THROUGH))),
+        ("history the  budget", ShowHistory(HistoryQuery(words="the budget"))),
+        (
+            "history habit:morale person:<@U0ANA|ana> since:2026-01-01 until:2026-03-31 "
+            "late deadlines",
+            ShowHistory(
+                HistoryQuery(
+                    habit=Habit.HEARTBEAT,
+                    person="U0ANA",
+                    since=date(2026, 1, 1),
+                    until=date(2026, 3, 31),
+                    words="late deadlines",
+                )
+            ),
+        ),
+        ("history <@U0BOB>", ShowHistory(HistoryQuery(person="U0BOB"))),
         ("histroy", ShowHelp(unknown="histroy", suggestion="history")),
         ("xyzzy", ShowHelp(unknown="xyzzy", suggestion=None)),
         ("schedule 9:00 weekdays", SetSchedule("9:00 weekdays")),
@@ -63,3 +80,20 @@ def test_a_very_long_unknown_word_is_clipped_in_the_reply() -> None:
     assert isinstance(parsed, ShowHelp)
     assert parsed.unknown is not None
     assert len(parsed.unknown) <= 40
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("history habit:bravery", "No habit called “bravery”"),
+        ("history since:yesterday", "since: wants a date such as since:2026-01-31"),
+        ("history person:ana", "@mention"),
+        ("history since:2026-03-01 until:2026-01-01", "Swap them?"),
+    ],
+)
+def test_bad_history_filters_say_how_to_write_them(text: str, problem: str) -> None:
+    parsed = parse_command(text)
+
+    assert isinstance(parsed, ShowHelp)
+    assert parsed.problem is not None
+    assert problem in parsed.problem

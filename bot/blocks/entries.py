@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 from bot.blocks.log_modal import heartbeat_label
 from bot.habits import Habit
 from bot.store.models import Entry
-from bot.text import shown
+from bot.text import escape_mrkdwn, shown
 
 ANSWER_LIMIT = 2900
 QUESTION_LIMIT = 700
@@ -24,6 +24,8 @@ def entry_blocks(entry: Entry) -> list[Block]:
         details.append("Who: " + ", ".join(f"<@{person.user_id}>" for person in entry.people))
     if entry.heartbeat is not None:
         details.append(f"Heartbeat: {heartbeat_label(entry.heartbeat)}")
+    if entry.parent_id is not None:
+        details.append(":leftwards_arrow_with_hook: a follow-up")
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=f"*{shown(entry.question_text, QUESTION_LIMIT)}*")
@@ -44,11 +46,13 @@ def entry_blocks(entry: Entry) -> list[Block]:
     return blocks
 
 
-def logged_confirmation(entry: Entry) -> list[Block]:
+def logged_confirmation(entry: Entry, headline: str = "Saved.") -> list[Block]:
     """The DM a leader gets after saving an entry."""
     return [
         SectionBlock(
-            text=MarkdownTextObject(text=":white_check_mark: Saved. Here is what you logged:")
+            text=MarkdownTextObject(
+                text=f":white_check_mark: {escape_mrkdwn(headline)} Here is what you logged:"
+            )
         ),
         *entry_blocks(entry),
         ContextBlock(

@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DividerBlock,
     MarkdownTextObject,
@@ -14,8 +15,9 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks import ids
 from bot.blocks.entries import entry_blocks
-from bot.payloads import encode_page_request
-from bot.services.journal import HistoryPage, HistoryQuery
+from bot.history_filters import HistoryQuery
+from bot.payloads import encode_entry_action, encode_page_request
+from bot.services.journal import HistoryPage
 from bot.text import shown
 
 
@@ -23,6 +25,12 @@ def describe_query(query: HistoryQuery) -> str:
     parts = []
     if query.habit is not None:
         parts.append(query.habit.title)
+    if query.person:
+        parts.append(f"with <@{query.person}>")
+    if query.since:
+        parts.append(f"since {query.since.isoformat()}")
+    if query.until:
+        parts.append(f"until {query.until.isoformat()}")
     if query.words:
         parts.append(f"matching “{shown(query.words, 220)}”")
     return " · ".join(parts)
@@ -39,6 +47,7 @@ def history_blocks(page: HistoryPage) -> list[Block]:
     for entry in page.entries:
         blocks.append(DividerBlock())
         blocks.extend(entry_blocks(entry))
+        blocks.append(_entry_actions(entry.id, page.query))
     buttons = []
     if page.has_newer and page.newest is not None:
         buttons.append(
@@ -63,12 +72,37 @@ def history_blocks(page: HistoryPage) -> list[Block]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Filter: `/ask-team history vision` · Search: `/ask-team history budget`"
+                    text="Filter: `/ask-team history habit:vision person:@ana since:2026-01-01 "
+                    "until:2026-03-31 budget` (any of them, in any order)"
                 )
             ]
         )
     )
     return blocks
+
+
+def _entry_actions(entry_id: int, query: HistoryQuery) -> ActionsBlock:
+    value = encode_entry_action(entry_id, query)
+    return ActionsBlock(
+        block_id=f"entry_{entry_id}",
+        elements=[
+            ButtonElement(text="Ask a follow-up", action_id=ids.ENTRY_FOLLOW_UP, value=value),
+            ButtonElement(text="Edit", action_id=ids.ENTRY_EDIT, value=value),
+            ButtonElement(
+                text="Delete",
+                action_id=ids.ENTRY_DELETE,
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Delete this entry?",
+                    text="What the team said here will be gone for good.",
+                    confirm="Delete",
+                    deny="Keep it",
+                    style="danger",
+                ),
+            ),
+        ],
+    )
 
 
 def _empty_text(query: HistoryQuery) -> str:

@@ -41,3 +41,8 @@ FORGET_CANCEL = "forget_cancel"
 HOME_SETTINGS = "home_settings"
 HOME_NEW_QUESTION = "home_new_question"
 PROMISE_DONE = "promise_done"
+
+# Buttons on a history entry.
+ENTRY_EDIT = "entry_edit"
+ENTRY_DELETE = "entry_delete"
+ENTRY_FOLLOW_UP = "entry_follow_up"

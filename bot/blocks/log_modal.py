@@ -16,10 +16,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks import ids
+from bot.habits import Habit
 from bot.payloads import encode_log_metadata
 from bot.prompts import Asked
 from bot.services.journal import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
-from bot.text import escape_mrkdwn
+from bot.store.models import Entry
+from bot.text import shown
 
 HEARTBEAT_LABELS = {
     1: "Struggling",
@@ -34,18 +36,43 @@ def heartbeat_label(value: int) -> str:
     return f"{value} · {HEARTBEAT_LABELS[value]}"
 
 
-def log_modal(asked: Asked) -> View:
+def log_modal(asked: Asked, *, parent: int | None = None) -> View:
     """Inputs for what the team said, who said it, the heartbeat and any promise made."""
+    return _modal(
+        "Log answers",
+        asked.text,
+        asked.habit.title,
+        encode_log_metadata(asked.ref, parent=parent),
+        existing=None,
+    )
+
+
+def edit_modal(entry: Entry) -> View:
+    """The same form, filled in with what the leader logged, to change it."""
+    return _modal(
+        "Edit entry",
+        entry.question_text,
+        Habit(entry.habit).title,
+        encode_log_metadata(entry_id=entry.id),
+        existing=entry,
+    )
+
+
+def _modal(title: str, question: str, habit: str, metadata: str, existing: Entry | None) -> View:
+    heartbeat_options = [
+        Option(value=str(value), text=heartbeat_label(value)) for value in HEARTBEAT_LABELS
+    ]
+    current_beat = existing.heartbeat if existing else None
     return View(
         type="modal",
         callback_id=ids.LOG_CALLBACK,
-        title=PlainTextObject(text="Log answers"),
+        title=PlainTextObject(text=title),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=encode_log_metadata(asked.ref),
+        private_metadata=metadata,
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=f"*{escape_mrkdwn(asked.text)}*")),
-            ContextBlock(elements=[MarkdownTextObject(text=asked.habit.title)]),
+            SectionBlock(text=MarkdownTextObject(text=f"*{shown(question, 2900)}*")),
+            ContextBlock(elements=[MarkdownTextObject(text=habit)]),
             InputBlock(
                 block_id=ids.LOG_ANSWER_BLOCK,
                 label="What did the team say?",
@@ -54,6 +81,7 @@ def log_modal(asked: Asked) -> View:
                     multiline=True,
                     max_length=MAX_ANSWER_LENGTH,
                     placeholder="Their words, as close as you remember them",
+                    initial_value=existing.answer if existing else None,
                 ),
             ),
             InputBlock(
@@ -64,6 +92,7 @@ def log_modal(asked: Asked) -> View:
                     action_id=ids.LOG_PEOPLE_ACTION,
                     placeholder="Pick people",
                     max_selected_items=MAX_PEOPLE,
+                    initial_users=[p.user_id for p in existing.people] if existing else None,
                 ),
             ),
             InputBlock(
@@ -74,10 +103,8 @@ def log_modal(asked: Asked) -> View:
                 element=StaticSelectElement(
                     action_id=ids.LOG_HEARTBEAT_ACTION,
                     placeholder="How did the team seem?",
-                    options=[
-                        Option(value=str(value), text=heartbeat_label(value))
-                        for value in HEARTBEAT_LABELS
-                    ],
+                    options=heartbeat_options,
+                    initial_option=heartbeat_options[current_beat - 1] if current_beat else None,
                 ),
             ),
             InputBlock(
@@ -90,6 +117,7 @@ def log_modal(asked: Asked) -> View:
                     multiline=True,
                     max_length=MAX_PROMISE_LENGTH,
                     placeholder="e.g. Ask finance about the travel budget by Friday",
+                    initial_value=existing.promise if existing and existing.promise else None,
                 ),
             ),
         ],

@@ -13,13 +13,16 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks import ids
 from bot.habits import Habit
+from bot.payloads import encode_log_metadata
 from bot.prompts import Asked
 from bot.text import escape_mrkdwn
 
 ANY_HABIT = "any"
 
 
-def question_card(asked: Asked, habit_filter: Habit | None = None) -> list[Block]:
+def question_card(
+    asked: Asked, habit_filter: Habit | None = None, parent: int | None = None
+) -> list[Block]:
     """The question in bold, its habit and why, and the three buttons."""
     question = asked.question
     if asked.is_follow_up:
@@ -41,7 +44,13 @@ def question_card(asked: Asked, habit_filter: Habit | None = None) -> list[Block
                     text="Ask a follow-up", action_id=ids.QUESTION_FOLLOW_UP, value=asked.ref
                 ),
                 ButtonElement(
-                    text="Log answers", action_id=ids.QUESTION_LOG, value=asked.ref, style="primary"
+                    text="Log answers",
+                    action_id=ids.QUESTION_LOG,
+                    # A follow-up to a logged entry carries that entry, to link the answers.
+                    value=asked.ref
+                    if parent is None
+                    else encode_log_metadata(asked.ref, parent=parent),
+                    style="primary",
                 ),
             ],
         ),

@@ -11,14 +11,20 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.blocks import as_dicts, ids
 from bot.blocks.history import history_blocks
-from bot.blocks.log_modal import log_modal
+from bot.blocks.log_modal import edit_modal, log_modal
 from bot.blocks.notices import SOMETHING_WENT_WRONG, STALE_BUTTON, notice
 from bot.blocks.question_card import question_card, question_card_text
 from bot.deps import Deps
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import Delivery, OpenModal, Outbox, Respond
-from bot.payloads import decode_page_request, valid_habit_filter, valid_ref
-from bot.services.journal import history_page
+from bot.payloads import (
+    decode_entry_action,
+    decode_log_metadata,
+    decode_page_request,
+    valid_habit_filter,
+    valid_ref,
+)
+from bot.services.journal import delete_entry, history_page, own_entry
 from bot.services.leaders import find_leader_id, leader_id_for, remember_question
 from bot.services.questions import ask_follow_up, ask_next_question
 
@@ -34,6 +40,9 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
     _button(app, outbox, ids.QUESTION_LOG, lambda c, a, b: _open_log(deps, c, a, b))
     _button(app, outbox, ids.HISTORY_OLDER, lambda c, a, b: _history(deps, c, a))
     _button(app, outbox, ids.HISTORY_NEWER, lambda c, a, b: _history(deps, c, a))
+    _button(app, outbox, ids.ENTRY_FOLLOW_UP, lambda c, a, b: _entry_follow_up(deps, c, a))
+    _button(app, outbox, ids.ENTRY_EDIT, lambda c, a, b: _entry_edit(deps, c, a, b))
+    _button(app, outbox, ids.ENTRY_DELETE, lambda c, a, b: _entry_delete(deps, c, a))
     # Anything else: a button from a message we no longer understand. Answer, don't 404.
     _button(app, outbox, re.compile(r".*"), lambda c, a, b: [_stale()])
 
@@ -82,7 +91,10 @@ def _follow_up(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[Deliv
 def _open_log(
     deps: Deps, caller: Caller, action: dict[str, Any], body: dict[str, Any]
 ) -> list[Delivery]:
-    ref = valid_ref(action.get("value"))
+    value = action.get("value")
+    # A plain question reference, or {"q": ref, "p": entry} for a follow-up to an entry.
+    target = decode_log_metadata(value) if isinstance(value, str) and value[:1] == "{" else None
+    ref = target.ref if target else valid_ref(value)
     asked = deps.bank.resolve(ref) if ref else None
     trigger_id = body.get("trigger_id")
     if asked is None or not isinstance(trigger_id, str):
@@ -90,7 +102,58 @@ def _open_log(
     with deps.database.connection() as connection:
         leader_id = leader_id_for(connection, caller.team_id, caller.user_id, deps.clock())
         remember_question(connection, leader_id, asked.ref)
-    return [OpenModal(trigger_id=trigger_id, view=log_modal(asked).to_dict())]
+    parent = target.parent if target else None
+    return [OpenModal(trigger_id=trigger_id, view=log_modal(asked, parent=parent).to_dict())]
+
+
+def _entry_follow_up(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[Delivery]:
+    """A follow-up to the conversation in this entry, whose answers will link to it."""
+    decoded = decode_entry_action(action.get("value"))
+    if decoded is None:
+        return [_stale()]
+    with deps.database.transaction() as session:
+        leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
+        entry = own_entry(session, leader_id, decoded[0])
+        if entry is None or leader_id is None:
+            return [_stale()]
+        asked = ask_follow_up(session.connection(), deps.bank, leader_id, entry.question_ref)
+        if asked is None:
+            return [_stale()]
+        blocks = as_dicts(question_card(asked, parent=entry.id))
+    return [Respond(question_card_text(asked), blocks, replace_original=False)]
+
+
+def _entry_edit(
+    deps: Deps, caller: Caller, action: dict[str, Any], body: dict[str, Any]
+) -> list[Delivery]:
+    decoded = decode_entry_action(action.get("value"))
+    trigger_id = body.get("trigger_id")
+    if decoded is None or not isinstance(trigger_id, str):
+        return [_stale()]
+    with deps.database.transaction(writes=False) as session:
+        leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
+        entry = own_entry(session, leader_id, decoded[0])
+        if entry is None:
+            return [_stale()]
+        view = edit_modal(entry).to_dict()
+    return [OpenModal(trigger_id=trigger_id, view=view)]
+
+
+def _entry_delete(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[Delivery]:
+    """Delete the caller's own entry and show the page again from the top, same filters."""
+    decoded = decode_entry_action(action.get("value"))
+    if decoded is None:
+        return [_stale()]
+    entry_id, query = decoded
+    with deps.database.transaction() as session:
+        leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
+        entry = own_entry(session, leader_id, entry_id)
+        if entry is None:
+            return [_stale()]
+        delete_entry(session, entry)
+        session.flush()
+        page = history_page(session, leader_id, query)
+    return [Respond("Deleted. Your team's answers", as_dicts(history_blocks(page)))]
 
 
 def _history(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[Delivery]:

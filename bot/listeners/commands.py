@@ -32,7 +32,7 @@ from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import OpenModal, Outbox
 from bot.listeners.schedule import answer_schedule_command
 from bot.listeners.your_data import answer_export, answer_forget_me
-from bot.services.journal import HistoryQuery, history_page
+from bot.services.journal import history_page
 from bot.services.leaders import find_leader_id, last_question_ref, leader_id_for
 from bot.services.questions import ask_next_question
 
@@ -122,7 +122,7 @@ def _open_log_for_latest(
 
 
 def _show_history(ack: Ack, caller: Caller, parsed: ShowHistory, deps: Deps) -> None:
-    query = HistoryQuery(habit=parsed.habit, words=parsed.words)
+    query = parsed.query
     with deps.database.transaction(writes=False) as session:
         leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
         page = history_page(session, leader_id, query)

@@ -15,7 +15,7 @@ from bot.listeners.home_tab import home_for
 from bot.listeners.identity import caller_of
 from bot.listeners.outbox import DirectMessage, Outbox
 from bot.payloads import decode_log_metadata
-from bot.services.journal import log_entry
+from bot.services.journal import log_entry, own_entry, update_entry
 from bot.services.leaders import leader_id_for
 
 logger = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 NOT_SAVED = (
     "Could not save just now; everything you typed is still here. Press Save again in a moment."
 )
+NOT_YOURS = "This entry is no longer there to edit. Copy your text, then log it anew."
 QUESTION_GONE = (
     "This question is no longer in the bank, so I cannot save against it. "
     "Copy your notes, then run /ask-team log."
@@ -32,12 +33,12 @@ QUESTION_GONE = (
 def register(app: App, deps: Deps, outbox: Outbox) -> None:
     def log_answers_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         caller = caller_of(context)
-        ref = decode_log_metadata(view.get("private_metadata", ""))
-        asked = deps.bank.resolve(ref) if ref else None
-        form = parse_log_form(view.get("state", {}).get("values"))
-        if caller is None or asked is None:
+        target = decode_log_metadata(view.get("private_metadata", ""))
+        asked = deps.bank.resolve(target.ref) if target and target.ref else None
+        if caller is None or target is None or (target.entry_id is None and asked is None):
             ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: QUESTION_GONE})
             return
+        form = parse_log_form(view.get("state", {}).get("values"))
         if not isinstance(form, LogForm):
             # Errors keep the modal open with everything the leader typed.
             ack(response_action="errors", errors=form)
@@ -47,17 +48,31 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                 leader_id = leader_id_for(
                     session.connection(), caller.team_id, caller.user_id, deps.clock()
                 )
-                entry = log_entry(
-                    session,
-                    leader_id,
-                    asked,
-                    answer=form.answer,
-                    people=form.people,
-                    heartbeat=form.heartbeat,
-                    promise=form.promise,
-                    now=deps.clock(),
-                )
-                confirmation = as_dicts(logged_confirmation(entry))
+                if target.entry_id is not None:
+                    entry = own_entry(session, leader_id, target.entry_id)
+                    if entry is None:
+                        ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: NOT_YOURS})
+                        return
+                    update_entry(entry, form.answer, form.people, form.heartbeat, form.promise)
+                    session.flush()
+                    saved = "Updated."
+                else:
+                    assert asked is not None
+                    # A follow-up links to its parent only if the parent is the leader's own.
+                    parent = own_entry(session, leader_id, target.parent) if target.parent else None
+                    entry = log_entry(
+                        session,
+                        leader_id,
+                        asked,
+                        answer=form.answer,
+                        people=form.people,
+                        heartbeat=form.heartbeat,
+                        promise=form.promise,
+                        now=deps.clock(),
+                        parent_id=parent.id if parent else None,
+                    )
+                    saved = "Saved what your team said."
+                confirmation = as_dicts(logged_confirmation(entry, saved))
         except Exception:
             logger.exception("saving an entry failed")
             ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: NOT_SAVED})
@@ -65,7 +80,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
         ack()
         outbox.send(
             [
-                DirectMessage(caller.user_id, "Saved what your team said.", confirmation),
+                DirectMessage(caller.user_id, saved, confirmation),
                 home_for(deps, caller),
             ]
         )

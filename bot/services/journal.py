@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, tuple_
+from sqlalchemy import Select, and_, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from bot.habits import Habit
+from bot.history_filters import HistoryQuery
 from bot.prompts import Asked
 from bot.store.models import Entry, EntryPerson
 
@@ -26,16 +26,6 @@ class Cursor:
 
     created_at: datetime
     entry_id: int
-
-
-@dataclass(frozen=True)
-class HistoryQuery:
-    habit: Habit | None = None
-    words: str | None = None
-
-    @property
-    def is_filtered(self) -> bool:
-        return self.habit is not None or bool(self.words)
 
 
 @dataclass(frozen=True)
@@ -63,8 +53,12 @@ def log_entry(
     heartbeat: int | None,
     promise: str | None,
     now: datetime,
+    parent_id: int | None = None,
 ) -> Entry:
-    """Store what the team answered to `asked`; inputs are expected to be validated."""
+    """Store what the team answered to `asked`; inputs are expected to be validated.
+
+    `parent_id` links a follow-up to the entry it follows; check it is the leader's own first.
+    """
     entry = Entry(
         leader_id=leader_id,
         question_ref=asked.ref,
@@ -74,6 +68,7 @@ def log_entry(
         heartbeat=heartbeat,
         promise=promise or None,
         created_at=now,
+        parent_id=parent_id,
         people=[
             EntryPerson(user_id=user_id, position=n)
             for n, user_id in enumerate(dict.fromkeys(people))
@@ -82,6 +77,41 @@ def log_entry(
     session.add(entry)
     session.flush()
     return entry
+
+
+def own_entry(session: Session, leader_id: int | None, entry_id: int) -> Entry | None:
+    """The entry, only if it belongs to this leader: the one gate for ids from buttons."""
+    entry = session.get(Entry, entry_id)
+    if entry is None or leader_id is None or entry.leader_id != leader_id:
+        return None
+    return entry
+
+
+def update_entry(
+    entry: Entry,
+    answer: str,
+    people: Sequence[str],
+    heartbeat: int | None,
+    promise: str | None,
+) -> None:
+    """Change what was logged; the question and when it was asked stay as they were."""
+    entry.answer = answer
+    entry.heartbeat = heartbeat
+    if (promise or None) != entry.promise:
+        entry.promise = promise or None
+        entry.promise_kept_at = None
+    wanted = list(dict.fromkeys(people))
+    if [person.user_id for person in entry.people] != wanted:
+        entry.people.clear()
+        # Flush the removals first: the same (entry, user) may be re-added below.
+        Session.object_session(entry).flush()  # type: ignore[union-attr]
+        entry.people.extend(
+            EntryPerson(user_id=user_id, position=n) for n, user_id in enumerate(wanted)
+        )
+
+
+def delete_entry(session: Session, entry: Entry) -> None:
+    session.delete(entry)
 
 
 def history_page(
@@ -130,6 +160,14 @@ def history_page(
 def _filtered(statement: Select[Any], query: HistoryQuery) -> Select[Any]:
     if query.habit is not None:
         statement = statement.where(Entry.habit == query.habit.value)
+    if query.person is not None:
+        statement = statement.where(
+            exists().where(EntryPerson.entry_id == Entry.id, EntryPerson.user_id == query.person)
+        )
+    if query.since is not None:
+        statement = statement.where(Entry.created_at >= _midnight(query.since))
+    if query.until is not None:
+        statement = statement.where(Entry.created_at < _midnight(query.until + timedelta(days=1)))
     for word in (query.words or "").split():
         pattern = f"%{_escape_like(word)}%"
         statement = statement.where(
@@ -140,6 +178,10 @@ def _filtered(statement: Select[Any], query: HistoryQuery) -> Select[Any]:
             )
         )
     return statement
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def _escape_like(word: str) -> str:

@@ -1,0 +1,85 @@
+"""What `/ask-team history …` filters by, parsed from the leader's words. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.habits import Habit, habit_for_word
+
+MAX_SEARCH_LENGTH = 200
+# Slack escapes a mention typed in a command as <@U123|name> (should_escape in the manifest).
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>$")
+
+
+class FilterError(ValueError):
+    """A filter the leader typed cannot be read; the message shows how to write it."""
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    habit: Habit | None = None
+    words: str | None = None
+    person: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def is_filtered(self) -> bool:
+        return any((self.habit, self.words, self.person, self.since, self.until))
+
+
+def parse_history_filters(text: str) -> HistoryQuery:
+    """`habit:vision person:@ana since:2026-01-01 until:2026-03-31 budget`, in any order.
+
+    A lone habit word (`history morale`) filters by habit; other words search.
+    """
+    rest = " ".join(text.split())
+    whole = habit_for_word(rest) or habit_for_word(rest.replace(" ", "-"))
+    if whole is not None:
+        return HistoryQuery(habit=whole)
+    habit = person = since = until = None
+    words: list[str] = []
+    for token in rest.split(" ") if rest else []:
+        key, colon, value = token.partition(":")
+        key = key.lower()
+        if colon and key == "habit":
+            habit = habit_for_word(value)
+            if habit is None:
+                raise FilterError(
+                    f"No habit called “{value}”. Try habit:questions, people, heartbeat, "
+                    "vision or follow-through."
+                )
+        elif colon and key == "person":
+            person = _person(value)
+        elif colon and key in ("since", "until"):
+            day = _day(key, value)
+            since, until = (day, until) if key == "since" else (since, day)
+        elif _MENTION.match(token):
+            person = _person(token)
+        else:
+            words.append(token)
+    if since and until and since > until:
+        raise FilterError("since: comes after until:, so nothing could match. Swap them?")
+    searched = " ".join(words) or None
+    if searched and len(searched) > MAX_SEARCH_LENGTH:
+        raise FilterError(
+            f"Search words can be up to {MAX_SEARCH_LENGTH} characters; yours were "
+            f"{len(searched):,}. Try a few distinctive words."
+        )
+    return HistoryQuery(habit=habit, words=searched, person=person, since=since, until=until)
+
+
+def _person(value: str) -> str:
+    match = _MENTION.match(value)
+    if match is None:
+        raise FilterError("Name the person with an @mention, as in person:@ana.")
+    return match[1]
+
+
+def _day(key: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FilterError(f"{key}: wants a date such as {key}:2026-01-31.") from None
