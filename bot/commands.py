@@ -30,6 +30,7 @@ _VOCABULARY = [
     "stop",
     "export",
     "forget me",
+    "promises",
     *HABIT_ALIASES,
 ]
 
@@ -82,6 +83,11 @@ class ForgetMe:
 
 
 @dataclass(frozen=True)
+class ListPromises:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """Help, possibly because the leader typed something we did not understand."""
 
@@ -101,6 +107,7 @@ Command = (
     | StopNudges
     | ExportLog
     | ForgetMe
+    | ListPromises
 )
 
 
@@ -129,6 +136,8 @@ def parse_command(text: str) -> Command:
         return StopNudges()
     if word in EXPORT_WORDS:
         return ExportLog()
+    if word in ("promises", "promise"):
+        return ListPromises()
     if cleaned.lower() in ("forget me", "forget-me", "delete me", "delete my data"):
         return ForgetMe()
     if word in ("forget", "delete"):

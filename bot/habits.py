@@ -80,8 +80,6 @@ HABIT_ALIASES: dict[str, Habit] = {
     "followthrough": Habit.FOLLOW_THROUGH,
     "follow_through": Habit.FOLLOW_THROUGH,
     "through": Habit.FOLLOW_THROUGH,
-    "promise": Habit.FOLLOW_THROUGH,
-    "promises": Habit.FOLLOW_THROUGH,
     "commitments": Habit.FOLLOW_THROUGH,
     "delivery": Habit.FOLLOW_THROUGH,
 }

@@ -164,3 +164,28 @@ def test_heartbeat_in_words() -> None:
     assert heartbeat_reading(weeks(3, 3.1)) == "Steady."
     assert "Pick a heartbeat" in heartbeat_reading(weeks(None, 3))
     assert sparkline(weeks(1, None, 3, 5)) == "▁·▅█"
+
+
+def test_promises_lists_open_and_kept_and_done_works_there_too(harness: Harness) -> None:
+    log(harness, "answer one", promise="Book the offsite")
+    log(harness, "answer two", promise="Share the roadmap")
+
+    blocks = harness.slack.command("promises").json["blocks"]
+
+    assert "Open promises* (2)" in blocks[0]["text"]["text"]
+    done = next(
+        b["accessory"] for b in blocks if "Book the offsite" in b.get("text", {}).get("text", "")
+    )
+    harness.slack.click(done["action_id"], done["value"], block_id="promises")
+    harness.settle()
+    (redrawn,) = harness.fake.calls_to("response_url")
+    shown = text_of({"blocks": redrawn.params["blocks"]})
+    assert "Open promises* (1)" in shown
+    assert "Kept in the last 30 days" in shown
+    assert ":white_check_mark: Book the offsite" in shown
+
+
+def test_promises_with_none_logged_explains(harness: Harness) -> None:
+    text = harness.slack.command("promises").json["blocks"][0]["text"]["text"]
+
+    assert "none" in text

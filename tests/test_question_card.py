@@ -49,7 +49,7 @@ def test_ask_team_answers_with_an_ephemeral_question_card(harness: Harness) -> N
         ("morale", Habit.HEARTBEAT),
         ("Trust", Habit.PEOPLE),
         ("follow through", Habit.FOLLOW_THROUGH),
-        ("promises", Habit.FOLLOW_THROUGH),
+        ("commitments", Habit.FOLLOW_THROUGH),
         ("direction", Habit.VISION),
     ],
 )

@@ -13,7 +13,7 @@ SUBCOMMANDS = (
         "/ask-team heartbeat",
         "a question from one habit: "
         + ", ".join(f"`{habit.value}`" for habit in Habit)
-        + " (also `morale`, `trust`, `direction`, `promises`…)",
+        + " (also `morale`, `trust`, `direction`, `commitments`…)",
     ),
     ("/ask-team log", "log what the team said to your latest question"),
     ("/ask-team history", "what your teams said, newest first"),
@@ -30,6 +30,7 @@ SUBCOMMANDS = (
         "`/ask-team resume` starts them again",
     ),
     ("/ask-team stop", "no more daily questions"),
+    ("/ask-team promises", "what you promised your team, with Done, and what you kept"),
     ("/ask-team export", "a CSV of everything you have logged, by DM"),
     ("/ask-team forget me", "delete everything ask-team keeps about you (asks first)"),
     ("/ask-team help", "this message"),

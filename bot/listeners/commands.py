@@ -13,11 +13,13 @@ from bot.blocks.help import help_blocks, help_text
 from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import log_modal
 from bot.blocks.notices import NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
+from bot.blocks.promises import promises_blocks
 from bot.blocks.question_card import question_card, question_card_text
 from bot.commands import (
     AskQuestion,
     ExportLog,
     ForgetMe,
+    ListPromises,
     LogAnswers,
     PauseNudges,
     ResumeNudges,
@@ -34,6 +36,7 @@ from bot.listeners.schedule import answer_schedule_command
 from bot.listeners.your_data import answer_export, answer_forget_me
 from bot.services.journal import history_page
 from bot.services.leaders import find_leader_id, last_question_ref, leader_id_for
+from bot.services.promises import promises_of
 from bot.services.questions import ask_next_question
 
 COMMAND = "/ask-team"
@@ -89,6 +92,11 @@ def _answer(
         answer_export(ack, caller, deps, outbox)
     elif isinstance(parsed, ForgetMe):
         answer_forget_me(ack, caller, deps)
+    elif isinstance(parsed, ListPromises):
+        with deps.database.transaction(writes=False) as session:
+            leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
+            listed = promises_blocks(promises_of(session, leader_id, deps.clock()))
+        ack(response_type="ephemeral", text="Your promises", blocks=as_dicts(listed))
 
 
 def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> None:

@@ -8,14 +8,15 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks import ids
+from bot.blocks import as_dicts, ids
+from bot.blocks.promises import promises_blocks
 from bot.deps import Deps
 from bot.listeners.home_tab import home_for
 from bot.listeners.identity import caller_of
-from bot.listeners.outbox import Delivery, OpenModal, Outbox
+from bot.listeners.outbox import Delivery, OpenModal, Outbox, Respond
 from bot.listeners.schedule import settings_modal
-from bot.services.home import mark_promise_kept
 from bot.services.leaders import find_leader_id, leader_id_for
+from bot.services.promises import mark_promise_kept, promises_of
 from bot.services.questions import ask_next_question
 
 logger = logging.getLogger(__name__)
@@ -60,10 +61,17 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                     # The entry id comes from a button: it must be the presser's own promise.
                     if known is not None and isinstance(value, str) and value.isdigit():
                         mark_promise_kept(session, known, int(value), deps.clock())
+                    if body.get("response_url"):
+                        # Pressed on the /ask-team promises list: redraw it too.
+                        listed = promises_of(session, known, deps.clock())
+                        deliveries.append(
+                            Respond("Your promises", as_dicts(promises_blocks(listed)))
+                        )
             deliveries.append(home_for(deps, caller))
         except Exception:
             logger.exception("home button failed")
-        outbox.send(deliveries)
+        response_url = body.get("response_url")
+        outbox.send(deliveries, response_url if isinstance(response_url, str) else None)
 
     for action_id in (ids.HOME_SETTINGS, ids.HOME_NEW_QUESTION, ids.PROMISE_DONE):
         app.action(action_id)(home_button)

@@ -142,13 +142,3 @@ def sparkline(weeks: Sequence[WeekPulse]) -> str:
         "·" if week.average is None else SPARKS[round((week.average - 1) / 4 * (len(SPARKS) - 1))]
         for week in weeks
     )
-
-
-def mark_promise_kept(session: Session, leader_id: int, entry_id: int, now: datetime) -> bool:
-    """Mark the leader's own open promise kept; False if it is not theirs or not open."""
-    entry = session.get(Entry, entry_id)
-    if entry is None or entry.leader_id != leader_id or not entry.promise:
-        return False
-    if entry.promise_kept_at is None:
-        entry.promise_kept_at = now
-    return True

@@ -1,0 +1,56 @@
+"""`/ask-team promises`: what the leader said they would do, and what they did."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks import ids
+from bot.services.promises import Promises
+from bot.text import shown
+
+
+def promises_blocks(promises: Promises) -> list[Block]:
+    """Open promises with Done, then those kept in the last 30 days."""
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f":handshake: *Open promises* ({promises.open_count:,})"
+                if promises.open
+                else ":handshake: *Open promises:* none. Promises you log with an answer "
+                "show up here until you mark them done."
+            )
+        )
+    ]
+    for entry in promises.open:
+        stamp = int(entry.created_at.timestamp())
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"{shown(entry.promise or '', 900)}\n"
+                    f"_<!date^{stamp}^{{date_short}}|{entry.created_at:%Y-%m-%d}>, after "
+                    f"asking: {shown(entry.question_text, 300)}_"
+                ),
+                accessory=ButtonElement(
+                    text="Done", action_id=ids.PROMISE_DONE, value=str(entry.id), style="primary"
+                ),
+            )
+        )
+    if promises.open_count > len(promises.open):
+        hidden = promises.open_count - len(promises.open)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {hidden:,} more.")]))
+    if promises.kept:
+        blocks.append(DividerBlock())
+        lines = "\n".join(
+            f":white_check_mark: {shown(entry.promise or '', 300)}" for entry in promises.kept
+        )
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f"*Kept in the last 30 days*\n{lines}"))
+        )
+    return blocks
