@@ -6,14 +6,13 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     ContextBlock,
     DividerBlock,
     MarkdownTextObject,
     SectionBlock,
 )
 
-from bot.blocks import ids
+from bot.blocks import delete_button, ids
 from bot.blocks.entries import entry_blocks
 from bot.history_filters import HistoryQuery
 from bot.payloads import encode_entry_action, encode_page_request
@@ -88,18 +87,12 @@ def _entry_actions(entry_id: int, query: HistoryQuery) -> ActionsBlock:
         elements=[
             ButtonElement(text="Ask a follow-up", action_id=ids.ENTRY_FOLLOW_UP, value=value),
             ButtonElement(text="Edit", action_id=ids.ENTRY_EDIT, value=value),
-            ButtonElement(
-                text="Delete",
-                action_id=ids.ENTRY_DELETE,
-                value=value,
-                style="danger",
-                confirm=ConfirmObject(
-                    title="Delete this entry?",
-                    text="What the team said here will be gone for good.",
-                    confirm="Delete",
-                    deny="Keep it",
-                    style="danger",
-                ),
+            delete_button(
+                "Delete",
+                ids.ENTRY_DELETE,
+                value,
+                "Delete this entry?",
+                "What the team said here will be gone for good.",
             ),
         ],
     )

@@ -10,12 +10,11 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     MarkdownTextObject,
     SectionBlock,
 )
 
-from bot.blocks import as_dicts, ids
+from bot.blocks import as_dicts, delete_button, ids
 from bot.blocks.notices import notice
 from bot.deps import Deps
 from bot.listeners.identity import Caller, caller_of
@@ -73,18 +72,12 @@ def forget_me_blocks(entries: int) -> list[Block]:
         ActionsBlock(
             block_id="forget_me",
             elements=[
-                ButtonElement(
-                    text="Delete everything",
-                    action_id=ids.FORGET_CONFIRM,
-                    value="me",
-                    style="danger",
-                    confirm=ConfirmObject(
-                        title="Delete everything?",
-                        text="Your log, schedule and question history will be gone for good.",
-                        confirm="Delete",
-                        deny="Keep it",
-                        style="danger",
-                    ),
+                delete_button(
+                    "Delete everything",
+                    ids.FORGET_CONFIRM,
+                    "me",
+                    "Delete everything?",
+                    "Your log, schedule and question history will be gone for good.",
                 ),
                 ButtonElement(text="Keep my data", action_id=ids.FORGET_CANCEL, value="me"),
             ],
