@@ -397,3 +397,26 @@ def test_a_leader_who_moves_zone_is_followed(harness: Harness) -> None:
     assert schedule.tz == "America/New_York"
     # 04:00 in New York now, so 9:00 there today.
     assert schedule.next_due_at == datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+
+
+def test_three_low_heartbeats_bring_a_gentle_heartbeat_question(
+    harness: Harness, send_due: SendDue
+) -> None:
+    from tests.support.slack_driver import log_values
+    from tests.test_log_answers import open_log_modal
+
+    subscribe(harness, "9:00 daily")
+    for beat in ("2", "1", "2"):
+        _, view = open_log_modal(harness, "people")
+        harness.slack.submit(view, log_values("rough week", heartbeat=beat))
+        harness.settle()
+        harness.fake.reset()
+        harness.clock.advance(minutes=1)
+
+    send_due(FRIDAY_9_PARIS)
+    send_due(FRIDAY_9_PARIS + timedelta(days=1))
+
+    first, second = dms(harness)
+    assert "last three heartbeats you logged were low" in json.dumps(first.params["blocks"])
+    assert "Follow the heartbeat" in json.dumps(first.params["blocks"])
+    assert "last three heartbeats" not in json.dumps(second.params["blocks"]), "once a week at most"

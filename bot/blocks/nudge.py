@@ -31,9 +31,13 @@ def nudge_blocks(
     hello: str,
     next_nudge: str | None,
     earlier_answer: str | None = None,
+    note: str | None = None,
 ) -> list[Block]:
     """Today's question with Log answers, Another question, Snooze 1 hour and Skip today."""
-    if asked.is_follow_up and earlier_answer is not None:
+    about = f"*Why ask this:* {escape_mrkdwn(asked.question.why)}"
+    if note is not None:
+        intro = f"{hello} {note}"
+    elif asked.is_follow_up and earlier_answer is not None:
         intro = (
             f"{hello} This week your team told you: _{shown(earlier_answer, 300)}_\n"
             "Follow it up today:"
@@ -41,7 +45,6 @@ def nudge_blocks(
         about = f"Follow-up to _{escape_mrkdwn(asked.question.text)}_"
     else:
         intro = f"{hello} Here is a question to ask your team today:"
-        about = f"*Why ask this:* {escape_mrkdwn(asked.question.why)}"
     footer = "Change it with `/ask-team schedule`, `/ask-team pause` or `/ask-team stop`."
     if next_nudge:
         footer = f"Next: {next_nudge}. {footer}"

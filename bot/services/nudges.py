@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 
 from bot.blocks import as_dicts
 from bot.blocks.nudge import greeting, nudge_blocks, nudge_text
+from bot.habits import Habit
 from bot.prompts import Asked, QuestionBank
 from bot.scheduling import INDEFINITELY, Rule, describe_instant, next_nudge, zone
 from bot.services.questions import next_follow_up, pick_question, record_shown, times_shown
@@ -52,6 +53,20 @@ LEAVER_ERRORS = frozenset(
 )
 FINAL_STATUSES = frozenset({"sent", "skipped", "failed", "snoozed"})
 FOLLOW_UP_WINDOW = timedelta(days=7)
+
+
+LOW_HEARTBEAT_NOTE = (
+    "The last three heartbeats you logged were low. Today, a question about how the team is doing:"
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The question a nudge asks, with what to say before it."""
+
+    asked: Asked
+    earlier_answer: str | None = None
+    note: str | None = None
 
 
 class Outcome(StrEnum):
@@ -328,7 +343,8 @@ class NudgeDispatcher:
     def _deliver(self, due: DueNudge, now: datetime) -> Outcome:
         try:
             with self.database.connection() as connection:
-                asked, earlier = self._choose(connection, due, now)
+                choice = self._choose(connection, due, now)
+                asked = choice.asked
                 connection.execute(_SET_QUESTION, {"nudge_id": due.nudge_id, "ref": asked.ref})
             tz = zone(due.tz)
             rule = Rule(due.minute_of_day, mask_to_days(due.days))
@@ -338,7 +354,8 @@ class NudgeDispatcher:
                 due.nudge_id,
                 greeting(now.astimezone(tz).hour),
                 describe_instant(upcoming[1], tz, now) if upcoming else None,
-                earlier,
+                choice.earlier_answer,
+                choice.note,
             )
             self.client.chat_postMessage(
                 channel=due.user_id, text=nudge_text(asked), blocks=as_dicts(blocks)
@@ -371,24 +388,28 @@ class NudgeDispatcher:
             return Outcome.RETRY
         return Outcome.SENT
 
-    def _choose(
-        self, connection: Connection, due: DueNudge, now: datetime
-    ) -> tuple[Asked, str | None]:
+    def _choose(self, connection: Connection, due: DueNudge, now: datetime) -> Choice:
         if due.question_ref:
             again = self.bank.resolve(due.question_ref)
             if again is not None:
-                return again, None
+                return Choice(again)
+        habits = text_to_habits(due.habits)
+        if needs_heartbeat_check(connection, due.leader_id, now):
+            question = pick_question(
+                self.bank, Habit.HEARTBEAT, times_shown(connection, due.leader_id), self.rng
+            )
+            record_shown(connection, due.leader_id, question, now)
+            return Choice(Asked(ref=question.id, question=question), note=LOW_HEARTBEAT_NOTE)
         offer = follow_up_offer(connection, self.bank, due.leader_id, now)
         if offer is not None:
             asked, earlier = offer
             connection.execute(_REMEMBER, {"leader_id": due.leader_id, "ref": asked.ref})
-            return asked, earlier
-        habits = text_to_habits(due.habits)
+            return Choice(asked, earlier_answer=earlier)
         question = pick_question(
             self.bank, None, times_shown(connection, due.leader_id), self.rng, allowed=habits
         )
         record_shown(connection, due.leader_id, question, now)
-        return Asked(ref=question.id, question=question), None
+        return Choice(Asked(ref=question.id, question=question))
 
     def _pause_leaver(self, due: DueNudge, code: str, now: datetime) -> None:
         logger.info("pausing nudges for leader %s: %s", due.leader_id, code)
@@ -434,6 +455,29 @@ def _after_day(
     if resume_on is not None and resume_on > not_before:
         not_before = resume_on
     return next_nudge(rule, zone(tz), now, not_before)
+
+
+_LAST_HEARTBEATS = (
+    select(Entry.heartbeat)
+    .where(Entry.leader_id == bindparam("leader_id"), Entry.heartbeat.is_not(None))
+    .order_by(Entry.created_at.desc(), Entry.id.desc())
+    .limit(3)
+)
+_HEARTBEAT_NUDGED = select(Nudge.id).where(
+    Nudge.leader_id == bindparam("leader_id"),
+    Nudge.sent_at >= bindparam("since", type_=UTCDateTime()),
+    Nudge.question_ref.startswith("heartbeat-"),
+)
+
+
+def needs_heartbeat_check(connection: Connection, leader_id: int, now: datetime) -> bool:
+    """Three low heartbeats in a row (2 or less), and no heartbeat question in the last week."""
+    beats = connection.execute(_LAST_HEARTBEATS, {"leader_id": leader_id}).scalars().all()
+    if len(beats) < 3 or any(beat is None or beat > 2 for beat in beats):
+        return False
+    since = now - FOLLOW_UP_WINDOW
+    asked = connection.execute(_HEARTBEAT_NUDGED, {"leader_id": leader_id, "since": since})
+    return asked.first() is None
 
 
 def _follow_up_statement() -> Any:
