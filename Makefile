@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-ack bench-fanout migrate clean
+.PHONY: run test lint format bench bench-ack bench-fanout bench-history migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench-ack: $(STAMP)
 
 bench-fanout: $(STAMP)
 	$(BIN)/python bench/fanout.py
+
+## bench-history: history, search and App Home over 1,000,000 entries (resets the PostgreSQL "bench" database)
+bench-history: $(STAMP)
+	$(BIN)/python bench/history.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

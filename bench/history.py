@@ -1,0 +1,161 @@
+"""History at scale: 1,000,000 logged answers over 2,000 leaders on PostgreSQL.
+
+Fills a database (default: postgresql://postgres@127.0.0.1:5432/bench, which it resets; set
+BENCH_DATABASE_URL to change it) with generated entries, then times, over random leaders:
+the first history page, a page deep in the keyset, a filtered word search, and building the
+App Home. Prints p50/p95 in milliseconds. Usage: python bench/history.py
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+
+from bot.blocks.home import home_view  # noqa: E402
+from bot.config import normalize_database_url  # noqa: E402
+from bot.history_filters import HistoryQuery  # noqa: E402
+from bot.prompts import QuestionBank  # noqa: E402
+from bot.services.home import gather_home  # noqa: E402
+from bot.services.journal import Cursor, history_page  # noqa: E402
+from bot.store import migrate  # noqa: E402
+from bot.store.database import Database  # noqa: E402
+
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", "1000000"))
+LEADERS = int(os.environ.get("BENCH_LEADERS", "2000"))
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "300"))
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+# A sentence of words reads better than a column of thirty strings.
+WORDS = (  # noqa: SIM905
+    "budget deadline hiring morale roadmap customer release onboarding meeting friction "
+    "promotion feedback burnout training estimate quality travel office remote vision "
+    "priority launch bug support sales design review pairing holiday conference"
+).split()
+
+
+def fill(database: Database) -> float:
+    started = time.perf_counter()
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(database)
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO leaders (team_id, user_id, created_at) "
+                "SELECT 'T0BENCH', 'U' || lpad(g::text, 8, '0'), :now "
+                "FROM generate_series(1, :leaders) AS g"
+            ),
+            {"now": NOW.replace(tzinfo=None), "leaders": LEADERS},
+        )
+        # Each leader gets an equal share, one entry every few hours back in time; answers
+        # and promises are made of WORDS, so a word search has something to find.
+        connection.execute(
+            text(
+                "INSERT INTO entries (leader_id, question_ref, question_text, habit, answer, "
+                "heartbeat, promise, created_at) "
+                "SELECT 1 + g % :leaders, 'vision-01', "
+                "'How would you explain where our team is heading to a friend?', "
+                "(ARRAY['questions','people','heartbeat','vision','follow-through'])[1 + g % 5], "
+                "'The team talked about ' || w.a[1 + (g * 7) % :n] || ' and ' || "
+                "w.a[1 + (g * 13) % :n] || ', then ' || w.a[1 + (g * 31) % :n] "
+                "|| ' came up again.', 1 + g % 5, "
+                "CASE WHEN g % 4 = 0 THEN 'Follow up on the ' || w.a[1 + (g * 17) % :n] "
+                "ELSE NULL END, "
+                ":now - make_interval(hours => (g / :leaders) * 3, secs => g % 3600) "
+                "FROM generate_series(1, :entries) AS g, (SELECT CAST(:words AS text[]) AS a) AS w"
+            ),
+            {
+                "now": NOW.replace(tzinfo=None),
+                "leaders": LEADERS,
+                "entries": ENTRIES,
+                "words": WORDS,
+                "n": len(WORDS),
+            },
+        )
+        connection.execute(text("ANALYZE"))
+    return time.perf_counter() - started
+
+
+def timed(samples: int, work: Callable[[int], object]) -> tuple[float, float]:
+    """p50 and p95 in ms; a `work` that returns seconds reports its own timing."""
+    durations = []
+    for _ in range(samples):
+        leader_id = random.randint(1, LEADERS)
+        started = time.perf_counter()
+        own = work(leader_id)
+        elapsed = own if isinstance(own, float) else time.perf_counter() - started
+        durations.append(elapsed * 1000)
+    durations.sort()
+    return statistics.median(durations), durations[int(len(durations) * 0.95) - 1]
+
+
+def main() -> None:
+    url = normalize_database_url(
+        os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench")
+    )
+    database = Database(url)
+    seconds = fill(database)
+    bank = QuestionBank.load()
+    query = HistoryQuery()
+
+    def first_page(leader_id: int) -> object:
+        with database.transaction(writes=False) as session:
+            return history_page(session, leader_id, query)
+
+    def deep_page(leader_id: int) -> object:
+        with database.transaction(writes=False) as session:
+            deep = session.execute(
+                text(
+                    "SELECT created_at, id FROM entries WHERE leader_id = :id "
+                    "ORDER BY created_at DESC, id DESC OFFSET 400 LIMIT 1"
+                ),
+                {"id": leader_id},
+            ).one()
+            cursor = Cursor(deep.created_at.replace(tzinfo=UTC), deep.id)
+        # Timed on its own: finding the cursor above is the benchmark's, not the bot's, work.
+        started = time.perf_counter()
+        with database.transaction(writes=False) as session:
+            history_page(session, leader_id, query, older_than=cursor)
+        return time.perf_counter() - started
+
+    search = HistoryQuery(words="budget deadline")
+
+    def word_search(leader_id: int) -> object:
+        with database.transaction(writes=False) as session:
+            return history_page(session, leader_id, search)
+
+    def home(leader_id: int) -> object:
+        with database.transaction(writes=False) as session:
+            return home_view(gather_home(session, bank, leader_id, NOW)).to_dict()
+
+    per_leader = ENTRIES // LEADERS
+    print(
+        f"{ENTRIES:,} entries over {LEADERS:,} leaders ({per_leader} each), "
+        f"filled in {seconds:.0f} s; {SAMPLES} samples each, random leaders"
+    )
+    print(f"{'':38} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, work in (
+        ("first history page", first_page),
+        ("a page 400 entries deep (keyset)", deep_page),
+        ("search 'budget deadline'", word_search),
+        ("App Home build (queries + Block Kit)", home),
+    ):
+        for _ in range(20):
+            work(random.randint(1, LEADERS))
+        p50, p95 = timed(SAMPLES, work)
+        print(f"{name:38} {p50:8.2f} {p95:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
