@@ -151,6 +151,7 @@ def main() -> None:
     env.setdefault("WEB_CONCURRENCY", "2")
     env.setdefault("WEB_THREADS", "4")
     python = sys.executable
+    backend = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     results = [
         run(
             "bare Bolt, default runner (ack polled 10 ms)",
@@ -162,7 +163,7 @@ def main() -> None:
             [python, "bench/bare_app.py", "before-response"],
             env,
         ),
-        run("ask-team /ask-team (question card, SQLite)", [python, "-m", "bot", "serve"], env),
+        run(f"ask-team /ask-team (question card, {backend})", [python, "-m", "bot", "serve"], env),
     ]
     fake.close()
     total = CLIENTS * REQUESTS_PER_CLIENT

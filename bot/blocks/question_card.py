@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -11,7 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import ids
+from bot.blocks import as_dicts, ids
 from bot.habits import Habit
 from bot.payloads import encode_log_metadata
 from bot.prompts import Asked
@@ -68,3 +71,13 @@ def question_card(
 def question_card_text(asked: Asked) -> str:
     """Notification and screen-reader fallback for the card."""
     return f"Question for your team: {asked.text}"
+
+
+@lru_cache(maxsize=4096)
+def question_card_dicts(asked: Asked, habit_filter: Habit | None = None) -> list[dict[str, Any]]:
+    """`question_card` serialised and validated once per question and filter.
+
+    The hot path of `/ask-team` asks for the same few hundred cards over and over, and
+    validating Block Kit costs about a third of a millisecond. Treat the result as read-only.
+    """
+    return as_dicts(question_card(asked, habit_filter))

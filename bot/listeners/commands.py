@@ -14,7 +14,7 @@ from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import log_modal
 from bot.blocks.notices import NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
 from bot.blocks.promises import promises_blocks
-from bot.blocks.question_card import question_card, question_card_text
+from bot.blocks.question_card import question_card_dicts, question_card_text
 from bot.commands import (
     AskQuestion,
     ExportLog,
@@ -101,13 +101,15 @@ def _answer(
 
 def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> None:
     now = deps.clock()
-    with deps.database.connection() as connection:
+    # Which questions were shown is not precious: a crash that loses the last few
+    # milliseconds of it at worst repeats a question, so do not wait for a disk flush.
+    with deps.database.connection(durable=False) as connection:
         leader_id = leader_id_for(connection, caller.team_id, caller.user_id, now)
         asked = ask_next_question(connection, deps.bank, leader_id, parsed.habit, deps.rng, now)
     ack(
         response_type="ephemeral",
         text=question_card_text(asked),
-        blocks=as_dicts(question_card(asked, parsed.habit)),
+        blocks=question_card_dicts(asked, parsed.habit),
     )
 
 

@@ -48,14 +48,20 @@ class Database:
             yield session
 
     @contextmanager
-    def connection(self, *, writes: bool = True) -> Iterator[Connection]:
+    def connection(self, *, writes: bool = True, durable: bool = True) -> Iterator[Connection]:
         """A Core connection inside one transaction, for hot paths: about half the cost of a
-        session for a handful of statements."""
+        session for a handful of statements.
+
+        `durable=False` is for state that may be lost in a crash without harm (which questions
+        a leader was shown): PostgreSQL then commits without waiting for its WAL flush.
+        """
         with (
             self._guard(writes),
             self.engine.connect().execution_options(**{_WRITES: writes}) as connection,
             connection.begin(),
         ):
+            if not durable and not self.is_sqlite:
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             yield connection
 
     def _guard(self, writes: bool) -> AbstractContextManager[Any]:
