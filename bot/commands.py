@@ -31,6 +31,7 @@ _VOCABULARY = [
     "export",
     "forget me",
     "promises",
+    "trend",
     *HABIT_ALIASES,
 ]
 
@@ -88,6 +89,11 @@ class ListPromises:
 
 
 @dataclass(frozen=True)
+class HeartbeatChart:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """Help, possibly because the leader typed something we did not understand."""
 
@@ -108,6 +114,7 @@ Command = (
     | ExportLog
     | ForgetMe
     | ListPromises
+    | HeartbeatChart
 )
 
 
@@ -138,6 +145,13 @@ def parse_command(text: str) -> Command:
         return ExportLog()
     if word in ("promises", "promise"):
         return ListPromises()
+    if word in ("trend", "chart") or cleaned.lower() in (
+        "heartbeat chart",
+        "heartbeat trend",
+        "morale chart",
+        "morale trend",
+    ):
+        return HeartbeatChart()
     if cleaned.lower() in ("forget me", "forget-me", "delete me", "delete my data"):
         return ForgetMe()
     if word in ("forget", "delete"):

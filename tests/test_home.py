@@ -189,3 +189,33 @@ def test_promises_with_none_logged_explains(harness: Harness) -> None:
     text = harness.slack.command("promises").json["blocks"][0]["text"]["text"]
 
     assert "none" in text
+
+
+def test_the_heartbeat_chart_arrives_as_a_png_by_dm(harness: Harness) -> None:
+    for days_ago in (15, 8, 1):
+        harness.clock.set(harness.clock() - timedelta(days=days_ago))
+        log(harness, f"answer {days_ago} days ago")
+        harness.clock.set(harness.clock() + timedelta(days=days_ago))
+
+    reply = harness.slack.command("heartbeat chart").json["blocks"][0]["text"]["text"]
+
+    assert "on its way to your DM" in reply
+    harness.settle()
+    (upload,) = harness.fake.calls_to("file_upload")
+    assert upload.params["raw"].startswith(b"\x89PNG")
+    (done,) = harness.fake.calls_to("files.completeUploadExternal")
+    assert "Team heartbeat, last 12 weeks" in done.params["initial_comment"]
+
+
+def test_no_chart_without_heartbeats(harness: Harness) -> None:
+    text = harness.slack.command("trend").json["blocks"][0]["text"]["text"]
+
+    assert "No heartbeats logged yet" in text
+    harness.settle()
+    assert not harness.fake.calls_to("file_upload")
+
+
+def test_heartbeat_alone_is_still_a_question(harness: Harness) -> None:
+    body = harness.slack.command("heartbeat").json
+
+    assert "Follow the heartbeat" in json.dumps(body["blocks"])

@@ -31,6 +31,7 @@ SUBCOMMANDS = (
     ),
     ("/ask-team stop", "no more daily questions"),
     ("/ask-team promises", "what you promised your team, with Done, and what you kept"),
+    ("/ask-team heartbeat chart", "a chart of the team heartbeat by week, by DM (also `trend`)"),
     ("/ask-team export", "a CSV of everything you have logged, by DM"),
     ("/ask-team forget me", "delete everything ask-team keeps about you (asks first)"),
     ("/ask-team help", "this message"),

@@ -19,6 +19,7 @@ from bot.commands import (
     AskQuestion,
     ExportLog,
     ForgetMe,
+    HeartbeatChart,
     ListPromises,
     LogAnswers,
     PauseNudges,
@@ -33,6 +34,7 @@ from bot.deps import Deps
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import OpenModal, Outbox
 from bot.listeners.schedule import answer_schedule_command
+from bot.listeners.trends import answer_heartbeat_chart
 from bot.listeners.your_data import answer_export, answer_forget_me
 from bot.services.journal import history_page
 from bot.services.leaders import find_leader_id, last_question_ref, leader_id_for
@@ -92,6 +94,8 @@ def _answer(
         answer_export(ack, caller, deps, outbox)
     elif isinstance(parsed, ForgetMe):
         answer_forget_me(ack, caller, deps)
+    elif isinstance(parsed, HeartbeatChart):
+        answer_heartbeat_chart(ack, caller, deps, outbox)
     elif isinstance(parsed, ListPromises):
         with deps.database.transaction(writes=False) as session:
             leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)

@@ -54,7 +54,8 @@ class UploadFile:
 
     user_id: str
     filename: str
-    content: str
+    # Bytes can be made in the outbox thread: a chart takes longer to draw than an ack may.
+    content: str | bytes | Callable[[], bytes]
     comment: str
 
 
@@ -137,12 +138,15 @@ class Outbox:
         elif isinstance(delivery, UploadFile):
             # Files are shared into a channel, so open (or find) the DM with the leader first.
             opened = self.client.conversations_open(users=delivery.user_id)
+            # Text goes as `content`, anything else (a PNG) as `file`.
+            content = delivery.content() if callable(delivery.content) else delivery.content
+            payload = {"content": content} if isinstance(content, str) else {"file": content}
             self.client.files_upload_v2(
                 channel=opened["channel"]["id"],
                 filename=delivery.filename,
-                content=delivery.content,
                 title=delivery.filename,
                 initial_comment=delivery.comment,
+                **payload,
             )
         else:
             self.client.chat_postMessage(

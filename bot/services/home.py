@@ -75,15 +75,18 @@ def gather_home(
         subscribed=schedule is not None,
         current=bank.resolve(ref) if ref else None,
         recent=recent,
-        weeks=_weekly_heartbeat(session, leader_id, now),
+        weeks=weekly_heartbeat(session, leader_id, now),
         open_promises=open_promises,
         open_promise_count=open_count,
         asked_per_habit=_asked_per_habit(session, leader_id, now),
     )
 
 
-def _weekly_heartbeat(session: Session, leader_id: int, now: datetime) -> list[WeekPulse]:
-    since = now - timedelta(weeks=WEEKS)
+def weekly_heartbeat(
+    session: Session, leader_id: int, now: datetime, weeks: int = WEEKS
+) -> list[WeekPulse]:
+    """Average heartbeat of each of the last `weeks` 7-day spans, oldest first."""
+    since = now - timedelta(weeks=weeks)
     rows = session.execute(
         select(Entry.created_at, Entry.heartbeat).where(
             Entry.leader_id == leader_id,
@@ -91,12 +94,12 @@ def _weekly_heartbeat(session: Session, leader_id: int, now: datetime) -> list[W
             Entry.heartbeat.is_not(None),
         )
     ).all()
-    buckets: list[list[int]] = [[] for _ in range(WEEKS)]
+    buckets: list[list[int]] = [[] for _ in range(weeks)]
     for created_at, heartbeat in rows:
         if heartbeat is None:
             continue
-        weeks_ago = min(WEEKS - 1, max(0, (now - created_at).days // 7))
-        buckets[WEEKS - 1 - weeks_ago].append(heartbeat)
+        weeks_ago = min(weeks - 1, max(0, (now - created_at).days // 7))
+        buckets[weeks - 1 - weeks_ago].append(heartbeat)
     return [
         WeekPulse(sum(values) / len(values) if values else None, len(values)) for values in buckets
     ]

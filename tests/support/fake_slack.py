@@ -168,14 +168,18 @@ class FakeSlack:
         raw = request.rfile.read(length) if length else b""
         content_type = request.headers.get("Content-Type", "")
         params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        if raw:
+        if raw and not parts.path.startswith("/upload/"):
             if "json" in content_type:
                 params.update(json.loads(raw))
             else:
                 params.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
         if parts.path.startswith("/upload/"):
             # files_upload_v2 step 2: the file's bytes, raw, to the URL step 1 handed out.
-            method, params = "file_upload", {"content": raw.decode("utf-8"), "file": parts.path}
+            try:
+                content: str | None = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                content = None
+            method, params = "file_upload", {"content": content, "raw": raw, "file": parts.path}
         elif parts.path.startswith("/api/"):
             method = parts.path.removeprefix("/api/")
         elif parts.path.startswith("/response/"):

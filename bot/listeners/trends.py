@@ -1,0 +1,49 @@
+"""`/ask-team heartbeat chart`: the team heartbeat by week, as a chart by DM."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from slack_bolt import Ack
+
+from bot.blocks import as_dicts
+from bot.blocks.notices import notice
+from bot.charts import heartbeat_chart_png
+from bot.deps import Deps
+from bot.listeners.identity import Caller
+from bot.listeners.outbox import Outbox, UploadFile
+from bot.services.home import heartbeat_reading, weekly_heartbeat
+from bot.services.leaders import find_leader_id
+
+CHART_WEEKS = 12
+
+
+def answer_heartbeat_chart(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox) -> None:
+    """Say the reading now; the chart follows by DM."""
+    now = deps.clock()
+    with deps.database.transaction(writes=False) as session:
+        leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
+        weeks = weekly_heartbeat(session, leader_id, now, CHART_WEEKS) if leader_id else []
+    if not any(week.answers for week in weeks):
+        text = (
+            "No heartbeats logged yet. Pick one (1-5) when you log answers "
+            "and the trend shows here."
+        )
+        ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":heartbeat:")))
+        return
+    reading = heartbeat_reading(weeks)
+    labels = [
+        (now - timedelta(weeks=CHART_WEEKS - 1 - n)).strftime("%d %b") for n in range(CHART_WEEKS)
+    ]
+    text = f"{reading} The chart is on its way to your DM with me."
+    ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":heartbeat:")))
+    outbox.send(
+        [
+            UploadFile(
+                user_id=caller.user_id,
+                filename=f"heartbeat-{now:%Y-%m-%d}.png",
+                content=lambda: heartbeat_chart_png(weeks, labels),
+                comment=f"Team heartbeat, last {CHART_WEEKS} weeks. {reading}",
+            )
+        ]
+    )
