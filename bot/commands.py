@@ -32,6 +32,8 @@ _VOCABULARY = [
     "forget me",
     "promises",
     "trend",
+    "add",
+    "our questions",
     *HABIT_ALIASES,
 ]
 
@@ -94,6 +96,17 @@ class HeartbeatChart:
 
 
 @dataclass(frozen=True)
+class AddQuestion:
+    habit: Habit
+    text: str
+
+
+@dataclass(frozen=True)
+class ListOwnQuestions:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """Help, possibly because the leader typed something we did not understand."""
 
@@ -115,6 +128,8 @@ Command = (
     | ForgetMe
     | ListPromises
     | HeartbeatChart
+    | AddQuestion
+    | ListOwnQuestions
 )
 
 
@@ -145,6 +160,10 @@ def parse_command(text: str) -> Command:
         return ExportLog()
     if word in ("promises", "promise"):
         return ListPromises()
+    if word == "add":
+        return _add(rest)
+    if cleaned.lower() in ("our questions", "custom", "custom questions", "added"):
+        return ListOwnQuestions()
     if word in ("trend", "chart") or cleaned.lower() in (
         "heartbeat chart",
         "heartbeat trend",
@@ -160,6 +179,17 @@ def parse_command(text: str) -> Command:
     if habit is not None:
         return AskQuestion(habit)
     return ShowHelp(unknown=_clip(first), suggestion=suggest(word))
+
+
+def _add(rest: str) -> Command:
+    habit_word, _, text = rest.partition(" ")
+    habit = habit_for_word(habit_word)
+    if habit is None or not text.strip():
+        return ShowHelp(
+            problem="Say which habit and the question, as in "
+            "`/ask-team add vision What would make our goals feel worth it?`"
+        )
+    return AddQuestion(habit, text.strip())
 
 
 def _history(rest: str) -> Command:

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.engine import Connection
+
 from bot.prompts import QuestionBank
+from bot.services.custom_questions import bank_for
 from bot.store.database import Database
 from bot.store.models import utcnow
 
@@ -18,3 +21,7 @@ class Deps:
     bank: QuestionBank
     clock: Callable[[], datetime] = utcnow
     rng: random.Random = field(default_factory=random.Random)
+
+    def bank_for(self, connection: Connection, team_id: str) -> QuestionBank:
+        """The question bank as this workspace sees it, with its own questions added."""
+        return bank_for(connection, self.bank, team_id)

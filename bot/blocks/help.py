@@ -32,6 +32,10 @@ SUBCOMMANDS = (
     ("/ask-team stop", "no more daily questions"),
     ("/ask-team promises", "what you promised your team, with Done, and what you kept"),
     ("/ask-team heartbeat chart", "a chart of the team heartbeat by week, by DM (also `trend`)"),
+    (
+        "/ask-team add vision What would make our goals feel worth it?",
+        "add a question of your own to your workspace's bank; `/ask-team our questions` lists them",
+    ),
     ("/ask-team export", "a CSV of everything you have logged, by DM"),
     ("/ask-team forget me", "delete everything ask-team keeps about you (asks first)"),
     ("/ask-team help", "this message"),

@@ -46,3 +46,6 @@ PROMISE_DONE = "promise_done"
 ENTRY_EDIT = "entry_edit"
 ENTRY_DELETE = "entry_delete"
 ENTRY_FOLLOW_UP = "entry_follow_up"
+
+# A workspace's own questions.
+CUSTOM_REMOVE = "custom_remove"

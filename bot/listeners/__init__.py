@@ -5,7 +5,15 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, home, schedule, views, your_data
+from bot.listeners import (
+    actions,
+    commands,
+    home,
+    schedule,
+    views,
+    workspace_questions,
+    your_data,
+)
 from bot.listeners.outbox import Outbox
 
 # What the app answers, as manifest.yml must declare it (tests/test_manifest.py checks both ways).
@@ -20,5 +28,6 @@ def register_all(app: App, deps: Deps, outbox: Outbox) -> None:
     schedule.register(app, deps, outbox)
     your_data.register(app, deps, outbox)
     home.register(app, deps, outbox)
+    workspace_questions.register(app, deps, outbox)
     # Last: it ends with a catch-all for buttons from messages we no longer understand.
     actions.register(app, deps, outbox)

@@ -74,7 +74,8 @@ def _another_question(deps: Deps, caller: Caller, action: dict[str, Any]) -> lis
     now = deps.clock()
     with deps.database.connection() as connection:
         leader_id = leader_id_for(connection, caller.team_id, caller.user_id, now)
-        asked = ask_next_question(connection, deps.bank, leader_id, habit, deps.rng, now)
+        bank = deps.bank_for(connection, caller.team_id)
+        asked = ask_next_question(connection, bank, leader_id, habit, deps.rng, now)
     return [Respond(question_card_text(asked), as_dicts(question_card(asked, habit)))]
 
 
@@ -82,7 +83,8 @@ def _follow_up(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[Deliv
     ref = valid_ref(action.get("value"))
     with deps.database.connection() as connection:
         leader_id = leader_id_for(connection, caller.team_id, caller.user_id, deps.clock())
-        asked = ask_follow_up(connection, deps.bank, leader_id, ref) if ref else None
+        bank = deps.bank_for(connection, caller.team_id)
+        asked = ask_follow_up(connection, bank, leader_id, ref) if ref else None
     if asked is None:
         return [_stale()]
     return [Respond(question_card_text(asked), as_dicts(question_card(asked)))]
@@ -95,11 +97,13 @@ def _open_log(
     # A plain question reference, or {"q": ref, "p": entry} for a follow-up to an entry.
     target = decode_log_metadata(value) if isinstance(value, str) and value[:1] == "{" else None
     ref = target.ref if target else valid_ref(value)
-    asked = deps.bank.resolve(ref) if ref else None
     trigger_id = body.get("trigger_id")
-    if asked is None or not isinstance(trigger_id, str):
+    if ref is None or not isinstance(trigger_id, str):
         return [_stale()]
     with deps.database.connection() as connection:
+        asked = deps.bank_for(connection, caller.team_id).resolve(ref)
+        if asked is None:
+            return [_stale()]
         leader_id = leader_id_for(connection, caller.team_id, caller.user_id, deps.clock())
         remember_question(connection, leader_id, asked.ref)
     parent = target.parent if target else None
@@ -116,7 +120,8 @@ def _entry_follow_up(deps: Deps, caller: Caller, action: dict[str, Any]) -> list
         entry = own_entry(session, leader_id, decoded[0])
         if entry is None or leader_id is None:
             return [_stale()]
-        asked = ask_follow_up(session.connection(), deps.bank, leader_id, entry.question_ref)
+        bank = deps.bank_for(session.connection(), caller.team_id)
+        asked = ask_follow_up(session.connection(), bank, leader_id, entry.question_ref)
         if asked is None:
             return [_stale()]
         blocks = as_dicts(question_card(asked, parent=entry.id))

@@ -16,10 +16,12 @@ from bot.blocks.notices import NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
 from bot.blocks.promises import promises_blocks
 from bot.blocks.question_card import question_card_dicts, question_card_text
 from bot.commands import (
+    AddQuestion,
     AskQuestion,
     ExportLog,
     ForgetMe,
     HeartbeatChart,
+    ListOwnQuestions,
     ListPromises,
     LogAnswers,
     PauseNudges,
@@ -35,6 +37,7 @@ from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import OpenModal, Outbox
 from bot.listeners.schedule import answer_schedule_command
 from bot.listeners.trends import answer_heartbeat_chart
+from bot.listeners.workspace_questions import answer_add, answer_list
 from bot.listeners.your_data import answer_export, answer_forget_me
 from bot.services.journal import history_page
 from bot.services.leaders import find_leader_id, last_question_ref, leader_id_for
@@ -94,6 +97,10 @@ def _answer(
         answer_export(ack, caller, deps, outbox)
     elif isinstance(parsed, ForgetMe):
         answer_forget_me(ack, caller, deps)
+    elif isinstance(parsed, AddQuestion):
+        answer_add(ack, caller, parsed, deps)
+    elif isinstance(parsed, ListOwnQuestions):
+        answer_list(ack, caller, deps)
     elif isinstance(parsed, HeartbeatChart):
         answer_heartbeat_chart(ack, caller, deps, outbox)
     elif isinstance(parsed, ListPromises):
@@ -109,7 +116,8 @@ def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> 
     # milliseconds of it at worst repeats a question, so do not wait for a disk flush.
     with deps.database.connection(durable=False) as connection:
         leader_id = leader_id_for(connection, caller.team_id, caller.user_id, now)
-        asked = ask_next_question(connection, deps.bank, leader_id, parsed.habit, deps.rng, now)
+        bank = deps.bank_for(connection, caller.team_id)
+        asked = ask_next_question(connection, bank, leader_id, parsed.habit, deps.rng, now)
     ack(
         response_type="ephemeral",
         text=question_card_text(asked),
@@ -123,7 +131,7 @@ def _open_log_for_latest(
     with deps.database.connection(writes=False) as connection:
         leader_id = find_leader_id(connection, caller.team_id, caller.user_id)
         ref = last_question_ref(connection, leader_id) if leader_id is not None else None
-    asked = deps.bank.resolve(ref) if ref else None
+        asked = deps.bank_for(connection, caller.team_id).resolve(ref) if ref else None
     if asked is None:
         ack(
             response_type="ephemeral",

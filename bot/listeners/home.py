@@ -53,7 +53,8 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                 now = deps.clock()
                 with deps.database.connection() as connection:
                     leader_id = leader_id_for(connection, caller.team_id, caller.user_id, now)
-                    ask_next_question(connection, deps.bank, leader_id, None, deps.rng, now)
+                    bank = deps.bank_for(connection, caller.team_id)
+                    ask_next_question(connection, bank, leader_id, None, deps.rng, now)
             elif action_id == ids.PROMISE_DONE:
                 value = action.get("value")
                 with deps.database.transaction() as session:

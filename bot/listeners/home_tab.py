@@ -18,7 +18,8 @@ def home_for(deps: Deps, caller: Caller) -> PublishHome:
     def build() -> dict[str, Any]:
         with deps.database.transaction(writes=False) as session:
             leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
-            data = gather_home(session, deps.bank, leader_id, deps.clock())
+            bank = deps.bank_for(session.connection(), caller.team_id)
+            data = gather_home(session, bank, leader_id, deps.clock())
         return home_view(data).to_dict()
 
     return PublishHome(caller.user_id, build)

@@ -289,7 +289,9 @@ def _snooze_or_skip(deps: Deps, caller: Caller, nudge_id: int, skip: bool) -> Re
             return None
         schedule = schedules.get_schedule(session, leader_id)
         tz = zone(schedule.tz if schedule else None)
-        asked = deps.bank.resolve(nudge.question_ref or "")
+        asked = deps.bank_for(session.connection(), caller.team_id).resolve(
+            nudge.question_ref or ""
+        )
         if skip:
             nudge.status, nudge.snoozed_until = "skipped", None
             upcoming = next_words(schedule, now) if schedule else None

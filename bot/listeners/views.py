@@ -34,7 +34,10 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
     def log_answers_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         caller = caller_of(context)
         target = decode_log_metadata(view.get("private_metadata", ""))
-        asked = deps.bank.resolve(target.ref) if target and target.ref else None
+        asked = None
+        if caller is not None and target is not None and target.ref:
+            with deps.database.connection(writes=False) as connection:
+                asked = deps.bank_for(connection, caller.team_id).resolve(target.ref)
         if caller is None or target is None or (target.entry_id is None and asked is None):
             ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: QUESTION_GONE})
             return

@@ -30,6 +30,7 @@ from bot.blocks.nudge import greeting, nudge_blocks, nudge_text
 from bot.habits import Habit
 from bot.prompts import Asked, QuestionBank
 from bot.scheduling import INDEFINITELY, Rule, describe_instant, next_nudge, zone
+from bot.services.custom_questions import bank_for
 from bot.services.questions import next_follow_up, pick_question, record_shown, times_shown
 from bot.services.schedules import mask_to_days, text_to_habits
 from bot.store.database import Database
@@ -389,24 +390,25 @@ class NudgeDispatcher:
         return Outcome.SENT
 
     def _choose(self, connection: Connection, due: DueNudge, now: datetime) -> Choice:
+        bank = bank_for(connection, self.bank, due.team_id)
         if due.question_ref:
-            again = self.bank.resolve(due.question_ref)
+            again = bank.resolve(due.question_ref)
             if again is not None:
                 return Choice(again)
         habits = text_to_habits(due.habits)
         if needs_heartbeat_check(connection, due.leader_id, now):
             question = pick_question(
-                self.bank, Habit.HEARTBEAT, times_shown(connection, due.leader_id), self.rng
+                bank, Habit.HEARTBEAT, times_shown(connection, due.leader_id), self.rng
             )
             record_shown(connection, due.leader_id, question, now)
             return Choice(Asked(ref=question.id, question=question), note=LOW_HEARTBEAT_NOTE)
-        offer = follow_up_offer(connection, self.bank, due.leader_id, now)
+        offer = follow_up_offer(connection, bank, due.leader_id, now)
         if offer is not None:
             asked, earlier = offer
             connection.execute(_REMEMBER, {"leader_id": due.leader_id, "ref": asked.ref})
             return Choice(asked, earlier_answer=earlier)
         question = pick_question(
-            self.bank, None, times_shown(connection, due.leader_id), self.rng, allowed=habits
+            bank, None, times_shown(connection, due.leader_id), self.rng, allowed=habits
         )
         record_shown(connection, due.leader_id, question, now)
         return Choice(Asked(ref=question.id, question=question))

@@ -188,3 +188,17 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CustomQuestion(Base):
+    """A question a workspace added to its own bank; anyone there may be asked it."""
+
+    __tablename__ = "custom_questions"
+    __table_args__ = (UniqueConstraint("team_id", "text"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), index=True)
+    habit: Mapped[str] = mapped_column(String(HABIT_LENGTH))
+    text: Mapped[str] = mapped_column(String(300))
+    added_by: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
