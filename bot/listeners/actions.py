@@ -63,8 +63,7 @@ def _button(app: App, outbox: Outbox, action_id: str | re.Pattern[str], decide: 
                     SOMETHING_WENT_WRONG, as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:")), False
                 )
             ]
-        response_url = body.get("response_url")
-        outbox.send(deliveries, response_url if isinstance(response_url, str) else None)
+        outbox.reply(body, deliveries)
 
     app.action(action_id)(on_click)
 

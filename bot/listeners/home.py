@@ -71,8 +71,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
             deliveries.append(home_for(deps, caller))
         except Exception:
             logger.exception("home button failed")
-        response_url = body.get("response_url")
-        outbox.send(deliveries, response_url if isinstance(response_url, str) else None)
+        outbox.reply(body, deliveries)
 
     for action_id in (ids.HOME_SETTINGS, ids.HOME_NEW_QUESTION, ids.PROMISE_DONE):
         app.action(action_id)(home_button)

@@ -83,6 +83,11 @@ class Outbox:
         self._pending = 0
         self._idle = threading.Condition()
 
+    def reply(self, body: dict[str, Any], deliveries: list[Delivery]) -> None:
+        """Queue `deliveries` in answer to an interaction whose payload is `body`."""
+        response_url = body.get("response_url")
+        self.send(deliveries, response_url if isinstance(response_url, str) else None)
+
     def send(self, deliveries: list[Delivery], response_url: str | None = None) -> None:
         """Queue `deliveries`; `response_url` is where `Respond` goes, if the request had one."""
         if deliveries:

@@ -237,7 +237,6 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
     ) -> None:
         ack()
         caller = caller_of(context)
-        response_url = body.get("response_url")
         value = action.get("value")
         nudge_id = int(value) if isinstance(value, str) and value.isdigit() else None
         deliveries = []
@@ -255,7 +254,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
             deliveries.append(Respond(text, as_dicts(notice(text)), replace_original=False))
         else:
             deliveries.append(reply)
-        outbox.send(list(deliveries), response_url if isinstance(response_url, str) else None)
+        outbox.reply(body, list(deliveries))
 
     app.action(ids.NUDGE_SNOOZE)(nudge_button)
     app.action(ids.NUDGE_SKIP)(nudge_button)

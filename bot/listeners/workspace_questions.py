@@ -109,10 +109,9 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
             # Only a question of the presser's own workspace can be removed.
             remove_question(session, caller.team_id, int(value))
             blocks = own_questions_blocks(workspace_questions(session, caller.team_id))
-        response_url = body.get("response_url")
-        outbox.send(
+        outbox.reply(
+            body,
             [Respond("Your workspace's questions", as_dicts(blocks))],
-            response_url if isinstance(response_url, str) else None,
         )
 
     app.action(ids.CUSTOM_REMOVE)(remove_pressed)

@@ -47,7 +47,7 @@ def answer_export(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox) -> None:
                 content=content,
                 comment=f"Everything you have logged with ask-team: {entries:,} entries.",
             )
-        ]
+        ],
     )
 
 
@@ -104,11 +104,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                 f"Deleted {entries:,} entries, your schedule and your question history. "
                 "If you use ask-team again it starts afresh."
             )
-        response_url = body.get("response_url")
-        outbox.send(
-            [Respond(text, as_dicts(notice(text, ":wastebasket:")))],
-            response_url if isinstance(response_url, str) else None,
-        )
+        outbox.reply(body, [Respond(text, as_dicts(notice(text, ":wastebasket:")))])
 
     app.action(ids.FORGET_CONFIRM)(forget_pressed)
     app.action(ids.FORGET_CANCEL)(forget_pressed)
