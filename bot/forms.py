@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.blocks import ids
@@ -19,6 +20,7 @@ class LogForm:
     people: tuple[str, ...]
     heartbeat: int | None
     promise: str | None
+    promise_due: date | None = None
 
 
 def parse_log_form(values: Any) -> LogForm | dict[str, str]:
@@ -55,6 +57,16 @@ def parse_log_form(values: Any) -> LogForm | dict[str, str]:
             f"That is {len(promise):,} characters; the limit is {MAX_PROMISE_LENGTH:,}."
         )
 
+    due_text = _state(values, ids.LOG_DUE_BLOCK, ids.LOG_DUE_ACTION).get("selected_date")
+    due: date | None = None
+    if due_text:
+        try:
+            due = date.fromisoformat(str(due_text))
+        except ValueError:
+            errors[ids.LOG_DUE_BLOCK] = "Pick the date from the calendar."
+    if due is not None and not promise:
+        errors[ids.LOG_PROMISE_BLOCK] = "Say what you promised, or clear the date."
+
     if errors:
         return errors
     return LogForm(
@@ -62,6 +74,7 @@ def parse_log_form(values: Any) -> LogForm | dict[str, str]:
         people=tuple(people),
         heartbeat=heartbeat,
         promise=promise or None,
+        promise_due=due,
     )
 
 

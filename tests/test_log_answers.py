@@ -42,8 +42,11 @@ def test_log_answers_opens_a_modal_for_the_question(harness: Harness) -> None:
         "Who answered",
         "Team heartbeat",
         "Anything you promised to do?",
+        "Promised by",
     ]
-    answer, people, heartbeat, promise = (b for b in view["blocks"] if b["type"] == "input")
+    answer, people, heartbeat, promise, due = (b for b in view["blocks"] if b["type"] == "input")
+    assert due["element"]["type"] == "datepicker"
+    assert due["optional"] is True
     assert answer["element"]["multiline"] is True
     assert answer["element"]["max_length"] == 3000
     assert answer.get("optional", False) is False

@@ -420,3 +420,35 @@ def test_three_low_heartbeats_bring_a_gentle_heartbeat_question(
     assert "last three heartbeats you logged were low" in json.dumps(first.params["blocks"])
     assert "Follow the heartbeat" in json.dumps(first.params["blocks"])
     assert "last three heartbeats" not in json.dumps(second.params["blocks"]), "once a week at most"
+
+
+def test_a_promise_due_today_rides_in_the_nudge(harness: Harness, send_due: SendDue) -> None:
+    from tests.support.slack_driver import log_values
+    from tests.test_log_answers import open_log_modal
+
+    subscribe(harness)
+    _, view = open_log_modal(harness, "people")
+    values = log_values("they want clearer goals", promise="Share the Q1 plan", due="2026-11-27")
+    assert harness.slack.submit(view, values).status == 200
+    harness.settle()
+    listed = json.dumps(harness.slack.command("promises").json["blocks"])
+    assert "due Fri 27 Nov 2026" in listed
+    harness.fake.reset()
+
+    send_due(FRIDAY_9_PARIS)
+
+    (dm,) = dms(harness)
+    text = json.dumps(dm.params["blocks"])
+    assert "Due today, as you promised" in text
+    assert "Share the Q1 plan" in text
+
+
+def test_a_due_date_without_a_promise_is_refused(harness: Harness) -> None:
+    from tests.support.slack_driver import log_values
+    from tests.test_log_answers import open_log_modal
+
+    _, view = open_log_modal(harness)
+
+    response = harness.slack.submit(view, log_values("fine", due="2026-12-01"))
+
+    assert response.json["errors"] == {"promise": "Say what you promised, or clear the date."}

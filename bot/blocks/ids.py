@@ -19,6 +19,8 @@ LOG_HEARTBEAT_BLOCK = "heartbeat"
 LOG_HEARTBEAT_ACTION = "heartbeat_select"
 LOG_PROMISE_BLOCK = "promise"
 LOG_PROMISE_ACTION = "promise_text"
+LOG_DUE_BLOCK = "promise_due"
+LOG_DUE_ACTION = "promise_due_date"
 
 # The daily nudge DM.
 NUDGE_SNOOZE = "nudge_snooze"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     ContextBlock,
+    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -118,6 +119,19 @@ def _modal(title: str, question: str, habit: str, metadata: str, existing: Entry
                     max_length=MAX_PROMISE_LENGTH,
                     placeholder="e.g. Ask finance about the travel budget by Friday",
                     initial_value=existing.promise if existing and existing.promise else None,
+                ),
+            ),
+            InputBlock(
+                block_id=ids.LOG_DUE_BLOCK,
+                label="Promised by",
+                optional=True,
+                hint="Your daily question reminds you on the day.",
+                element=DatePickerElement(
+                    action_id=ids.LOG_DUE_ACTION,
+                    placeholder="Pick a date",
+                    initial_date=existing.promise_due.isoformat()
+                    if existing and existing.promise_due
+                    else None,
                 ),
             ),
         ],

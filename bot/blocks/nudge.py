@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -32,6 +34,7 @@ def nudge_blocks(
     next_nudge: str | None,
     earlier_answer: str | None = None,
     note: str | None = None,
+    reminders: Sequence[str] = (),
 ) -> list[Block]:
     """Today's question with Log answers, Another question, Snooze 1 hour and Skip today."""
     about = f"*Why ask this:* {escape_mrkdwn(asked.question.why)}"
@@ -48,7 +51,7 @@ def nudge_blocks(
     footer = "Change it with `/ask-team schedule`, `/ask-team pause` or `/ask-team stop`."
     if next_nudge:
         footer = f"Next: {next_nudge}. {footer}"
-    return [
+    blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=intro)),
         SectionBlock(text=MarkdownTextObject(text=f"*{escape_mrkdwn(asked.text)}*")),
         ContextBlock(elements=[MarkdownTextObject(text=f"{asked.habit.title}  ·  {about}")]),
@@ -67,8 +70,19 @@ def nudge_blocks(
                 ButtonElement(text="Skip today", action_id=ids.NUDGE_SKIP, value=str(nudge_id)),
             ],
         ),
-        ContextBlock(elements=[MarkdownTextObject(text=footer)]),
     ]
+    if reminders:
+        promised = "\n".join(f"• {shown(promise, 400)}" for promise in reminders)
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f":handshake: *Due today, as you promised:*\n{promised}\n"
+                    "Mark them done in `/ask-team promises`."
+                )
+            )
+        )
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    return blocks
 
 
 def nudge_text(asked: Asked) -> str:

@@ -13,7 +13,12 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks import ids
 from bot.services.promises import Promises
+from bot.store.models import Entry
 from bot.text import shown
+
+
+def _due(entry: Entry) -> str:
+    return f"  ·  *due {entry.promise_due:%a %d %b %Y}*" if entry.promise_due else ""
 
 
 def promises_blocks(promises: Promises) -> list[Block]:
@@ -33,7 +38,7 @@ def promises_blocks(promises: Promises) -> list[Block]:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"{shown(entry.promise or '', 900)}\n"
+                    text=f"{shown(entry.promise or '', 900)}{_due(entry)}\n"
                     f"_<!date^{stamp}^{{date_short}}|{entry.created_at:%Y-%m-%d}>, after "
                     f"asking: {shown(entry.question_text, 300)}_"
                 ),

@@ -56,7 +56,14 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                     if entry is None:
                         ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: NOT_YOURS})
                         return
-                    update_entry(entry, form.answer, form.people, form.heartbeat, form.promise)
+                    update_entry(
+                        entry,
+                        form.answer,
+                        form.people,
+                        form.heartbeat,
+                        form.promise,
+                        form.promise_due,
+                    )
                     session.flush()
                     saved = "Updated."
                 else:
@@ -73,6 +80,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                         promise=form.promise,
                         now=deps.clock(),
                         parent_id=parent.id if parent else None,
+                        promise_due=form.promise_due,
                     )
                     saved = "Saved what your team said."
                 confirmation = as_dicts(logged_confirmation(entry, saved))

@@ -54,6 +54,7 @@ def log_entry(
     promise: str | None,
     now: datetime,
     parent_id: int | None = None,
+    promise_due: date | None = None,
 ) -> Entry:
     """Store what the team answered to `asked`; inputs are expected to be validated.
 
@@ -69,6 +70,7 @@ def log_entry(
         promise=promise or None,
         created_at=now,
         parent_id=parent_id,
+        promise_due=promise_due if promise else None,
         people=[
             EntryPerson(user_id=user_id, position=n)
             for n, user_id in enumerate(dict.fromkeys(people))
@@ -93,10 +95,12 @@ def update_entry(
     people: Sequence[str],
     heartbeat: int | None,
     promise: str | None,
+    promise_due: date | None = None,
 ) -> None:
     """Change what was logged; the question and when it was asked stay as they were."""
     entry.answer = answer
     entry.heartbeat = heartbeat
+    entry.promise_due = promise_due if promise else None
     if (promise or None) != entry.promise:
         entry.promise = promise or None
         entry.promise_kept_at = None

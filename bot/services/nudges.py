@@ -345,6 +345,7 @@ class NudgeDispatcher:
         try:
             with self.database.connection() as connection:
                 choice = self._choose(connection, due, now)
+                reminders = promises_due(connection, due.leader_id, due.local_date)
                 asked = choice.asked
                 connection.execute(_SET_QUESTION, {"nudge_id": due.nudge_id, "ref": asked.ref})
             tz = zone(due.tz)
@@ -357,6 +358,7 @@ class NudgeDispatcher:
                 describe_instant(upcoming[1], tz, now) if upcoming else None,
                 choice.earlier_answer,
                 choice.note,
+                reminders,
             )
             self.client.chat_postMessage(
                 channel=due.user_id, text=nudge_text(asked), blocks=as_dicts(blocks)
@@ -470,6 +472,25 @@ _HEARTBEAT_NUDGED = select(Nudge.id).where(
     Nudge.sent_at >= bindparam("since", type_=UTCDateTime()),
     Nudge.question_ref.startswith("heartbeat-"),
 )
+
+
+_DUE_PROMISES = (
+    select(Entry.promise)
+    .where(
+        Entry.leader_id == bindparam("leader_id"),
+        Entry.promise_due == bindparam("day"),
+        Entry.promise_kept_at.is_(None),
+        Entry.promise.is_not(None),
+    )
+    .order_by(Entry.created_at)
+    .limit(5)
+)
+
+
+def promises_due(connection: Connection, leader_id: int, day: date) -> list[str]:
+    """Open promises the leader said they would keep by local `day`."""
+    rows = connection.execute(_DUE_PROMISES, {"leader_id": leader_id, "day": day})
+    return [promise for promise in rows.scalars() if promise]
 
 
 def needs_heartbeat_check(connection: Connection, leader_id: int, now: datetime) -> bool:

@@ -116,6 +116,8 @@ class Entry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # When the leader marked the promise done; None while it is open.
     promise_kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The leader's own date for the promise, if they gave one; the nudge reminds them on it.
+    promise_due: Mapped[date | None] = mapped_column(Date)
 
     people: Mapped[list[EntryPerson]] = relationship(
         back_populates="entry",

@@ -206,9 +206,11 @@ def log_values(
     people: list[str] | None = None,
     heartbeat: str | None = None,
     promise: str | None = None,
+    due: str | None = None,
 ) -> dict[str, Any]:
     """`view.state.values` as Slack sends it for the log modal."""
     return {
+        "promise_due": {"promise_due_date": {"type": "datepicker", "selected_date": due}},
         "answer": {"answer_text": {"type": "plain_text_input", "value": answer}},
         "people": {"people_select": {"type": "multi_users_select", "selected_users": people or []}},
         "heartbeat": {
