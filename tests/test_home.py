@@ -91,18 +91,87 @@ def test_logging_republishes_the_home(harness: Harness) -> None:
     assert "fresh answer" in text_of(published.params["view"])
 
 
-def test_done_marks_a_promise_kept(harness: Harness) -> None:
+def outcome_values(outcome: str, channel: str | None = None) -> dict[str, Any]:
+    return {
+        "outcome": {"outcome_text": {"type": "plain_text_input", "value": outcome}},
+        "share": {
+            "share_channel": {"type": "conversations_select", "selected_conversation": channel}
+        },
+    }
+
+
+def press_done(harness: Harness, blocks: list[dict[str, Any]], promise: str) -> dict[str, Any]:
+    """Press Done next to `promise`; the modal Slack was asked to open."""
+    done = next(
+        b["accessory"]
+        for b in blocks
+        if promise in b.get("text", {}).get("text", "") and "accessory" in b
+    )
+    harness.slack.click(done["action_id"], done["value"], block_id="promises")
+    harness.settle()
+    return dict(harness.fake.calls_to("views.open")[-1].params["view"])
+
+
+def test_done_asks_what_was_done_then_marks_the_promise_kept(harness: Harness) -> None:
     log(harness, "answer", promise="Fix the build")
     view = open_home(harness)
-    done = next(b for label, b in home_buttons(view).items() if label.startswith("Done:"))
 
-    harness.slack.click(done["action_id"], done["value"], block_id="home")
+    modal = press_done(harness, view["blocks"], "Fix the build")
+    assert modal["callback_id"] == "promise_kept"
+    empty = harness.slack.submit(modal, outcome_values(""))
+    assert empty.json["errors"] == {"outcome": "Say what you did."}
+
+    assert harness.slack.submit(modal, outcome_values("Moved CI to faster runners")).status == 200
     harness.settle()
-    republished = harness.fake.calls_to("views.publish")[-1]
 
+    republished = harness.fake.calls_to("views.publish")[-1]
     assert "Fix the build" not in text_of(republished.params["view"])
+    assert not harness.fake.calls_to("chat.postMessage")[1:], "nothing posted without a channel"
     with harness.app.deps.database.transaction(writes=False) as session:
-        assert session.scalars(select(Entry.promise_kept_at)).one() is not None
+        entry = session.scalars(select(Entry)).one()
+        assert entry.promise_kept_at is not None
+        assert entry.promise_outcome == "Moved CI to faster runners"
+
+
+def test_you_said_we_did_goes_to_the_channel_the_leader_picks(harness: Harness) -> None:
+    log(harness, "answer", promise="Book the offsite")
+    modal = press_done(
+        harness, harness.slack.command("promises").json["blocks"], "Book the offsite"
+    )
+
+    harness.slack.submit(modal, outcome_values("Booked the lake house for March", "C0TEAM"))
+    harness.settle()
+
+    post = next(
+        c for c in harness.fake.calls_to("chat.postMessage") if c.params["channel"] == "C0TEAM"
+    )
+    shown = text_of({"blocks": post.params["blocks"]})
+    assert "You said, we did" in shown
+    assert "Book the offsite" in shown
+    assert "Booked the lake house for March" in shown
+    assert "answer" not in shown.replace("ask-team", ""), "what the team said stays private"
+
+
+def test_a_channel_the_bot_is_not_in_is_explained_by_dm(harness: Harness) -> None:
+    log(harness, "answer", promise="Share the budget")
+    modal = press_done(
+        harness, harness.slack.command("promises").json["blocks"], "Share the budget"
+    )
+    harness.fake.respond_with(
+        "chat.postMessage",
+        lambda call: (
+            (200, {"ok": False, "error": "not_in_channel"}, {})
+            if call.params["channel"] == "C0SECRET"
+            else (200, {"ok": True, "channel": "D0DM", "ts": "1.2"}, {})
+        ),
+    )
+
+    harness.slack.submit(modal, outcome_values("Shared it", "C0SECRET"))
+    harness.settle()
+
+    explained = harness.fake.calls_to("chat.postMessage")[-1]
+    assert explained.params["channel"] == LEADER.user_id
+    assert "Invite me there first" in text_of({"blocks": explained.params["blocks"]})
 
 
 def test_another_leaders_promise_cannot_be_marked_done(harness: Harness) -> None:
@@ -166,20 +235,17 @@ def test_heartbeat_in_words() -> None:
     assert sparkline(weeks(1, None, 3, 5)) == "▁·▅█"
 
 
-def test_promises_lists_open_and_kept_and_done_works_there_too(harness: Harness) -> None:
+def test_promises_lists_open_and_kept(harness: Harness) -> None:
     log(harness, "answer one", promise="Book the offsite")
     log(harness, "answer two", promise="Share the roadmap")
 
     blocks = harness.slack.command("promises").json["blocks"]
-
     assert "Open promises* (2)" in blocks[0]["text"]["text"]
-    done = next(
-        b["accessory"] for b in blocks if "Book the offsite" in b.get("text", {}).get("text", "")
-    )
-    harness.slack.click(done["action_id"], done["value"], block_id="promises")
+    modal = press_done(harness, blocks, "Book the offsite")
+    harness.slack.submit(modal, outcome_values("Booked"))
     harness.settle()
-    (redrawn,) = harness.fake.calls_to("response_url")
-    shown = text_of({"blocks": redrawn.params["blocks"]})
+
+    shown = text_of({"blocks": harness.slack.command("promises").json["blocks"]})
     assert "Open promises* (1)" in shown
     assert "Kept in the last 30 days" in shown
     assert ":white_check_mark: Book the offsite" in shown
@@ -219,3 +285,25 @@ def test_heartbeat_alone_is_still_a_question(harness: Harness) -> None:
     body = harness.slack.command("heartbeat").json
 
     assert "Follow the heartbeat" in json.dumps(body["blocks"])
+
+
+def test_a_forged_promise_kept_form_cannot_touch_another_leaders_promise(harness: Harness) -> None:
+    from bot.payloads import encode_log_metadata
+
+    log(harness, "answer", user=OTHER_LEADER, promise="Their promise")
+    with harness.app.deps.database.transaction(writes=False) as session:
+        entry_id = session.scalars(select(Entry.id)).one()
+    forged = {
+        "callback_id": "promise_kept",
+        "private_metadata": encode_log_metadata(entry_id=entry_id),
+    }
+
+    response = harness.slack.submit(forged, outcome_values("Hijacked", "C0TEAM"), user=LEADER)
+
+    assert response.json["response_action"] == "errors"
+    harness.settle()
+    assert not [
+        c for c in harness.fake.calls_to("chat.postMessage") if c.params["channel"] == "C0TEAM"
+    ]
+    with harness.app.deps.database.transaction(writes=False) as session:
+        assert session.scalars(select(Entry.promise_kept_at)).one() is None

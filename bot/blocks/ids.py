@@ -43,6 +43,11 @@ FORGET_CANCEL = "forget_cancel"
 HOME_SETTINGS = "home_settings"
 HOME_NEW_QUESTION = "home_new_question"
 PROMISE_DONE = "promise_done"
+PROMISE_KEPT_CALLBACK = "promise_kept"
+PROMISE_OUTCOME_BLOCK = "outcome"
+PROMISE_OUTCOME_ACTION = "outcome_text"
+PROMISE_SHARE_BLOCK = "share"
+PROMISE_SHARE_ACTION = "share_channel"
 
 # Buttons on a history entry.
 ENTRY_EDIT = "entry_edit"

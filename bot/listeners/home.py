@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks import as_dicts, ids
-from bot.blocks.promises import promises_blocks
+from bot.blocks.notices import notice
+from bot.blocks.promise_kept import MAX_OUTCOME_LENGTH, promise_kept_modal, you_said_we_did
 from bot.deps import Deps
 from bot.listeners.home_tab import home_for
 from bot.listeners.identity import caller_of
-from bot.listeners.outbox import Delivery, OpenModal, Outbox, Respond
+from bot.listeners.outbox import ChannelMessage, Delivery, DirectMessage, OpenModal, Outbox
 from bot.listeners.schedule import settings_modal
+from bot.payloads import decode_log_metadata
+from bot.services.journal import own_entry
 from bot.services.leaders import find_leader_id, leader_id_for
-from bot.services.promises import mark_promise_kept, promises_of
+from bot.services.promises import mark_promise_kept
 from bot.services.questions import ask_next_question
+from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}$")
+GONE = "That promise is no longer there to mark done."
 
 
 def register(app: App, deps: Deps, outbox: Outbox) -> None:
@@ -55,19 +62,22 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                     leader_id = leader_id_for(connection, caller.team_id, caller.user_id, now)
                     bank = deps.bank_for(connection, caller.team_id)
                     ask_next_question(connection, bank, leader_id, None, deps.rng, now)
-            elif action_id == ids.PROMISE_DONE:
+            elif action_id == ids.PROMISE_DONE and isinstance(body.get("trigger_id"), str):
                 value = action.get("value")
-                with deps.database.transaction() as session:
+                with deps.database.transaction(writes=False) as session:
                     known = find_leader_id(session.connection(), caller.team_id, caller.user_id)
                     # The entry id comes from a button: it must be the presser's own promise.
-                    if known is not None and isinstance(value, str) and value.isdigit():
-                        mark_promise_kept(session, known, int(value), deps.clock())
-                    if body.get("response_url"):
-                        # Pressed on the /ask-team promises list: redraw it too.
-                        listed = promises_of(session, known, deps.clock())
+                    entry = (
+                        own_entry(session, known, int(value))
+                        if isinstance(value, str) and value.isdigit()
+                        else None
+                    )
+                    if entry is not None and entry.promise:
                         deliveries.append(
-                            Respond("Your promises", as_dicts(promises_blocks(listed)))
+                            OpenModal(body["trigger_id"], promise_kept_modal(entry).to_dict())
                         )
+                outbox.reply(body, deliveries)
+                return
             deliveries.append(home_for(deps, caller))
         except Exception:
             logger.exception("home button failed")
@@ -75,3 +85,62 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
 
     for action_id in (ids.HOME_SETTINGS, ids.HOME_NEW_QUESTION, ids.PROMISE_DONE):
         app.action(action_id)(home_button)
+
+    def promise_kept_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+        caller = caller_of(context)
+        target = decode_log_metadata(view.get("private_metadata", ""))
+        values = view.get("state", {}).get("values") or {}
+        outcome = clean_text(
+            str(
+                values.get(ids.PROMISE_OUTCOME_BLOCK, {})
+                .get(ids.PROMISE_OUTCOME_ACTION, {})
+                .get("value")
+                or ""
+            )
+        )
+        channel = (
+            values.get(ids.PROMISE_SHARE_BLOCK, {})
+            .get(ids.PROMISE_SHARE_ACTION, {})
+            .get("selected_conversation")
+        )
+        if not outcome:
+            ack(response_action="errors", errors={ids.PROMISE_OUTCOME_BLOCK: "Say what you did."})
+            return
+        if len(outcome) > MAX_OUTCOME_LENGTH:
+            ack(
+                response_action="errors",
+                errors={ids.PROMISE_OUTCOME_BLOCK: f"One line: {MAX_OUTCOME_LENGTH} at most."},
+            )
+            return
+        if caller is None or target is None or target.entry_id is None:
+            ack(response_action="errors", errors={ids.PROMISE_OUTCOME_BLOCK: GONE})
+            return
+        with deps.database.transaction() as session:
+            known = find_leader_id(session.connection(), caller.team_id, caller.user_id)
+            entry = (
+                mark_promise_kept(session, known, target.entry_id, deps.clock(), outcome)
+                if known is not None
+                else None
+            )
+            note = as_dicts(you_said_we_did(entry, caller.user_id)) if entry else None
+        if entry is None or note is None:
+            ack(response_action="errors", errors={ids.PROMISE_OUTCOME_BLOCK: GONE})
+            return
+        ack()
+        deliveries: list[Delivery] = [home_for(deps, caller)]
+        if isinstance(channel, str) and CHANNEL_ID.match(channel):
+            refused = (
+                f"I could not post in <#{channel}>. Invite me there first "
+                "(`/invite @ask-team`), then mark the promise done again."
+            )
+            deliveries.append(
+                ChannelMessage(
+                    channel,
+                    "You said, we did.",
+                    note,
+                    DirectMessage(caller.user_id, refused, as_dicts(notice(refused, ":warning:"))),
+                )
+            )
+        outbox.send(deliveries)
+
+    app.view(ids.PROMISE_KEPT_CALLBACK)(promise_kept_submitted)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import as_dicts
@@ -67,7 +68,17 @@ class PublishHome:
     view: Callable[[], dict[str, Any]]
 
 
-Delivery = Respond | OpenModal | DirectMessage | UploadFile | PublishHome
+@dataclass(frozen=True)
+class ChannelMessage:
+    """A post to a channel the leader chose; if Slack refuses, `fallback` tells them why."""
+
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]]
+    fallback: DirectMessage
+
+
+Delivery = Respond | OpenModal | DirectMessage | UploadFile | PublishHome | ChannelMessage
 
 
 class ResponseUrlError(RuntimeError):
@@ -138,6 +149,13 @@ class Outbox:
             )
         elif isinstance(delivery, OpenModal):
             self.client.views_open(trigger_id=delivery.trigger_id, view=delivery.view)
+        elif isinstance(delivery, ChannelMessage):
+            try:
+                self.client.chat_postMessage(
+                    channel=delivery.channel, text=delivery.text, blocks=delivery.blocks
+                )
+            except SlackApiError:
+                self._deliver(delivery.fallback, response_url)
         elif isinstance(delivery, PublishHome):
             self.client.views_publish(user_id=delivery.user_id, view=delivery.view())
         elif isinstance(delivery, UploadFile):

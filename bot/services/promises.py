@@ -41,11 +41,15 @@ def promises_of(session: Session, leader_id: int | None, now: datetime) -> Promi
     return Promises(list(open_promises), count, list(kept))
 
 
-def mark_promise_kept(session: Session, leader_id: int, entry_id: int, now: datetime) -> bool:
-    """Mark the leader's own promise kept; False if it is not theirs or has no promise."""
+def mark_promise_kept(
+    session: Session, leader_id: int, entry_id: int, now: datetime, outcome: str | None = None
+) -> Entry | None:
+    """Mark the leader's own promise kept; None if it is not theirs or has no promise."""
     entry = session.get(Entry, entry_id)
     if entry is None or entry.leader_id != leader_id or not entry.promise:
-        return False
+        return None
     if entry.promise_kept_at is None:
         entry.promise_kept_at = now
-    return True
+    if outcome:
+        entry.promise_outcome = outcome
+    return entry

@@ -118,6 +118,8 @@ class Entry(Base):
     promise_kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The leader's own date for the promise, if they gave one; the nudge reminds them on it.
     promise_due: Mapped[date | None] = mapped_column(Date)
+    # One line on what was done, given when the promise was marked kept.
+    promise_outcome: Mapped[str | None] = mapped_column(String(300))
 
     people: Mapped[list[EntryPerson]] = relationship(
         back_populates="entry",

@@ -1,4 +1,4 @@
-"""Promises can have a due date.
+"""Promises can have a due date, and say what was done when kept.
 
 Revision ID: 0006
 Revises: 0005
@@ -19,8 +19,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("entries") as batch:
         batch.add_column(sa.Column("promise_due", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("promise_outcome", sa.String(length=300), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("entries") as batch:
+        batch.drop_column("promise_outcome")
         batch.drop_column("promise_due")
