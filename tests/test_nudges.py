@@ -14,7 +14,8 @@ from bot.cli import main
 from bot.store.models import Nudge, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.fake_slack import Call
-from tests.support.slack_driver import User
+from tests.support.slack_driver import User, log_values
+from tests.test_log_answers import open_log_modal
 from tests.test_question_card import buttons
 
 THURSDAY_9_UTC = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # 10:00 in Paris, the fake's zone
@@ -311,9 +312,6 @@ def test_a_slack_outage_leaves_the_claim_to_be_taken_again(
 def test_the_nudge_prefers_a_follow_up_to_last_weeks_answer(
     harness: Harness, send_due: SendDue
 ) -> None:
-    from tests.support.slack_driver import log_values
-    from tests.test_log_answers import open_log_modal
-
     subscribe(harness)
     question, view = open_log_modal(harness, "vision")
     harness.slack.submit(view, log_values("We are not sure where we are heading"))
@@ -402,9 +400,6 @@ def test_a_leader_who_moves_zone_is_followed(harness: Harness) -> None:
 def test_three_low_heartbeats_bring_a_gentle_heartbeat_question(
     harness: Harness, send_due: SendDue
 ) -> None:
-    from tests.support.slack_driver import log_values
-    from tests.test_log_answers import open_log_modal
-
     subscribe(harness, "9:00 daily")
     for beat in ("2", "1", "2"):
         _, view = open_log_modal(harness, "people")
@@ -423,9 +418,6 @@ def test_three_low_heartbeats_bring_a_gentle_heartbeat_question(
 
 
 def test_a_promise_due_today_rides_in_the_nudge(harness: Harness, send_due: SendDue) -> None:
-    from tests.support.slack_driver import log_values
-    from tests.test_log_answers import open_log_modal
-
     subscribe(harness)
     _, view = open_log_modal(harness, "people")
     values = log_values("they want clearer goals", promise="Share the Q1 plan", due="2026-11-27")
@@ -444,9 +436,6 @@ def test_a_promise_due_today_rides_in_the_nudge(harness: Harness, send_due: Send
 
 
 def test_a_due_date_without_a_promise_is_refused(harness: Harness) -> None:
-    from tests.support.slack_driver import log_values
-    from tests.test_log_answers import open_log_modal
-
     _, view = open_log_modal(harness)
 
     response = harness.slack.submit(view, log_values("fine", due="2026-12-01"))
