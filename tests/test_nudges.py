@@ -441,3 +441,22 @@ def test_a_due_date_without_a_promise_is_refused(harness: Harness) -> None:
     response = harness.slack.submit(view, log_values("fine", due="2026-12-01"))
 
     assert response.json["errors"] == {"promise": "Say what you promised, or clear the date."}
+
+
+def test_a_week_without_a_follow_up_brings_ask_what_changed(
+    harness: Harness, send_due: SendDue
+) -> None:
+    _, view = open_log_modal(harness, "vision")
+    harness.slack.submit(view, log_values("Nobody knows the Q1 goals"))
+    harness.settle()
+    harness.clock.advance(days=8)
+    subscribe(harness, "9:00 daily")
+    harness.fake.reset()
+
+    send_due(datetime(2026, 12, 5, 8, 0, tzinfo=UTC))
+
+    (dm,) = dms(harness)
+    text = json.dumps(dm.params["blocks"])
+    assert "Last week the team said" in text
+    assert "Nobody knows the Q1 goals" in text
+    assert "Ask what changed since" in text

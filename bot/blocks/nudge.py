@@ -35,11 +35,19 @@ def nudge_blocks(
     earlier_answer: str | None = None,
     note: str | None = None,
     reminders: Sequence[str] = (),
+    *,
+    last_week: bool = False,
 ) -> list[Block]:
     """Today's question with Log answers, Another question, Snooze 1 hour and Skip today."""
     about = f"*Why ask this:* {escape_mrkdwn(asked.question.why)}"
     if note is not None:
         intro = f"{hello} {note}"
+    elif asked.is_follow_up and earlier_answer is not None and last_week:
+        intro = (
+            f"{hello} Last week the team said: _{shown(earlier_answer, 300)}_\n"
+            "Ask what changed since:"
+        )
+        about = f"Follow-up to _{escape_mrkdwn(asked.question.text)}_"
     elif asked.is_follow_up and earlier_answer is not None:
         intro = (
             f"{hello} This week your team told you: _{shown(earlier_answer, 300)}_\n"

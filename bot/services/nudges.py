@@ -54,6 +54,9 @@ LEAVER_ERRORS = frozenset(
 )
 FINAL_STATUSES = frozenset({"sent", "skipped", "failed", "snoozed"})
 FOLLOW_UP_WINDOW = timedelta(days=7)
+# An answer is followed up within this long: this week ("follow it up"), or last week ("ask
+# what changed") when seven days have passed with no follow-up.
+FOLLOW_UP_OFFER_WINDOW = timedelta(days=14)
 
 
 LOW_HEARTBEAT_NOTE = (
@@ -68,6 +71,7 @@ class Choice:
     asked: Asked
     earlier_answer: str | None = None
     note: str | None = None
+    last_week: bool = False
 
 
 class Outcome(StrEnum):
@@ -359,6 +363,7 @@ class NudgeDispatcher:
                 choice.earlier_answer,
                 choice.note,
                 reminders,
+                last_week=choice.last_week,
             )
             self.client.chat_postMessage(
                 channel=due.user_id, text=nudge_text(asked), blocks=as_dicts(blocks)
@@ -406,9 +411,8 @@ class NudgeDispatcher:
             return Choice(Asked(ref=question.id, question=question), note=LOW_HEARTBEAT_NOTE)
         offer = follow_up_offer(connection, bank, due.leader_id, now)
         if offer is not None:
-            asked, earlier = offer
-            connection.execute(_REMEMBER, {"leader_id": due.leader_id, "ref": asked.ref})
-            return Choice(asked, earlier_answer=earlier)
+            connection.execute(_REMEMBER, {"leader_id": due.leader_id, "ref": offer.asked.ref})
+            return Choice(offer.asked, offer.earlier_answer, last_week=offer.last_week)
         question = pick_question(
             bank, None, times_shown(connection, due.leader_id), self.rng, allowed=habits
         )
@@ -507,7 +511,7 @@ def _follow_up_statement() -> Any:
     later = Entry.__table__.alias("later")
     since = bindparam("since", type_=UTCDateTime())
     return (
-        select(Entry.question_ref, Entry.answer)
+        select(Entry.question_ref, Entry.answer, Entry.created_at)
         .where(
             Entry.leader_id == bindparam("leader_id"),
             Entry.created_at >= since,
@@ -533,15 +537,24 @@ def _follow_up_statement() -> Any:
 _FOLLOW_UP = _follow_up_statement()
 
 
+@dataclass(frozen=True)
+class FollowUpOffer:
+    asked: Asked
+    earlier_answer: str
+    last_week: bool  # logged seven or more days ago
+
+
 def follow_up_offer(
     connection: Connection, bank: QuestionBank, leader_id: int, now: datetime
-) -> tuple[Asked, str] | None:
-    """A follow-up to the latest answer logged in the last week, unless already followed up
-    or already offered: (the follow-up, what the team said)."""
+) -> FollowUpOffer | None:
+    """A follow-up to the latest answer of the last two weeks that was neither followed up
+    nor offered already."""
     row = connection.execute(
-        _FOLLOW_UP, {"leader_id": leader_id, "since": now - FOLLOW_UP_WINDOW}
+        _FOLLOW_UP, {"leader_id": leader_id, "since": now - FOLLOW_UP_OFFER_WINDOW}
     ).first()
     if row is None:
         return None
     asked = next_follow_up(bank, row.question_ref)
-    return (asked, row.answer) if asked is not None else None
+    if asked is None:
+        return None
+    return FollowUpOffer(asked, row.answer, now - row.created_at >= FOLLOW_UP_WINDOW)
