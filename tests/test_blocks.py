@@ -70,6 +70,19 @@ def test_a_history_page_of_the_largest_possible_entries_is_valid() -> None:
     assert len(blocks) <= 50
 
 
+def test_a_history_page_of_long_threads_is_valid() -> None:
+    entries = [largest_entry(n) for n in range(5, 0, -1)]
+    children = {
+        entry.id: [largest_entry(100 * entry.id + n) for n in range(12)] for entry in entries
+    }
+    page = HistoryPage(entries, HistoryQuery(), has_older=True, has_newer=True, follow_ups=children)
+
+    blocks = as_dicts(history_blocks(page))
+
+    assert_valid_message(blocks)
+    assert len(blocks) <= 50
+
+
 def test_the_confirmation_of_the_largest_entry_is_valid() -> None:
     assert_valid_message(as_dicts(logged_confirmation(largest_entry(1))))
 

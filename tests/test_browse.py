@@ -156,7 +156,17 @@ def test_ask_a_follow_up_on_an_entry_links_the_answer_to_it(harness: Harness) ->
     with harness.app.deps.database.transaction(writes=False) as session:
         child = session.scalars(select(Entry).where(Entry.answer == "answer the follow-up")).one()
         assert child.parent_id == parent_id
-    assert "a follow-up" in json.dumps(harness.slack.command("history").json["blocks"])
+    # History reads as a thread: the conversation, its follow-up beneath it.
+    threaded = harness.slack.command("history").json["blocks"]
+    assert answers_on(threaded) == ["answer the first conversation"]
+    thread = next(
+        b for b in threaded if b.get("text", {}).get("text", "").startswith("*Follow-ups*")
+    )
+    assert "answer the follow-up" in thread["text"]["text"]
+    # Filtered, every matching entry stands on its own, the follow-up marked as one.
+    flat = harness.slack.command("history habit:vision").json["blocks"]
+    assert answers_on(flat) == ["answer the follow-up", "answer the first conversation"]
+    assert "a follow-up" in json.dumps(flat)
 
 
 def test_no_leader_can_touch_another_leaders_entries(harness: Harness) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -17,6 +19,7 @@ from bot.blocks.entries import entry_blocks
 from bot.history_filters import HistoryQuery
 from bot.payloads import encode_entry_action, encode_page_request
 from bot.services.journal import HistoryPage
+from bot.store.models import Entry
 from bot.text import shown
 
 
@@ -46,6 +49,9 @@ def history_blocks(page: HistoryPage) -> list[Block]:
     for entry in page.entries:
         blocks.append(DividerBlock())
         blocks.extend(entry_blocks(entry))
+        thread = page.follow_ups.get(entry.id)
+        if thread:
+            blocks.append(_follow_ups(thread))
         blocks.append(_entry_actions(entry.id, page.query))
     buttons = []
     if page.has_newer and page.newest is not None:
@@ -78,6 +84,24 @@ def history_blocks(page: HistoryPage) -> list[Block]:
         )
     )
     return blocks
+
+
+FOLLOW_UPS_SHOWN = 3
+
+
+def _follow_ups(thread: Sequence[Entry]) -> SectionBlock:
+    """A conversation's follow-ups under it, oldest first, in one block."""
+    lines = [
+        f":leftwards_arrow_with_hook: "
+        f"<!date^{int(child.created_at.timestamp())}^{{date_short}}|{child.created_at:%Y-%m-%d}> "
+        f"_{shown(child.question_text, 200)}_\n{shown(child.answer, 500)}"
+        for child in thread[-FOLLOW_UPS_SHOWN:]
+    ]
+    earlier = len(thread) - FOLLOW_UPS_SHOWN
+    heading = "*Follow-ups*" + (
+        f" (latest {FOLLOW_UPS_SHOWN} of {len(thread)})" if earlier > 0 else ""
+    )
+    return SectionBlock(text=MarkdownTextObject(text=heading + "\n" + "\n".join(lines)))
 
 
 def _entry_actions(entry_id: int, query: HistoryQuery) -> ActionsBlock:

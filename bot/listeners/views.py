@@ -70,6 +70,9 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                     assert asked is not None
                     # A follow-up links to its parent only if the parent is the leader's own.
                     parent = own_entry(session, leader_id, target.parent) if target.parent else None
+                    # Threads are one level deep: a follow-up of a follow-up joins the root.
+                    if parent is not None and parent.parent_id is not None:
+                        parent = own_entry(session, leader_id, parent.parent_id) or parent
                     entry = log_entry(
                         session,
                         leader_id,

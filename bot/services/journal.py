@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -34,6 +34,8 @@ class HistoryPage:
     query: HistoryQuery
     has_older: bool
     has_newer: bool
+    # Unfiltered history reads as threads: each conversation's follow-ups, oldest first.
+    follow_ups: Mapping[int, Sequence[Entry]] = field(default_factory=dict)
 
     @property
     def newest(self) -> Cursor | None:
@@ -127,10 +129,38 @@ def history_page(
     newer_than: Cursor | None = None,
     page_size: int = PAGE_SIZE,
 ) -> HistoryPage:
-    """One page of this leader's entries, newest first, by keyset on (created_at, id)."""
+    """One page of this leader's entries, newest first, by keyset on (created_at, id).
+
+    Unfiltered, a page lists conversations, each with its follow-ups; filtered, every
+    matching entry stands on its own.
+    """
     if leader_id is None:
         return HistoryPage(entries=[], query=query, has_older=False, has_newer=False)
+    page = _page(session, leader_id, query, older_than, newer_than, page_size)
+    if query.is_filtered or not page.entries:
+        return page
+    children = session.scalars(
+        select(Entry)
+        .where(Entry.leader_id == leader_id, Entry.parent_id.in_([e.id for e in page.entries]))
+        .order_by(Entry.created_at, Entry.id)
+    )
+    threads: dict[int, list[Entry]] = {}
+    for child in children:
+        threads.setdefault(child.parent_id or 0, []).append(child)
+    return replace(page, follow_ups=threads)
+
+
+def _page(
+    session: Session,
+    leader_id: int,
+    query: HistoryQuery,
+    older_than: Cursor | None,
+    newer_than: Cursor | None,
+    page_size: int,
+) -> HistoryPage:
     base = _filtered(select(Entry).where(Entry.leader_id == leader_id), query)
+    if not query.is_filtered:
+        base = base.where(Entry.parent_id.is_(None))
     position = tuple_(Entry.created_at, Entry.id)
     if newer_than is not None:
         bound = (newer_than.created_at, newer_than.entry_id)
