@@ -47,9 +47,6 @@ class Rule:
     minute_of_day: int
     days: frozenset[int]
 
-    @property
-    def local_time(self) -> time:
-        return time(self.minute_of_day // 60, self.minute_of_day % 60)
 
 
 def parse_time(text: str) -> int:

@@ -36,8 +36,3 @@ def shown(text: str, limit: int) -> str:
         kept.append(piece)
         used += len(piece)
     return "".join(kept).rstrip() + ELLIPSIS
-
-
-def plain(text: str, limit: int) -> str:
-    """`text` cut with an ellipsis to fit a plain_text field of `limit` characters."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS

@@ -18,7 +18,6 @@ from tests.support.slack_driver import User, log_values
 from tests.test_log_answers import open_log_modal
 from tests.test_question_card import buttons
 
-THURSDAY_9_UTC = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # 10:00 in Paris, the fake's zone
 FRIDAY_9_PARIS = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
 SendDue = Callable[..., str]

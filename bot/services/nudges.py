@@ -52,7 +52,6 @@ LEAVER_ERRORS = frozenset(
         "messages_tab_disabled",
     }
 )
-FINAL_STATUSES = frozenset({"sent", "skipped", "failed", "snoozed"})
 FOLLOW_UP_WINDOW = timedelta(days=7)
 # An answer is followed up within this long: this week ("follow it up"), or last week ("ask
 # what changed") when seven days have passed with no follow-up.
@@ -111,9 +110,6 @@ class PassReport:
     send_seconds: float = 0.0
     preview: list[tuple[str, str, date, datetime]] = field(default_factory=list)
 
-    @property
-    def sent(self) -> int:
-        return self.outcomes.get(Outcome.SENT, 0)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.habits import Habit
 from bot.scheduling import Rule, next_nudge, zone
-from bot.store.models import Leader, Schedule
+from bot.store.models import Schedule
 
 
 def days_to_mask(days: Iterable[int]) -> int:
@@ -49,9 +49,6 @@ class Plan:
     pause_reason: str | None
     next_due_at: datetime | None
 
-    def paused_on(self, today: date) -> bool:
-        return self.resume_on is not None and self.resume_on > today
-
 
 def plan_of(schedule: Schedule) -> Plan:
     return Plan(
@@ -68,13 +65,10 @@ def get_schedule(session: Session, leader_id: int) -> Schedule | None:
     return session.get(Schedule, leader_id)
 
 
-def reschedule(schedule: Schedule, now: datetime, not_before: date | None = None) -> None:
-    """Set the schedule's next nudge: the first one after `now`, on or after `not_before`."""
+def reschedule(schedule: Schedule, now: datetime) -> None:
+    """Set the schedule's next nudge: the first one after `now`, honouring any pause."""
     rule = Rule(schedule.minute_of_day, mask_to_days(schedule.days))
-    resume_on = schedule.resume_on
-    if not_before is not None and (resume_on is None or not_before > resume_on):
-        resume_on = not_before
-    upcoming = next_nudge(rule, zone(schedule.tz), now, resume_on)
+    upcoming = next_nudge(rule, zone(schedule.tz), now, schedule.resume_on)
     schedule.next_local_date, schedule.next_due_at = upcoming if upcoming else (None, None)
     schedule.updated_at = now
 
@@ -142,11 +136,3 @@ def change_timezone(session: Session, leader_id: int, tz: str, now: datetime) ->
     schedule.tz = tz
     reschedule(schedule, now)
     return True
-
-
-def schedule_for_user(session: Session, team_id: str, user_id: str) -> Schedule | None:
-    return session.scalars(
-        select(Schedule)
-        .join(Leader, Leader.id == Schedule.leader_id)
-        .where(Leader.team_id == team_id, Leader.user_id == user_id)
-    ).one_or_none()
