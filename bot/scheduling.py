@@ -48,7 +48,6 @@ class Rule:
     days: frozenset[int]
 
 
-
 def parse_time(text: str) -> int:
     """Minutes after midnight for `9:00`, `8:30am`, `17:15`, `9am`, `12pm`."""
     match = _TIME.match(text.strip().lower())

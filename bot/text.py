@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 # C0/C1 control characters other than tab and newline. PostgreSQL rejects NUL in text,
 # and the rest only garble what a leader reads later.
@@ -36,3 +37,11 @@ def shown(text: str, limit: int) -> str:
         kept.append(piece)
         used += len(piece)
     return "".join(kept).rstrip() + ELLIPSIS
+
+
+def slack_date(moment: datetime, *, with_time: bool = False) -> str:
+    """A date Slack shows in each reader's own time zone, with a UTC fallback."""
+    stamp = int(moment.timestamp())
+    if with_time:
+        return f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
+    return f"<!date^{stamp}^{{date_short}}|{moment:%Y-%m-%d}>"

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 from bot.blocks.log_modal import heartbeat_label
 from bot.habits import Habit
 from bot.store.models import Entry
-from bot.text import escape_mrkdwn, shown
+from bot.text import escape_mrkdwn, shown, slack_date
 
 ANSWER_LIMIT = 2900
 QUESTION_LIMIT = 700
@@ -17,9 +17,7 @@ PROMISE_LIMIT = 1200
 def entry_blocks(entry: Entry) -> list[Block]:
     """The question, what was said, and a line of who, heartbeat and promise."""
     habit = Habit(entry.habit)
-    stamp = int(entry.created_at.timestamp())
-    fallback = entry.created_at.strftime("%Y-%m-%d %H:%M UTC")
-    details = [f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{fallback}>", habit.title]
+    details = [slack_date(entry.created_at, with_time=True), habit.title]
     if entry.people:
         details.append("Who: " + ", ".join(f"<@{person.user_id}>" for person in entry.people))
     if entry.heartbeat is not None:

@@ -20,7 +20,7 @@ from bot.history_filters import HistoryQuery
 from bot.payloads import encode_entry_action, encode_page_request
 from bot.services.journal import HistoryPage
 from bot.store.models import Entry
-from bot.text import shown
+from bot.text import shown, slack_date
 
 
 def describe_query(query: HistoryQuery) -> str:
@@ -93,7 +93,7 @@ def _follow_ups(thread: Sequence[Entry]) -> SectionBlock:
     """A conversation's follow-ups under it, oldest first, in one block."""
     lines = [
         f":leftwards_arrow_with_hook: "
-        f"<!date^{int(child.created_at.timestamp())}^{{date_short}}|{child.created_at:%Y-%m-%d}> "
+        f"{slack_date(child.created_at)} "
         f"_{shown(child.question_text, 200)}_\n{shown(child.answer, 500)}"
         for child in thread[-FOLLOW_UPS_SHOWN:]
     ]

@@ -18,7 +18,7 @@ from bot.blocks import ids
 from bot.blocks.log_modal import heartbeat_label
 from bot.habits import Habit
 from bot.services.home import HomeData, heartbeat_reading, sparkline
-from bot.text import escape_mrkdwn, shown
+from bot.text import escape_mrkdwn, shown, slack_date
 
 
 def home_view(data: HomeData) -> View:
@@ -96,13 +96,12 @@ def _recent(data: HomeData) -> list[Block]:
         SectionBlock(text=MarkdownTextObject(text="*Recent conversations* (`/ask-team history`)"))
     ]
     for entry in data.recent:
-        stamp = int(entry.created_at.timestamp())
         beat = f" · {heartbeat_label(entry.heartbeat)}" if entry.heartbeat else ""
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=f"*{shown(entry.question_text, 300)}*\n{shown(entry.answer, 400)}\n"
-                    f"_<!date^{stamp}^{{date_short}}|{entry.created_at:%Y-%m-%d}>{beat}_"
+                    f"_{slack_date(entry.created_at)}{beat}_"
                 )
             )
         )

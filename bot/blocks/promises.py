@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks import ids
 from bot.services.promises import Promises
 from bot.store.models import Entry
-from bot.text import shown
+from bot.text import shown, slack_date
 
 
 def _due(entry: Entry) -> str:
@@ -34,12 +34,11 @@ def promises_blocks(promises: Promises) -> list[Block]:
         )
     ]
     for entry in promises.open:
-        stamp = int(entry.created_at.timestamp())
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=f"{shown(entry.promise or '', 900)}{_due(entry)}\n"
-                    f"_<!date^{stamp}^{{date_short}}|{entry.created_at:%Y-%m-%d}>, after "
+                    f"_{slack_date(entry.created_at)}, after "
                     f"asking: {shown(entry.question_text, 300)}_"
                 ),
                 accessory=ButtonElement(

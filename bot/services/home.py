@@ -13,6 +13,7 @@ from bot.habits import Habit
 from bot.prompts import Asked, QuestionBank
 from bot.scheduling import describe_instant, zone
 from bot.services.leaders import last_question_ref
+from bot.services.promises import open_promises
 from bot.store.models import Entry, QuestionView, Schedule
 
 RECENT = 5
@@ -61,23 +62,15 @@ def gather_home(
         .order_by(Entry.created_at.desc(), Entry.id.desc())
         .limit(RECENT)
     ).all()
-    open_filter = (
-        Entry.leader_id == leader_id,
-        Entry.promise.is_not(None),
-        Entry.promise_kept_at.is_(None),
-    )
-    open_promises = session.scalars(
-        select(Entry).where(*open_filter).order_by(Entry.created_at).limit(OPEN_PROMISES_SHOWN)
-    ).all()
-    open_count = session.scalar(select(func.count()).where(*open_filter)) or 0
+    promised, promised_count = open_promises(session, leader_id, OPEN_PROMISES_SHOWN)
     return HomeData(
         next_nudge=next_nudge,
         subscribed=schedule is not None,
         current=bank.resolve(ref) if ref else None,
         recent=recent,
         weeks=weekly_heartbeat(session, leader_id, now),
-        open_promises=open_promises,
-        open_promise_count=open_count,
+        open_promises=promised,
+        open_promise_count=promised_count,
         asked_per_habit=_asked_per_habit(session, leader_id, now),
     )
 

@@ -111,7 +111,6 @@ class PassReport:
     preview: list[tuple[str, str, date, datetime]] = field(default_factory=list)
 
 
-
 @dataclass(frozen=True)
 class NudgePolicy:
     grace: timedelta = timedelta(hours=3)

@@ -22,23 +22,35 @@ class Promises:
     kept: list[Entry]
 
 
+def open_promises(session: Session, leader_id: int, limit: int) -> tuple[list[Entry], int]:
+    """The leader's open promises, oldest first (at most `limit`), and how many there are."""
+    still_open = (
+        Entry.leader_id == leader_id,
+        Entry.promise.is_not(None),
+        Entry.promise_kept_at.is_(None),
+    )
+    shown = session.scalars(
+        select(Entry).where(*still_open).order_by(Entry.created_at).limit(limit)
+    ).all()
+    return list(shown), session.scalar(select(func.count()).where(*still_open)) or 0
+
+
 def promises_of(session: Session, leader_id: int | None, now: datetime) -> Promises:
     """Open promises, oldest first, and those kept in the last 30 days, newest first."""
     if leader_id is None:
         return Promises([], 0, [])
-    mine = (Entry.leader_id == leader_id, Entry.promise.is_not(None))
-    still_open = Entry.promise_kept_at.is_(None)
-    open_promises = session.scalars(
-        select(Entry).where(*mine, still_open).order_by(Entry.created_at).limit(OPEN_SHOWN)
-    ).all()
+    still_open, count = open_promises(session, leader_id, OPEN_SHOWN)
     kept = session.scalars(
         select(Entry)
-        .where(*mine, Entry.promise_kept_at >= now - KEPT_WINDOW)
+        .where(
+            Entry.leader_id == leader_id,
+            Entry.promise.is_not(None),
+            Entry.promise_kept_at >= now - KEPT_WINDOW,
+        )
         .order_by(Entry.promise_kept_at.desc())
         .limit(KEPT_SHOWN)
     ).all()
-    count = session.scalar(select(func.count()).where(*mine, still_open)) or 0
-    return Promises(list(open_promises), count, list(kept))
+    return Promises(still_open, count, list(kept))
 
 
 def mark_promise_kept(
