@@ -1,4 +1,4 @@
-"""Validating the log modal's submitted state. Pure: takes Slack's `view.state.values`."""
+"""Validating what modals submit. Pure: each parser takes Slack's `view.state.values`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from datetime import date
 from typing import Any
 
 from bot.blocks import ids
+from bot.habits import Habit
+from bot.scheduling import Rule
 from bot.services.journal import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
 from bot.text import clean_text
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}$")
+MAX_OUTCOME_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -111,3 +115,68 @@ def _heartbeat(values: dict[str, Any]) -> int | None:
     if isinstance(value, str) and value in {"1", "2", "3", "4", "5"}:
         return int(value)
     return 0
+
+
+@dataclass(frozen=True)
+class ScheduleForm:
+    rule: Rule
+    habits: tuple[Habit, ...]
+
+
+def parse_schedule_form(values: Any) -> ScheduleForm | dict[str, str]:
+    """The schedule settings modal: a time, at least one day, and the habits (none: all)."""
+    if not isinstance(values, dict):
+        values = {}
+    errors: dict[str, str] = {}
+    selected_time = _state(values, ids.SCHEDULE_TIME_BLOCK, ids.SCHEDULE_TIME_ACTION).get(
+        "selected_time"
+    )
+    minute = -1
+    if isinstance(selected_time, str) and len(selected_time) == 5 and selected_time[2] == ":":
+        hours, minutes = selected_time[:2], selected_time[3:]
+        if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
+            minute = int(hours) * 60 + int(minutes)
+    if minute < 0:
+        errors[ids.SCHEDULE_TIME_BLOCK] = "Pick a time, for example 09:00."
+    days = {
+        int(option["value"])
+        for option in _selected(values, ids.SCHEDULE_DAYS_BLOCK, ids.SCHEDULE_DAYS_ACTION)
+        if str(option.get("value")) in {str(n) for n in range(7)}
+    }
+    if not days:
+        errors[ids.SCHEDULE_DAYS_BLOCK] = "Pick at least one day."
+    chosen = {
+        option.get("value")
+        for option in _selected(values, ids.SCHEDULE_HABITS_BLOCK, ids.SCHEDULE_HABITS_ACTION)
+    }
+    habits = tuple(habit for habit in Habit if habit.value in chosen) or tuple(Habit)
+    if errors:
+        return errors
+    return ScheduleForm(Rule(minute, frozenset(days)), habits)
+
+
+@dataclass(frozen=True)
+class PromiseKeptForm:
+    outcome: str
+    channel: str | None
+
+
+def parse_promise_kept_form(values: Any) -> PromiseKeptForm | dict[str, str]:
+    """Marking a promise kept: one line on what was done, and maybe a channel to tell."""
+    if not isinstance(values, dict):
+        values = {}
+    outcome = clean_text(_text_value(values, ids.PROMISE_OUTCOME_BLOCK, ids.PROMISE_OUTCOME_ACTION))
+    if not outcome:
+        return {ids.PROMISE_OUTCOME_BLOCK: "Say what you did."}
+    if len(outcome) > MAX_OUTCOME_LENGTH:
+        return {ids.PROMISE_OUTCOME_BLOCK: f"One line: {MAX_OUTCOME_LENGTH} at most."}
+    channel = _state(values, ids.PROMISE_SHARE_BLOCK, ids.PROMISE_SHARE_ACTION).get(
+        "selected_conversation"
+    )
+    valid = isinstance(channel, str) and CHANNEL_ID.match(channel) is not None
+    return PromiseKeptForm(outcome, channel if valid else None)
+
+
+def _selected(values: dict[str, Any], block_id: str, action_id: str) -> list[dict[str, Any]]:
+    options = _state(values, block_id, action_id).get("selected_options") or []
+    return [option for option in options if isinstance(option, dict)]

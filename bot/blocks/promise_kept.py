@@ -16,11 +16,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks import ids
+from bot.forms import MAX_OUTCOME_LENGTH
 from bot.payloads import encode_log_metadata
 from bot.store.models import Entry
 from bot.text import shown
-
-MAX_OUTCOME_LENGTH = 300
 
 
 def promise_kept_modal(entry: Entry) -> View:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -11,8 +10,9 @@ from slack_sdk import WebClient
 
 from bot.blocks import as_dicts, ids
 from bot.blocks.notices import notice
-from bot.blocks.promise_kept import MAX_OUTCOME_LENGTH, promise_kept_modal, you_said_we_did
+from bot.blocks.promise_kept import promise_kept_modal, you_said_we_did
 from bot.deps import Deps
+from bot.forms import parse_promise_kept_form
 from bot.listeners.home_tab import home_for
 from bot.listeners.identity import caller_of
 from bot.listeners.outbox import ChannelMessage, Delivery, DirectMessage, OpenModal, Outbox
@@ -22,10 +22,8 @@ from bot.services.journal import own_entry
 from bot.services.leaders import find_leader_id, leader_id_for
 from bot.services.promises import mark_promise_kept
 from bot.services.questions import ask_next_question
-from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}$")
 GONE = "That promise is no longer there to mark done."
 
 
@@ -89,28 +87,9 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
     def promise_kept_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         caller = caller_of(context)
         target = decode_log_metadata(view.get("private_metadata", ""))
-        values = view.get("state", {}).get("values") or {}
-        outcome = clean_text(
-            str(
-                values.get(ids.PROMISE_OUTCOME_BLOCK, {})
-                .get(ids.PROMISE_OUTCOME_ACTION, {})
-                .get("value")
-                or ""
-            )
-        )
-        channel = (
-            values.get(ids.PROMISE_SHARE_BLOCK, {})
-            .get(ids.PROMISE_SHARE_ACTION, {})
-            .get("selected_conversation")
-        )
-        if not outcome:
-            ack(response_action="errors", errors={ids.PROMISE_OUTCOME_BLOCK: "Say what you did."})
-            return
-        if len(outcome) > MAX_OUTCOME_LENGTH:
-            ack(
-                response_action="errors",
-                errors={ids.PROMISE_OUTCOME_BLOCK: f"One line: {MAX_OUTCOME_LENGTH} at most."},
-            )
+        form = parse_promise_kept_form(view.get("state", {}).get("values"))
+        if isinstance(form, dict):
+            ack(response_action="errors", errors=form)
             return
         if caller is None or target is None or target.entry_id is None:
             ack(response_action="errors", errors={ids.PROMISE_OUTCOME_BLOCK: GONE})
@@ -118,7 +97,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
         with deps.database.transaction() as session:
             known = find_leader_id(session.connection(), caller.team_id, caller.user_id)
             entry = (
-                mark_promise_kept(session, known, target.entry_id, deps.clock(), outcome)
+                mark_promise_kept(session, known, target.entry_id, deps.clock(), form.outcome)
                 if known is not None
                 else None
             )
@@ -128,14 +107,14 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
             return
         ack()
         deliveries: list[Delivery] = [home_for(deps, caller)]
-        if isinstance(channel, str) and CHANNEL_ID.match(channel):
+        if form.channel is not None:
             refused = (
-                f"I could not post in <#{channel}>. Invite me there first "
+                f"I could not post in <#{form.channel}>. Invite me there first "
                 "(`/invite @ask-team`), then mark the promise done again."
             )
             deliveries.append(
                 ChannelMessage(
-                    channel,
+                    form.channel,
                     "You said, we did.",
                     note,
                     DirectMessage(caller.user_id, refused, as_dicts(notice(refused, ":warning:"))),

@@ -18,13 +18,13 @@ from bot.blocks.nudge import skipped_blocks, snoozed_blocks
 from bot.blocks.schedule import describe_rule, schedule_modal, schedule_saved_view
 from bot.commands import PauseNudges, ResumeNudges, SetSchedule, StopNudges
 from bot.deps import Deps
+from bot.forms import parse_schedule_form
 from bot.habits import Habit
 from bot.listeners.home_tab import home_for
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import OpenModal, Outbox, Respond
 from bot.scheduling import (
     INDEFINITELY,
-    Rule,
     ScheduleError,
     describe_instant,
     parse_pause,
@@ -167,53 +167,19 @@ def settings_modal(caller: Caller, client: WebClient, deps: Deps) -> dict[str, A
     return schedule_modal(None, tuple(Habit), tz, status).to_dict()
 
 
-def _parse_settings(values: Any) -> tuple[Rule, tuple[Habit, ...]] | dict[str, str]:
-    def state(block: str, action: str) -> dict[str, Any]:
-        found = (values or {}).get(block, {}).get(action, {})
-        return found if isinstance(found, dict) else {}
-
-    errors: dict[str, str] = {}
-    selected_time = state(ids.SCHEDULE_TIME_BLOCK, ids.SCHEDULE_TIME_ACTION).get("selected_time")
-    minute = -1
-    if isinstance(selected_time, str) and len(selected_time) == 5 and selected_time[2] == ":":
-        hours, minutes = selected_time[:2], selected_time[3:]
-        if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
-            minute = int(hours) * 60 + int(minutes)
-    if minute < 0:
-        errors[ids.SCHEDULE_TIME_BLOCK] = "Pick a time, for example 09:00."
-    days_state = state(ids.SCHEDULE_DAYS_BLOCK, ids.SCHEDULE_DAYS_ACTION)
-    days = {
-        int(option["value"])
-        for option in days_state.get("selected_options") or []
-        if isinstance(option, dict) and str(option.get("value")) in {str(n) for n in range(7)}
-    }
-    if not days:
-        errors[ids.SCHEDULE_DAYS_BLOCK] = "Pick at least one day."
-    habit_state = state(ids.SCHEDULE_HABITS_BLOCK, ids.SCHEDULE_HABITS_ACTION)
-    chosen = {
-        option.get("value")
-        for option in habit_state.get("selected_options") or []
-        if isinstance(option, dict)
-    }
-    habits = tuple(habit for habit in Habit if habit.value in chosen) or tuple(Habit)
-    if errors:
-        return errors
-    return Rule(minute, frozenset(days)), habits
-
-
 def register(app: App, deps: Deps, outbox: Outbox) -> None:
     def schedule_settings_submitted(
         ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         caller = caller_of(context)
-        parsed = _parse_settings(view.get("state", {}).get("values"))
+        parsed = parse_schedule_form(view.get("state", {}).get("values"))
         if isinstance(parsed, dict):
             ack(response_action="errors", errors=parsed)
             return
         if caller is None:
             ack(response_action="errors", errors={ids.SCHEDULE_TIME_BLOCK: "Please try again."})
             return
-        rule, habits = parsed
+        rule, habits = parsed.rule, parsed.habits
         now = deps.clock()
         with deps.database.transaction(writes=False) as session:
             known_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
