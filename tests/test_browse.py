@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from bot.history_filters import HistoryQuery
 from bot.payloads import encode_entry_action, encode_log_metadata
-from bot.services.journal import log_entry
-from bot.services.leaders import leader_id_for
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.seed import seed_entries
 from tests.support.slack_driver import User, log_values
 from tests.test_history import answers_on
 from tests.test_question_card import buttons
@@ -21,28 +20,11 @@ from tests.test_question_card import buttons
 
 def seed(harness: Harness, user: User, rows: list[tuple[str, str, list[str], int]]) -> list[int]:
     """(habit, answer, people, days ago) entries for `user`; their ids, in order."""
-    deps = harness.app.deps
     now = harness.clock()
-    ids = []
-    with deps.database.transaction() as session:
-        leader_id = leader_id_for(session.connection(), user.team_id, user.user_id, now)
-        for habit, answer, people, days_ago in rows:
-            asked = deps.bank.resolve(
-                deps.bank.for_habit(__import__("bot.habits").habits.Habit(habit))[0].id
-            )
-            assert asked is not None
-            entry = log_entry(
-                session,
-                leader_id,
-                asked,
-                answer,
-                people,
-                3,
-                "a promise",
-                now - timedelta(days=days_ago),
-            )
-            ids.append(entry.id)
-    return ids
+    dated = [
+        (habit, answer, people, now - timedelta(days=ago)) for habit, answer, people, ago in rows
+    ]
+    return seed_entries(harness.app.deps, user, dated, promise="a promise")
 
 
 def entry_buttons(blocks: list[dict[str, Any]], answer: str) -> dict[str, dict[str, Any]]:

@@ -7,9 +7,9 @@ from typing import Any
 
 from bot.habits import Habit
 from bot.payloads import decode_page_request, encode_page_request
-from bot.services.journal import Cursor, HistoryQuery, log_entry
-from bot.services.leaders import leader_id_for
+from bot.services.journal import Cursor, HistoryQuery
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
+from tests.support.seed import seed_entries
 from tests.support.slack_driver import User, log_values
 from tests.test_log_answers import open_log_modal
 from tests.test_question_card import buttons
@@ -17,16 +17,12 @@ from tests.test_question_card import buttons
 
 def seed(harness: Harness, user: User, answers: list[tuple[str, str]]) -> None:
     """Log `(habit, answer)` pairs for `user`, one minute apart, oldest first."""
-    deps = harness.app.deps
-    when = harness.clock()
-    with deps.database.transaction() as session:
-        leader_id = leader_id_for(session.connection(), user.team_id, user.user_id, when)
-        for habit, answer in answers:
-            when += timedelta(minutes=1)
-            question = deps.bank.for_habit(Habit(habit))[0]
-            asked = deps.bank.resolve(question.id)
-            assert asked is not None
-            log_entry(session, leader_id, asked, answer, ["U0ALICE"], 3, None, when)
+    now = harness.clock()
+    rows = [
+        (habit, answer, ["U0ALICE"], now + timedelta(minutes=n))
+        for n, (habit, answer) in enumerate(answers, 1)
+    ]
+    seed_entries(harness.app.deps, user, rows)
 
 
 def answers_on(blocks: list[dict[str, Any]]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Many leaders due at one instant, for the at-scale tests and the fan-out benchmark."""
+"""Data put straight into the store: many due leaders (at-scale tests, the fan-out benchmark)
+and a leader's entries (history tests)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
+from bot.deps import Deps
+from bot.habits import Habit
+from bot.services.journal import log_entry
+from bot.services.leaders import leader_id_for
 from bot.store.database import Database
 from bot.store.models import Leader, Schedule
+from tests.support.slack_driver import User
 
 
 def seed_due_leaders(
@@ -40,3 +46,21 @@ def seed_due_leaders(
                 }
             )
         connection.execute(insert(Schedule), rows)
+
+
+def seed_entries(
+    deps: Deps,
+    user: User,
+    rows: Sequence[tuple[str, str, Sequence[str], datetime]],
+    promise: str | None = None,
+) -> list[int]:
+    """Log `(habit, answer, people, when)` entries for `user` straight into the store; ids."""
+    ids = []
+    with deps.database.transaction() as session:
+        leader_id = leader_id_for(session.connection(), user.team_id, user.user_id, deps.clock())
+        for habit, answer, people, when in rows:
+            asked = deps.bank.resolve(deps.bank.for_habit(Habit(habit))[0].id)
+            assert asked is not None
+            entry = log_entry(session, leader_id, asked, answer, people, 3, promise, when)
+            ids.append(entry.id)
+    return ids
