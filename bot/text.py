@@ -16,6 +16,11 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def counted(count: int, singular: str, plural: str) -> str:
+    """`1 entry`, `2,000 entries`: a number with its noun in the right number."""
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
 def escape_mrkdwn(text: str) -> str:
     """Escape the three characters Slack treats as markup, so `<!channel>` shows, not pings."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

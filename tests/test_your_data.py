@@ -85,7 +85,7 @@ def test_forget_me_asks_first_and_cancel_keeps_everything(harness: Harness) -> N
     harness.fake.wait_for("chat.postMessage")
 
     blocks = harness.slack.command("forget me").json["blocks"]
-    assert "1 entries" in blocks[0]["text"]["text"]
+    assert "1 logged entry," in blocks[0]["text"]["text"]
     delete = buttons(blocks)["Delete everything"]
     assert delete["style"] == "danger"
     assert delete["confirm"]["confirm"]["text"] == "Delete"
@@ -106,7 +106,7 @@ def test_forget_me_deletes_only_the_caller(harness: Harness) -> None:
     harness.slack.click("forget_confirm", "U0OTHER", block_id="forget_me")
 
     (answer,) = harness.fake.wait_for("response_url")
-    assert "Deleted 1 entries" in answer.params["blocks"][0]["text"]["text"]
+    assert "Deleted 1 entry," in answer.params["blocks"][0]["text"]["text"]
     assert rows_in(harness, Entry) == 1, "the other leader's entry is untouched"
     assert rows_in(harness, Schedule) == 0
     history = json.dumps(harness.slack.command("history", user=OTHER_LEADER).json["blocks"])

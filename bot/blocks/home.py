@@ -18,7 +18,7 @@ from bot.blocks import ids
 from bot.blocks.log_modal import heartbeat_label
 from bot.habits import Habit
 from bot.services.home import HomeData, heartbeat_reading, sparkline
-from bot.text import escape_mrkdwn, shown, slack_date
+from bot.text import counted, escape_mrkdwn, shown, slack_date
 
 
 def home_view(data: HomeData) -> View:
@@ -130,7 +130,11 @@ def _promises(data: HomeData) -> list[Block]:
     hidden = data.open_promise_count - len(data.open_promises)
     if hidden > 0:
         blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=f"…and {hidden:,} older ones.")])
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=f"…and {counted(hidden, 'older one', 'older ones')}.")
+                ]
+            )
         )
     return blocks
 

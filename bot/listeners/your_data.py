@@ -21,6 +21,7 @@ from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import Outbox, Respond, UploadFile
 from bot.services import lifecycle
 from bot.services.leaders import find_leader_id
+from bot.text import counted
 
 logger = logging.getLogger(__name__)
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
@@ -37,7 +38,8 @@ def answer_export(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox) -> None:
         ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text)))
         return
     stamp = deps.clock().strftime("%Y-%m-%d")
-    text = f"Exporting {entries:,} entries: the CSV is on its way to your DM with me."
+    logged = counted(entries, "entry", "entries")
+    text = f"Exporting {logged}: the CSV is on its way to your DM with me."
     ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":outbox_tray:")))
     outbox.send(
         [
@@ -45,7 +47,7 @@ def answer_export(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox) -> None:
                 user_id=caller.user_id,
                 filename=f"ask-team-{stamp}.csv",
                 content=content,
-                comment=f"Everything you have logged with ask-team: {entries:,} entries.",
+                comment=f"Everything you have logged with ask-team: {logged}.",
             )
         ],
     )
@@ -64,8 +66,9 @@ def forget_me_blocks(entries: int) -> list[Block]:
     return [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f":warning: This deletes the {entries:,} entries you have logged, your "
-                "daily-question schedule and which questions you have been asked. "
+                text=":warning: This deletes "
+                f"{counted(entries, 'logged entry', 'logged entries')}, your daily-question "
+                "schedule and which questions you have been asked. "
                 "It cannot be undone. `/ask-team export` first if you want a copy."
             )
         ),
@@ -101,7 +104,8 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                 leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
                 entries = lifecycle.forget_leader(session, leader_id) if leader_id else 0
             text = (
-                f"Deleted {entries:,} entries, your schedule and your question history. "
+                f"Deleted {counted(entries, 'entry', 'entries')}, your schedule and your question "
+                "history. "
                 "If you use ask-team again it starts afresh."
             )
         outbox.reply(body, [Respond(text, as_dicts(notice(text, ":wastebasket:")))])
