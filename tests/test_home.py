@@ -281,10 +281,28 @@ def test_no_chart_without_heartbeats(harness: Harness) -> None:
     assert not harness.fake.calls_to("file_upload")
 
 
-def test_heartbeat_alone_is_still_a_question(harness: Harness) -> None:
+def test_heartbeat_alone_asks_a_heartbeat_question_with_the_trend_a_click_away(
+    harness: Harness,
+) -> None:
+    log(harness, "answer today")
+    harness.settle()
     body = harness.slack.command("heartbeat").json
-
     assert "Follow the heartbeat" in json.dumps(body["blocks"])
+    trend = buttons(body["blocks"])["Heartbeat trend"]
+
+    harness.slack.click(trend["action_id"], trend["value"], block_id="question_actions")
+
+    (reply,) = harness.fake.wait_for("response_url")
+    assert reply.params["replace_original"] is False, "the question card stays"
+    assert "on its way to your DM" in reply.params["text"]
+    harness.settle()
+    (upload,) = harness.fake.calls_to("file_upload")
+    assert upload.params["raw"].startswith(b"\x89PNG")
+
+
+def test_only_heartbeat_questions_offer_the_trend(harness: Harness) -> None:
+    for habit in ("vision", "people", "questions", "follow-through"):
+        assert "Heartbeat trend" not in buttons(harness.slack.command(habit).json["blocks"])
 
 
 def test_a_forged_promise_kept_form_cannot_touch_another_leaders_promise(harness: Harness) -> None:

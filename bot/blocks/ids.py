@@ -4,6 +4,7 @@
 QUESTION_ANOTHER = "question_another"
 QUESTION_FOLLOW_UP = "question_follow_up"
 QUESTION_LOG = "question_log"
+QUESTION_HEARTBEAT_TREND = "question_heartbeat_trend"
 
 # History pagination.
 HISTORY_OLDER = "history_older"

@@ -55,6 +55,7 @@ def question_card(
                     else encode_log_metadata(asked.ref, parent=parent),
                     style="primary",
                 ),
+                *_trend_button(question.habit),
             ],
         ),
         ContextBlock(
@@ -65,6 +66,15 @@ def question_card(
                 )
             ]
         ),
+    ]
+
+
+def _trend_button(habit: Habit) -> list[ButtonElement]:
+    # `/ask-team heartbeat` asks a heartbeat question; the trend is one click from there.
+    if habit is not Habit.HEARTBEAT:
+        return []
+    return [
+        ButtonElement(text="Heartbeat trend", action_id=ids.QUESTION_HEARTBEAT_TREND, value="chart")
     ]
 
 

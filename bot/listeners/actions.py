@@ -17,6 +17,7 @@ from bot.blocks.question_card import question_card, question_card_text
 from bot.deps import Deps
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import Delivery, OpenModal, Outbox, Respond
+from bot.listeners.trends import heartbeat_trend
 from bot.payloads import (
     decode_entry_action,
     decode_log_metadata,
@@ -38,6 +39,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
     _button(app, outbox, ids.QUESTION_ANOTHER, lambda c, a, b: _another_question(deps, c, a))
     _button(app, outbox, ids.QUESTION_FOLLOW_UP, lambda c, a, b: _follow_up(deps, c, a))
     _button(app, outbox, ids.QUESTION_LOG, lambda c, a, b: _open_log(deps, c, a, b))
+    _button(app, outbox, ids.QUESTION_HEARTBEAT_TREND, lambda c, a, b: _heartbeat_trend(deps, c))
     _button(app, outbox, ids.HISTORY_OLDER, lambda c, a, b: _history(deps, c, a))
     _button(app, outbox, ids.HISTORY_NEWER, lambda c, a, b: _history(deps, c, a))
     _button(app, outbox, ids.ENTRY_FOLLOW_UP, lambda c, a, b: _entry_follow_up(deps, c, a))
@@ -76,6 +78,11 @@ def _another_question(deps: Deps, caller: Caller, action: dict[str, Any]) -> lis
         bank = deps.bank_for(connection, caller.team_id)
         asked = ask_next_question(connection, bank, leader_id, habit, deps.rng, now)
     return [Respond(question_card_text(asked), as_dicts(question_card(asked, habit)))]
+
+
+def _heartbeat_trend(deps: Deps, caller: Caller) -> list[Delivery]:
+    reading, chart = heartbeat_trend(caller, deps)
+    return [reading, *chart]
 
 
 def _follow_up(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[Delivery]:

@@ -1,4 +1,5 @@
-"""`/ask-team heartbeat chart`: the team heartbeat by week, as a chart by DM."""
+"""`/ask-team heartbeat chart` and the Heartbeat trend button: the team heartbeat by week,
+as a chart by DM."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from bot.blocks.notices import notice
 from bot.charts import heartbeat_chart_png
 from bot.deps import Deps
 from bot.listeners.identity import Caller
-from bot.listeners.outbox import Outbox, UploadFile
+from bot.listeners.outbox import Delivery, Outbox, Respond, UploadFile
 from bot.services.home import heartbeat_reading, weekly_heartbeat
 from bot.services.leaders import find_leader_id
 
@@ -20,6 +21,13 @@ CHART_WEEKS = 12
 
 def answer_heartbeat_chart(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox) -> None:
     """Say the reading now; the chart follows by DM."""
+    reading, chart = heartbeat_trend(caller, deps)
+    ack(response_type="ephemeral", text=reading.text, blocks=reading.blocks)
+    outbox.send(chart)
+
+
+def heartbeat_trend(caller: Caller, deps: Deps) -> tuple[Respond, list[Delivery]]:
+    """The trend in words, to show at once, and the chart to DM (none if nothing is logged)."""
     now = deps.clock()
     with deps.database.transaction(writes=False) as session:
         leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
@@ -29,21 +37,16 @@ def answer_heartbeat_chart(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox)
             "No heartbeats logged yet. Pick one (1-5) when you log answers "
             "and the trend shows here."
         )
-        ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":heartbeat:")))
-        return
+        return Respond(text, as_dicts(notice(text, ":heartbeat:")), replace_original=False), []
     reading = heartbeat_reading(weeks)
     labels = [
         (now - timedelta(weeks=CHART_WEEKS - 1 - n)).strftime("%d %b") for n in range(CHART_WEEKS)
     ]
     text = f"{reading} The chart is on its way to your DM with me."
-    ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":heartbeat:")))
-    outbox.send(
-        [
-            UploadFile(
-                user_id=caller.user_id,
-                filename=f"heartbeat-{now:%Y-%m-%d}.png",
-                content=lambda: heartbeat_chart_png(weeks, labels),
-                comment=f"Team heartbeat, last {CHART_WEEKS} weeks. {reading}",
-            )
-        ]
+    chart = UploadFile(
+        user_id=caller.user_id,
+        filename=f"heartbeat-{now:%Y-%m-%d}.png",
+        content=lambda: heartbeat_chart_png(weeks, labels),
+        comment=f"Team heartbeat, last {CHART_WEEKS} weeks. {reading}",
     )
+    return Respond(text, as_dicts(notice(text, ":heartbeat:")), replace_original=False), [chart]
