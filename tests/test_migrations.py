@@ -9,12 +9,15 @@ from sqlalchemy import inspect
 
 from bot.store import migrate
 from bot.store.database import Database
+from bot.store.fulltext import include_object
 from bot.store.models import Base
 
 
 def test_the_migrated_schema_matches_the_models(database: Database) -> None:
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select, tuple_
+from sqlalchemy import Select, exists, select, tuple_
 from sqlalchemy.orm import Session
 
 from bot.history_filters import HistoryQuery
 from bot.prompts import Asked
+from bot.store.fulltext import entry_matches, plan_for_these_words
 from bot.store.models import Entry, EntryPerson
 
 PAGE_SIZE = 5
@@ -158,7 +159,10 @@ def _page(
     newer_than: Cursor | None,
     page_size: int,
 ) -> HistoryPage:
-    base = _filtered(select(Entry).where(Entry.leader_id == leader_id), query)
+    dialect = session.get_bind().dialect.name
+    if query.words:
+        plan_for_these_words(session.connection())
+    base = _filtered(select(Entry).where(Entry.leader_id == leader_id), query, dialect)
     if not query.is_filtered:
         base = base.where(Entry.parent_id.is_(None))
     position = tuple_(Entry.created_at, Entry.id)
@@ -191,7 +195,7 @@ def _page(
     )
 
 
-def _filtered(statement: Select[Any], query: HistoryQuery) -> Select[Any]:
+def _filtered(statement: Select[Any], query: HistoryQuery, dialect: str) -> Select[Any]:
     if query.habit is not None:
         statement = statement.where(Entry.habit == query.habit.value)
     if query.person is not None:
@@ -202,24 +206,13 @@ def _filtered(statement: Select[Any], query: HistoryQuery) -> Select[Any]:
         statement = statement.where(Entry.created_at >= _midnight(query.since))
     if query.until is not None:
         statement = statement.where(Entry.created_at < _midnight(query.until + timedelta(days=1)))
-    for word in (query.words or "").split():
-        pattern = f"%{_escape_like(word)}%"
-        statement = statement.where(
-            or_(
-                Entry.question_text.ilike(pattern, escape="\\"),
-                Entry.answer.ilike(pattern, escape="\\"),
-                and_(Entry.promise.is_not(None), Entry.promise.ilike(pattern, escape="\\")),
-            )
-        )
+    if query.words:
+        statement = statement.where(entry_matches(dialect, query.words))
     return statement
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
-
-
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _cursor(entry: Entry) -> Cursor:

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from bot.store.fulltext import include_object
 from bot.store.models import Base
 
 config = context.config
@@ -20,6 +21,7 @@ def run_migrations_online() -> None:
             # SQLite cannot ALTER most things in place; batch mode rebuilds the table.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
