@@ -14,6 +14,7 @@ from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.fake_slack import block_kit_problems
 from tests.support.slack_driver import User
+from tests.test_browse import entry_buttons
 from tests.test_question_card import buttons
 from tests.test_your_data import log
 
@@ -89,6 +90,33 @@ def test_logging_republishes_the_home(harness: Harness) -> None:
     (published,) = harness.fake.calls_to("views.publish")
 
     assert "fresh answer" in text_of(published.params["view"])
+
+
+def test_deleting_an_entry_republishes_the_home(harness: Harness) -> None:
+    log(harness, "answer to keep")
+    log(harness, "answer to drop")
+    harness.settle()
+    blocks = harness.slack.command("history").json["blocks"]
+    delete = entry_buttons(blocks, "answer to drop")["Delete"]
+
+    harness.slack.click(delete["action_id"], delete["value"], block_id="entry")
+    harness.settle()
+
+    home = text_of(harness.fake.calls_to("views.publish")[-1].params["view"])
+    assert "answer to keep" in home
+    assert "answer to drop" not in home
+
+
+def test_forgetting_yourself_empties_the_home(harness: Harness) -> None:
+    log(harness, "answer soon forgotten")
+    harness.settle()
+
+    harness.slack.click("forget_confirm", "me", block_id="forget_me")
+    harness.settle()
+
+    home = text_of(harness.fake.calls_to("views.publish")[-1].params["view"])
+    assert "answer soon forgotten" not in home
+    assert "nothing logged yet" in home
 
 
 def outcome_values(outcome: str, channel: str | None = None) -> dict[str, Any]:

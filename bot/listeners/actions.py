@@ -15,6 +15,7 @@ from bot.blocks.log_modal import edit_modal, log_modal
 from bot.blocks.notices import SOMETHING_WENT_WRONG, STALE_BUTTON, notice
 from bot.blocks.question_card import question_card, question_card_text
 from bot.deps import Deps
+from bot.listeners.home_tab import home_for
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import Delivery, OpenModal, Outbox, Respond
 from bot.listeners.trends import heartbeat_trend
@@ -164,7 +165,10 @@ def _entry_delete(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[De
         delete_entry(session, entry)
         session.flush()
         page = history_page(session, leader_id, query)
-    return [Respond("Deleted. Your team's answers", as_dicts(history_blocks(page)))]
+    return [
+        Respond("Deleted. Your team's answers", as_dicts(history_blocks(page))),
+        home_for(deps, caller),
+    ]
 
 
 def _history(deps: Deps, caller: Caller, action: dict[str, Any]) -> list[Delivery]:

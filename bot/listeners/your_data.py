@@ -17,8 +17,9 @@ from slack_sdk.models.blocks import (
 from bot.blocks import as_dicts, delete_button, ids
 from bot.blocks.notices import notice
 from bot.deps import Deps
+from bot.listeners.home_tab import home_for
 from bot.listeners.identity import Caller, caller_of
-from bot.listeners.outbox import Outbox, Respond, UploadFile
+from bot.listeners.outbox import Delivery, Outbox, Respond, UploadFile
 from bot.services import lifecycle
 from bot.services.leaders import find_leader_id
 from bot.text import counted
@@ -108,7 +109,11 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                 "history. "
                 "If you use ask-team again it starts afresh."
             )
-        outbox.reply(body, [Respond(text, as_dicts(notice(text, ":wastebasket:")))])
+        deliveries: list[Delivery] = [Respond(text, as_dicts(notice(text, ":wastebasket:")))]
+        if action.get("action_id") == ids.FORGET_CONFIRM:
+            # The Home tab showed what was just deleted; it starts afresh too.
+            deliveries.append(home_for(deps, caller))
+        outbox.reply(body, deliveries)
 
     app.action(ids.FORGET_CONFIRM)(forget_pressed)
     app.action(ids.FORGET_CANCEL)(forget_pressed)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.history_filters import HistoryQuery
 from bot.prompts import Asked
-from bot.store.fulltext import entry_matches, plan_for_these_words
+from bot.store.fulltext import entry_matches
 from bot.store.models import Entry, EntryPerson
 
 PAGE_SIZE = 5
@@ -160,9 +160,7 @@ def _page(
     page_size: int,
 ) -> HistoryPage:
     dialect = session.get_bind().dialect.name
-    if query.words:
-        plan_for_these_words(session.connection())
-    base = _filtered(select(Entry).where(Entry.leader_id == leader_id), query, dialect)
+    base = _filtered(select(Entry).where(Entry.leader_id == leader_id), query, leader_id, dialect)
     if not query.is_filtered:
         base = base.where(Entry.parent_id.is_(None))
     position = tuple_(Entry.created_at, Entry.id)
@@ -195,7 +193,9 @@ def _page(
     )
 
 
-def _filtered(statement: Select[Any], query: HistoryQuery, dialect: str) -> Select[Any]:
+def _filtered(
+    statement: Select[Any], query: HistoryQuery, leader_id: int, dialect: str
+) -> Select[Any]:
     if query.habit is not None:
         statement = statement.where(Entry.habit == query.habit.value)
     if query.person is not None:
@@ -207,7 +207,7 @@ def _filtered(statement: Select[Any], query: HistoryQuery, dialect: str) -> Sele
     if query.until is not None:
         statement = statement.where(Entry.created_at < _midnight(query.until + timedelta(days=1)))
     if query.words:
-        statement = statement.where(entry_matches(dialect, query.words))
+        statement = statement.where(entry_matches(dialect, leader_id, query.words))
     return statement
 
 
