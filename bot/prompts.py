@@ -90,8 +90,6 @@ class QuestionBank:
                 raise PromptError(f"duplicate question id {question.id!r}")
             self._by_id[question.id] = question
             self._by_habit[question.habit].append(question)
-        # Plain strings, for hot loops that would otherwise touch an Enum per row.
-        self.habit_of: dict[str, str] = {q.id: q.habit.value for q in self._by_id.values()}
         self.habits_in_use: tuple[Habit, ...] = tuple(h for h in Habit if self._by_habit[h])
 
     def __len__(self) -> int:

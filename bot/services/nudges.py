@@ -31,7 +31,7 @@ from bot.habits import Habit
 from bot.prompts import Asked, QuestionBank
 from bot.scheduling import INDEFINITELY, Rule, describe_instant, next_nudge, zone
 from bot.services.custom_questions import bank_for
-from bot.services.questions import next_follow_up, pick_question, record_shown, times_shown
+from bot.services.questions import next_follow_up, next_question, record_shown
 from bot.services.schedules import mask_to_days, text_to_habits
 from bot.store.database import Database
 from bot.store.models import Entry, Leader, Nudge, Schedule, UTCDateTime
@@ -399,18 +399,14 @@ class NudgeDispatcher:
                 return Choice(again)
         habits = text_to_habits(due.habits)
         if needs_heartbeat_check(connection, due.leader_id, now):
-            question = pick_question(
-                bank, Habit.HEARTBEAT, times_shown(connection, due.leader_id), self.rng
-            )
+            question = next_question(connection, bank, due.leader_id, Habit.HEARTBEAT, self.rng)
             record_shown(connection, due.leader_id, question, now)
             return Choice(Asked(ref=question.id, question=question), note=LOW_HEARTBEAT_NOTE)
         offer = follow_up_offer(connection, bank, due.leader_id, now)
         if offer is not None:
             connection.execute(_REMEMBER, {"leader_id": due.leader_id, "ref": offer.asked.ref})
             return Choice(offer.asked, offer.earlier_answer, last_week=offer.last_week)
-        question = pick_question(
-            bank, None, times_shown(connection, due.leader_id), self.rng, allowed=habits
-        )
+        question = next_question(connection, bank, due.leader_id, None, self.rng, allowed=habits)
         record_shown(connection, due.leader_id, question, now)
         return Choice(Asked(ref=question.id, question=question))
 
