@@ -12,7 +12,24 @@ from bot.text import clean_text
 HISTORY_WORDS = frozenset({"history", "past", "journal", "answers"})
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "commands"})
 LOG_WORDS = frozenset({"log"})
-SCHEDULE_WORDS = frozenset({"schedule", "subscribe", "daily", "nudge", "nudges"})
+SCHEDULE_WORDS = frozenset({"schedule", "subscribe", "daily", "nudge", "nudges", "settings"})
+SEARCH_WORDS = frozenset({"search", "find"})
+FOLLOW_UP_PHRASES = frozenset({"follow-up", "follow up", "followup"})
+OWN_QUESTIONS_PHRASES = frozenset(
+    {
+        "our questions",
+        "custom",
+        "custom questions",
+        "added",
+        "my questions",
+        "own questions",
+        "our own questions",
+        "workspace questions",
+        "team questions",
+        "list questions",
+        "questions list",
+    }
+)
 PAUSE_WORDS = frozenset({"pause"})
 RESUME_WORDS = frozenset({"resume", "unpause"})
 STOP_WORDS = frozenset({"stop", "unsubscribe"})
@@ -34,6 +51,8 @@ _VOCABULARY = [
     "trend",
     "add",
     "our questions",
+    "follow-up",
+    "search",
     *HABIT_ALIASES,
 ]
 
@@ -41,6 +60,11 @@ _VOCABULARY = [
 @dataclass(frozen=True)
 class AskQuestion:
     habit: Habit | None = None
+
+
+@dataclass(frozen=True)
+class AskFollowUp:
+    """The follow-up to the last question (or follow-up) the leader was shown."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +141,7 @@ class ShowHelp:
 
 Command = (
     AskQuestion
+    | AskFollowUp
     | LogAnswers
     | ShowHistory
     | ShowHelp
@@ -144,8 +169,10 @@ def parse_command(text: str) -> Command:
         return ShowHelp()
     if word in LOG_WORDS:
         return LogAnswers()
-    if word in HISTORY_WORDS:
+    if word in HISTORY_WORDS | SEARCH_WORDS:
         return _history(rest)
+    if cleaned.lower() in FOLLOW_UP_PHRASES:
+        return AskFollowUp()
     if word in SCHEDULE_WORDS | PAUSE_WORDS and len(rest) > MAX_SCHEDULE_TEXT:
         return ShowHelp(problem=f"That is too long to be a schedule; try `/ask-team {word} 9:00`.")
     if word in SCHEDULE_WORDS:
@@ -162,7 +189,7 @@ def parse_command(text: str) -> Command:
         return ListPromises()
     if word == "add":
         return _add(rest)
-    if cleaned.lower() in ("our questions", "custom", "custom questions", "added"):
+    if cleaned.lower() in OWN_QUESTIONS_PHRASES:
         return ListOwnQuestions()
     if word in ("trend", "chart") or cleaned.lower() in (
         "heartbeat chart",

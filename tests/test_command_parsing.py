@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from bot.commands import (
+    AskFollowUp,
     AskQuestion,
+    ListOwnQuestions,
     LogAnswers,
     PauseNudges,
     ResumeNudges,
@@ -31,6 +33,13 @@ from bot.history_filters import HistoryQuery
         ("follow through", AskQuestion(Habit.FOLLOW_THROUGH)),
         ("follow-through", AskQuestion(Habit.FOLLOW_THROUGH)),
         ("log", LogAnswers()),
+        ("follow-up", AskFollowUp()),
+        ("Follow up", AskFollowUp()),
+        ("search budget", ShowHistory(HistoryQuery(words="budget"))),
+        ("find person:<@U0ANA|ana>", ShowHistory(HistoryQuery(person="U0ANA"))),
+        ("settings", SetSchedule("")),
+        ("my questions", ListOwnQuestions()),
+        ("list questions", ListOwnQuestions()),
         ("help", ShowHelp()),
         ("?", ShowHelp()),
         ("history", ShowHistory()),

@@ -129,6 +129,27 @@ def test_ask_a_follow_up_gives_a_follow_up_to_that_question(
     assert question_of(calls[1].params["blocks"]) == expected
 
 
+def test_follow_up_command_asks_the_next_thing_about_the_latest_question(
+    harness: Harness, bank: QuestionBank
+) -> None:
+    original = question_of(harness.slack.command("people").json["blocks"])
+    question = next(q for q in bank.for_habit(Habit.PEOPLE) if q.text == original)
+
+    first = harness.slack.command("follow-up").json["blocks"]
+    second = harness.slack.command("follow up").json["blocks"]
+
+    assert question_of(first) == question.follow_ups[0]
+    assert question_of(second) == question.follow_ups[1 % len(question.follow_ups)]
+    assert "Log answers" in buttons(second)
+
+
+def test_follow_up_before_any_question_says_how_to_get_one(harness: Harness) -> None:
+    body = harness.slack.command("follow-up").json
+
+    assert body["response_type"] == "ephemeral"
+    assert "`/ask-team`" in body["blocks"][0]["text"]["text"]
+
+
 def test_a_tampered_follow_up_value_gets_a_polite_answer(harness: Harness) -> None:
     response = harness.slack.click("question_follow_up", "no-such-question/9")
 

@@ -54,6 +54,14 @@ def test_every_word_must_match(harness: Harness) -> None:
     assert search(harness, "budget") == ["answer budget only", "answer budget and hiring"]
 
 
+def test_search_and_find_are_history_searches_too(harness: Harness) -> None:
+    seed(harness, LEADER, [("vision", "answer budget only", [], 1)])
+
+    for verb in ("search", "find"):
+        blocks = harness.slack.command(f"{verb} budg").json["blocks"]
+        assert answers_on(blocks) == ["answer budget only"], verb
+
+
 def test_search_reads_promises_and_what_was_done_about_them(harness: Harness) -> None:
     (entry_id,) = seed(harness, LEADER, [("follow-through", "answer we talked", [], 1)])
     with harness.app.deps.database.transaction() as session:

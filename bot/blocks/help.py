@@ -15,14 +15,22 @@ SUBCOMMANDS = (
         + ", ".join(f"`{habit.value}`" for habit in Habit)
         + " (also `morale`, `trust`, `direction`, `commitments`…)",
     ),
+    ("/ask-team follow-up", "what to ask next about your latest question"),
     ("/ask-team log", "log what the team said to your latest question"),
     ("/ask-team history", "what your teams said, newest first"),
     ("/ask-team history vision", "only one habit"),
-    ("/ask-team history budget", "search questions, answers and promises"),
+    (
+        "/ask-team history budget hir",
+        "search questions, answers and promises (`hir` finds hiring; also `/ask-team search`)",
+    ),
+    (
+        "/ask-team history person:@ana since:2026-01-01 until:2026-03-31",
+        "filters, combinable with each other and with words (also `habit:vision`)",
+    ),
     (
         "/ask-team schedule 9:00 weekdays",
         "a question by DM at 9:00 your time (also `daily`, `mon,wed,fri`, `8:30am`); "
-        "`/ask-team schedule` alone opens the settings",
+        "`/ask-team schedule` (or `settings`) alone opens the settings",
     ),
     (
         "/ask-team pause for 2 weeks",

@@ -17,6 +17,10 @@ STALE_BUTTON = (
     "That button belongs to an older message I can no longer act on. "
     "Run `/ask-team` for a fresh question."
 )
+NO_FOLLOW_UP_YET = (
+    "A follow-up goes with a question, and you have not been shown one yet. Run `/ask-team` "
+    "to get a question; `/ask-team follow-up` then gives you what to ask next."
+)
 NO_QUESTION_YET = (
     "You have no question to log answers for yet. Run `/ask-team` to get one, "
     "ask your team, then press *Log answers*."

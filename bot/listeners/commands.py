@@ -12,11 +12,12 @@ from bot.blocks import as_dicts
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import log_modal
-from bot.blocks.notices import NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
+from bot.blocks.notices import NO_FOLLOW_UP_YET, NO_QUESTION_YET, SOMETHING_WENT_WRONG, notice
 from bot.blocks.promises import promises_blocks
 from bot.blocks.question_card import question_card_dicts, question_card_text
 from bot.commands import (
     AddQuestion,
+    AskFollowUp,
     AskQuestion,
     ExportLog,
     ForgetMe,
@@ -42,7 +43,7 @@ from bot.listeners.your_data import answer_export, answer_forget_me
 from bot.services.journal import history_page
 from bot.services.leaders import find_leader_id, last_question_ref, leader_id_for
 from bot.services.promises import promises_of
-from bot.services.questions import ask_next_question
+from bot.services.questions import ask_follow_up, ask_next_question
 
 COMMAND = "/ask-team"
 logger = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def _answer(
         )
     elif isinstance(parsed, AskQuestion):
         _ask_question(ack, caller, parsed, deps)
+    elif isinstance(parsed, AskFollowUp):
+        _ask_follow_up(ack, caller, deps)
     elif isinstance(parsed, LogAnswers):
         _open_log_for_latest(ack, caller, command, deps, outbox)
     elif isinstance(parsed, ShowHistory):
@@ -122,6 +125,24 @@ def _ask_question(ack: Ack, caller: Caller, parsed: AskQuestion, deps: Deps) -> 
         response_type="ephemeral",
         text=question_card_text(asked),
         blocks=question_card_dicts(asked, parsed.habit),
+    )
+
+
+def _ask_follow_up(ack: Ack, caller: Caller, deps: Deps) -> None:
+    with deps.database.connection() as connection:
+        leader_id = find_leader_id(connection, caller.team_id, caller.user_id)
+        ref = last_question_ref(connection, leader_id) if leader_id is not None else None
+        bank = deps.bank_for(connection, caller.team_id)
+        asked = ask_follow_up(connection, bank, leader_id, ref) if leader_id and ref else None
+    if asked is None:
+        ack(
+            response_type="ephemeral",
+            text=NO_FOLLOW_UP_YET,
+            blocks=as_dicts(notice(NO_FOLLOW_UP_YET)),
+        )
+        return
+    ack(
+        response_type="ephemeral", text=question_card_text(asked), blocks=question_card_dicts(asked)
     )
 
 
