@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-ack bench-fanout bench-history migrate clean
+.PHONY: run test lint format bench bench-ack bench-fanout bench-history bench-search-sqlite migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench-fanout: $(STAMP)
 ## bench-history: history, search and App Home over 1,000,000 entries (resets the PostgreSQL "bench" database)
 bench-history: $(STAMP)
 	$(BIN)/python bench/history.py
+
+## bench-search-sqlite: word search on SQLite FTS5 over 200,000 entries (a temporary file)
+bench-search-sqlite: $(STAMP)
+	$(BIN)/python bench/search_sqlite.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
