@@ -17,11 +17,10 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from bot.store.models import Entry
 
 # PostgreSQL: a generated tsvector column of each entry's words, prefixed with its leader's
-# id so the GIN index keeps leaders apart, and a function turning typed words into a query
-# for one leader's words.
+# id so the GIN index keeps leaders apart, and entry_search_query(leader, words) turning
+# typed words into a query for one leader's words.
 POSTGRES_COLUMN = "search_document"
 POSTGRES_INDEX = "ix_entries_search"
-POSTGRES_QUERY_FUNCTION = "entry_search_query"
 # SQLite: an external-content FTS5 table over entries, kept current by triggers.
 SQLITE_TABLE = "entries_search"
 
@@ -47,7 +46,7 @@ def entry_matches(dialect: str, leader_id: int, words: str) -> ColumnElement[boo
         return false()
     if dialect == "postgresql":
         document = literal_column(f"entries.{POSTGRES_COLUMN}", type_=TSVECTOR)
-        query = getattr(func, POSTGRES_QUERY_FUNCTION)(leader_id, " ".join(searchable))
+        query = func.entry_search_query(leader_id, " ".join(searchable))
         return and_(Entry.leader_id == leader_id, document.bool_op("@@")(query))
     index = table(SQLITE_TABLE, column("rowid"))
     matching = select(index.c.rowid).where(
