@@ -9,6 +9,8 @@ from datetime import date
 from bot.habits import Habit, habit_for_word
 
 MAX_SEARCH_LENGTH = 200
+# A word with no letter or digit in it (`%`, `--`) has nothing to search for.
+_SEARCHABLE = re.compile(r"[^\W_]")
 # Slack escapes a mention typed in a command as <@U123|name> (should_escape in the manifest).
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>$")
 
@@ -28,6 +30,11 @@ class HistoryQuery:
     @property
     def is_filtered(self) -> bool:
         return any((self.habit, self.words, self.person, self.since, self.until))
+
+
+def searchable_words(words: str) -> list[str]:
+    """The words of a search that can match something, in the order typed."""
+    return [word for word in words.split() if _SEARCHABLE.search(word)]
 
 
 def parse_history_filters(text: str) -> HistoryQuery:
@@ -67,6 +74,11 @@ def parse_history_filters(text: str) -> HistoryQuery:
         raise FilterError(
             f"Search words can be up to {MAX_SEARCH_LENGTH} characters; yours were "
             f"{len(searched):,}. Try a few distinctive words."
+        )
+    if searched and not searchable_words(searched):
+        raise FilterError(
+            f"“{searched}” has no letters or numbers to search for. Try a word the team "
+            "said, as in `/ask-team history budget`."
         )
     return HistoryQuery(habit=habit, words=searched, person=person, since=since, until=until)
 

@@ -127,7 +127,12 @@ def test_punctuation_inside_words_matches_as_written(harness: Harness) -> None:
 
     for typed in ("e-mail", "v2.0", "didn't", "v2"):
         assert search(harness, typed) == ["answer the e-mail about v2.0 didn't land"], typed
-    assert search(harness, "%%%") == []
+
+
+def test_a_search_with_nothing_to_search_for_says_so(harness: Harness) -> None:
+    reply = harness.slack.command("history %%% --").json["blocks"][0]["text"]["text"]
+
+    assert "no letters or numbers to search for" in reply
 
 
 def test_edits_and_deletes_change_what_search_finds(harness: Harness) -> None:

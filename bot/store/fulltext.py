@@ -8,12 +8,12 @@ Migration 0007 builds what these queries use; the models do not describe it.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, column, false, func, literal_column, select, table
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
+from bot.history_filters import searchable_words
 from bot.store.models import Entry
 
 # PostgreSQL: a generated tsvector column of each entry's words, prefixed with its leader's
@@ -23,14 +23,6 @@ POSTGRES_COLUMN = "search_document"
 POSTGRES_INDEX = "ix_entries_search"
 # SQLite: an external-content FTS5 table over entries, kept current by triggers.
 SQLITE_TABLE = "entries_search"
-
-# A word with no letter or digit in it (`%`, `--`) has nothing to search for.
-_SEARCHABLE = re.compile(r"[^\W_]")
-
-
-def searchable_words(words: str) -> list[str]:
-    """The words of a search that can match something, in the order typed."""
-    return [word for word in words.split() if _SEARCHABLE.search(word)]
 
 
 def sqlite_query(words: list[str]) -> str:
