@@ -259,7 +259,8 @@ def test_heartbeat_in_words() -> None:
     assert "Down two weeks in a row" in heartbeat_reading(weeks(4, 3.5, 2))
     assert heartbeat_reading(weeks(None, 2, None, 3)) == "Up on the week before."
     assert heartbeat_reading(weeks(3, 3.1)) == "Steady."
-    assert "Pick a heartbeat" in heartbeat_reading(weeks(None, 3))
+    assert "the trend shows from the next one" in heartbeat_reading(weeks(None, 3))
+    assert "Pick a heartbeat" in heartbeat_reading(weeks(None, None))
     assert sparkline(weeks(1, None, 3, 5)) == "▁·▅█"
 
 

@@ -117,8 +117,10 @@ def _asked_per_habit(session: Session, leader_id: int, now: datetime) -> dict[Ha
 def heartbeat_reading(weeks: Sequence[WeekPulse]) -> str:
     """The trend in words, from the weeks that have answers."""
     averages = [week.average for week in weeks if week.average is not None]
-    if len(averages) < 2:
+    if not averages:
         return "Pick a heartbeat when you log answers to see the trend here."
+    if len(averages) < 2:
+        return "One week with a heartbeat so far: the trend shows from the next one."
     last, previous = averages[-1], averages[-2]
     if len(averages) >= 3 and averages[-3] > previous > last:
         return "Down two weeks in a row: ask a heartbeat question."
