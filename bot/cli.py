@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from slack_sdk.errors import SlackApiError
+
 from bot.config import ConfigError, Settings
 from bot.prompts import PromptError, QuestionBank
 from bot.runtime import (
@@ -148,6 +150,13 @@ def _socket(settings: Settings) -> int:
     if not settings.slack_app_token:
         raise ConfigError("SLACK_APP_TOKEN is needed for Socket Mode (an xapp- app-level token)")
     app = build_app(settings, with_clock=True)
-    print("ask-team: connected over Socket Mode; press Ctrl+C to stop", file=sys.stderr)
-    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    print("ask-team: connecting over Socket Mode; press Ctrl+C to stop", file=sys.stderr)
+    try:
+        SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:
+        reason = error.response.get("error", "refused") if error.response else "refused"
+        raise SlackUnreachableError(
+            f"Slack refused SLACK_APP_TOKEN ({reason}). Under Basic Information, App-Level "
+            "Tokens, generate one with the connections:write scope (xapp-…)."
+        ) from None
     return 0

@@ -13,7 +13,7 @@ from bot.services.leaders import leader_id_for
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.fake_slack import block_kit_problems
-from tests.support.slack_driver import User
+from tests.support.slack_driver import User, event_callback
 from tests.test_browse import entry_buttons
 from tests.test_question_card import buttons
 from tests.test_your_data import log
@@ -22,19 +22,8 @@ from tests.test_your_data import log
 def open_home(harness: Harness, user: User = LEADER) -> dict[str, Any]:
     harness.settle()
     published = len(harness.fake.calls_to("views.publish"))
-    event = {
-        "type": "event_callback",
-        "team_id": user.team_id,
-        "api_app_id": "A0APP",
-        "event_id": f"EvHome{published}",
-        "event_time": 1_700_000_000,
-        "event": {
-            "type": "app_home_opened",
-            "user": user.user_id,
-            "tab": "home",
-            "channel": "D0DM",
-        },
-    }
+    opened = {"type": "app_home_opened", "user": user.user_id, "tab": "home", "channel": "D0DM"}
+    event = event_callback(user.team_id, f"EvHome{published}", opened)
     assert (
         harness.slack.post(json.dumps(event).encode(), content_type="application/json").status
         == 200

@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.store.models import Nudge, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.fake_slack import Call
-from tests.support.slack_driver import User, log_values
+from tests.support.slack_driver import User, event_callback, log_values
 from tests.test_log_answers import open_log_modal
 from tests.test_question_card import buttons
 
@@ -374,17 +374,8 @@ def test_the_settings_modal_refuses_no_days(harness: Harness) -> None:
 
 def test_a_leader_who_moves_zone_is_followed(harness: Harness) -> None:
     subscribe(harness)
-    event = {
-        "type": "event_callback",
-        "team_id": LEADER.team_id,
-        "api_app_id": "A0APP",
-        "event_id": "Ev1",
-        "event_time": 1_700_000_000,
-        "event": {
-            "type": "user_change",
-            "user": {"id": LEADER.user_id, "team_id": LEADER.team_id, "tz": "America/New_York"},
-        },
-    }
+    user = {"id": LEADER.user_id, "team_id": LEADER.team_id, "tz": "America/New_York"}
+    event = event_callback(LEADER.team_id, "Ev1", {"type": "user_change", "user": user})
 
     response = harness.slack.post(json.dumps(event).encode(), content_type="application/json")
 

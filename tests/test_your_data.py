@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.cli import main
 from bot.store.models import Entry, Leader, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
-from tests.support.slack_driver import User, log_values
+from tests.support.slack_driver import User, event_callback, log_values
 from tests.test_question_card import buttons
 
 TRICKY = 'She said "ship it", then: no,\nwait; 日本語, Ελληνικά, emoji 🎉, tab\tend'
@@ -117,16 +117,7 @@ def uninstall_event(team_id: str, event_id: str, kind: str = "app_uninstalled") 
     event: dict[str, object] = {"type": kind, "event_ts": "1700000000.000100"}
     if kind == "tokens_revoked":
         event["tokens"] = {"oauth": ["U0LEADER"], "bot": ["UBOT"]}
-    return json.dumps(
-        {
-            "type": "event_callback",
-            "team_id": team_id,
-            "api_app_id": "A0APP",
-            "event_id": event_id,
-            "event_time": 1_700_000_000,
-            "event": event,
-        }
-    ).encode()
+    return json.dumps(event_callback(team_id, event_id, event)).encode()
 
 
 @pytest.mark.parametrize("kind", ["app_uninstalled", "tokens_revoked"])

@@ -190,10 +190,12 @@ class FakeSlack:
         problems = (
             block_kit_problems(params, is_message=method != "views.open") if self.validate else []
         )
+        # Socket Mode opens its connection with the app-level token; all else uses the bot's.
+        token = "Bearer xapp-" if method == "apps.connections.open" else "Bearer xoxb-"
         if parts.path.startswith("/api/") and not call.headers.get("Authorization", "").startswith(
-            "Bearer xoxb-"
+            token
         ):
-            problems.append(f"{method} called without a bot token")
+            problems.append(f"{method} called without a {token.split()[1]} token")
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
         responder = self._responders.get(method)

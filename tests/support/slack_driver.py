@@ -94,7 +94,13 @@ class SlackDriver:
 
     def command(self, text: str = "", user: User = User(), channel: str = "C0CHANNEL") -> Response:
         """`/ask-team <text>` typed by `user`."""
-        form = {
+        return self.post(urlencode(self.command_form(text, user, channel)).encode())
+
+    def command_form(
+        self, text: str = "", user: User = User(), channel: str = "C0CHANNEL"
+    ) -> dict[str, str]:
+        """The fields Slack sends for `/ask-team <text>` (form-encoded over HTTP)."""
+        return {
             "token": "legacy-verification-token",
             "team_id": user.team_id,
             "team_domain": "example",
@@ -109,7 +115,6 @@ class SlackDriver:
             "response_url": f"{self.response_url_base}/command",
             "trigger_id": self.trigger_id(),
         }
-        return self.post(urlencode(form).encode())
 
     def click(
         self,
@@ -121,7 +126,22 @@ class SlackDriver:
         block_id: str = "question_actions",
     ) -> Response:
         """`user` presses a button with `action_id` and `value` on an ephemeral message."""
-        payload = {
+        payload = self.click_payload(
+            action_id, value, user, response_url=response_url, block_id=block_id
+        )
+        return self.interaction(payload)
+
+    def click_payload(
+        self,
+        action_id: str,
+        value: str,
+        user: User = User(),
+        *,
+        response_url: str | None = None,
+        block_id: str = "question_actions",
+    ) -> dict[str, Any]:
+        """The `block_actions` payload Slack sends for that press."""
+        return {
             "type": "block_actions",
             "user": user.payload(),
             "api_app_id": "A0APP",
@@ -150,7 +170,6 @@ class SlackDriver:
                 }
             ],
         }
-        return self.interaction(payload)
 
     def submit(self, view: dict[str, Any], values: dict[str, Any], user: User = User()) -> Response:
         """`user` presses Save on the modal `view` (as we sent it) with these input `values`."""
@@ -199,6 +218,18 @@ def request(
         return Response(answer.status, answer.read(), dict(answer.getheaders()))
     finally:
         connection.close()
+
+
+def event_callback(team_id: str, event_id: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The Events API envelope Slack wraps around one `event` of a workspace."""
+    return {
+        "type": "event_callback",
+        "team_id": team_id,
+        "api_app_id": "A0APP",
+        "event_id": event_id,
+        "event_time": 1_700_000_000,
+        "event": event,
+    }
 
 
 def log_values(

@@ -1,0 +1,125 @@
+"""`make run` with SLACK_APP_TOKEN: the bot over Socket Mode, as a developer runs it.
+
+`ask-team run` in its own process opens a connection with `apps.connections.open` (app-level
+token) and a WebSocket to a stand-in for Slack's Socket Mode server; commands, clicks and
+events arrive as envelopes, and answers go back as acknowledgements or Web API calls.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LEADER, REPO_ROOT, SIGNING_SECRET
+from tests.support.fake_slack import FakeSlack
+from tests.support.fake_socket_mode import FakeSocketMode
+from tests.support.slack_driver import SlackDriver, event_callback
+from tests.test_cli import ask_team, cli_env
+from tests.test_question_card import buttons, question_of
+
+APP_TOKEN = "xapp-1-A0APP-1-test"
+
+
+@pytest.fixture
+def socket_mode(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[FakeSocketMode]:
+    """`ask-team run` connected over Socket Mode, on a brand-new SQLite file."""
+    fake_slack.reset()
+    server = FakeSocketMode()
+    fake_slack.respond_with(
+        "apps.connections.open", lambda _: (200, {"ok": True, "url": server.url}, {})
+    )
+    env = cli_env(tmp_path, fake_slack, SLACK_APP_TOKEN=APP_TOKEN)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env={**env, "PYTHONPATH": str(REPO_ROOT)},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        try:
+            server.wait_connected()
+        except AssertionError:
+            process.terminate()
+            output = process.communicate(timeout=15)[0]
+            raise AssertionError(f"ask-team run never connected:\n{output}") from None
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        server.close()
+        fake_slack.reset()
+
+
+@pytest.fixture
+def shapes(fake_slack: FakeSlack) -> SlackDriver:
+    """Builds the payloads Slack sends; over Socket Mode they travel unsigned, in envelopes."""
+    return SlackDriver("http://unused", SIGNING_SECRET, fake_slack.base_url + "/response")
+
+
+def test_a_command_is_answered_in_the_acknowledgement(
+    socket_mode: FakeSocketMode, shapes: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    envelope = socket_mode.send("slash_commands", shapes.command_form("vision"))
+
+    ack = socket_mode.wait_for_ack(envelope)
+
+    card = ack["payload"]
+    assert card["response_type"] == "ephemeral"
+    assert question_of(card["blocks"]).endswith("?")
+    assert list(buttons(card["blocks"]))[:3] == [
+        "Another question",
+        "Ask a follow-up",
+        "Log answers",
+    ]
+    (opened,) = fake_slack.calls_to("apps.connections.open")
+    assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"
+    assert not fake_slack.problems
+
+
+def test_a_click_is_acknowledged_then_answered_on_its_response_url(
+    socket_mode: FakeSocketMode, shapes: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    card = socket_mode.wait_for_ack(socket_mode.send("slash_commands", shapes.command_form()))
+    another = buttons(card["payload"]["blocks"])["Another question"]
+
+    click = shapes.click_payload(another["action_id"], another["value"])
+    socket_mode.wait_for_ack(socket_mode.send("interactive", click))
+
+    (replaced,) = fake_slack.wait_for("response_url")
+    assert replaced.params["replace_original"] is True
+    assert question_of(replaced.params["blocks"]) != question_of(card["payload"]["blocks"])
+
+
+def test_opening_the_home_tab_publishes_it(
+    socket_mode: FakeSocketMode, fake_slack: FakeSlack
+) -> None:
+    opened = {"type": "app_home_opened", "user": LEADER.user_id, "tab": "home", "channel": "D0"}
+
+    socket_mode.send("events_api", event_callback(LEADER.team_id, "EvSocket1", opened))
+
+    (published,) = fake_slack.wait_for("views.publish", timeout=10)
+    assert published.params["user_id"] == LEADER.user_id
+    assert published.params["view"]["type"] == "home"
+
+
+def test_a_refused_app_token_is_named_with_where_to_get_one(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    fake_slack.reset()
+    fake_slack.respond_with(
+        "apps.connections.open", lambda _: (200, {"ok": False, "error": "invalid_auth"}, {})
+    )
+    env = cli_env(tmp_path, fake_slack, SLACK_APP_TOKEN=APP_TOKEN)
+
+    finished = ask_team("run", env={**env, "PYTHONPATH": str(REPO_ROOT)}, cwd=tmp_path)
+
+    assert finished.returncode == 2
+    assert "Slack refused SLACK_APP_TOKEN (invalid_auth)" in finished.stderr
+    assert "connections:write" in finished.stderr
+    assert "Traceback" not in finished.stderr
