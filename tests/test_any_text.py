@@ -1,9 +1,10 @@
-"""Whatever a leader types after `/ask-team`, they get a clear, valid answer and nothing breaks.
+"""Whatever a leader types, or a tampered client sends, they get a clear answer and nothing breaks.
 
 Hundreds of commands made, from a fixed seed, of the words the bot knows, the syntax it
 parses (filters, mentions, dates, times) and text that trips parsers and search engines:
 quotes, operators, wildcards, backslashes, other scripts, emoji, zero-width and right-to-left
-marks, and overlong runs.
+marks, and overlong runs. Then every button and form of the app, pressed and submitted with
+values and metadata no message of ours ever carried.
 """
 
 from __future__ import annotations
@@ -11,11 +12,16 @@ from __future__ import annotations
 import json
 import logging
 import random
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from bot.blocks import ids
 from bot.blocks.notices import SOMETHING_WENT_WRONG
-from tests.conftest import Harness
+from bot.store.models import Entry
+from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.seed import seed_entries
 
 # What a command starts with, mostly one the bot knows, so the parsers behind it are reached.
 FIRST_WORDS = [
@@ -60,4 +66,63 @@ def test_any_text_gets_an_answer_and_never_an_error(
     harness.settle()
 
     errors = [record for record in caplog.records if record.name.startswith(("bot", "slack_bolt"))]
+    assert not errors, [record.getMessage() for record in errors]
+
+
+BUTTONS = [
+    value
+    for name, value in vars(ids).items()
+    if name.isupper() and not name.endswith(("_BLOCK", "_CALLBACK")) and isinstance(value, str)
+]
+FORMS = [ids.LOG_CALLBACK, ids.SCHEDULE_CALLBACK, ids.PROMISE_KEPT_CALLBACK, "no_such_form"]
+TAMPERED = [
+    *("", "0", "-1", "1", "2", "3", "999999999999999999999", "1.5", "1e9", "abc", "null", "[]"),
+    *("{", "{}", '{"q": "vision-01", "p": 1}', '{"q": 1}', '{"q": "vision-01", "p": "x"}'),
+    *("vision-01", "vision-01/9", "../../etc", "any", "heartbeat", "me", "U0OTHER", "home"),
+    *('{"e": 1, "h": {"words": "%"}}', '{"c": ["2026-01-01T00:00:00", 1]}', "x" * 2500),
+]
+
+
+def test_tampered_buttons_and_forms_get_an_answer_and_touch_nothing_of_anyone_else(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    now = harness.clock()
+    theirs = [("vision", f"their answer {n}", [], now - timedelta(days=n)) for n in range(3)]
+    seed_entries(harness.app.deps, OTHER_LEADER, theirs, promise="their promise")
+    seed_entries(harness.app.deps, LEADER, [("people", "my answer", [], now)], promise="mine")
+    with harness.app.deps.database.transaction(writes=False) as session:
+        before = session.execute(select(Entry).order_by(Entry.id)).scalars().all()
+        others_before = [
+            (e.id, e.answer, e.promise, e.promise_kept_at)
+            for e in before
+            if e.answer.startswith("their")
+        ]
+    rng = random.Random(7)
+    caplog.set_level(logging.ERROR)
+
+    for _ in range(150):
+        action = rng.choice(BUTTONS)
+        response = harness.slack.click(
+            action,
+            rng.choice(TAMPERED),
+            block_id=rng.choice(["entry", "promises", "question_actions", "x"]),
+        )
+        assert response.status == 200, action
+    for _ in range(60):
+        form = rng.choice(FORMS)
+        view = {"callback_id": form, "private_metadata": rng.choice(TAMPERED), "blocks": []}
+        response = harness.slack.submit(view, {})
+        assert response.status == 200, form
+        assert SOMETHING_WENT_WRONG not in response.text, form
+    harness.settle()
+
+    with harness.app.deps.database.transaction(writes=False) as session:
+        after = session.execute(select(Entry).order_by(Entry.id)).scalars().all()
+        others_after = [
+            (e.id, e.answer, e.promise, e.promise_kept_at)
+            for e in after
+            if e.answer.startswith("their")
+        ]
+    assert others_after == others_before
+    errors = [r for r in caplog.records if r.name.startswith(("bot", "slack_bolt"))]
     assert not errors, [record.getMessage() for record in errors]

@@ -10,7 +10,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tests.conftest import Harness
-from tests.support.slack_driver import request
+from tests.support.fake_slack import block_kit_problems
+from tests.support.slack_driver import event_callback, request
 
 
 def command_body(text: str = "") -> bytes:
@@ -106,10 +107,34 @@ def test_an_unknown_button_gets_a_polite_message(harness: Harness) -> None:
     assert call.params["replace_original"] is False
 
 
-def test_an_unknown_modal_submission_is_a_4xx(harness: Harness) -> None:
-    response = harness.slack.submit({"callback_id": "not_ours", "blocks": []}, {})
+def test_a_form_we_no_longer_know_says_so_and_hands_back_what_was_typed(
+    harness: Harness,
+) -> None:
+    typed = {
+        "notes": {
+            "notes_text": {"type": "plain_text_input", "value": "Ana wants *fewer* meetings"}
+        },
+        "empty": {"empty_text": {"type": "plain_text_input", "value": "  "}},
+        "pick": {"pick_user": {"type": "users_select", "selected_user": "U0ANA"}},
+    }
 
-    assert response.status == 404
+    response = harness.slack.submit({"callback_id": "form_from_the_past", "blocks": []}, typed)
+
+    assert response.status == 200
+    assert response.json["response_action"] == "update"
+    view = response.json["view"]
+    assert not block_kit_problems({"view": view}, is_message=False)
+    texts = [block["text"]["text"] for block in view["blocks"]]
+    assert "older version of ask-team" in texts[0]
+    assert texts[2:] == ["Ana wants *fewer* meetings"]
+
+
+def test_an_event_we_do_not_act_on_is_still_acknowledged(harness: Harness) -> None:
+    event = event_callback("T0TEAM", "EvUnknown", {"type": "reaction_added", "user": "U0ANA"})
+
+    response = harness.slack.post(json.dumps(event).encode(), content_type="application/json")
+
+    assert response.status == 200, "Slack retries, then disables, refused event deliveries"
 
 
 def test_an_oversize_body_is_refused_before_it_is_read(harness: Harness) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
+from slack_sdk.models.views import View
+
+from bot.text import escape_mrkdwn, shown
 
 
 def notice(text: str, emoji: str = ":information_source:") -> list[Block]:
@@ -25,3 +28,27 @@ NO_QUESTION_YET = (
     "You have no question to log answers for yet. Run `/ask-team` to get one, "
     "ask your team, then press *Log answers*."
 )
+STALE_FORM = (
+    "This form belongs to an older version of ask-team and cannot be saved. "
+    "Close it and run `/ask-team` again."
+)
+# Room for the typed texts within a modal's 100 blocks, each section's text within 3,000.
+_TYPED_SHOWN = 20
+_TYPED_LENGTH = 2900
+
+
+def stale_form_view(typed: list[str]) -> View:
+    """What replaces a form we can no longer save: why, and what was typed into it, to copy."""
+    blocks = notice(STALE_FORM, ":hourglass:")
+    if typed:
+        blocks += notice("What you typed, so you can copy it:", ":clipboard:")
+        blocks += [
+            SectionBlock(text=MarkdownTextObject(text=escape_mrkdwn(shown(text, _TYPED_LENGTH))))
+            for text in typed[:_TYPED_SHOWN]
+        ]
+    return View(
+        type="modal",
+        title=PlainTextObject(text="ask-team"),
+        close=PlainTextObject(text="Close"),
+        blocks=blocks,
+    )

@@ -8,6 +8,7 @@ from bot.deps import Deps
 from bot.listeners import (
     actions,
     commands,
+    fallbacks,
     home,
     schedule,
     views,
@@ -31,3 +32,4 @@ def register_all(app: App, deps: Deps, outbox: Outbox) -> None:
     workspace_questions.register(app, deps, outbox)
     # Last: it ends with a catch-all for buttons from messages we no longer understand.
     actions.register(app, deps, outbox)
+    fallbacks.register(app)

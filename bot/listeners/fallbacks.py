@@ -1,0 +1,42 @@
+"""Answers for what no other listener claims: registered last, so they only see leftovers."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.blocks.notices import stale_form_view
+
+logger = logging.getLogger(__name__)
+ANYTHING = re.compile(r".*")
+
+
+def register(app: App) -> None:
+    def unknown_form(ack: Ack, view: dict[str, Any]) -> None:
+        # A modal opened by an older version of the app: say so, and hand back what was typed.
+        logger.info("form %r is not one we know", view.get("callback_id"))
+        ack(response_action="update", view=stale_form_view(typed_texts(view)).to_dict())
+
+    def unknown_event(event: dict[str, Any]) -> None:
+        # Slack retries an event it sees refused, and disables deliveries that keep failing.
+        logger.info("event %r is not one we act on", event.get("type"))
+
+    app.view(ANYTHING)(unknown_form)
+    app.event(ANYTHING)(unknown_event)
+
+
+def typed_texts(view: dict[str, Any]) -> list[str]:
+    """Every non-empty text input in a submitted view's state, in the order of its blocks."""
+    values = view.get("state", {}).get("values", {})
+    texts = []
+    for block in values.values() if isinstance(values, dict) else []:
+        for element in block.values() if isinstance(block, dict) else []:
+            if not isinstance(element, dict) or element.get("type") != "plain_text_input":
+                continue
+            value = element.get("value")
+            if isinstance(value, str) and value.strip():
+                texts.append(value)
+    return texts
