@@ -5,12 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import matplotlib
-
-# No display on a server: render straight to PNG.
-matplotlib.use("Agg")
-from matplotlib import pyplot
-
 from bot.services.home import WeekPulse
 
 HEARTBEAT_NAMES = ["struggling", "low", "steady", "good", "energised"]
@@ -18,38 +12,40 @@ HEARTBEAT_NAMES = ["struggling", "low", "steady", "good", "energised"]
 
 def heartbeat_chart_png(weeks: Sequence[WeekPulse], week_labels: Sequence[str]) -> bytes:
     """A PNG line chart of `weeks` (oldest first); weeks with no answers leave a gap."""
-    figure, axes = pyplot.subplots(figsize=(8, 3.6), dpi=110)
-    try:
-        xs = list(range(len(weeks)))
-        ys = [week.average for week in weeks]
-        axes.plot(
-            xs,
-            [float("nan") if y is None else y for y in ys],
-            marker="o",
-            color="#c1121f",
-            linewidth=2,
-        )
-        for x, week in zip(xs, weeks, strict=True):
-            if week.average is not None:
-                axes.annotate(
-                    f"{week.answers}",
-                    (x, week.average),
-                    textcoords="offset points",
-                    xytext=(0, 8),
-                    ha="center",
-                    fontsize=8,
-                    color="#555555",
-                )
-        axes.set_ylim(0.5, 5.5)
-        axes.set_yticks(range(1, 6), [f"{n} {name}" for n, name in enumerate(HEARTBEAT_NAMES, 1)])
-        axes.set_xticks(xs, list(week_labels), fontsize=8)
-        axes.set_title("Team heartbeat by week (numbers: answers logged)", fontsize=10)
-        axes.grid(axis="y", alpha=0.3)
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        pyplot.close(figure)
+    # Imported here: matplotlib costs each process ~40 MB and ~0.6 s, and charts are rare.
+    # A bare Figure, not pyplot: no global state, so outbox threads may draw at once.
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 3.6), dpi=110)
+    axes = figure.subplots()
+    xs = list(range(len(weeks)))
+    ys = [week.average for week in weeks]
+    axes.plot(
+        xs,
+        [float("nan") if y is None else y for y in ys],
+        marker="o",
+        color="#c1121f",
+        linewidth=2,
+    )
+    for x, week in zip(xs, weeks, strict=True):
+        if week.average is not None:
+            axes.annotate(
+                f"{week.answers}",
+                (x, week.average),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+                fontsize=8,
+                color="#555555",
+            )
+    axes.set_ylim(0.5, 5.5)
+    axes.set_yticks(range(1, 6), [f"{n} {name}" for n, name in enumerate(HEARTBEAT_NAMES, 1)])
+    axes.set_xticks(xs, list(week_labels), fontsize=8)
+    axes.set_title("Team heartbeat by week (numbers: answers logged)", fontsize=10)
+    axes.grid(axis="y", alpha=0.3)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
