@@ -15,7 +15,8 @@ _FIND_ID = select(Leader.id).where(
     Leader.team_id == bindparam("team_id"), Leader.user_id == bindparam("user_id")
 )
 _LAST_REF = select(Leader.last_question_ref).where(Leader.id == bindparam("leader_id"))
-_SET_LAST_REF = (
+# Public: the rotation sends it in one round trip with its own upsert (services/questions.py).
+REMEMBER_QUESTION = (
     update(Leader)
     .where(Leader.id == bindparam("leader_id"))
     .values(last_question_ref=bindparam("ref"))
@@ -51,4 +52,5 @@ def last_question_ref(connection: Connection, leader_id: int) -> str | None:
 
 
 def remember_question(connection: Connection, leader_id: int, ref: str) -> None:
-    connection.execute(_SET_LAST_REF, {"leader_id": leader_id, "ref": ref})
+    """Make `ref` what `/ask-team log` logs against."""
+    connection.execute(REMEMBER_QUESTION, {"leader_id": leader_id, "ref": ref})

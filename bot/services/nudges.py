@@ -31,6 +31,7 @@ from bot.habits import Habit
 from bot.prompts import Asked, QuestionBank
 from bot.scheduling import INDEFINITELY, Rule, describe_instant, next_nudge, zone
 from bot.services.custom_questions import bank_for
+from bot.services.leaders import remember_question
 from bot.services.questions import next_follow_up, next_question, record_shown
 from bot.services.schedules import mask_to_days, text_to_habits
 from bot.store.database import Database
@@ -159,11 +160,6 @@ _MOVE_ON = (
         Schedule.next_local_date <= bindparam("day"),
     )
     .values(next_local_date=bindparam("next_day"), next_due_at=bindparam("next_at"))
-)
-_REMEMBER = (
-    update(Leader)
-    .where(Leader.id == bindparam("leader_id"))
-    .values(last_question_ref=bindparam("ref"))
 )
 
 
@@ -404,7 +400,7 @@ class NudgeDispatcher:
             return Choice(Asked(ref=question.id, question=question), note=LOW_HEARTBEAT_NOTE)
         offer = follow_up_offer(connection, bank, due.leader_id, now)
         if offer is not None:
-            connection.execute(_REMEMBER, {"leader_id": due.leader_id, "ref": offer.asked.ref})
+            remember_question(connection, due.leader_id, offer.asked.ref)
             return Choice(offer.asked, offer.earlier_answer, last_week=offer.last_week)
         question = next_question(connection, bank, due.leader_id, None, self.rng, allowed=habits)
         record_shown(connection, due.leader_id, question, now)

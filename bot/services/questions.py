@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from bot.habits import Habit
 from bot.prompts import Asked, Question, QuestionBank
-from bot.services.leaders import remember_question
+from bot.services.leaders import REMEMBER_QUESTION, remember_question
 from bot.store.models import QuestionView, UTCDateTime
 from bot.store.upsert import insert_for_dialect
 
@@ -56,23 +56,12 @@ def next_follow_up(bank: QuestionBank, ref: str) -> Asked | None:
 
 
 # Read on every `/ask-team`, straight from the driver's cursor: building SQLAlchemy rows for
-# them cost a quarter of the request's CPU.
-_ASKED_PER_HABIT = (
-    "SELECT habit, SUM(times_shown) FROM question_views WHERE leader_id = {} GROUP BY habit"
-)
+# them cost a quarter of the request's CPU. One query, not one for totals and one for the
+# chosen habit: on PostgreSQL a round trip costs more than the couple of hundred rows.
+_ALL_SHOWN = "SELECT habit, question_id, times_shown FROM question_views WHERE leader_id = {}"
 _TIMES_SHOWN = (
     "SELECT question_id, times_shown FROM question_views WHERE leader_id = {} AND habit = {}"
 )
-
-
-def asked_per_habit(connection: Connection, leader_id: int) -> dict[str, int]:
-    """How many questions of each habit this leader was shown, by habit value."""
-    return {habit: int(total) for habit, total in _fetch(connection, _ASKED_PER_HABIT, leader_id)}
-
-
-def times_shown(connection: Connection, leader_id: int, habit: Habit) -> dict[str, int]:
-    """How often this leader was shown each question of `habit` (absent: never)."""
-    return dict(_fetch(connection, _TIMES_SHOWN, leader_id, habit.value))
 
 
 def next_question(
@@ -84,9 +73,15 @@ def next_question(
     allowed: Sequence[Habit] | None = None,
 ) -> Question:
     """The next question: of `habit`, or of the habit this leader was asked least about."""
-    if habit is None:
-        habit = choose_habit(bank, asked_per_habit(connection, leader_id), rng, allowed)
-    return choose_question(bank, habit, times_shown(connection, leader_id, habit), rng)
+    shown: dict[str, int] = {}
+    if habit is not None:
+        shown.update(_fetch(connection, _TIMES_SHOWN, leader_id, habit.value))
+        return choose_question(bank, habit, shown, rng)
+    per_habit: dict[str, int] = {}
+    for habit_value, question_id, count in _fetch(connection, _ALL_SHOWN, leader_id):
+        shown[question_id] = count
+        per_habit[habit_value] = per_habit.get(habit_value, 0) + count
+    return choose_question(bank, choose_habit(bank, per_habit, rng, allowed), shown, rng)
 
 
 def _fetch(connection: Connection, sql: str, *params: object) -> list[Any]:
@@ -101,8 +96,15 @@ def _fetch(connection: Connection, sql: str, *params: object) -> list[Any]:
 
 def record_shown(connection: Connection, leader_id: int, question: Question, now: datetime) -> None:
     """Count one more showing of `question` and make it what `/ask-team log` logs against."""
-    _record_view(connection, leader_id, question, now)
-    remember_question(connection, leader_id, question.id)
+    params = {
+        "leader_id": leader_id,
+        "question_id": question.id,
+        "ref": question.id,
+        "habit": question.habit.value,
+        "now": now,
+    }
+    for statement in _record_shown_statements(connection.dialect.name):
+        connection.execute(statement, params)
 
 
 def ask_next_question(
@@ -129,21 +131,9 @@ def ask_follow_up(
     return asked
 
 
-def _record_view(connection: Connection, leader_id: int, question: Question, now: datetime) -> None:
-    connection.execute(
-        _record_view_statement(connection.dialect.name),
-        {
-            "leader_id": leader_id,
-            "question_id": question.id,
-            "habit": question.habit.value,
-            "now": now,
-        },
-    )
-
-
 @cache
-def _record_view_statement(dialect: str) -> Any:
-    """The dialect's upsert counting one more showing, built once per dialect."""
+def _record_shown_statements(dialect: str) -> tuple[Any, ...]:
+    """The dialect's statements counting one more showing and remembering it, built once."""
     table = QuestionView.__table__
     statement = insert_for_dialect(dialect, table).values(
         leader_id=bindparam("leader_id"),
@@ -152,10 +142,14 @@ def _record_view_statement(dialect: str) -> Any:
         times_shown=1,
         last_shown_at=bindparam("now", type_=UTCDateTime()),
     )
-    return statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=["leader_id", "question_id"],
         set_={
             "times_shown": table.c.times_shown + 1,
             "last_shown_at": statement.excluded.last_shown_at,
         },
     )
+    if dialect == "postgresql":
+        # One round trip instead of two: the upsert rides along as a data-modifying CTE.
+        return (REMEMBER_QUESTION.add_cte(upsert.cte("shown")),)
+    return (upsert, REMEMBER_QUESTION)
