@@ -32,21 +32,25 @@ def heartbeat_trend(caller: Caller, deps: Deps) -> tuple[Respond, list[Delivery]
     with deps.database.transaction(writes=False) as session:
         leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
         weeks = weekly_heartbeat(session, leader_id, now, CHART_WEEKS) if leader_id else []
+    chart: list[Delivery] = []
     if not any(week.answers for week in weeks):
         text = (
             "No heartbeats logged yet. Pick one (1-5) when you log answers "
             "and the trend shows here."
         )
-        return Respond(text, as_dicts(notice(text, ":heartbeat:")), replace_original=False), []
-    reading = heartbeat_reading(weeks)
-    labels = [
-        (now - timedelta(weeks=CHART_WEEKS - 1 - n)).strftime("%d %b") for n in range(CHART_WEEKS)
-    ]
-    text = f"{reading} The chart is on its way to your DM with me."
-    chart = UploadFile(
-        user_id=caller.user_id,
-        filename=f"heartbeat-{now:%Y-%m-%d}.png",
-        content=lambda: heartbeat_chart_png(weeks, labels),
-        comment=f"Team heartbeat, last {CHART_WEEKS} weeks. {reading}",
-    )
-    return Respond(text, as_dicts(notice(text, ":heartbeat:")), replace_original=False), [chart]
+    else:
+        reading = heartbeat_reading(weeks)
+        labels = [
+            (now - timedelta(weeks=CHART_WEEKS - 1 - n)).strftime("%d %b")
+            for n in range(CHART_WEEKS)
+        ]
+        text = f"{reading} The chart is on its way to your DM with me."
+        chart.append(
+            UploadFile(
+                user_id=caller.user_id,
+                filename=f"heartbeat-{now:%Y-%m-%d}.png",
+                content=lambda: heartbeat_chart_png(weeks, labels),
+                comment=f"Team heartbeat, last {CHART_WEEKS} weeks. {reading}",
+            )
+        )
+    return Respond(text, as_dicts(notice(text, ":heartbeat:")), replace_original=False), chart
