@@ -112,7 +112,10 @@ def test_a_form_we_no_longer_know_says_so_and_hands_back_what_was_typed(
 ) -> None:
     typed = {
         "notes": {
-            "notes_text": {"type": "plain_text_input", "value": "Ana wants *fewer* meetings"}
+            "notes_text": {
+                "type": "plain_text_input",
+                "value": "Ana wants *fewer* meetings & <less> noise",
+            }
         },
         "empty": {"empty_text": {"type": "plain_text_input", "value": "  "}},
         "pick": {"pick_user": {"type": "users_select", "selected_user": "U0ANA"}},
@@ -126,7 +129,7 @@ def test_a_form_we_no_longer_know_says_so_and_hands_back_what_was_typed(
     assert not block_kit_problems({"view": view}, is_message=False)
     texts = [block["text"]["text"] for block in view["blocks"]]
     assert "older version of ask-team" in texts[0]
-    assert texts[2:] == ["Ana wants *fewer* meetings"]
+    assert texts[2:] == ["Ana wants *fewer* meetings &amp; &lt;less&gt; noise"]
 
 
 def test_an_event_we_do_not_act_on_is_still_acknowledged(harness: Harness) -> None:

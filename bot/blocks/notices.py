@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.text import escape_mrkdwn, shown
+from bot.text import shown
 
 
 def notice(text: str, emoji: str = ":information_source:") -> list[Block]:
@@ -43,7 +43,7 @@ def stale_form_view(typed: list[str]) -> View:
     if typed:
         blocks += notice("What you typed, so you can copy it:", ":clipboard:")
         blocks += [
-            SectionBlock(text=MarkdownTextObject(text=escape_mrkdwn(shown(text, _TYPED_LENGTH))))
+            SectionBlock(text=MarkdownTextObject(text=shown(text, _TYPED_LENGTH)))
             for text in typed[:_TYPED_SHOWN]
         ]
     return View(
