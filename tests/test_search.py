@@ -54,6 +54,15 @@ def test_every_word_must_match(harness: Harness) -> None:
     assert search(harness, "budget") == ["answer budget only", "answer budget and hiring"]
 
 
+def test_search_reads_the_question_asked_too(harness: Harness) -> None:
+    (entry_id,) = seed(harness, LEADER, [("vision", "answer short", [], 1)])
+    with harness.app.deps.database.transaction(writes=False) as session:
+        question = session.get_one(Entry, entry_id).question_text
+    longest = max(question.strip("?").split(), key=len)
+
+    assert search(harness, longest.upper()) == ["answer short"]
+
+
 def test_search_and_find_are_history_searches_too(harness: Harness) -> None:
     seed(harness, LEADER, [("vision", "answer budget only", [], 1)])
 
