@@ -7,6 +7,7 @@ script. The same specification holds on SQLite (FTS5) and PostgreSQL (GIN index)
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from alembic import command
@@ -220,6 +221,29 @@ def test_the_search_query_can_use_the_index(db: Database) -> None:
             plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}"))
             assert POSTGRES_INDEX in plan
         transaction.rollback()
+
+
+def test_postgresql_turns_the_words_into_a_query_once_per_search(db: Database) -> None:
+    """Not once per row. The driver prepares a statement run often, and PostgreSQL may then
+    plan it once for any leader and words; a plan that walks the leader's entries would call
+    the function for each of them, at ~130 µs a call."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's query function")
+    compiled = select(Entry.id).where(entry_matches(dialect(db), 1, "budget")).compile(db.engine)
+    names = list(compiled.params)
+    sql = re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m[1]) + 1}", str(compiled))
+    with db.engine.connect() as connection, connection.begin() as transaction:
+        connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+        connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        connection.exec_driver_sql(f"PREPARE search AS {sql}")
+        arguments = ", ".join(repr(value) for value in compiled.params.values())
+        explained = connection.exec_driver_sql(f"EXPLAIN EXECUTE search({arguments})")
+        plan = "\n".join(row[0] for row in explained)
+        transaction.rollback()
+
+    assert "$1" in plan or "$2" in plan, f"not a generic plan:\n{plan}"
+    filters = [line for line in plan.splitlines() if "Filter:" in line or "Cond:" in line]
+    assert not any("entry_search_query" in line for line in filters), plan
 
 
 def test_entries_logged_before_the_search_migration_are_found(harness: Harness) -> None:

@@ -38,8 +38,10 @@ def entry_matches(dialect: str, leader_id: int, words: str) -> ColumnElement[boo
         return false()
     if dialect == "postgresql":
         document = literal_column(f"entries.{POSTGRES_COLUMN}", type_=TSVECTOR)
-        query = func.entry_search_query(leader_id, " ".join(searchable))
-        return and_(Entry.leader_id == leader_id, document.bool_op("@@")(query))
+        # A scalar subquery, so PostgreSQL runs the function once per search: as a bare
+        # call, a plan that filters the leader's rows ran it once per row (130 µs each).
+        query = select(func.entry_search_query(leader_id, " ".join(searchable)))
+        return and_(Entry.leader_id == leader_id, document.bool_op("@@")(query.scalar_subquery()))
     index = table(SQLITE_TABLE, column("rowid"))
     matching = select(index.c.rowid).where(
         literal_column(SQLITE_TABLE).op("MATCH")(sqlite_query(searchable))
