@@ -13,6 +13,7 @@ import json
 import logging
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -83,6 +84,17 @@ TAMPERED = [
 ]
 
 
+def their_entries(harness: Harness) -> list[tuple[Any, ...]]:
+    """The other leader's entries, as much of them as a tampered click could change."""
+    with harness.app.deps.database.transaction(writes=False) as session:
+        entries = session.scalars(select(Entry).order_by(Entry.id))
+        return [
+            (e.id, e.answer, e.promise, e.promise_kept_at)
+            for e in entries
+            if e.answer.startswith("their")
+        ]
+
+
 def test_tampered_buttons_and_forms_get_an_answer_and_touch_nothing_of_anyone_else(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -90,13 +102,7 @@ def test_tampered_buttons_and_forms_get_an_answer_and_touch_nothing_of_anyone_el
     theirs = [("vision", f"their answer {n}", [], now - timedelta(days=n)) for n in range(3)]
     seed_entries(harness.app.deps, OTHER_LEADER, theirs, promise="their promise")
     seed_entries(harness.app.deps, LEADER, [("people", "my answer", [], now)], promise="mine")
-    with harness.app.deps.database.transaction(writes=False) as session:
-        before = session.execute(select(Entry).order_by(Entry.id)).scalars().all()
-        others_before = [
-            (e.id, e.answer, e.promise, e.promise_kept_at)
-            for e in before
-            if e.answer.startswith("their")
-        ]
+    others_before = their_entries(harness)
     rng = random.Random(7)
     caplog.set_level(logging.ERROR)
 
@@ -116,13 +122,6 @@ def test_tampered_buttons_and_forms_get_an_answer_and_touch_nothing_of_anyone_el
         assert SOMETHING_WENT_WRONG not in response.text, form
     harness.settle()
 
-    with harness.app.deps.database.transaction(writes=False) as session:
-        after = session.execute(select(Entry).order_by(Entry.id)).scalars().all()
-        others_after = [
-            (e.id, e.answer, e.promise, e.promise_kept_at)
-            for e in after
-            if e.answer.startswith("their")
-        ]
-    assert others_after == others_before
+    assert their_entries(harness) == others_before
     errors = [r for r in caplog.records if r.name.startswith(("bot", "slack_bolt"))]
     assert not errors, [record.getMessage() for record in errors]

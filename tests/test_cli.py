@@ -50,19 +50,24 @@ def ask_team(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Completed
     )
 
 
+def start_ask_team(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """`ask-team <args>` left running, its output (stdout and stderr) on `stdout`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        env={**env, "PYTHONPATH": str(REPO_ROOT)},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 @pytest.fixture
 def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, Path]]:
     """`ask-team serve` running under gunicorn on a brand-new SQLite file."""
     fake_slack.reset()
     env = cli_env(tmp_path, fake_slack)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
-        env={**env, "PYTHONPATH": str(REPO_ROOT)},
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_ask_team("serve", env=env, cwd=tmp_path)
     url = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 30
     try:

@@ -7,8 +7,6 @@ events arrive as envelopes, and answers go back as acknowledgements or Web API c
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from tests.conftest import LEADER, REPO_ROOT, SIGNING_SECRET
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.slack_driver import SlackDriver, event_callback
-from tests.test_cli import ask_team, cli_env
+from tests.test_cli import ask_team, cli_env, start_ask_team
 from tests.test_question_card import buttons, question_of
 
 APP_TOKEN = "xapp-1-A0APP-1-test"
@@ -33,14 +31,7 @@ def socket_mode(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[FakeSocketMod
         "apps.connections.open", lambda _: (200, {"ok": True, "url": server.url}, {})
     )
     env = cli_env(tmp_path, fake_slack, SLACK_APP_TOKEN=APP_TOKEN)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        env={**env, "PYTHONPATH": str(REPO_ROOT)},
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_ask_team("run", env=env, cwd=tmp_path)
     try:
         try:
             server.wait_connected()
