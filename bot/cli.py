@@ -19,6 +19,7 @@ from bot.runtime import (
     configure_logging,
     ensure_schema,
     nudge_dispatcher,
+    token_refused,
 )
 from bot.services.leaders import find_leader_id
 from bot.services.lifecycle import export_csv
@@ -154,9 +155,10 @@ def _socket(settings: Settings) -> int:
     try:
         SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     except SlackApiError as error:
-        reason = error.response.get("error", "refused") if error.response else "refused"
-        raise SlackUnreachableError(
-            f"Slack refused SLACK_APP_TOKEN ({reason}). Under Basic Information, App-Level "
-            "Tokens, generate one with the connections:write scope (xapp-…)."
+        raise token_refused(
+            "SLACK_APP_TOKEN",
+            error,
+            "Under Basic Information, App-Level Tokens, generate one with the "
+            "connections:write scope (xapp-…).",
         ) from None
     return 0

@@ -45,7 +45,13 @@ def ensure_schema(database: Database) -> None:
 
 
 class SlackUnreachableError(RuntimeError):
-    """Slack refused the bot token, or could not be reached to check it."""
+    """Slack refused a token, or could not be reached to check it."""
+
+
+def token_refused(setting: str, error: SlackApiError, advice: str) -> SlackUnreachableError:
+    """The one-line error for a token Slack refused: which setting, Slack's reason, what to do."""
+    reason = error.response.get("error", "refused") if error.response else "refused"
+    return SlackUnreachableError(f"Slack refused {setting} ({reason}). {advice}")
 
 
 def nudge_dispatcher(settings: Settings, database: Database, bank: QuestionBank) -> NudgeDispatcher:
@@ -67,10 +73,10 @@ def build_app(settings: Settings, *, with_clock: bool = False) -> App:
     try:
         app = create_app(settings, deps)
     except SlackApiError as error:
-        reason = error.response.get("error", "refused") if error.response else "refused"
-        raise SlackUnreachableError(
-            f"Slack refused SLACK_BOT_TOKEN ({reason}). Copy the Bot User OAuth Token again "
-            "from your app's OAuth & Permissions page."
+        raise token_refused(
+            "SLACK_BOT_TOKEN",
+            error,
+            "Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.",
         ) from None
     except OSError as error:
         raise SlackUnreachableError(
