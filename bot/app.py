@@ -20,14 +20,13 @@ class _IgnoreTokenNotice(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-def create_app(
-    settings: Settings, deps: Deps, *, verify_token: bool = True, outbox: Outbox | None = None
-) -> App:
-    """A Bolt app wired to our listeners, talking to Slack (or a stand-in) at SLACK_API_URL."""
+def create_app(settings: Settings, deps: Deps, *, outbox: Outbox | None = None) -> App:
+    """A Bolt app wired to our listeners, talking to Slack (or a stand-in) at SLACK_API_URL.
+
+    It calls nothing remote: the token is checked once per start (`runtime.check_bot_token`),
+    so a worker restarted while Slack is down still boots.
+    """
     client = web_client(settings)
-    if verify_token:
-        # Ourselves rather than Bolt's check, so a refusal raises SlackApiError with its reason.
-        client.auth_test()
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret,

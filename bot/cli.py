@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
@@ -19,6 +20,7 @@ from bot.runtime import (
     configure_logging,
     ensure_schema,
     nudge_dispatcher,
+    preflight,
     token_refused,
 )
 from bot.services.leaders import find_leader_id
@@ -26,6 +28,9 @@ from bot.services.lifecycle import export_csv
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.models import utcnow
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIApplication
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -133,11 +138,17 @@ def _export(settings: Settings, team_id: str, user_id: str, output: str | None) 
 def _serve(settings: Settings) -> int:
     from bot.web import serve_with_gunicorn, wsgi_app
 
-    # Fail here, before forking workers, if settings, prompts or schema are wrong.
-    build_app(settings)
+    # Fail here, before forking workers, if settings, prompts, schema or token are wrong. The
+    # master keeps no connection: workers build their own app, engine and clock after the fork.
+    bank = preflight(settings)
+
+    def worker_app() -> WSGIApplication:
+        app, database = build_app(settings, bank, with_clock=True)
+        return wsgi_app(app)
+
     print(f"ask-team: serving POST /slack/events on port {settings.port}", file=sys.stderr)
     serve_with_gunicorn(
-        lambda: wsgi_app(build_app(settings, with_clock=True)),
+        worker_app,
         port=settings.port,
         workers=settings.web_concurrency,
         threads=settings.web_threads,
@@ -150,7 +161,7 @@ def _socket(settings: Settings) -> int:
 
     if not settings.slack_app_token:
         raise ConfigError("SLACK_APP_TOKEN is needed for Socket Mode (an xapp- app-level token)")
-    app = build_app(settings, with_clock=True)
+    app, _database = build_app(settings, preflight(settings), with_clock=True)
     print("ask-team: connecting over Socket Mode; press Ctrl+C to stop", file=sys.stderr)
     try:
         SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]

@@ -19,6 +19,9 @@ from bot.store import migrate
 from bot.store.database import Database
 
 
+logger = logging.getLogger(__name__)
+
+
 class SchemaNotReadyError(RuntimeError):
     """The database is not at the schema this code needs."""
 
@@ -62,26 +65,76 @@ def nudge_dispatcher(settings: Settings, database: Database, bank: QuestionBank)
     return NudgeDispatcher(database, bank, web_client(settings), policy)
 
 
-def build_app(settings: Settings, *, with_clock: bool = False) -> App:
-    """Load the question bank, check the schema and create the Bolt app.
+# What Slack answers when the token itself is wrong; anything else is Slack having a bad
+# moment, which must not stop the bot or send the operator to copy the token again.
+TOKEN_REFUSALS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+        "team_access_not_granted",
+    }
+)
+
+
+def check_bot_token(settings: Settings) -> None:
+    """Ask Slack once, at start, whether the bot token works.
+
+    A refused token or an unreachable Slack stops the start with one line; a Slack outage
+    (5xx, `internal_error`, rate limits) is logged and the bot starts anyway, since the
+    commands it answers from the database work without Slack and its sends retry.
+    """
+    try:
+        web_client(settings).auth_test()
+    except SlackApiError as error:
+        reason = error.response.get("error") if error.response else None
+        if reason in TOKEN_REFUSALS:
+            raise token_refused(
+                "SLACK_BOT_TOKEN",
+                error,
+                "Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.",
+            ) from None
+        status = error.response.status_code if error.response else "?"
+        logger.warning(
+            "could not check SLACK_BOT_TOKEN now (Slack answered %s %s); starting anyway",
+            status,
+            reason or "an error",
+        )
+    except OSError as error:
+        raise SlackUnreachableError(
+            f"Could not reach Slack at {settings.slack_api_url} to check SLACK_BOT_TOKEN "
+            f"({type(error).__name__}). Check the network, or SLACK_API_URL if you set it."
+        ) from None
+
+
+def preflight(settings: Settings) -> QuestionBank:
+    """Everything that can fail at start, checked once, leaving no connection open.
+
+    Run before gunicorn forks its workers: they inherit memory, and with it anything open
+    here, so the database is disposed of again before returning.
+    """
+    bank = QuestionBank.load()
+    database = Database(settings.database_url)
+    try:
+        ensure_schema(database)
+    finally:
+        database.dispose()
+    check_bot_token(settings)
+    return bank
+
+
+def build_app(
+    settings: Settings, bank: QuestionBank, *, with_clock: bool = False
+) -> tuple[App, Database]:
+    """The Bolt app and its database, with no remote call: safe in a freshly forked worker.
 
     With `with_clock` (and SCHEDULER on), also start the every-minute nudge pass.
     """
     database = Database(settings.database_url)
-    ensure_schema(database)
-    deps = Deps(database=database, bank=QuestionBank.load())
-    try:
-        app = create_app(settings, deps)
-    except SlackApiError as error:
-        raise token_refused(
-            "SLACK_BOT_TOKEN",
-            error,
-            "Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.",
-        ) from None
-    except OSError as error:
-        raise SlackUnreachableError(
-            f"Could not reach Slack at {settings.slack_api_url} to check the bot token: {error}"
-        ) from None
+    app = create_app(settings, Deps(database=database, bank=bank))
     if with_clock and settings.scheduler_enabled:
-        start_clock(nudge_dispatcher(settings, database, deps.bank))
-    return app
+        start_clock(nudge_dispatcher(settings, database, bank))
+    return app, database

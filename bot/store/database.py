@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import weakref
 
 try:
     import fcntl
@@ -12,12 +15,14 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Execution option telling our SQLite BEGIN hook whether the transaction will write.
 _WRITES = "ask_team_writes"
+logger = logging.getLogger(__name__)
 
 
 class Database:
@@ -25,13 +30,20 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, echo=echo, pool_pre_ping=not is_sqlite(url))
+        self.engine: Engine = create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=not is_sqlite(url),
+            # A failed statement's parameters are what a team said: keep them out of errors.
+            hide_parameters=True,
+        )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock: SqliteWriteLock | None = None
         if is_sqlite(url):
             event.listen(self.engine, "connect", _tune_sqlite)
             event.listen(self.engine, "begin", _begin_sqlite)
             self._write_lock = SqliteWriteLock(self.engine.url.database)
+        _forget_connections_in_children(self)
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,8 +79,43 @@ class Database:
     def _guard(self, writes: bool) -> AbstractContextManager[Any]:
         return self._write_lock if writes and self._write_lock is not None else nullcontext()
 
+    def is_usable(self) -> bool:
+        """True when a statement can run now (readiness checks); never raises."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError) as error:
+            logger.warning("database not usable: %s", type(error).__name__)
+            return False
+        return True
+
     def dispose(self) -> None:
+        """Close every pooled connection and the writer lock file of this process."""
         self.engine.dispose()
+        if self._write_lock is not None:
+            self._write_lock.close()
+
+
+def _forget_connections_in_children(database: Database) -> None:
+    """Give a forked child an empty pool instead of the parent's live connections.
+
+    A SQLite connection used, or even closed, in a child after the parent opened it breaks
+    SQLite's POSIX locks: the child's close can checkpoint and delete the WAL under the
+    processes still writing (lost commits, "database disk image is malformed"). A
+    PostgreSQL socket shared by two processes interleaves their protocol. SQLAlchemy's
+    pooling guide prescribes `dispose(close=False)` in the child: the parent keeps its
+    connections, the child opens its own.
+    """
+    reference = weakref.ref(database)
+
+    def in_child() -> None:
+        child = reference()
+        if child is not None:
+            child.engine.dispose(close=False)
+            if child._write_lock is not None:
+                child._write_lock.forget()
+
+    os.register_at_fork(after_in_child=in_child)
 
 
 class SqliteWriteLock:
@@ -83,14 +130,21 @@ class SqliteWriteLock:
 
     def __init__(self, database_path: str | None) -> None:
         self._threads = threading.Lock()
+        self._path = (
+            f"{database_path}.write-lock"
+            if database_path and database_path != ":memory:" and fcntl is not None
+            else None
+        )
+        # Opened on first use, in the process that writes: an flock belongs to the open file,
+        # so a file inherited across fork would let parent and child hold "one" lock at once.
         self._file: Any = None
-        if database_path and database_path != ":memory:" and fcntl is not None:
-            self._file = open(f"{database_path}.write-lock", "a+b")  # noqa: SIM115 - held for the process
 
     def __enter__(self) -> None:
         self._threads.acquire()
-        if self._file is not None:
+        if self._path is not None:
             try:
+                if self._file is None:
+                    self._file = open(self._path, "a+b")  # noqa: SIM115 - held for the process
                 fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
             except BaseException:
                 self._threads.release()
@@ -100,6 +154,18 @@ class SqliteWriteLock:
         if self._file is not None:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
         self._threads.release()
+
+    def close(self) -> None:
+        """Close the lock file; the next writer opens it again."""
+        with self._threads:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def forget(self) -> None:
+        """In a forked child: drop the parent's file without unlocking it, start afresh."""
+        self._threads = threading.Lock()
+        self._file = None
 
 
 def is_sqlite(url: str) -> bool:
