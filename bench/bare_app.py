@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.web import serve_with_gunicorn, wsgi_app
+from bot.server import serve_with_gunicorn
+from bot.web import wsgi_app
 
 
 def build(process_before_response: bool) -> App:

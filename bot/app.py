@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
 
 from bot.config import Settings
 from bot.deps import Deps
@@ -14,10 +16,11 @@ from bot.slack_client import web_client
 
 
 class _IgnoreTokenNotice(logging.Filter):
-    # Bolt also reads SLACK_BOT_TOKEN from the environment and then notes that the client we
-    # pass wins; that is what we want, so the note is only noise in operators' logs.
+    # Bolt reads SLACK_BOT_TOKEN from the environment too, then notes that our client and
+    # `authorize` win over it; that is what we want, so the notes are only noise in logs.
     def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
+        message = record.getMessage()
+        return "`token` will be unused" not in message and "will be ignored" not in message
 
 
 def create_app(settings: Settings, deps: Deps, *, outbox: Outbox | None = None) -> App:
@@ -35,10 +38,28 @@ def create_app(settings: Settings, deps: Deps, *, outbox: Outbox | None = None) 
         # take a millisecond or two; Web API calls that can wait go to the Outbox.
         process_before_response=True,
         token_verification_enabled=False,
+        # Bolt's single-workspace default calls auth.test on each process's first request,
+        # before the ack: 5 s when Slack is slow, an error page when it is down.
+        authorize=_authorize_with(settings.slack_bot_token),
+        # bot/edge.py checks Slack's signature before Bolt sees a request, and logs no body.
+        request_verification_enabled=False,
         logger=_bolt_logger(),
     )
     register_all(app, deps, outbox or Outbox(client))
     return app
+
+
+def _authorize_with(bot_token: str) -> Callable[..., AuthorizeResult]:
+    """Bolt's `authorize`: the one workspace's bot token, without asking Slack per request."""
+
+    def authorize(
+        enterprise_id: str | None, team_id: str | None, user_id: str | None
+    ) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, user_id=user_id, bot_token=bot_token
+        )
+
+    return authorize
 
 
 def _bolt_logger() -> logging.Logger:

@@ -136,7 +136,8 @@ def _export(settings: Settings, team_id: str, user_id: str, output: str | None) 
 
 
 def _serve(settings: Settings) -> int:
-    from bot.web import serve_with_gunicorn, wsgi_app
+    from bot.server import serve_with_gunicorn
+    from bot.web import wsgi_app
 
     # Fail here, before forking workers, if settings, prompts, schema or token are wrong. The
     # master keeps no connection: workers build their own app, engine and clock after the fork.
@@ -144,7 +145,7 @@ def _serve(settings: Settings) -> int:
 
     def worker_app() -> WSGIApplication:
         app, database = build_app(settings, bank, with_clock=True)
-        return wsgi_app(app)
+        return wsgi_app(app, ready=database.is_usable)
 
     print(f"ask-team: serving POST /slack/events on port {settings.port}", file=sys.stderr)
     serve_with_gunicorn(
@@ -157,14 +158,14 @@ def _serve(settings: Settings) -> int:
 
 
 def _socket(settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.socket_mode import GuardedSocketModeHandler
 
     if not settings.slack_app_token:
         raise ConfigError("SLACK_APP_TOKEN is needed for Socket Mode (an xapp- app-level token)")
     app, _database = build_app(settings, preflight(settings), with_clock=True)
     print("ask-team: connecting over Socket Mode; press Ctrl+C to stop", file=sys.stderr)
     try:
-        SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+        GuardedSocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     except SlackApiError as error:
         raise token_refused(
             "SLACK_APP_TOKEN",

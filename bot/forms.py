@@ -13,8 +13,11 @@ from bot.scheduling import Rule
 from bot.services.journal import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
 from bot.text import clean_text
 
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}\Z")  # \Z: "$" would let a trailing newline in
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}\Z")
+# What a timepicker sends, in ASCII digits: isdigit() would also pass "²³", which int() refuses.
+_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+_WEEKDAYS = {str(day): day for day in range(7)}
 MAX_OUTCOME_LENGTH = 300
 
 
@@ -132,22 +135,22 @@ def parse_schedule_form(values: Any) -> ScheduleForm | dict[str, str]:
         "selected_time"
     )
     minute = -1
-    if isinstance(selected_time, str) and len(selected_time) == 5 and selected_time[2] == ":":
-        hours, minutes = selected_time[:2], selected_time[3:]
-        if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
-            minute = int(hours) * 60 + int(minutes)
+    matched = _TIME.fullmatch(selected_time) if isinstance(selected_time, str) else None
+    if matched:
+        minute = int(matched[1]) * 60 + int(matched[2])
     if minute < 0:
         errors[ids.SCHEDULE_TIME_BLOCK] = "Pick a time, for example 09:00."
     days = {
-        int(option["value"])
+        _WEEKDAYS[value]
         for option in _selected(values, ids.SCHEDULE_DAYS_BLOCK, ids.SCHEDULE_DAYS_ACTION)
-        if str(option.get("value")) in {str(n) for n in range(7)}
+        if isinstance(value := option.get("value"), str) and value in _WEEKDAYS
     }
     if not days:
         errors[ids.SCHEDULE_DAYS_BLOCK] = "Pick at least one day."
     chosen = {
-        option.get("value")
+        value
         for option in _selected(values, ids.SCHEDULE_HABITS_BLOCK, ids.SCHEDULE_HABITS_ACTION)
+        if isinstance(value := option.get("value"), str)
     }
     habits = tuple(habit for habit in Habit if habit.value in chosen) or tuple(Habit)
     if errors:
@@ -178,5 +181,8 @@ def parse_promise_kept_form(values: Any) -> PromiseKeptForm | dict[str, str]:
 
 
 def _selected(values: dict[str, Any], block_id: str, action_id: str) -> list[dict[str, Any]]:
-    options = _state(values, block_id, action_id).get("selected_options") or []
+    """The checked options; anything but a list of objects counts as none checked."""
+    options = _state(values, block_id, action_id).get("selected_options")
+    if not isinstance(options, list):
+        return []
     return [option for option in options if isinstance(option, dict)]

@@ -7,9 +7,10 @@ returns None for anything malformed, and callers re-check it against the caller'
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot.forms import USER_ID
 from bot.habits import Habit
@@ -17,6 +18,13 @@ from bot.history_filters import MAX_SEARCH_LENGTH, HistoryQuery
 from bot.services.journal import Cursor
 
 MAX_REF_LENGTH = 80
+# Our rows' ids are PostgreSQL INTEGER columns (bot/store/models.py); a larger number is no
+# row of ours, and would overflow the query's parameter before the database could say so.
+MAX_ROW_ID = 2**31 - 1
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+_ROW_ID = re.compile(r"[0-9]{1,10}")
+# A question id (prompts.ID_PATTERN, or custom-<row id>) and maybe /<follow-up number>.
+_REF = re.compile(r"[a-z][a-z0-9-]{1,60}(/[0-9]{1,2})?")
 
 
 @dataclass(frozen=True)
@@ -72,14 +80,17 @@ def decode_page_request(value: str) -> PageRequest | None:
     if data is None or data.get("d") not in ("older", "newer"):
         return None
     entry_id, stamp = data.get("i"), data.get("t")
-    if not isinstance(entry_id, int) or isinstance(entry_id, bool) or not isinstance(stamp, str):
+    # Only a bound on the caller's own entries, so any number the column's type can compare.
+    if not _integer(entry_id, -MAX_ROW_ID - 1, MAX_ROW_ID) or not isinstance(stamp, str):
         return None
     try:
         created_at = datetime.fromisoformat(stamp)
-    except ValueError:
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=UTC)
+        # In UTC, as the database compares it: 9999-12-31T23:59-23:00 has no UTC date.
+        created_at = created_at.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=UTC)
     query = _query_from(data)
     if query is None:
         return None
@@ -97,8 +108,8 @@ def encode_entry_action(entry_id: int, query: HistoryQuery) -> str:
 
 def decode_entry_action(value: Any) -> tuple[int, HistoryQuery] | None:
     data = _json_object(value)
-    entry_id = data.get("e") if data else None
-    if data is None or not isinstance(entry_id, int) or isinstance(entry_id, bool):
+    entry_id = valid_id(data.get("e")) if data else None
+    if data is None or entry_id is None:
         return None
     query = _query_from(data)
     return None if query is None else (entry_id, query)
@@ -133,19 +144,37 @@ def decode_log_metadata(metadata: str) -> LogTarget | None:
     if data is None:
         return None
     ref = valid_ref(data.get("q")) if "q" in data else None
-    parent, entry_id = data.get("p"), data.get("e")
-    for number in (parent, entry_id):
-        if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
-            return None
+    parent, entry_id = valid_id(data.get("p")), valid_id(data.get("e"))
+    if (parent is None and data.get("p") is not None) or (
+        entry_id is None and data.get("e") is not None
+    ):
+        return None
     if (ref is None) == (entry_id is None):
         return None  # exactly one of: a question to answer, or an entry to edit
     return LogTarget(ref=ref, parent=parent, entry_id=entry_id)
 
 
 def valid_ref(value: Any) -> str | None:
-    if isinstance(value, str) and 0 < len(value) <= MAX_REF_LENGTH:
+    """A question reference as we write them (`vision-01`, `custom-7/2`), or None."""
+    if isinstance(value, str) and len(value) <= MAX_REF_LENGTH and _REF.fullmatch(value):
         return value
     return None
+
+
+def parse_id(value: object) -> int | None:
+    """A row id carried as a button's text value, or None unless it could name one of ours."""
+    if isinstance(value, str) and _ROW_ID.fullmatch(value):
+        return valid_id(int(value))
+    return None
+
+
+def valid_id(value: object) -> int | None:
+    """A row id carried as a JSON number, or None unless it could name one of ours."""
+    return value if _integer(value, 1, MAX_ROW_ID) else None
+
+
+def _integer(value: object, low: int, high: int) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def valid_habit_filter(value: Any) -> Habit | None:

@@ -112,7 +112,10 @@ class QuestionBank:
             return None
         if not sep:
             return Asked(ref=question.id, question=question)
-        if not index.isdigit() or not 1 <= int(index) <= len(question.follow_ups):
+        # isdigit() alone accepts "²", which int() refuses; refs travel in tamperable payloads.
+        if not (index.isascii() and index.isdigit() and len(index) <= 2):
+            return None
+        if not 1 <= int(index) <= len(question.follow_ups):
             return None
         return Asked(ref=f"{question.id}/{int(index)}", question=question, follow_up=int(index))
 

@@ -18,7 +18,6 @@ from bot.slack_client import web_client
 from bot.store import migrate
 from bot.store.database import Database
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -26,11 +25,20 @@ class SchemaNotReadyError(RuntimeError):
     """The database is not at the schema this code needs."""
 
 
+# Libraries whose DEBUG lines carry request and response bodies: what teams said, and tokens.
+# (SQLAlchemy's engine logs nothing unless asked, and hides parameters: see Database.)
+PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt", "urllib3")
+
+
 def configure_logging(settings: Settings) -> None:
+    """Our lines at LOG_LEVEL; never the payload-carrying DEBUG lines of the libraries."""
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    floor = max(logging.getLevelName(settings.log_level), logging.INFO)
+    for name in PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(floor)
 
 
 def ensure_schema(database: Database) -> None:

@@ -156,14 +156,25 @@ def parse_pause(text: str, today: date) -> date:
     )
 
 
+# IANA names are far shorter; anything longer is not a zone (and does not fit the column).
+MAX_ZONE_NAME = 64
+
+
+def known_zone(name: object) -> str | None:
+    """`name` if it is an IANA zone this machine knows, else None."""
+    if not isinstance(name, str) or not name or len(name) > MAX_ZONE_NAME:
+        return None
+    try:
+        return name if ZoneInfo(name).key == name else None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # zoneinfo raises OSError for names the file system rejects (too long, odd bytes).
+        return None
+
+
 def zone(name: str | None) -> ZoneInfo:
     """The IANA zone `name`, or UTC when Slack gave none we know."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return ZoneInfo("UTC")
+    known = known_zone(name)
+    return ZoneInfo(known) if known else ZoneInfo("UTC")
 
 
 def local_instant(day: date, minute_of_day: int, tz: ZoneInfo) -> datetime:
@@ -200,6 +211,29 @@ def next_nudge(
         if instant > after:
             return day, instant
     return None  # pragma: no cover - a non-empty rule always matches within 8 days
+
+
+def latest_nudge(
+    rule: Rule, tz: ZoneInfo, at: datetime, resume_on: date | None = None
+) -> tuple[date, datetime] | None:
+    """The last (local date, UTC instant) of a nudge at or before `at`, or None in the last week.
+
+    Local dates before `resume_on` (a pause) do not count. After downtime this is the one
+    nudge still worth sending, if it is recent enough.
+    """
+    if not rule.days:
+        return None
+    today = at.astimezone(tz).date()
+    for offset in range(8):
+        day = today - timedelta(days=offset)
+        if resume_on is not None and day < resume_on:
+            return None
+        if day.weekday() not in rule.days:
+            continue
+        instant = local_instant(day, rule.minute_of_day, tz)
+        if instant <= at:
+            return day, instant
+    return None
 
 
 def describe_days(days: frozenset[int]) -> str:

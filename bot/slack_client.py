@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
@@ -10,8 +13,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
 from bot.config import Settings
+from bot.scheduling import known_zone
 
 WEB_API_TIMEOUT_SECONDS = 10
+logger = logging.getLogger(__name__)
 
 
 def web_client(settings: Settings, backoff_seconds: float = 0.5) -> WebClient:
@@ -30,3 +35,17 @@ def web_client(settings: Settings, backoff_seconds: float = 0.5) -> WebClient:
         ]
     )
     return client
+
+
+def fetch_zone(client: WebClient, user_id: str) -> str | None:
+    """The user's IANA zone from `users.info`, or None if Slack cannot say right now."""
+    try:
+        user = client.users_info(user=user_id).get("user")
+    except SlackApiError as error:
+        reason = error.response.get("error") if error.response is not None else None
+        logger.warning("users.info refused: %s", reason)
+        return None
+    except OSError as error:
+        logger.warning("users.info unreachable: %s", type(error).__name__)
+        return None
+    return known_zone(user.get("tz")) if isinstance(user, dict) else None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.store.models import Nudge, Schedule
+from bot.store.models import CustomQuestion, Leader, Nudge, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.fake_slack import Call
 from tests.support.slack_driver import User, event_callback, log_values
@@ -46,6 +46,8 @@ def send_due(
 def nudged(harness: Harness, send_due: SendDue) -> Call:
     """The leader subscribed, got Friday's nudge, and it is a minute later."""
     subscribe(harness)
+    # What follows answers the nudge, not the subscription.
+    harness.fake.forget_calls()
     send_due(FRIDAY_9_PARIS)
     (dm,) = dms(harness)
     harness.clock.set(FRIDAY_9_PARIS + timedelta(minutes=1))
@@ -58,8 +60,14 @@ def press(harness: Harness, dm: Call, label: str, user: User = LEADER) -> None:
 
 
 def subscribe(harness: Harness, text: str = "9:00 weekdays", user: User = LEADER) -> str:
+    """What the leader last reads about their new schedule: the reply, or the note that follows
+    it once Slack has told the bot their time zone."""
+    earlier = len(harness.fake.calls_to("response_url"))
     body = harness.slack.command(f"schedule {text}", user=user).json
-    return str(body["blocks"][0]["text"]["text"])
+    harness.settle()
+    follow_ups = harness.fake.calls_to("response_url")[earlier:]
+    said = follow_ups[-1].params if follow_ups else body
+    return str(said["blocks"][0]["text"]["text"])
 
 
 def dms(harness: Harness) -> list[Call]:
@@ -88,6 +96,25 @@ def test_subscribing_says_when_the_next_nudge_comes_in_the_leaders_zone(harness:
     assert "Next: tomorrow 9:00 Europe/Paris" in reply
     (lookup,) = harness.fake.calls_to("users.info")
     assert lookup.params["user"] == LEADER.user_id
+
+
+def test_the_first_schedule_is_acknowledged_before_slack_is_asked_for_the_zone(
+    harness: Harness,
+) -> None:
+    first = harness.slack.command("schedule 9:00 weekdays").json
+    first_text = first["blocks"][0]["text"]["text"]
+
+    assert "weekdays at 9:00 (your Slack time zone)" in first_text
+    assert "Next: as soon as Slack tells me your time zone" in first_text
+    harness.settle()
+    assert len(harness.fake.calls_to("users.info")) == 1
+
+    # Once Slack has said, a change is answered in full at once, with no second look-up.
+    again = harness.slack.command("schedule 8:30 daily").json["blocks"][0]["text"]["text"]
+    assert "every day at 8:30 (Europe/Paris)" in again
+    assert "Next: tomorrow 8:30 Europe/Paris" in again
+    harness.settle()
+    assert len(harness.fake.calls_to("users.info")) == 1
 
 
 @pytest.mark.parametrize(
@@ -172,6 +199,54 @@ def test_a_nudge_missed_beyond_the_grace_window_is_skipped(
     schedule = schedule_of(harness)
     assert schedule is not None
     assert schedule.next_local_date.isoformat() == "2026-11-30"
+
+
+def test_after_days_of_downtime_the_nudge_still_within_grace_goes_out_once(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)  # next: Friday 9:00 Paris
+
+    # Everything was down from Friday morning; it comes back on Tuesday at 9:30 Paris time.
+    back = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+    report = send_due(back)
+
+    assert "1 claimed" in report
+    assert "1 missed" in report, "Friday's and Monday's nudges are skipped, not sent late"
+    (nudge,) = dms(harness)
+    assert "Next: tomorrow 9:00 Europe/Paris" in json.dumps(nudge.params["blocks"])
+    assert "0 claimed" in send_due(back + timedelta(minutes=1)), "no burst of old nudges"
+    schedule = schedule_of(harness)
+    assert schedule is not None
+    assert schedule.next_local_date.isoformat() == "2026-12-02"
+
+
+def test_after_downtime_past_the_grace_window_the_next_nudge_is_planned(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+
+    # Back on Tuesday at 13:00 Paris: today's 9:00 is four hours late, past the grace window.
+    report = send_due(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+
+    assert "0 claimed" in report
+    assert not dms(harness)
+    schedule = schedule_of(harness)
+    assert schedule is not None
+    assert schedule.next_local_date.isoformat() == "2026-12-02"
+
+
+def test_a_preview_after_downtime_shows_the_nudge_that_would_go_out(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+
+    preview = send_due(datetime(2026, 12, 1, 8, 30, tzinfo=UTC), "--dry-run")
+
+    assert f"would nudge {LEADER.team_id}/{LEADER.user_id} for 2026-12-01" in preview
+    assert not dms(harness)
+    schedule = schedule_of(harness)
+    assert schedule is not None
+    assert schedule.next_local_date.isoformat() == "2026-11-27", "a preview changes nothing"
 
 
 def test_log_answers_and_another_question_from_the_nudge(harness: Harness, nudged: Call) -> None:
@@ -326,6 +401,21 @@ def test_the_nudge_prefers_a_follow_up_to_last_weeks_answer(
     assert question in text
 
 
+# The settings form filled in: 7:45 on weekends, vision questions only.
+SCHEDULE_FORM_VALUES = {
+    "schedule_time": {"time_picker": {"type": "timepicker", "selected_time": "07:45"}},
+    "schedule_days": {
+        "days_checkboxes": {
+            "type": "checkboxes",
+            "selected_options": [{"value": "5"}, {"value": "6"}],
+        }
+    },
+    "schedule_habits": {
+        "habits_checkboxes": {"type": "checkboxes", "selected_options": [{"value": "vision"}]}
+    },
+}
+
+
 def test_the_settings_modal_shows_the_schedule_and_saves_changes(harness: Harness) -> None:
     subscribe(harness)
 
@@ -335,19 +425,7 @@ def test_the_settings_modal_shows_the_schedule_and_saves_changes(harness: Harnes
     view = opened.params["view"]
     assert "weekdays at 9:00 (Europe/Paris)" in view["blocks"][0]["text"]["text"]
     assert "Next: tomorrow 9:00" in view["blocks"][0]["text"]["text"].replace("*", "")
-    values = {
-        "schedule_time": {"time_picker": {"type": "timepicker", "selected_time": "07:45"}},
-        "schedule_days": {
-            "days_checkboxes": {
-                "type": "checkboxes",
-                "selected_options": [{"value": "5"}, {"value": "6"}],
-            }
-        },
-        "schedule_habits": {
-            "habits_checkboxes": {"type": "checkboxes", "selected_options": [{"value": "vision"}]}
-        },
-    }
-    response = harness.slack.submit(view, values)
+    response = harness.slack.submit(view, SCHEDULE_FORM_VALUES)
 
     assert response.json["response_action"] == "update"
     assert "weekends at 7:45 (Europe/Paris)" in json.dumps(response.json["view"])
@@ -405,6 +483,38 @@ def test_three_low_heartbeats_bring_a_gentle_heartbeat_question(
     assert "last three heartbeats you logged were low" in json.dumps(first.params["blocks"])
     assert "Follow the heartbeat" in json.dumps(first.params["blocks"])
     assert "last three heartbeats" not in json.dumps(second.params["blocks"]), "once a week at most"
+
+
+def test_a_workspace_heartbeat_question_counts_toward_the_once_a_week_limit(
+    harness: Harness, send_due: SendDue
+) -> None:
+    harness.slack.command("add heartbeat What gave you energy this week, and what took it?")
+    subscribe(harness, "9:00 daily")
+    for beat in ("2", "1", "2"):
+        _, view = open_log_modal(harness, "people")
+        harness.slack.submit(view, log_values("rough week", heartbeat=beat))
+        harness.settle()
+        harness.fake.forget_calls()
+        harness.clock.advance(minutes=1)
+    # Yesterday's nudge asked the workspace's own heartbeat question.
+    with harness.app.deps.database.transaction() as session:
+        (ours,) = session.scalars(select(CustomQuestion.id))
+        (leader_id,) = session.scalars(select(Leader.id).where(Leader.user_id == LEADER.user_id))
+        session.add(
+            Nudge(
+                leader_id=leader_id,
+                local_date=date(2026, 11, 26),
+                status="sent",
+                sent_at=FRIDAY_9_PARIS - timedelta(days=1),
+                question_ref=f"custom-{ours}",
+            )
+        )
+    harness.fake.forget_calls()
+
+    send_due(FRIDAY_9_PARIS)
+
+    (nudge,) = dms(harness)
+    assert "last three heartbeats" not in json.dumps(nudge.params["blocks"]), "once a week at most"
 
 
 def test_a_promise_due_today_rides_in_the_nudge(harness: Harness, send_due: SendDue) -> None:

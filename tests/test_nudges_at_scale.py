@@ -66,12 +66,17 @@ def fresh_fake(fake_slack: FakeSlack) -> FakeSlack:
     return fake_slack
 
 
+@pytest.mark.parametrize(
+    "late",
+    [timedelta(seconds=5), timedelta(days=2, minutes=30)],
+    ids=["on time", "back two days later, half an hour past the nudge"],
+)
 def test_three_processes_at_the_same_instant_send_each_leader_exactly_one_dm(
-    db: Database, fresh_fake: FakeSlack
+    db: Database, fresh_fake: FakeSlack, late: timedelta
 ) -> None:
     seed_due_leaders(db, LEADERS, DUE, ZONES)
 
-    processes = [send_due_process(db, fresh_fake, DUE + timedelta(seconds=5), 16) for _ in range(3)]
+    processes = [send_due_process(db, fresh_fake, DUE + late, 16) for _ in range(3)]
     outputs = [process.communicate(timeout=240)[0] for process in processes]
 
     assert all(process.returncode == 0 for process in processes), outputs

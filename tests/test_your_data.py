@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
+from bot.services.lifecycle import spreadsheet_safe
 from bot.store.models import Entry, Leader, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
 from tests.support.slack_driver import User, event_callback, log_values
@@ -59,6 +60,49 @@ def test_export_dms_a_csv_that_round_trips_what_was_typed(harness: Harness) -> N
     assert rows[1][7] == 'Book "the" room, 3pm'
 
 
+# The form trims what is typed, so a leading tab or carriage return never reaches the log.
+FORMULAS = ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)"]
+
+
+def test_exported_answers_open_in_a_spreadsheet_as_text_never_as_formulas(
+    harness: Harness,
+) -> None:
+    for answer in FORMULAS:
+        log(harness, answer, promise="=1+1")
+
+    harness.slack.command("export")
+    (upload,) = harness.fake.wait_for("file_upload")
+
+    # As a spreadsheet program reads the file: each cell is a formula if it starts with a
+    # trigger character, and text shown as typed if a quote comes first.
+    rows = list(csv.reader(io.StringIO(upload.params["content"], newline="")))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert [row[4] for row in rows[1:]] == ["'" + answer for answer in FORMULAS]
+    assert {row[7] for row in rows[1:]} == {"'=1+1"}
+
+
+@pytest.mark.parametrize("cell", ["\tcell", "\rcell", "=1", "+1", "-1", "@a"])
+def test_every_formula_trigger_is_neutralised(cell: str) -> None:
+    assert spreadsheet_safe(cell) == "'" + cell
+    assert spreadsheet_safe("plain " + cell) == "plain " + cell
+
+
+def test_a_failed_upload_is_told_to_the_leader_instead_of_on_its_way(harness: Harness) -> None:
+    log(harness, "an answer")
+    harness.fake.respond_with(
+        "files.completeUploadExternal",
+        lambda call: (200, {"ok": False, "error": "internal_error"}, {}),
+    )
+
+    harness.slack.command("export")
+    (note,) = harness.fake.wait_for("response_url")
+
+    text = note.params["blocks"][0]["text"]["text"]
+    assert "could not share the export" in text
+    assert note.params["replace_original"] is True
+
+
 def test_export_with_nothing_logged_says_so(harness: Harness) -> None:
     text = harness.slack.command("export").json["blocks"][0]["text"]["text"]
 
@@ -102,6 +146,8 @@ def test_forget_me_deletes_only_the_caller(harness: Harness) -> None:
     log(harness, "theirs", user=OTHER_LEADER)
     harness.slack.command("schedule 9:00 weekdays")
     harness.fake.wait_for("chat.postMessage", 2)
+    harness.settle()
+    harness.fake.forget_calls()
 
     harness.slack.click("forget_confirm", "U0OTHER", block_id="forget_me")
 

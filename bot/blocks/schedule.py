@@ -21,12 +21,15 @@ from bot.scheduling import WEEKDAY_NAMES, WEEKDAYS, Rule, describe_days, describ
 DEFAULT_RULE = Rule(9 * 60, WEEKDAYS)
 
 
-def describe_rule(rule: Rule, tz: str) -> str:
-    """ "weekdays at 9:00 (Europe/Paris)"."""
-    return f"{describe_days(rule.days)} at {describe_time(rule.minute_of_day)} ({tz})"
+def describe_rule(rule: Rule, tz: str | None) -> str:
+    """ "weekdays at 9:00 (Europe/Paris)", or "… (your Slack time zone)" before we know it."""
+    where = tz or "your Slack time zone"
+    return f"{describe_days(rule.days)} at {describe_time(rule.minute_of_day)} ({where})"
 
 
-def schedule_modal(rule: Rule | None, habits: tuple[Habit, ...], tz: str, status: str) -> View:
+def schedule_modal(
+    rule: Rule | None, habits: tuple[Habit, ...], tz: str | None, status: str
+) -> View:
     """Time, days and habits, showing the current setting and the next nudge in `status`."""
     current = rule or DEFAULT_RULE
     day_options = [Option(value=str(n), text=name) for n, name in enumerate(WEEKDAY_NAMES)]
@@ -67,7 +70,13 @@ def schedule_modal(rule: Rule | None, habits: tuple[Habit, ...], tz: str, status
                 ),
             ),
             ContextBlock(
-                elements=[MarkdownTextObject(text=f"Times are in your Slack time zone, {tz}.")]
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Times are in your Slack time zone, {tz}."
+                        if tz
+                        else "Times are in your Slack time zone."
+                    )
+                ]
             ),
         ],
     )

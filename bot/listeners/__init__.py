@@ -8,6 +8,7 @@ from bot.deps import Deps
 from bot.listeners import (
     actions,
     commands,
+    errors,
     fallbacks,
     home,
     schedule,
@@ -33,3 +34,4 @@ def register_all(app: App, deps: Deps, outbox: Outbox) -> None:
     # Last: it ends with a catch-all for buttons from messages we no longer understand.
     actions.register(app, deps, outbox)
     fallbacks.register(app)
+    errors.register(app, outbox)

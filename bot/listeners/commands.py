@@ -95,9 +95,9 @@ def _answer(
     elif isinstance(parsed, ShowHistory):
         _show_history(ack, caller, parsed, deps)
     elif isinstance(parsed, SetSchedule | PauseNudges | ResumeNudges | StopNudges):
-        answer_schedule_command(ack, caller, parsed, command, client, deps, outbox)
+        answer_schedule_command(ack, caller, parsed, command, deps, outbox)
     elif isinstance(parsed, ExportLog):
-        answer_export(ack, caller, deps, outbox)
+        answer_export(ack, caller, command, deps, outbox)
     elif isinstance(parsed, ForgetMe):
         answer_forget_me(ack, caller, deps)
     elif isinstance(parsed, AddQuestion):
@@ -105,7 +105,7 @@ def _answer(
     elif isinstance(parsed, ListOwnQuestions):
         answer_list(ack, caller, deps)
     elif isinstance(parsed, HeartbeatChart):
-        answer_heartbeat_chart(ack, caller, deps, outbox)
+        answer_heartbeat_chart(ack, caller, command, deps, outbox)
     elif isinstance(parsed, ListPromises):
         with deps.database.transaction(writes=False) as session:
             leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
@@ -161,7 +161,9 @@ def _open_log_for_latest(
         )
         return
     ack()
-    outbox.send([OpenModal(trigger_id=command["trigger_id"], view=log_modal(asked).to_dict())])
+    outbox.reply(
+        command, [OpenModal(trigger_id=command["trigger_id"], view=log_modal(asked).to_dict())]
+    )
 
 
 def _show_history(ack: Ack, caller: Caller, parsed: ShowHistory, deps: Deps) -> None:

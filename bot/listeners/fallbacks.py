@@ -24,7 +24,12 @@ def register(app: App) -> None:
         # Slack retries an event it sees refused, and disables deliveries that keep failing.
         logger.info("event %r is not one we act on", event.get("type"))
 
+    def closed_form(ack: Ack) -> None:
+        # No modal of ours asks to hear of its closing (notify_on_close); nothing to do.
+        ack()
+
     app.view(ANYTHING)(unknown_form)
+    app.view({"type": "view_closed", "callback_id": ANYTHING})(closed_form)
     app.event(ANYTHING)(unknown_event)
 
 

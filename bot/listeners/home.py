@@ -17,7 +17,7 @@ from bot.listeners.home_tab import home_for
 from bot.listeners.identity import caller_of
 from bot.listeners.outbox import ChannelMessage, Delivery, DirectMessage, OpenModal, Outbox
 from bot.listeners.schedule import settings_modal
-from bot.payloads import decode_log_metadata
+from bot.payloads import decode_log_metadata, parse_id
 from bot.services.journal import own_entry
 from bot.services.leaders import find_leader_id, leader_id_for
 from bot.services.promises import mark_promise_kept
@@ -51,9 +51,8 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
         try:
             action_id = action.get("action_id")
             if action_id == ids.HOME_SETTINGS and isinstance(body.get("trigger_id"), str):
-                deliveries.append(
-                    OpenModal(body["trigger_id"], settings_modal(caller, client, deps))
-                )
+                modal, learn_zone = settings_modal(caller, deps)
+                deliveries += [OpenModal(body["trigger_id"], modal), *learn_zone]
             elif action_id == ids.HOME_NEW_QUESTION:
                 now = deps.clock()
                 with deps.database.connection() as connection:
@@ -65,11 +64,8 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
                 with deps.database.transaction(writes=False) as session:
                     known = find_leader_id(session.connection(), caller.team_id, caller.user_id)
                     # The entry id comes from a button: it must be the presser's own promise.
-                    entry = (
-                        own_entry(session, known, int(value))
-                        if isinstance(value, str) and value.isdigit()
-                        else None
-                    )
+                    entry_id = parse_id(value)
+                    entry = own_entry(session, known, entry_id) if entry_id else None
                     if entry is not None and entry.promise:
                         deliveries.append(
                             OpenModal(body["trigger_id"], promise_kept_modal(entry).to_dict())

@@ -24,7 +24,10 @@ from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 
 logger = logging.getLogger(__name__)
-MODAL_FAILED = "Slack took too long to open the form. Please press the button again."
+MODAL_FAILED = (
+    "Slack could not open the form just now. Nothing was lost: "
+    "please press the button again, or run the command again."
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,10 @@ class UploadFile:
     # Bytes can be made in the outbox thread: a chart takes longer to draw than an ack may.
     content: str | bytes | Callable[[], bytes]
     comment: str
+    # Told to the leader (replacing the "on its way" reply) if Slack refuses the file.
+    failure_note: str = (
+        "I could not share the file in our DM just now. Please try again in a minute."
+    )
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,16 @@ class ChannelMessage:
     fallback: DirectMessage
 
 
-Delivery = Respond | OpenModal | DirectMessage | UploadFile | PublishHome | ChannelMessage
+@dataclass(frozen=True)
+class AfterAck:
+    """Work that needs Slack and so cannot run before the ack; what it returns is delivered."""
+
+    run: Callable[[WebClient], list[Delivery]]
+
+
+Delivery = (
+    Respond | OpenModal | DirectMessage | UploadFile | PublishHome | ChannelMessage | AfterAck
+)
 
 
 class ResponseUrlError(RuntimeError):
@@ -95,43 +111,84 @@ class Outbox:
         self._idle = threading.Condition()
 
     def reply(self, body: dict[str, Any], deliveries: list[Delivery]) -> None:
-        """Queue `deliveries` in answer to an interaction whose payload is `body`."""
+        """Queue `deliveries` in answer to a command or interaction whose payload is `body`."""
         response_url = body.get("response_url")
-        self.send(deliveries, response_url if isinstance(response_url, str) else None)
+        user = body.get("user")
+        user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
+        self.send(
+            deliveries,
+            response_url if isinstance(response_url, str) else None,
+            user_id if isinstance(user_id, str) else None,
+        )
 
-    def send(self, deliveries: list[Delivery], response_url: str | None = None) -> None:
-        """Queue `deliveries`; `response_url` is where `Respond` goes, if the request had one."""
+    def send(
+        self,
+        deliveries: list[Delivery],
+        response_url: str | None = None,
+        user_id: str | None = None,
+    ) -> None:
+        """Queue `deliveries`; `response_url` is where `Respond` goes, if the request had one.
+
+        If a delivery the person is waiting for fails, they are told at `response_url`, or by
+        DM to `user_id` when there is none (the Home tab has no response_url).
+        """
         if deliveries:
             with self._idle:
                 self._pending += 1
-            self._executor.submit(self._deliver_all, deliveries, response_url)
+            self._executor.submit(self._deliver_all, deliveries, response_url, user_id)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until everything queued so far has been sent (or failed); False on timeout."""
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
-    def close(self) -> None:
-        """Finish what is queued, then stop."""
-        self._executor.shutdown(wait=True)
-
-    def _deliver_all(self, deliveries: list[Delivery], response_url: str | None) -> None:
+    def _deliver_all(
+        self, deliveries: list[Delivery], response_url: str | None, user_id: str | None
+    ) -> None:
         try:
-            self._deliver_each(deliveries, response_url)
+            self._deliver_each(deliveries, response_url, user_id)
         finally:
             with self._idle:
                 self._pending -= 1
                 self._idle.notify_all()
 
-    def _deliver_each(self, deliveries: list[Delivery], response_url: str | None) -> None:
+    def _deliver_each(
+        self, deliveries: list[Delivery], response_url: str | None, user_id: str | None
+    ) -> None:
         for delivery in deliveries:
             try:
-                self._deliver(delivery, response_url)
+                if isinstance(delivery, AfterAck):
+                    self._deliver_each(delivery.run(self.client), response_url, user_id)
+                else:
+                    self._deliver(delivery, response_url)
+            except SlackApiError as error:
+                # Slack said no: its reason is enough, and never the payload (what teams said).
+                reason = error.response.get("error") if error.response is not None else None
+                logger.warning("%s refused by Slack: %s", type(delivery).__name__, reason)
+                self._tell_about(delivery, response_url, user_id)
             except Exception:
-                # Never log the payload: it holds what the team said.
                 logger.exception("delivering %s failed", type(delivery).__name__)
-                if isinstance(delivery, OpenModal) and response_url:
-                    self._apologise(response_url)
+                self._tell_about(delivery, response_url, user_id)
+
+    def _tell_about(self, failed: Delivery, response_url: str | None, user_id: str | None) -> None:
+        """Tell the person what did not happen, if they were waiting for it."""
+        if isinstance(failed, OpenModal):
+            text, emoji, replace = MODAL_FAILED, ":hourglass:", False
+        elif isinstance(failed, UploadFile):
+            text, emoji, replace = failed.failure_note, ":warning:", True
+        else:
+            return
+        blocks = as_dicts(notice(text, emoji))
+        try:
+            if response_url:
+                self._post_response(
+                    response_url,
+                    {"text": text, "blocks": blocks, "replace_original": replace},
+                )
+            elif user_id:
+                self.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        except Exception as error:
+            logger.warning("could not tell the leader either: %s", type(error).__name__)
 
     def _deliver(self, delivery: Delivery, response_url: str | None) -> None:
         if isinstance(delivery, Respond):
@@ -171,7 +228,7 @@ class Outbox:
                 initial_comment=delivery.comment,
                 **payload,
             )
-        else:
+        elif isinstance(delivery, DirectMessage):
             self.client.chat_postMessage(
                 channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks
             )
@@ -180,16 +237,3 @@ class Outbox:
         response = WebhookClient(response_url, timeout=self.client.timeout).send_dict(payload)
         if response.status_code >= 400:
             raise ResponseUrlError(f"response_url answered {response.status_code}")
-
-    def _apologise(self, response_url: str) -> None:
-        try:
-            self._post_response(
-                response_url,
-                {
-                    "text": MODAL_FAILED,
-                    "blocks": as_dicts(notice(MODAL_FAILED, ":hourglass:")),
-                    "replace_original": False,
-                },
-            )
-        except Exception:
-            logger.exception("could not tell the leader about a failed delivery")

@@ -10,7 +10,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks import as_dicts, ids
 from bot.blocks.notices import notice
@@ -22,45 +21,70 @@ from bot.forms import parse_schedule_form
 from bot.habits import Habit
 from bot.listeners.home_tab import home_for
 from bot.listeners.identity import Caller, caller_of
-from bot.listeners.outbox import OpenModal, Outbox, Respond
+from bot.listeners.outbox import AfterAck, Delivery, DirectMessage, OpenModal, Outbox, Respond
+from bot.payloads import parse_id
 from bot.scheduling import (
     INDEFINITELY,
     ScheduleError,
     describe_instant,
+    known_zone,
     parse_pause,
     parse_rule,
     zone,
 )
 from bot.services import schedules
 from bot.services.leaders import find_leader_id, leader_id_for
+from bot.slack_client import fetch_zone
 from bot.store.models import Nudge, Schedule
 
 logger = logging.getLogger(__name__)
 
 NO_SCHEDULE = "You have no daily question yet. Start one with `/ask-team schedule 9:00 weekdays`."
+ZONE_UNKNOWN = (
+    "Your schedule is saved. Slack has not told me your time zone yet; I'll keep asking and "
+    "plan your first nudge as soon as it does (the Home tab shows it)."
+)
 SNOOZE = timedelta(hours=1)
 
 ScheduleCommand = SetSchedule | PauseNudges | ResumeNudges | StopNudges
 
 
-def leader_timezone(client: WebClient, user_id: str, fallback: str | None) -> str:
-    """The user's IANA zone from `users.info`, else `fallback`, else UTC."""
-    try:
-        user = client.users_info(user=user_id).get("user") or {}
-        tz = user.get("tz")
-        if isinstance(tz, str) and zone(tz).key == tz:
-            return tz
-    except SlackApiError as error:
-        logger.warning("users.info failed: %s", error.response.get("error"))
-    except OSError:
-        logger.warning("users.info unreachable", exc_info=True)
-    return fallback or "UTC"
-
-
 def next_words(schedule: Schedule, now: datetime) -> str:
     if schedule.next_due_at is None:
+        if schedules.zone_pending(schedule):
+            return "as soon as Slack tells me your time zone"
         return "none until you resume (`/ask-team resume`)"
     return describe_instant(schedule.next_due_at, zone(schedule.tz), now)
+
+
+def saved_words(schedule: Schedule, tz: str | None, now: datetime) -> str:
+    rule = schedules.plan_of(schedule).rule
+    return (
+        f"You'll get a question to ask your team {describe_rule(rule, tz)}. "
+        f"Next: {next_words(schedule, now)}."
+    )
+
+
+def learn_zone_after_ack(
+    deps: Deps, caller: Caller, leader_id: int, tell: Callable[[str], list[Delivery]]
+) -> AfterAck:
+    """Ask Slack for the leader's zone after the ack, plan their nudge in it, and `tell` them.
+
+    If Slack cannot say now, the nudge pass keeps asking (`NudgeDispatcher`), so nothing the
+    leader set is lost; they hear when the schedule is planned via Home.
+    """
+
+    def run(client: WebClient) -> list[Delivery]:
+        tz = fetch_zone(client, caller.user_id)
+        if tz is None:
+            return tell(ZONE_UNKNOWN)
+        now = deps.clock()
+        with deps.database.transaction() as session:
+            planned = schedules.learn_zone(session, leader_id, tz, now)
+            words = saved_words(planned, tz, now) if planned is not None else None
+        return [*(tell(words) if words else []), home_for(deps, caller)]
+
+    return AfterAck(run)
 
 
 def answer_schedule_command(
@@ -68,7 +92,6 @@ def answer_schedule_command(
     caller: Caller,
     parsed: ScheduleCommand,
     command: dict[str, Any],
-    client: WebClient,
     deps: Deps,
     outbox: Outbox,
 ) -> None:
@@ -84,27 +107,27 @@ def answer_schedule_command(
         return
     if not parsed.when.strip():
         ack()
-        outbox.send([OpenModal(command["trigger_id"], settings_modal(caller, client, deps))])
+        modal, learn = settings_modal(caller, deps)
+        outbox.reply(command, [OpenModal(command["trigger_id"], modal), *learn])
         return
     try:
         rule = parse_rule(parsed.when)
     except ScheduleError as error:
         reply(str(error), ":warning:")
         return
-    with deps.database.transaction(writes=False) as session:
-        known_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
-        previous = schedules.get_schedule(session, known_id) if known_id is not None else None
-        previous_tz = previous.tz if previous else None
-    # Outside any transaction: this is a Web API call, and SQLite's writer must not wait on it.
-    tz = leader_timezone(client, caller.user_id, previous_tz)
     with deps.database.transaction() as session:
-        new_id = leader_id_for(session.connection(), caller.team_id, caller.user_id, now)
-        subscribed = schedules.subscribe(session, new_id, rule, tz, now)
-        reply(
-            f"You'll get a question to ask your team {describe_rule(rule, tz)}. "
-            f"Next: {next_words(subscribed, now)}."
-        )
-    outbox.send([home_for(deps, caller)])
+        leader_id = leader_id_for(session.connection(), caller.team_id, caller.user_id, now)
+        tz = schedules.leader_zone(session, leader_id)
+        subscribed = schedules.subscribe(session, leader_id, rule, tz, now)
+        reply(saved_words(subscribed, tz, now))
+    if tz is not None:
+        outbox.send([home_for(deps, caller)])
+        return
+
+    def tell(text: str) -> list[Delivery]:
+        return [Respond(text, as_dicts(notice(text, ":alarm_clock:")), replace_original=False)]
+
+    outbox.reply(command, [learn_zone_after_ack(deps, caller, leader_id, tell)])
 
 
 def _change_schedule(
@@ -150,27 +173,29 @@ def _change_schedule(
             reply(f"Paused {until}. Next: {next_words(paused, now)}.", ":double_vertical_bar:")
 
 
-def settings_modal(caller: Caller, client: WebClient, deps: Deps) -> dict[str, Any]:
-    """The schedule settings modal for this leader, filled in with what they have now."""
+def settings_modal(caller: Caller, deps: Deps) -> tuple[dict[str, Any], list[Delivery]]:
+    """The schedule settings modal for this leader, filled in with what they have now, and
+    (when we do not know their zone yet) the work that asks Slack for it after the ack."""
     now = deps.clock()
-    with deps.database.transaction(writes=False) as session:
-        leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
-        existing = schedules.get_schedule(session, leader_id) if leader_id is not None else None
+    with deps.database.transaction() as session:
+        leader_id = leader_id_for(session.connection(), caller.team_id, caller.user_id, now)
+        tz = schedules.leader_zone(session, leader_id)
+        existing = schedules.get_schedule(session, leader_id)
         if existing is not None:
             plan = schedules.plan_of(existing)
-            status = (
-                f"*Now:* {describe_rule(plan.rule, plan.tz)}.\n*Next:* {next_words(existing, now)}."
-            )
-            return schedule_modal(plan.rule, plan.habits, plan.tz, status).to_dict()
-    tz = leader_timezone(client, caller.user_id, None)
-    status = "You have no daily question yet. Pick a time and days, then Save."
-    return schedule_modal(None, tuple(Habit), tz, status).to_dict()
+            status = f"*Now:* {describe_rule(plan.rule, tz)}.\n*Next:* {next_words(existing, now)}."
+            modal = schedule_modal(plan.rule, plan.habits, tz, status).to_dict()
+        else:
+            status = "You have no daily question yet. Pick a time and days, then Save."
+            modal = schedule_modal(None, tuple(Habit), tz, status).to_dict()
+    learn: list[Delivery] = []
+    if tz is None:
+        learn.append(learn_zone_after_ack(deps, caller, leader_id, lambda _text: []))
+    return modal, learn
 
 
 def register(app: App, deps: Deps, outbox: Outbox) -> None:
-    def schedule_settings_submitted(
-        ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
-    ) -> None:
+    def schedule_settings_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         caller = caller_of(context)
         parsed = parse_schedule_form(view.get("state", {}).get("values"))
         if isinstance(parsed, dict):
@@ -181,20 +206,20 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
             return
         rule, habits = parsed.rule, parsed.habits
         now = deps.clock()
-        with deps.database.transaction(writes=False) as session:
-            known_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
-            existing = schedules.get_schedule(session, known_id) if known_id else None
-            known_tz = existing.tz if existing else None
-        tz = known_tz or leader_timezone(client, caller.user_id, None)
         with deps.database.transaction() as session:
             leader_id = leader_id_for(session.connection(), caller.team_id, caller.user_id, now)
+            tz = schedules.leader_zone(session, leader_id)
             schedule = schedules.subscribe(session, leader_id, rule, tz, now, habits=habits)
-            summary = (
-                f"You'll get a question {describe_rule(rule, tz)}. "
-                f"Next: {next_words(schedule, now)}."
-            )
+            summary = saved_words(schedule, tz, now)
         ack(response_action="update", view=schedule_saved_view(summary).to_dict())
-        outbox.send([home_for(deps, caller)])
+        if tz is not None:
+            outbox.send([home_for(deps, caller)])
+            return
+
+        def tell(text: str) -> list[Delivery]:
+            return [DirectMessage(caller.user_id, text, as_dicts(notice(text, ":alarm_clock:")))]
+
+        outbox.send([learn_zone_after_ack(deps, caller, leader_id, tell)])
 
     app.view(ids.SCHEDULE_CALLBACK)(schedule_settings_submitted)
 
@@ -204,7 +229,7 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
         ack()
         caller = caller_of(context)
         value = action.get("value")
-        nudge_id = int(value) if isinstance(value, str) and value.isdigit() else None
+        nudge_id = parse_id(value)
         deliveries = []
         try:
             reply = (
@@ -226,17 +251,17 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
     app.action(ids.NUDGE_SKIP)(nudge_button)
 
     def user_change(event: dict[str, Any], context: BoltContext) -> None:
-        user = event.get("user") or {}
-        team_id = context.team_id or user.get("team_id")
-        tz, user_id = user.get("tz"), user.get("id")
-        if not (isinstance(tz, str) and isinstance(user_id, str) and team_id):
+        user = event.get("user")
+        if not isinstance(user, dict):
             return
-        if zone(tz).key != tz:
+        team_id = context.team_id or user.get("team_id")
+        tz, user_id = known_zone(user.get("tz")), user.get("id")
+        if not (tz and isinstance(user_id, str) and isinstance(team_id, str)):
             return
         with deps.database.transaction() as session:
             leader_id = find_leader_id(session.connection(), team_id, user_id)
             if leader_id is not None:
-                schedules.change_timezone(session, leader_id, tz, deps.clock())
+                schedules.learn_zone(session, leader_id, tz, deps.clock())
 
     app.event("user_change")(user_change)
 

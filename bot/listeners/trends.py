@@ -4,6 +4,7 @@ as a chart by DM."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from slack_bolt import Ack
 
@@ -19,11 +20,13 @@ from bot.services.leaders import find_leader_id
 CHART_WEEKS = 12
 
 
-def answer_heartbeat_chart(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox) -> None:
+def answer_heartbeat_chart(
+    ack: Ack, caller: Caller, command: dict[str, Any], deps: Deps, outbox: Outbox
+) -> None:
     """Say the reading now; the chart follows by DM."""
     reading, chart = heartbeat_trend(caller, deps)
     ack(response_type="ephemeral", text=reading.text, blocks=reading.blocks)
-    outbox.send(chart)
+    outbox.reply(command, chart)
 
 
 def heartbeat_trend(caller: Caller, deps: Deps) -> tuple[Respond, list[Delivery]]:
@@ -51,6 +54,10 @@ def heartbeat_trend(caller: Caller, deps: Deps) -> tuple[Respond, list[Delivery]
                 filename=f"heartbeat-{now:%Y-%m-%d}.png",
                 content=lambda: heartbeat_chart_png(weeks, labels),
                 comment=f"Team heartbeat, last {CHART_WEEKS} weeks. {reading}",
+                failure_note=(
+                    f"{reading} I could not share the chart in our DM just now: Slack refused "
+                    "the file. Please ask again in a minute."
+                ),
             )
         )
     return Respond(text, as_dicts(notice(text, ":heartbeat:")), replace_original=False), chart

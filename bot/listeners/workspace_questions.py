@@ -16,6 +16,7 @@ from bot.deps import Deps
 from bot.habits import Habit
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import Outbox, Respond
+from bot.payloads import parse_id
 from bot.services.custom_questions import (
     QuestionRefusedError,
     add_question,
@@ -103,11 +104,12 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
         ack()
         caller = caller_of(context)
         value = action.get("value")
-        if caller is None or not isinstance(value, str) or not value.isdigit():
+        question_id = parse_id(value)
+        if caller is None or question_id is None:
             return
         with deps.database.transaction() as session:
             # Only a question of the presser's own workspace can be removed.
-            remove_question(session, caller.team_id, int(value))
+            remove_question(session, caller.team_id, question_id)
             blocks = own_questions_blocks(workspace_questions(session, caller.team_id))
         outbox.reply(
             body,

@@ -28,8 +28,10 @@ logger = logging.getLogger(__name__)
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 
-def answer_export(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox) -> None:
-    """Reply at once; the CSV follows by DM."""
+def answer_export(
+    ack: Ack, caller: Caller, command: dict[str, Any], deps: Deps, outbox: Outbox
+) -> None:
+    """Reply at once; the CSV follows by DM (or a note replaces the reply if Slack refuses)."""
     with deps.database.transaction(writes=False) as session:
         leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
         entries = lifecycle.count_entries(session, leader_id) if leader_id is not None else 0
@@ -42,13 +44,18 @@ def answer_export(ack: Ack, caller: Caller, deps: Deps, outbox: Outbox) -> None:
     logged = counted(entries, "entry", "entries")
     text = f"Exporting {logged}: the CSV is on its way to your DM with me."
     ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":outbox_tray:")))
-    outbox.send(
+    outbox.reply(
+        command,
         [
             UploadFile(
                 user_id=caller.user_id,
                 filename=f"ask-team-{stamp}.csv",
                 content=content,
                 comment=f"Everything you have logged with ask-team: {logged}.",
+                failure_note=(
+                    "I could not share the export in our DM just now: Slack refused the file. "
+                    "Nothing was lost; run `/ask-team export` again in a minute."
+                ),
             )
         ],
     )

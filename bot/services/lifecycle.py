@@ -28,6 +28,15 @@ CSV_COLUMNS = (
 )
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as text a spreadsheet shows and never evaluates (OWASP's CSV injection rule)."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
 def export_rows(session: Session, leader_id: int) -> Iterator[list[str]]:
     """One row per entry the leader logged, oldest first, with the header row first."""
     yield list(CSV_COLUMNS)
@@ -53,7 +62,9 @@ def export_csv(session: Session, leader_id: int) -> str:
     """The leader's log as CSV text (RFC 4180 quoting; newlines inside answers are kept)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(export_rows(session, leader_id))
+    writer.writerows(
+        [spreadsheet_safe(cell) for cell in row] for row in export_rows(session, leader_id)
+    )
     return buffer.getvalue()
 
 

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -29,11 +30,19 @@ from bot.blocks import as_dicts
 from bot.blocks.nudge import greeting, nudge_blocks, nudge_text
 from bot.habits import Habit
 from bot.prompts import Asked, QuestionBank
-from bot.scheduling import INDEFINITELY, Rule, describe_instant, next_nudge, zone
+from bot.scheduling import (
+    INDEFINITELY,
+    Rule,
+    describe_instant,
+    latest_nudge,
+    next_nudge,
+    zone,
+)
 from bot.services.custom_questions import bank_for
 from bot.services.leaders import remember_question
 from bot.services.questions import next_follow_up, next_question, record_shown
-from bot.services.schedules import mask_to_days, text_to_habits
+from bot.services.schedules import learn_zone, mask_to_days, text_to_habits, waiting_for_zone
+from bot.slack_client import fetch_zone
 from bot.store.database import Database
 from bot.store.models import Entry, Leader, Nudge, Schedule, UTCDateTime
 from bot.store.upsert import insert_for_dialect
@@ -53,6 +62,8 @@ LEAVER_ERRORS = frozenset(
         "messages_tab_disabled",
     }
 )
+# users.info look-ups per pass for schedules waiting for a zone; the rest wait a minute.
+ZONES_PER_PASS = 50
 FOLLOW_UP_WINDOW = timedelta(days=7)
 # An answer is followed up within this long: this week ("follow it up"), or last week ("ask
 # what changed") when seven days have passed with no follow-up.
@@ -183,13 +194,17 @@ class NudgeDispatcher:
     def run_pass(self, now: datetime, *, dry_run: bool = False) -> PassReport:
         """One pass at `now`: every due leader gets their nudge, once."""
         report = PassReport()
+        if not dry_run:
+            self._learn_waiting_zones(now)
         started = time.perf_counter()
         with self.database.connection(writes=not dry_run) as connection:
             rows = connection.execute(_CANDIDATES, {"now": now}).all()
+            stale = [row for row in rows if row.next_due_at < now - self.policy.grace]
+            if stale:
+                rows = self._catch_up(connection, rows, stale, now, report, dry_run=dry_run)
             to_insert, to_retake, to_advance = [], [], []
             for row in rows:
                 if row.next_due_at < now - self.policy.grace:
-                    report.missed += 1
                     to_advance.append(row)
                 elif row.id is None:
                     to_insert.append(row)
@@ -221,6 +236,71 @@ class NudgeDispatcher:
                     report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
         report.send_seconds = time.perf_counter() - started
         return report
+
+    def _learn_waiting_zones(self, now: datetime) -> None:
+        """Plan the schedules saved while Slack could not tell us the leader's zone."""
+        with self.database.connection(writes=False) as connection:
+            waiting = waiting_for_zone(connection, ZONES_PER_PASS)
+        for leader_id, _team_id, user_id in waiting:
+            tz = fetch_zone(self.client, user_id)
+            if tz is not None:
+                with self.database.transaction() as session:
+                    learn_zone(session, leader_id, tz, now)
+
+    def _catch_up(
+        self,
+        connection: Connection,
+        rows: Sequence[Any],
+        stale: Sequence[Any],
+        now: datetime,
+        report: PassReport,
+        *,
+        dry_run: bool,
+    ) -> Sequence[Any]:
+        """After downtime, move each stale schedule to its latest nudge still within grace.
+
+        Older days are skipped (counted as missed), so nobody gets a burst of old nudges, and
+        the one nudge that is only a little late still goes out. The move is a compare-and-set
+        on the stale instant, so passes in other processes agree on it.
+        """
+        moved: dict[int, tuple[date, datetime]] = {}
+        for row in stale:
+            report.missed += 1
+            rule = Rule(row.minute_of_day, mask_to_days(row.days))
+            latest = latest_nudge(rule, zone(row.tz), now, row.resume_on)
+            if latest is None or latest[1] < now - self.policy.grace:
+                continue
+            if latest[0] <= row.next_local_date:
+                continue
+            moved[row.leader_id] = latest
+            if not dry_run:
+                connection.execute(
+                    update(Schedule)
+                    .where(
+                        Schedule.leader_id == row.leader_id,
+                        Schedule.next_due_at == row.next_due_at,
+                    )
+                    .values(next_local_date=latest[0], next_due_at=latest[1])
+                )
+        if not moved:
+            return rows
+        if dry_run:
+            # Nothing written: show the moved schedules as the next pass will see them.
+            return [
+                SimpleNamespace(
+                    **{
+                        **row._asdict(),
+                        "next_local_date": moved[row.leader_id][0],
+                        "next_due_at": moved[row.leader_id][1],
+                        "id": None,
+                    }
+                )
+                if row.leader_id in moved
+                else row
+                for row in rows
+            ]
+        # Read again: the moved schedules now join their (possibly claimed) nudge for that day.
+        return connection.execute(_CANDIDATES, {"now": now}).all()
 
     # -- claiming ----------------------------------------------------------------------------
 
@@ -394,7 +474,7 @@ class NudgeDispatcher:
             if again is not None:
                 return Choice(again)
         habits = text_to_habits(due.habits)
-        if needs_heartbeat_check(connection, due.leader_id, now):
+        if needs_heartbeat_check(connection, bank, due.leader_id, now):
             question = next_question(connection, bank, due.leader_id, Habit.HEARTBEAT, self.rng)
             record_shown(connection, due.leader_id, question, now)
             return Choice(Asked(ref=question.id, question=question), note=LOW_HEARTBEAT_NOTE)
@@ -458,10 +538,10 @@ _LAST_HEARTBEATS = (
     .order_by(Entry.created_at.desc(), Entry.id.desc())
     .limit(3)
 )
-_HEARTBEAT_NUDGED = select(Nudge.id).where(
+_QUESTIONS_NUDGED = select(Nudge.question_ref).where(
     Nudge.leader_id == bindparam("leader_id"),
     Nudge.sent_at >= bindparam("since", type_=UTCDateTime()),
-    Nudge.question_ref.startswith("heartbeat-"),
+    Nudge.question_ref.is_not(None),
 )
 
 
@@ -484,14 +564,24 @@ def promises_due(connection: Connection, leader_id: int, day: date) -> list[str]
     return [promise for promise in rows.scalars() if promise]
 
 
-def needs_heartbeat_check(connection: Connection, leader_id: int, now: datetime) -> bool:
-    """Three low heartbeats in a row (2 or less), and no heartbeat question in the last week."""
+def needs_heartbeat_check(
+    connection: Connection, bank: QuestionBank, leader_id: int, now: datetime
+) -> bool:
+    """Three low heartbeats in a row (2 or less), and no heartbeat question in the last week.
+
+    A question's habit is the one the bank holds for it, so a workspace's own heartbeat
+    questions count as much as ours.
+    """
     beats = connection.execute(_LAST_HEARTBEATS, {"leader_id": leader_id}).scalars().all()
     if len(beats) < 3 or any(beat is None or beat > 2 for beat in beats):
         return False
     since = now - FOLLOW_UP_WINDOW
-    asked = connection.execute(_HEARTBEAT_NUDGED, {"leader_id": leader_id, "since": since})
-    return asked.first() is None
+    refs = connection.execute(_QUESTIONS_NUDGED, {"leader_id": leader_id, "since": since})
+    for ref in refs.scalars():
+        asked = bank.resolve(ref or "")
+        if asked is not None and asked.habit == Habit.HEARTBEAT:
+            return False
+    return True
 
 
 def _follow_up_statement() -> Any:

@@ -6,12 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.habits import Habit
 from bot.scheduling import Rule, next_nudge, zone
-from bot.store.models import Schedule
+from bot.store.models import Leader, Schedule
+
+# Stands in the schedule until Slack has told us the leader's zone; no nudge is planned then.
+UNKNOWN_ZONE = "UTC"
 
 
 def days_to_mask(days: Iterable[int]) -> int:
@@ -65,8 +69,22 @@ def get_schedule(session: Session, leader_id: int) -> Schedule | None:
     return session.get(Schedule, leader_id)
 
 
-def reschedule(schedule: Schedule, now: datetime) -> None:
+def leader_zone(session: Session, leader_id: int) -> str | None:
+    """The zone Slack last gave for this leader, or None if we have not asked yet."""
+    return session.scalar(select(Leader.tz).where(Leader.id == leader_id))
+
+
+def zone_pending(schedule: Schedule) -> bool:
+    """True while the schedule waits for Slack to tell us the leader's zone."""
+    return schedule.next_due_at is None and schedule.resume_on is None and bool(schedule.days)
+
+
+def reschedule(schedule: Schedule, now: datetime, *, zone_known: bool = True) -> None:
     """Set the schedule's next nudge: the first one after `now`, honouring any pause."""
+    if not zone_known:
+        schedule.next_local_date, schedule.next_due_at = None, None
+        schedule.updated_at = now
+        return
     rule = Rule(schedule.minute_of_day, mask_to_days(schedule.days))
     upcoming = next_nudge(rule, zone(schedule.tz), now, schedule.resume_on)
     schedule.next_local_date, schedule.next_due_at = upcoming if upcoming else (None, None)
@@ -77,24 +95,27 @@ def subscribe(
     session: Session,
     leader_id: int,
     rule: Rule,
-    tz: str,
+    tz: str | None,
     now: datetime,
     habits: Iterable[Habit] | None = None,
-    keep_habits: bool = True,
 ) -> Schedule:
-    """Create or change this leader's schedule; a subscription also ends any pause."""
+    """Create or change this leader's schedule; a subscription also ends any pause.
+
+    With `tz` None (Slack has not told us the zone yet) the schedule is kept and its next
+    nudge is planned by `learn_zone` once the zone is known.
+    """
     schedule = session.get(Schedule, leader_id)
     if schedule is None:
-        schedule = Schedule(leader_id=leader_id, tz=tz, minute_of_day=0, days=0)
+        schedule = Schedule(leader_id=leader_id, tz=tz or UNKNOWN_ZONE, minute_of_day=0, days=0)
         session.add(schedule)
     schedule.minute_of_day = rule.minute_of_day
     schedule.days = days_to_mask(rule.days)
-    schedule.tz = tz
-    if habits is not None or not keep_habits:
+    schedule.tz = tz or UNKNOWN_ZONE
+    if habits is not None:
         schedule.habits = habits_to_text(habits)
     schedule.resume_on = None
     schedule.pause_reason = None
-    reschedule(schedule, now)
+    reschedule(schedule, now, zone_known=tz is not None)
     session.flush()
     return schedule
 
@@ -128,11 +149,35 @@ def stop(session: Session, leader_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def change_timezone(session: Session, leader_id: int, tz: str, now: datetime) -> bool:
-    """Follow the leader to a new zone; True if that moved their next nudge."""
+def learn_zone(session: Session, leader_id: int, tz: str, now: datetime) -> Schedule | None:
+    """Remember the zone Slack gave; plan the next nudge in it if that changes anything.
+
+    Returns the schedule when its next nudge moved (or was planned for the first time).
+    """
+    session.execute(update(Leader).where(Leader.id == leader_id).values(tz=tz))
     schedule = session.get(Schedule, leader_id)
-    if schedule is None or schedule.tz == tz:
-        return False
+    if schedule is None or (schedule.tz == tz and not zone_pending(schedule)):
+        return None
     schedule.tz = tz
     reschedule(schedule, now)
-    return True
+    return schedule
+
+
+_WAITING_FOR_ZONE = (
+    select(Leader.id, Leader.team_id, Leader.user_id)
+    .join(Schedule, Schedule.leader_id == Leader.id)
+    .where(
+        Leader.tz.is_(None),
+        # What zone_pending() says, in SQL: planned schedules and paused ones are not waiting.
+        Schedule.next_due_at.is_(None),
+        Schedule.resume_on.is_(None),
+        Schedule.days != 0,
+    )
+    .order_by(Schedule.updated_at)
+)
+
+
+def waiting_for_zone(connection: Connection, limit: int) -> list[tuple[int, str, str]]:
+    """Leaders whose schedule waits for their zone: (leader id, team id, user id)."""
+    rows = connection.execute(_WAITING_FOR_ZONE.limit(limit)).all()
+    return [(row.id, row.team_id, row.user_id) for row in rows]

@@ -144,7 +144,7 @@ class SqliteWriteLock:
         if self._path is not None:
             try:
                 if self._file is None:
-                    self._file = open(self._path, "a+b")  # noqa: SIM115 - held for the process
+                    self._file = open(self._path, "a+b")
                 fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
             except BaseException:
                 self._threads.release()

@@ -30,10 +30,13 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SLACK_ID_LENGTH = 32
+# Slack documents no upper bound for its ids; the edge refuses longer ones.
+SLACK_ID_LENGTH = 255
 QUESTION_REF_LENGTH = 80
 QUESTION_TEXT_LENGTH = 600
 HABIT_LENGTH = 20
+# IANA zone names are short ("America/Argentina/ComodRivadavia" is among the longest).
+TZ_LENGTH = 64
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -73,6 +76,8 @@ class Leader(Base):
     user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
     # What `/ask-team log` logs against: the last question or follow-up this leader was shown.
     last_question_ref: Mapped[str | None] = mapped_column(String(QUESTION_REF_LENGTH))
+    # The IANA zone Slack last gave for this user (users.info, user_change); None until then.
+    tz: Mapped[str | None] = mapped_column(String(TZ_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -156,7 +161,7 @@ class Schedule(Base):
     days: Mapped[int] = mapped_column(SmallInteger)
     # Comma-separated habit values to draw from; None draws from all five.
     habits: Mapped[str | None] = mapped_column(String(120))
-    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    tz: Mapped[str] = mapped_column(String(TZ_LENGTH), default="UTC")
     # No nudges on local dates before this one; date.max pauses until the leader resumes.
     resume_on: Mapped[date | None] = mapped_column(Date)
     pause_reason: Mapped[str | None] = mapped_column(String(64))

@@ -129,6 +129,11 @@ class FakeSlack:
             self._responders.clear()
             self.latency_seconds = 0.0
 
+    def forget_calls(self) -> None:
+        """Forget the calls recorded so far (problems are kept, and still fail the test)."""
+        with self._lock:
+            self.calls.clear()
+
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()

@@ -25,7 +25,15 @@ def seed_due_leaders(
     with database.connection() as connection:
         connection.execute(
             insert(Leader),
-            [{"team_id": team_id, "user_id": f"U{n:08d}", "created_at": due} for n in range(count)],
+            [
+                {
+                    "team_id": team_id,
+                    "user_id": f"U{n:08d}",
+                    "tz": zones[n % len(zones)],
+                    "created_at": due,
+                }
+                for n in range(count)
+            ],
         )
         ids = connection.execute(
             select(Leader.id).where(Leader.team_id == team_id).order_by(Leader.id)

@@ -66,7 +66,7 @@ class SlackDriver:
         body: bytes,
         content_type: str = "application/x-www-form-urlencoded",
         *,
-        timestamp: int | None = None,
+        timestamp: int | str | None = None,
         signature: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
@@ -173,7 +173,13 @@ class SlackDriver:
 
     def submit(self, view: dict[str, Any], values: dict[str, Any], user: User = User()) -> Response:
         """`user` presses Save on the modal `view` (as we sent it) with these input `values`."""
-        payload = {
+        return self.interaction(self.submission_payload(view, values, user))
+
+    def submission_payload(
+        self, view: dict[str, Any], values: dict[str, Any], user: User = User()
+    ) -> dict[str, Any]:
+        """The `view_submission` payload Slack sends for that Save."""
+        return {
             "type": "view_submission",
             "team": {"id": user.team_id, "domain": "example"},
             "user": user.payload(),
@@ -197,7 +203,6 @@ class SlackDriver:
             "is_enterprise_install": False,
             "enterprise": None,
         }
-        return self.interaction(payload)
 
     def interaction(self, payload: dict[str, Any]) -> Response:
         return self.post(urlencode({"payload": json.dumps(payload)}).encode())

@@ -1,0 +1,640 @@
+"""Restarts as operators meet them: `ask-team serve` under gunicorn on a database that already
+exists (migrated by the release step, with answers in it), killed with SIGKILL, master and
+workers, in the middle of a stream of Log answers, and started again on the same database.
+
+Whatever the app acknowledged must be stored, the SQLite file must stay sound, the master must
+hold no connection its workers could inherit, and nothing a team said may reach the logs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.conftest import BACKENDS, POSTGRES_URL, REPO_ROOT, SIGNING_SECRET
+from tests.support.fake_slack import FakeSlack
+from tests.support.load import LogAnswersLoad, Outcome
+from tests.support.slack_driver import SlackDriver, User, log_values, request
+from tests.test_cli import cli_env, free_port
+from tests.test_question_card import buttons
+
+WORKERS = 2
+ROUNDS = 3
+LOAD_THREADS = 6
+# Enough acknowledged saves per round that both workers are busy writing when the kill lands.
+SAVES_PER_ROUND = 40
+NOT_SAVED = "Could not save just now"
+# What SQLite says when the files under it changed behind its back.
+CORRUPTION_SIGNS = ("malformed", "not a database", "disk I/O error", "database is locked")
+
+
+# -- the database, as an operator has it ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A database of this test's own: a SQLite file, or a PostgreSQL database on the server
+    TEST_DATABASE_URL names (never that database itself: another suite resets it)."""
+
+    name: str
+    url: str
+    sqlite_path: Path | None = None
+
+    def stored_answers(self, marker: str) -> set[str]:
+        """The answers in `entries` that start with `marker`, read by a fresh connection."""
+        pattern = f"{marker}%"
+        if self.sqlite_path is not None:
+            with contextlib.closing(sqlite3.connect(self.sqlite_path)) as connection:
+                rows = connection.execute(
+                    "SELECT answer FROM entries WHERE answer LIKE ?", (pattern,)
+                ).fetchall()
+        else:
+            with psycopg.connect(self.url) as connection:
+                rows = connection.execute(
+                    "SELECT answer FROM entries WHERE answer LIKE %s", (pattern,)
+                ).fetchall()
+        return {str(row[0]) for row in rows}
+
+    def integrity(self) -> str:
+        """SQLite's own verdict on the file ("ok" when sound); PostgreSQL has no such file."""
+        if self.sqlite_path is None:
+            return "ok"
+        try:
+            with contextlib.closing(sqlite3.connect(self.sqlite_path)) as connection:
+                rows = connection.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as error:
+            return f"unreadable: {error}"
+        return "; ".join(str(row[0]) for row in rows)
+
+    @property
+    def postgres_port(self) -> int:
+        return make_url(self.url).port or 5432
+
+    @contextmanager
+    def entries_refused(self) -> Iterator[None]:
+        """Every insert into `entries` fails inside the database, with the answer among the
+        failing statement's parameters: the worst case for an error message in the logs."""
+        if self.sqlite_path is not None:
+            self._sqlite(
+                "CREATE TRIGGER restarts_refuse BEFORE INSERT ON entries "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+            try:
+                yield
+            finally:
+                self._sqlite("DROP TRIGGER IF EXISTS restarts_refuse")
+        else:
+            with psycopg.connect(self.url, autocommit=True) as connection:
+                connection.execute(
+                    "CREATE FUNCTION restarts_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+                )
+                connection.execute(
+                    "CREATE TRIGGER restarts_refuse BEFORE INSERT ON entries "
+                    "FOR EACH ROW EXECUTE FUNCTION restarts_refuse()"
+                )
+            try:
+                yield
+            finally:
+                with psycopg.connect(self.url, autocommit=True) as connection:
+                    connection.execute("DROP TRIGGER IF EXISTS restarts_refuse ON entries")
+                    connection.execute("DROP FUNCTION IF EXISTS restarts_refuse()")
+
+    def _sqlite(self, statement: str) -> None:
+        assert self.sqlite_path is not None
+        # The served workers may be writing: wait for them like any other writer would.
+        with contextlib.closing(
+            sqlite3.connect(self.sqlite_path, timeout=15, isolation_level=None)
+        ) as connection:
+            connection.execute(statement)
+
+
+def _postgres_admin() -> psycopg.Connection[Any]:
+    assert POSTGRES_URL is not None
+    url = make_url(POSTGRES_URL).set(drivername="postgresql", database="postgres")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        path = tmp_path / "ask_team.db"
+        yield Backend("sqlite", f"sqlite:///{path}", path)
+        return
+    assert POSTGRES_URL is not None
+    name = f"restarts_{uuid.uuid4().hex[:12]}"
+    with _postgres_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(drivername="postgresql", database=name)
+    try:
+        yield Backend("postgresql", url.render_as_string(hide_password=False))
+    finally:
+        with _postgres_admin() as admin:
+            # FORCE: a backend of a killed worker may not have noticed yet that it is gone.
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- processes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proc:
+    """A process as /proc shows it; (pid, start time) names it even if the pid is reused."""
+
+    pid: int
+    started: int
+
+    def alive(self) -> bool:
+        stat = _stat(self.pid)
+        return stat is not None and stat[3] == self.started and stat[0] not in "ZX"
+
+
+def _stat(pid: int) -> tuple[str, int, int, int] | None:
+    """(state, parent pid, process group, start time) of `pid`, or None if it is gone."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    # The command name is in parentheses and may itself contain spaces or parentheses.
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return fields[0], int(fields[1]), int(fields[2]), int(fields[19])
+
+
+def _processes() -> Iterator[tuple[int, tuple[str, int, int, int]]]:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            yield int(entry.name), stat
+
+
+def children(pid: int) -> list[Proc]:
+    return [
+        Proc(child, stat[3])
+        for child, stat in _processes()
+        if stat[1] == pid and stat[0] not in "ZX"
+    ]
+
+
+def process_group(pgid: int) -> list[Proc]:
+    return [
+        Proc(member, stat[3])
+        for member, stat in _processes()
+        if stat[2] == pgid and stat[0] not in "ZX"
+    ]
+
+
+def holdings(pid: int) -> list[str]:
+    """Every descriptor `pid` holds, as /proc links it; a TCP socket with its remote end."""
+    remote = _tcp_remote_ends()
+    held = []
+    with contextlib.suppress(FileNotFoundError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except FileNotFoundError:
+                continue  # closed while we looked
+            held.append(f"{target} -> {remote[target]}" if target in remote else target)
+    return held
+
+
+def _tcp_remote_ends() -> dict[str, str]:
+    """`socket:[inode]` to the remote end (hex `address:port`) of every TCP socket here."""
+    found = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                found[f"socket:[{fields[9]}]"] = fields[2]
+    return found
+
+
+def of_the_database(backend: Backend, held: list[str]) -> list[str]:
+    """The database among `held`: files beside the SQLite path (the database, its -wal, -shm
+    and write lock), or TCP connections to the PostgreSQL port."""
+    if backend.sqlite_path is not None:
+        return [target for target in held if target.startswith(str(backend.sqlite_path))]
+    port = f":{backend.postgres_port:04X}"
+    return [target for target in held if target.startswith("socket:") and target.endswith(port)]
+
+
+# Loaded by every Python process started with this directory on PYTHONPATH: records, just
+# before each fork, what the forking process holds (the same format as `holdings`).
+FORK_PROBE = """
+import json
+import os
+
+
+def _holdings():
+    remote = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as lines:
+                for line in list(lines)[1:]:
+                    fields = line.split()
+                    remote["socket:[" + fields[9] + "]"] = fields[2]
+        except OSError:
+            pass
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink("/proc/self/fd/" + fd)
+        except OSError:
+            continue
+        held.append(target + " -> " + remote[target] if target in remote else target)
+    return held
+
+
+def _before_fork():
+    held = _holdings()
+    with open(os.environ["FORK_PROBE_LOG"], "a") as log:
+        log.write(json.dumps({"pid": os.getpid(), "held": held}) + "\\n")
+
+
+if os.environ.get("FORK_PROBE_LOG"):
+    os.register_at_fork(before=_before_fork)
+"""
+
+
+@dataclass
+class Server:
+    """One `ask-team serve`: the gunicorn master, leader of its own process group."""
+
+    process: subprocess.Popen[bytes]
+    master: Proc
+    url: str
+    log: Path
+
+    def workers(self) -> list[Proc]:
+        return children(self.master.pid)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+class Servers:
+    """Starts `ask-team serve` as operators do, one at a time on one port; kills whatever is
+    left at teardown, so no worker outlives its test."""
+
+    def __init__(self, tmp_path: Path, fake: FakeSlack) -> None:
+        self.tmp_path = tmp_path
+        self.fake = fake
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.started: list[Server] = []
+
+    def env(self, backend: Backend, log_level: str = "INFO", **extra: str) -> dict[str, str]:
+        settings = {
+            "DATABASE_URL": backend.url,
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": str(WORKERS),
+            "SCHEDULER": "off",
+            "LOG_LEVEL": log_level,
+            "PYTHONPATH": str(REPO_ROOT),
+        }
+        return cli_env(self.tmp_path, self.fake, **{**settings, **extra})
+
+    def migrate(self, backend: Backend) -> None:
+        """`ask-team migrate`, the release step, before any `serve`."""
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "migrate"],
+            env=self.env(backend),
+            cwd=self.tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    def start(self, backend: Backend, log_level: str = "INFO", **extra: str) -> Server:
+        """Start serving and return once /healthz answers and every worker is up."""
+        log = self.tmp_path / f"serve-{len(self.started) + 1}.log"
+        with log.open("wb") as output:
+            # Its own session and process group: one killpg reaches master and workers.
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve"],
+                env=self.env(backend, log_level, **extra),
+                cwd=self.tmp_path,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        stat = _stat(process.pid)
+        master = Proc(process.pid, stat[3] if stat else 0)
+        server = Server(process, master, self.url, log)
+        self.started.append(server)
+        deadline = time.monotonic() + 45
+        while not (self._healthy() and len(server.workers()) == WORKERS):
+            if process.poll() is not None or time.monotonic() > deadline:
+                self.kill(server)
+                raise AssertionError(f"ask-team serve did not start:\n{server.output()[-3000:]}")
+            time.sleep(0.1)
+        return server
+
+    def kill(self, server: Server) -> None:
+        """SIGKILL the master and every worker at once, as the OOM killer or a lost host
+        would, and wait until none of them is left."""
+        group = server.master.pid
+        doomed = [server.master, *server.workers(), *process_group(group)]
+        # The group id stays ours while the master is unreaped or any member lives; only
+        # then may it be signalled (a free id could be reused by someone else's process).
+        if server.process.poll() is None or process_group(group):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+        for proc in doomed:
+            # A worker that left the group would survive killpg; name it, by pid and start.
+            if proc.alive():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGKILL)
+        server.process.wait(timeout=15)
+        self._wait_gone(server, doomed)
+
+    def stop(self, server: Server) -> None:
+        """Stop cleanly (SIGTERM: gunicorn finishes the requests in flight, then exits)."""
+        doomed = [server.master, *server.workers()]
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill(server)
+            raise AssertionError("ask-team serve did not stop on SIGTERM") from None
+        self._wait_gone(server, doomed)
+
+    def close(self) -> None:
+        for server in self.started:
+            if server.process.poll() is None or process_group(server.master.pid):
+                self.kill(server)
+
+    def _wait_gone(self, server: Server, doomed: list[Proc]) -> None:
+        deadline = time.monotonic() + 15
+        while left := [p for p in doomed if p.alive()] + process_group(server.master.pid):
+            assert time.monotonic() < deadline, f"processes outlived their server: {left}"
+            time.sleep(0.05)
+
+    def _healthy(self) -> bool:
+        try:
+            return request("GET", self.url + "/healthz").status == 200
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def fake(fake_slack: FakeSlack) -> Iterator[FakeSlack]:
+    fake_slack.reset()
+    yield fake_slack
+    fake_slack.validate = True
+    assert not fake_slack.problems, "Slack would reject what we sent:\n" + "\n".join(
+        fake_slack.problems[:20]
+    )
+
+
+@pytest.fixture
+def servers(tmp_path: Path, fake: FakeSlack) -> Iterator[Servers]:
+    started = Servers(tmp_path, fake)
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+# -- Slack's side ------------------------------------------------------------------------------
+
+
+def slack_for(servers: Servers, fake: FakeSlack) -> SlackDriver:
+    return SlackDriver(servers.url + "/slack/events", SIGNING_SECRET, fake.base_url + "/response")
+
+
+def log_answers_modal(slack: SlackDriver, fake: FakeSlack) -> dict[str, Any]:
+    """The Log answers modal as the app asked Slack to open it, for a heartbeat question."""
+    card = slack.command("heartbeat")
+    assert card.status == 200, card.body
+    log = buttons(card.json["blocks"])["Log answers"]
+    assert slack.click(log["action_id"], log["value"]).status == 200
+    (call,) = fake.wait_for("views.open", timeout=15)
+    view: dict[str, Any] = call.params["view"]
+    return view
+
+
+def save(slack: SlackDriver, view: dict[str, Any], answer: str, phase: str) -> Outcome:
+    response = slack.submit(view, log_values(answer))
+    return Outcome(answer, phase, response.status, response.body)
+
+
+def account(outcomes: list[Outcome], stored: set[str], logs: list[Path]) -> str:
+    """What happened, phase by phase, and what the server logs say went wrong."""
+    lines = []
+    for phase in dict.fromkeys(outcome.phase for outcome in outcomes):
+        mine = [outcome for outcome in outcomes if outcome.phase == phase]
+        acknowledged = [outcome for outcome in mine if outcome.acknowledged]
+        lines.append(
+            f"{phase}: {len(mine)} submitted, {len(acknowledged)} acknowledged, "
+            f"{sum(o.answer in stored for o in acknowledged)} of those stored; "
+            f"{sum(NOT_SAVED.encode() in o.body for o in mine)} 'Could not save', "
+            f"{sum(o.status is None for o in mine)} unanswered"
+        )
+    signs: Counter[str] = Counter()
+    for log in logs:
+        text = log.read_text(errors="replace")
+        signs.update({sign: text.count(sign) for sign in CORRUPTION_SIGNS if sign in text})
+    lines.append(f"in the server logs: {dict(signs) or 'no sign of corruption'}")
+    return "\n".join(lines)
+
+
+def excerpt(text: str, found: str, around: int = 160) -> str:
+    """The line of `text` where `found` first occurs, cut to `around` characters each side."""
+    at = text.index(found)
+    start = max(text.rfind("\n", 0, at) + 1, at - around)
+    end = text.find("\n", at)
+    return text[start : min(end if end >= 0 else len(text), at + len(found) + around)]
+
+
+# -- the specification -------------------------------------------------------------------------
+
+
+def test_every_acknowledged_answer_survives_sigkill_and_restart(
+    backend: Backend, servers: Servers, fake: FakeSlack
+) -> None:
+    marker = f"restarts-{uuid.uuid4().hex[:10]}"
+    outcomes: list[Outcome] = []
+
+    # The documented path: `ask-team migrate`, then `ask-team serve`, on a database that
+    # users have already logged answers in (a brand-new file hides the bug).
+    servers.migrate(backend)
+    first = servers.start(backend)
+    slack = slack_for(servers, fake)
+    view = log_answers_modal(slack, fake)
+    outcomes += [save(slack, view, f"{marker} before n{n}", "first run") for n in range(5)]
+    servers.stop(first)
+
+    # Validating thousands of DMs in the test process would slow the load, not the app.
+    fake.validate = False
+    load = LogAnswersLoad(slack, view, marker=marker, threads=LOAD_THREADS, max_seconds=150)
+    stalled = []
+    try:
+        for round_number in range(1, ROUNDS + 1):
+            load.phase = f"run {round_number}, killed"
+            server = servers.start(backend)
+            if round_number == 1:
+                # From here on Slack keeps sending, through every kill and restart.
+                load.start()
+            wanted = len(load.acknowledged()) + SAVES_PER_ROUND
+            if not load.wait_for_acknowledged(wanted, timeout=20):
+                stalled.append(load.phase)
+            # Mid-load: both workers have requests in flight when the whole group dies.
+            servers.kill(server)
+        load.phase = "after the restarts"
+        last = servers.start(backend)
+        if not load.wait_for_acknowledged(len(load.acknowledged()) + SAVES_PER_ROUND, 20):
+            stalled.append(load.phase)
+    finally:
+        load.stop()
+    outcomes += load.outcomes
+    # Once the load is gone, one leader saving one answer at a time: every save must work.
+    outcomes += [save(slack, view, f"{marker} calm n{n}", "calm") for n in range(5)]
+    servers.stop(last)
+
+    # Every process is gone: what is on disk now is what the next start will see.
+    assert not process_group(last.master.pid)
+    integrity = backend.integrity()
+    try:
+        stored = backend.stored_answers(marker)
+    except sqlite3.DatabaseError as error:
+        pytest.fail(f"the database cannot be read after the restarts: {error}")
+    acknowledged = [outcome.answer for outcome in outcomes if outcome.acknowledged]
+    lost = [answer for answer in acknowledged if answer not in stored]
+    story = account(outcomes, stored, [server.log for server in servers.started])
+
+    assert not lost, f"{len(acknowledged)} acknowledged, {len(lost)} of them lost:\n{story}"
+    assert integrity == "ok", f"integrity_check: {integrity}\n{story}"
+    assert not stalled, f"saving stalled in {stalled}:\n{story}"
+    assert all(o.acknowledged for o in outcomes if o.phase in ("first run", "calm")), story
+    # Anything stored that was not acknowledged was in flight when the kill came: it may be
+    # kept or lost, but it can only be one of ours.
+    assert stored <= {outcome.answer for outcome in outcomes}
+
+
+def test_no_database_connection_crosses_a_fork(
+    backend: Backend, servers: Servers, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """gunicorn forks its workers from the master (again whenever one dies): a SQLite file
+    or PostgreSQL socket the master holds open at that moment is shared with every worker.
+    Closing it in any of them can delete the WAL the others are writing to."""
+    probe = tmp_path / "fork-probe"
+    probe.mkdir()
+    (probe / "sitecustomize.py").write_text(FORK_PROBE)
+    forks_log = tmp_path / "forks.jsonl"
+    servers.migrate(backend)
+    server = servers.start(
+        backend,
+        PYTHONPATH=f"{probe}{os.pathsep}{REPO_ROOT}",
+        FORK_PROBE_LOG=str(forks_log),
+    )
+    slack = slack_for(servers, fake)
+    view = log_answers_modal(slack, fake)
+    saved = [save(slack, view, f"fork check n{n}", "served") for n in range(4)]
+    # A worker that dies is replaced by a fork of the master as it is now, mid-service.
+    replaced = server.workers()[0]
+    os.kill(replaced.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while replaced.alive() or len(server.workers()) < WORKERS:
+        assert time.monotonic() < deadline, "gunicorn did not replace the killed worker"
+        time.sleep(0.05)
+    saved += [save(slack, view, f"fork check n{n}", "served") for n in range(4, 8)]
+
+    forks = [json.loads(line) for line in forks_log.read_text().splitlines()]
+    held_at_fork = [
+        target
+        for fork in forks
+        if fork["pid"] == server.master.pid
+        for target in of_the_database(backend, fork["held"])
+    ]
+    serving = [server.master, *server.workers()]
+    held_now = {proc.pid: of_the_database(backend, holdings(proc.pid)) for proc in serving}
+    deleted = [target for held in held_now.values() for target in held if "(deleted)" in target]
+
+    assert len([fork for fork in forks if fork["pid"] == server.master.pid]) >= WORKERS + 1
+    assert held_at_fork == [], "the master held these when it forked its workers"
+    assert deleted == [], "a database file was deleted under the running server"
+    assert held_now[server.master.pid] == [], "the master holds a connection while serving"
+    assert all(outcome.acknowledged for outcome in saved), saved
+    # The check looks at the right files: a worker that saved holds a connection of its own.
+    assert any(held_now[proc.pid] for proc in server.workers()), held_now
+
+
+def test_nothing_a_team_said_reaches_the_logs_of_any_request(
+    backend: Backend, servers: Servers, fake: FakeSlack
+) -> None:
+    """At LOG_LEVEL=DEBUG too: each request carries a text used nowhere else; no line that
+    the served processes wrote may contain it."""
+    servers.migrate(backend)
+    server = servers.start(backend, log_level="DEBUG")
+    slack = slack_for(servers, fake)
+    view = log_answers_modal(slack, fake)
+    secrets: dict[str, str] = {}
+
+    def said(case: str) -> str:
+        secrets[case] = f"said-in-confidence-{uuid.uuid4().hex}"
+        return f"Between us: {secrets[case]}"
+
+    def submission(answer: str, metadata: str | None = None) -> bytes:
+        payload = {
+            "type": "view_submission",
+            "team": {"id": "T0TEAM"},
+            "user": User().payload(),
+            "view": {
+                **view,
+                "private_metadata": view["private_metadata"] if metadata is None else metadata,
+                "state": {"values": log_values(answer)},
+            },
+        }
+        return urlencode({"payload": json.dumps(payload)}).encode()
+
+    forged = slack.post(submission(said("forged signature")), signature="v0=" + "0" * 64)
+    stale = slack.post(submission(said("stale timestamp")), timestamp=int(time.time()) - 3600)
+    truncated = slack.post(submission(said("malformed payload"))[:-40])
+    tampered = [
+        slack.submit({**view, "private_metadata": metadata}, log_values(said(case)))
+        for case, metadata in [
+            ("unknown question", '{"q": "no-such-question"}'),
+            ("an entry not theirs", '{"e": 999999999}'),
+            ("not json", "not json"),
+        ]
+    ]
+    with backend.entries_refused():
+        refused = slack.submit(view, log_values(said("database refused the insert")))
+    # A save that works sends the answer on to Slack (confirmation DM, Home): not to the logs.
+    saved = slack.submit(view, log_values(said("saved and confirmed by DM")))
+    fake.wait_for("chat.postMessage")
+    time.sleep(0.5)  # the Home refresh follows the DM
+    servers.stop(server)
+    output = server.output()
+
+    leaked = {case: excerpt(output, secret) for case, secret in secrets.items() if secret in output}
+    assert not leaked, "logged what the team said:\n" + "\n".join(
+        f"{case}: ...{where}..." for case, where in leaked.items()
+    )
+    # ...and each request did take the failing path it stands for, logged at DEBUG.
+    assert (forged.status, stale.status) == (401, 401)
+    assert 400 <= truncated.status < 500, truncated.body
+    assert all(response.json["response_action"] == "errors" for response in tampered)
+    assert NOT_SAVED in refused.text, f"the refused insert was answered {refused.body!r}"
+    assert saved.status == 200
+    assert not saved.body, saved.body
+    assert "saving an entry failed" in output
+    assert " DEBUG " in output
