@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-ack bench-fanout bench-history bench-search-sqlite migrate clean
+.PHONY: run test lint format bench bench-ack bench-fanout bench-history bench-search-sqlite bench-slow-clients bench-after-ack migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ bench-history: $(STAMP)
 ## bench-search-sqlite: word search on SQLite FTS5 over 200,000 entries (a temporary file)
 bench-search-sqlite: $(STAMP)
 	$(BIN)/python bench/search_sqlite.py
+
+## bench-slow-clients: signed commands with 50 trickling connections open, next to the old gthread server
+bench-slow-clients: $(STAMP)
+	$(BIN)/python bench/slow_clients.py
+
+## bench-after-ack: how long a confirmation DM stays only in memory after the ack
+bench-after-ack: $(STAMP)
+	$(BIN)/python bench/after_ack_window.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

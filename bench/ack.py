@@ -1,6 +1,7 @@
 """How fast /ask-team is acknowledged, next to a bare Bolt app on the same server stack.
 
-Starts, one after the other, under gunicorn (gthread, WEB_CONCURRENCY workers x WEB_THREADS):
+Starts, one after the other, under gunicorn (bot/server.py: the asyncio worker reading whole
+requests, then a pool of WEB_THREADS threads; WEB_CONCURRENCY workers):
   1. a bare Bolt app whose only command acks, with Bolt's default listener runner,
   2. the same bare app with process_before_response=True,
   3. ask-team itself (`ask-team serve`, SQLite), answering /ask-team with a question card,
@@ -169,7 +170,7 @@ def main() -> None:
     total = CLIENTS * REQUESTS_PER_CLIENT
     print(
         f"{CLIENTS} concurrent clients x {REQUESTS_PER_CLIENT} signed /ask-team requests "
-        f"({total} per app), gunicorn gthread {env['WEB_CONCURRENCY']} workers x "
+        f"({total} per app), gunicorn asyncio {env['WEB_CONCURRENCY']} workers x "
         f"{env['WEB_THREADS']} threads, {os.cpu_count()} CPUs"
     )
     print(f"{'app':<44} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>9}")

@@ -28,6 +28,8 @@ def build(process_before_response: bool) -> App:
         process_before_response=process_before_response,
         # Like ask-team, which checks its token once per process: not part of the timing.
         token_verification_enabled=False,
+        # Served behind the same edge as ask-team (bot.web.wsgi_app), which checks signatures.
+        request_verification_enabled=False,
     )
 
     @app.command("/ask-team")

@@ -159,13 +159,17 @@ def test_a_nudge_slack_refuses_is_kept_for_a_later_pass(
 
 
 def test_a_nudge_pass_with_slack_unreachable_keeps_every_claim(
-    harness: Harness, send_due: SendDue, monkeypatch: pytest.MonkeyPatch
+    harness: Harness,
+    send_due: SendDue,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     subscribe(harness)
     monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{closed_port()}/api/")
     friday_9_paris = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
     assert "1 retry" in send_due(friday_9_paris)
+    assert not [record for record in caplog.records if record.exc_info], "an outage, not a bug"
 
     monkeypatch.setenv("SLACK_API_URL", harness.fake.api_url)
     assert "1 sent" in send_due(friday_9_paris + timedelta(minutes=6))

@@ -166,6 +166,10 @@ class Outbox:
                 reason = error.response.get("error") if error.response is not None else None
                 logger.warning("%s refused by Slack: %s", type(delivery).__name__, reason)
                 self._tell_about(delivery, response_url, user_id)
+            except OSError as error:
+                # Slack unreachable (refused, reset, timed out): an outage, not our bug.
+                logger.warning("%s not sent: %s", type(delivery).__name__, type(error).__name__)
+                self._tell_about(delivery, response_url, user_id)
             except Exception:
                 logger.exception("delivering %s failed", type(delivery).__name__)
                 self._tell_about(delivery, response_url, user_id)

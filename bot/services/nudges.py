@@ -446,6 +446,12 @@ class NudgeDispatcher:
                 return Outcome.PAUSED
             logger.warning("nudge for leader %s not sent (%s); will retry", due.leader_id, code)
             return Outcome.RETRY
+        except OSError as error:
+            # Slack unreachable: one line per leader, not a traceback per leader.
+            logger.warning(
+                "nudge for leader %s not sent (%s); will retry", due.leader_id, type(error).__name__
+            )
+            return Outcome.RETRY
         except Exception:
             logger.exception("nudge for leader %s not sent; will retry", due.leader_id)
             return Outcome.RETRY
