@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from bot.services.home import WeekPulse
-
-HEARTBEAT_NAMES = ["struggling", "low", "steady", "good", "energised"]
+from bot import heartbeat
+from bot.heartbeat import WeekPulse
 
 
 def heartbeat_chart_png(weeks: Sequence[WeekPulse], week_labels: Sequence[str]) -> bytes:
@@ -38,8 +37,10 @@ def heartbeat_chart_png(weeks: Sequence[WeekPulse], week_labels: Sequence[str]) 
                 fontsize=8,
                 color="#555555",
             )
-    axes.set_ylim(0.5, 5.5)
-    axes.set_yticks(range(1, 6), [f"{n} {name}" for n, name in enumerate(HEARTBEAT_NAMES, 1)])
+    axes.set_ylim(heartbeat.LOWEST - 0.5, heartbeat.HIGHEST + 0.5)
+    axes.set_yticks(
+        list(heartbeat.SCALE), [f"{n} {name.lower()}" for n, name in heartbeat.SCALE.items()]
+    )
     axes.set_xticks(xs, list(week_labels), fontsize=8)
     axes.set_title("Team heartbeat by week (numbers: answers logged)", fontsize=10)
     axes.grid(axis="y", alpha=0.3)

@@ -7,18 +7,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks import ids
 from bot.habits import Habit
+from bot.heartbeat import HIGHEST, LOWEST
+from bot.heartbeat import parse as parse_heartbeat
 from bot.scheduling import Rule
-from bot.services.journal import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
 from bot.text import clean_text
+from bot.vocabulary import ids
+from bot.vocabulary.limits import (
+    MAX_ANSWER_LENGTH,
+    MAX_OUTCOME_LENGTH,
+    MAX_PEOPLE,
+    MAX_PROMISE_LENGTH,
+)
+from bot.vocabulary.slack_ids import CHANNEL_ID, USER_ID
 
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}\Z")  # \Z: "$" would let a trailing newline in
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}\Z")
 # What a timepicker sends, in ASCII digits: isdigit() would also pass "²³", which int() refuses.
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _WEEKDAYS = {str(day): day for day in range(7)}
-MAX_OUTCOME_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,9 @@ def parse_log_form(values: Any) -> LogForm | dict[str, str]:
 
     heartbeat = _heartbeat(values)
     if heartbeat == 0:
-        errors[ids.LOG_HEARTBEAT_BLOCK] = "Pick a heartbeat from 1 to 5, or leave it empty."
+        errors[ids.LOG_HEARTBEAT_BLOCK] = (
+            f"Pick a heartbeat from {LOWEST} to {HIGHEST}, or leave it empty."
+        )
 
     promise = clean_text(_text_value(values, ids.LOG_PROMISE_BLOCK, ids.LOG_PROMISE_ACTION))
     if len(promise) > MAX_PROMISE_LENGTH:
@@ -114,10 +121,8 @@ def _heartbeat(values: dict[str, Any]) -> int | None:
     )
     if option is None:
         return None
-    value = option.get("value") if isinstance(option, dict) else None
-    if isinstance(value, str) and value in {"1", "2", "3", "4", "5"}:
-        return int(value)
-    return 0
+    point = parse_heartbeat(option.get("value") if isinstance(option, dict) else None)
+    return 0 if point is None else point
 
 
 @dataclass(frozen=True)

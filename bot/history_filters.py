@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.habits import Habit, habit_for_word
+from bot.vocabulary.slack_ids import USER_MENTION
 
 MAX_SEARCH_LENGTH = 200
 # A word with no letter or digit in it (`%`, `--`) has nothing to search for.
 _SEARCHABLE = re.compile(r"[^\W_]")
-# Slack escapes a mention typed in a command as <@U123|name> (should_escape in the manifest).
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>$")
 
 
 class FilterError(ValueError):
@@ -63,7 +62,7 @@ def parse_history_filters(text: str) -> HistoryQuery:
         elif colon and key in ("since", "until"):
             day = _day(key, value)
             since, until = (day, until) if key == "since" else (since, day)
-        elif _MENTION.match(token):
+        elif USER_MENTION.match(token):
             person = _person(token)
         else:
             words.append(token)
@@ -84,7 +83,7 @@ def parse_history_filters(text: str) -> HistoryQuery:
 
 
 def _person(value: str) -> str:
-    match = _MENTION.match(value)
+    match = USER_MENTION.match(value)
     if match is None:
         raise FilterError("Name the person with an @mention, as in person:@ana.")
     return match[1]

@@ -9,32 +9,21 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, TypeGuard
 
-from bot.forms import USER_ID
 from bot.habits import Habit
 from bot.history_filters import MAX_SEARCH_LENGTH, HistoryQuery
-from bot.services.journal import Cursor
+from bot.vocabulary.limits import MAX_REF_LENGTH, MAX_ROW_ID
+from bot.vocabulary.slack_ids import USER_ID
 
-MAX_REF_LENGTH = 80
-# Our rows' ids are PostgreSQL INTEGER columns (bot/store/models.py); a larger number is no
-# row of ours, and would overflow the query's parameter before the database could say so.
-MAX_ROW_ID = 2**31 - 1
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
 _ROW_ID = re.compile(r"[0-9]{1,10}")
 # A question id (prompts.ID_PATTERN, or custom-<row id>) and maybe /<follow-up number>.
 _REF = re.compile(r"[a-z][a-z0-9-]{1,60}(/[0-9]{1,2})?")
 
 
-@dataclass(frozen=True)
-class PageRequest:
-    query: HistoryQuery
-    cursor: Cursor
-    direction: str  # "older" or "newer"
-
-
-def _query_fields(query: HistoryQuery) -> dict[str, Any]:
+def query_fields(query: HistoryQuery) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if query.habit is not None:
         fields["h"] = query.habit.value
@@ -49,7 +38,7 @@ def _query_fields(query: HistoryQuery) -> dict[str, Any]:
     return fields
 
 
-def _query_from(data: dict[str, Any]) -> HistoryQuery | None:
+def query_from(data: dict[str, Any]) -> HistoryQuery | None:
     """The filters a button carried, or None if any was tampered with."""
     try:
         habit = Habit(data["h"]) if "h" in data else None
@@ -65,53 +54,17 @@ def _query_from(data: dict[str, Any]) -> HistoryQuery | None:
     return HistoryQuery(habit=habit, words=words or None, person=person, since=since, until=until)
 
 
-def encode_page_request(query: HistoryQuery, cursor: Cursor, direction: str) -> str:
-    data: dict[str, Any] = {
-        "d": direction,
-        "t": cursor.created_at.isoformat(),
-        "i": cursor.entry_id,
-        **_query_fields(query),
-    }
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-
-def decode_page_request(value: str) -> PageRequest | None:
-    data = _json_object(value)
-    if data is None or data.get("d") not in ("older", "newer"):
-        return None
-    entry_id, stamp = data.get("i"), data.get("t")
-    # Only a bound on the caller's own entries, so any number the column's type can compare.
-    if not _integer(entry_id, -MAX_ROW_ID - 1, MAX_ROW_ID) or not isinstance(stamp, str):
-        return None
-    try:
-        created_at = datetime.fromisoformat(stamp)
-        if created_at.tzinfo is None:
-            created_at = created_at.replace(tzinfo=UTC)
-        # In UTC, as the database compares it: 9999-12-31T23:59-23:00 has no UTC date.
-        created_at = created_at.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-    query = _query_from(data)
-    if query is None:
-        return None
-    return PageRequest(
-        query=query,
-        cursor=Cursor(created_at=created_at, entry_id=entry_id),
-        direction=data["d"],
-    )
-
-
 def encode_entry_action(entry_id: int, query: HistoryQuery) -> str:
     """An Edit / Delete / Follow up button: the entry, and the filters of the page it is on."""
-    return json.dumps({"e": entry_id, **_query_fields(query)}, separators=(",", ":"))
+    return json.dumps({"e": entry_id, **query_fields(query)}, separators=(",", ":"))
 
 
 def decode_entry_action(value: Any) -> tuple[int, HistoryQuery] | None:
-    data = _json_object(value)
+    data = json_object(value)
     entry_id = valid_id(data.get("e")) if data else None
     if data is None or entry_id is None:
         return None
-    query = _query_from(data)
+    query = query_from(data)
     return None if query is None else (entry_id, query)
 
 
@@ -140,7 +93,7 @@ def encode_log_metadata(
 
 def decode_log_metadata(metadata: str) -> LogTarget | None:
     """What a log modal was opened for, or None if the metadata was tampered with."""
-    data = _json_object(metadata)
+    data = json_object(metadata)
     if data is None:
         return None
     ref = valid_ref(data.get("q")) if "q" in data else None
@@ -170,10 +123,10 @@ def parse_id(value: object) -> int | None:
 
 def valid_id(value: object) -> int | None:
     """A row id carried as a JSON number, or None unless it could name one of ours."""
-    return value if _integer(value, 1, MAX_ROW_ID) else None
+    return value if integer_in(value, 1, MAX_ROW_ID) else None
 
 
-def _integer(value: object, low: int, high: int) -> TypeGuard[int]:
+def integer_in(value: object, low: int, high: int) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
@@ -185,7 +138,7 @@ def valid_habit_filter(value: Any) -> Habit | None:
         return None
 
 
-def _json_object(value: Any) -> dict[str, Any] | None:
+def json_object(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, str) or len(value) > 3000:
         return None
     try:

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.blocks import ids
 from bot.blocks.notices import SOMETHING_WENT_WRONG
 from bot.store.models import Entry
+from bot.vocabulary import ids
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.seed import seed_entries
 

@@ -12,15 +12,10 @@ from bot.blocks.log_modal import log_modal
 from bot.blocks.question_card import question_card
 from bot.habits import Habit
 from bot.prompts import QuestionBank
-from bot.services.journal import (
-    MAX_ANSWER_LENGTH,
-    MAX_PEOPLE,
-    MAX_PROMISE_LENGTH,
-    HistoryPage,
-    HistoryQuery,
-)
+from bot.services.journal import HistoryPage, HistoryQuery
 from bot.store.models import Entry, EntryPerson
 from bot.text import escape_mrkdwn, shown
+from bot.vocabulary.limits import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
 from tests.support.fake_slack import block_kit_problems
 
 

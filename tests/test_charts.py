@@ -7,7 +7,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.charts import heartbeat_chart_png
-from bot.services.home import WeekPulse
+from bot.heartbeat import WeekPulse
 from tests.conftest import REPO_ROOT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

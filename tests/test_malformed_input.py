@@ -41,7 +41,6 @@ from slack_bolt.request.payload_utils import (
 )
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot.blocks import ids
 from bot.deps import Deps
 from bot.edge import (
     MAX_SLACK_ID_LENGTH,
@@ -51,13 +50,14 @@ from bot.edge import (
     check_interaction,
     check_request,
 )
+from bot.history_cursor import Cursor, encode_page_request
 from bot.history_filters import HistoryQuery
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS, register_all
 from bot.listeners.errors import FORM_KEPT, TRY_AGAIN, polite_answer
 from bot.listeners.outbox import Outbox
-from bot.payloads import encode_log_metadata, encode_page_request
-from bot.services.journal import Cursor
+from bot.payloads import encode_log_metadata
 from bot.socket_mode import GuardedSocketModeHandler
+from bot.vocabulary import ids
 from bot.web import wsgi_app
 from tests.conftest import LEADER, OTHER_LEADER, SIGNING_SECRET, Harness
 from tests.support.fake_slack import block_kit_problems

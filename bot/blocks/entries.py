@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks.log_modal import heartbeat_label
+from bot import heartbeat
 from bot.habits import Habit
 from bot.store.models import Entry
 from bot.text import escape_mrkdwn, shown, slack_date
@@ -21,7 +21,7 @@ def entry_blocks(entry: Entry) -> list[Block]:
     if entry.people:
         details.append("Who: " + ", ".join(f"<@{person.user_id}>" for person in entry.people))
     if entry.heartbeat is not None:
-        details.append(f"Heartbeat: {heartbeat_label(entry.heartbeat)}")
+        details.append(f"Heartbeat: {heartbeat.label(entry.heartbeat)}")
     if entry.parent_id is not None:
         details.append(":leftwards_arrow_with_hook: a follow-up")
     blocks: list[Block] = [

@@ -14,13 +14,15 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import delete_button, ids
+from bot.blocks import delete_button
 from bot.blocks.entries import entry_blocks
+from bot.history_cursor import encode_page_request
 from bot.history_filters import HistoryQuery
-from bot.payloads import encode_entry_action, encode_page_request
+from bot.payloads import encode_entry_action
 from bot.services.journal import HistoryPage
 from bot.store.models import Entry
 from bot.text import shown, slack_date
+from bot.vocabulary import ids
 
 
 def describe_query(query: HistoryQuery) -> str:

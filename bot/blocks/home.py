@@ -14,11 +14,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import ids
-from bot.blocks.log_modal import heartbeat_label
+from bot import heartbeat
 from bot.habits import Habit
-from bot.services.home import HomeData, heartbeat_reading, sparkline
+from bot.services.home import HomeData
 from bot.text import counted, escape_mrkdwn, shown, slack_date
+from bot.vocabulary import ids
 
 
 def home_view(data: HomeData) -> View:
@@ -42,8 +42,8 @@ def home_view(data: HomeData) -> View:
     blocks.append(
         SectionBlock(
             text=MarkdownTextObject(
-                text=f":heartbeat: *Team heartbeat, last 8 weeks:* `{sparkline(data.weeks)}`\n"
-                f"{heartbeat_reading(data.weeks)}"
+                text=f":heartbeat: *Team heartbeat, last {heartbeat.HOME_WEEKS} weeks:* "
+                f"`{heartbeat.sparkline(data.weeks)}`\n{heartbeat.reading(data.weeks)}"
             )
         )
     )
@@ -96,7 +96,7 @@ def _recent(data: HomeData) -> list[Block]:
         SectionBlock(text=MarkdownTextObject(text="*Recent conversations* (`/ask-team history`)"))
     ]
     for entry in data.recent:
-        beat = f" · {heartbeat_label(entry.heartbeat)}" if entry.heartbeat else ""
+        beat = f" · {heartbeat.label(entry.heartbeat)}" if entry.heartbeat else ""
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(

@@ -16,25 +16,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import ids
+from bot import heartbeat
 from bot.habits import Habit
 from bot.payloads import encode_log_metadata
 from bot.prompts import Asked
-from bot.services.journal import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
 from bot.store.models import Entry
 from bot.text import shown
-
-HEARTBEAT_LABELS = {
-    1: "Struggling",
-    2: "Low",
-    3: "Steady",
-    4: "Good",
-    5: "Energised",
-}
-
-
-def heartbeat_label(value: int) -> str:
-    return f"{value} · {HEARTBEAT_LABELS[value]}"
+from bot.vocabulary import ids
+from bot.vocabulary.limits import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
 
 
 def log_modal(asked: Asked, *, parent: int | None = None) -> View:
@@ -61,7 +50,7 @@ def edit_modal(entry: Entry) -> View:
 
 def _modal(title: str, question: str, habit: str, metadata: str, existing: Entry | None) -> View:
     heartbeat_options = [
-        Option(value=str(value), text=heartbeat_label(value)) for value in HEARTBEAT_LABELS
+        Option(value=str(value), text=heartbeat.label(value)) for value in heartbeat.SCALE
     ]
     current_beat = existing.heartbeat if existing else None
     return View(
@@ -100,7 +89,7 @@ def _modal(title: str, question: str, habit: str, metadata: str, existing: Entry
                 block_id=ids.LOG_HEARTBEAT_BLOCK,
                 label="Team heartbeat",
                 optional=True,
-                hint="How the team seemed: 1 = struggling … 5 = energised",
+                hint=f"How the team seemed: {heartbeat.scale_in_words()}",
                 element=StaticSelectElement(
                     action_id=ids.LOG_HEARTBEAT_ACTION,
                     placeholder="How did the team seem?",

@@ -13,10 +13,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import ids
 from bot.blocks.question_card import ANY_HABIT
 from bot.prompts import Asked
 from bot.text import escape_mrkdwn, shown
+from bot.vocabulary import ids
 
 
 def greeting(local_hour: int) -> str:

@@ -15,11 +15,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import ids
-from bot.forms import MAX_OUTCOME_LENGTH
 from bot.payloads import encode_log_metadata
 from bot.store.models import Entry
 from bot.text import shown
+from bot.vocabulary import ids
+from bot.vocabulary.limits import MAX_OUTCOME_LENGTH
 
 
 def promise_kept_modal(entry: Entry) -> View:

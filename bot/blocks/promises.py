@@ -11,10 +11,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import ids
 from bot.services.promises import Promises
 from bot.store.models import Entry
 from bot.text import shown, slack_date
+from bot.vocabulary import ids
 
 
 def _due(entry: Entry) -> str:

@@ -14,11 +14,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import as_dicts, ids
+from bot.blocks import as_dicts
 from bot.habits import Habit
 from bot.payloads import encode_log_metadata
 from bot.prompts import Asked
 from bot.text import escape_mrkdwn
+from bot.vocabulary import ids
 
 ANY_HABIT = "any"
 

@@ -14,9 +14,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import ids
 from bot.habits import Habit
 from bot.scheduling import WEEKDAY_NAMES, WEEKDAYS, Rule, describe_days, describe_time
+from bot.vocabulary import ids
 
 DEFAULT_RULE = Rule(9 * 60, WEEKDAYS)
 

@@ -9,12 +9,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.blocks import as_dicts, ids
+from bot.blocks import as_dicts
 from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import edit_modal, log_modal
 from bot.blocks.notices import SOMETHING_WENT_WRONG, STALE_BUTTON, notice
 from bot.blocks.question_card import question_card, question_card_text
 from bot.deps import Deps
+from bot.history_cursor import decode_page_request
 from bot.listeners.home_tab import home_for
 from bot.listeners.identity import Caller, caller_of
 from bot.listeners.outbox import Delivery, OpenModal, Outbox, Respond
@@ -22,13 +23,13 @@ from bot.listeners.trends import heartbeat_trend
 from bot.payloads import (
     decode_entry_action,
     decode_log_metadata,
-    decode_page_request,
     valid_habit_filter,
     valid_ref,
 )
 from bot.services.journal import delete_entry, history_page, own_entry
 from bot.services.leaders import find_leader_id, leader_id_for, remember_question
 from bot.services.questions import ask_follow_up, ask_next_question
+from bot.vocabulary import ids
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks import as_dicts, ids
+from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.blocks.promise_kept import promise_kept_modal, you_said_we_did
 from bot.deps import Deps
@@ -22,6 +22,7 @@ from bot.services.journal import own_entry
 from bot.services.leaders import find_leader_id, leader_id_for
 from bot.services.promises import mark_promise_kept
 from bot.services.questions import ask_next_question
+from bot.vocabulary import ids
 
 logger = logging.getLogger(__name__)
 GONE = "That promise is no longer there to mark done."

@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks import as_dicts, ids
+from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.blocks.nudge import skipped_blocks, snoozed_blocks
 from bot.blocks.schedule import describe_rule, schedule_modal, schedule_saved_view
@@ -36,6 +36,7 @@ from bot.services import schedules
 from bot.services.leaders import find_leader_id, leader_id_for
 from bot.slack_client import fetch_zone
 from bot.store.models import Nudge, Schedule
+from bot.vocabulary import ids
 
 logger = logging.getLogger(__name__)
 

@@ -8,16 +8,15 @@ from typing import Any
 
 from slack_bolt import Ack
 
+from bot import heartbeat
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.charts import heartbeat_chart_png
 from bot.deps import Deps
 from bot.listeners.identity import Caller
 from bot.listeners.outbox import Delivery, Outbox, Respond, UploadFile
-from bot.services.home import heartbeat_reading, weekly_heartbeat
+from bot.services.home import weekly_heartbeat
 from bot.services.leaders import find_leader_id
-
-CHART_WEEKS = 12
 
 
 def answer_heartbeat_chart(
@@ -34,7 +33,9 @@ def heartbeat_trend(caller: Caller, deps: Deps) -> tuple[Respond, list[Delivery]
     now = deps.clock()
     with deps.database.transaction(writes=False) as session:
         leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
-        weeks = weekly_heartbeat(session, leader_id, now, CHART_WEEKS) if leader_id else []
+        weeks = (
+            weekly_heartbeat(session, leader_id, now, heartbeat.CHART_WEEKS) if leader_id else []
+        )
     chart: list[Delivery] = []
     if not any(week.answers for week in weeks):
         text = (
@@ -42,10 +43,10 @@ def heartbeat_trend(caller: Caller, deps: Deps) -> tuple[Respond, list[Delivery]
             "and the trend shows here."
         )
     else:
-        reading = heartbeat_reading(weeks)
+        reading = heartbeat.reading(weeks)
         labels = [
-            (now - timedelta(weeks=CHART_WEEKS - 1 - n)).strftime("%d %b")
-            for n in range(CHART_WEEKS)
+            (now - timedelta(weeks=heartbeat.CHART_WEEKS - 1 - n)).strftime("%d %b")
+            for n in range(heartbeat.CHART_WEEKS)
         ]
         text = f"{reading} The chart is on its way to your DM with me."
         chart.append(
@@ -53,7 +54,7 @@ def heartbeat_trend(caller: Caller, deps: Deps) -> tuple[Respond, list[Delivery]
                 user_id=caller.user_id,
                 filename=f"heartbeat-{now:%Y-%m-%d}.png",
                 content=lambda: heartbeat_chart_png(weeks, labels),
-                comment=f"Team heartbeat, last {CHART_WEEKS} weeks. {reading}",
+                comment=f"Team heartbeat, last {heartbeat.CHART_WEEKS} weeks. {reading}",
                 failure_note=(
                     f"{reading} I could not share the chart in our DM just now: Slack refused "
                     "the file. Please ask again in a minute."

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.blocks import as_dicts, ids
+from bot.blocks import as_dicts
 from bot.blocks.entries import logged_confirmation
 from bot.deps import Deps
 from bot.forms import LogForm, parse_log_form
@@ -17,6 +17,7 @@ from bot.listeners.outbox import DirectMessage, Outbox
 from bot.payloads import decode_log_metadata
 from bot.services.journal import log_entry, own_entry, update_entry
 from bot.services.leaders import leader_id_for
+from bot.vocabulary import ids
 
 logger = logging.getLogger(__name__)
 

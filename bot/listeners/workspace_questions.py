@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 from sqlalchemy.exc import IntegrityError
 
-from bot.blocks import as_dicts, delete_button, ids
+from bot.blocks import as_dicts, delete_button
 from bot.blocks.notices import notice
 from bot.commands import AddQuestion
 from bot.deps import Deps
@@ -25,6 +25,7 @@ from bot.services.custom_questions import (
 )
 from bot.store.models import CustomQuestion
 from bot.text import escape_mrkdwn
+from bot.vocabulary import ids
 
 logger = logging.getLogger(__name__)
 

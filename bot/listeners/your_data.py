@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import as_dicts, delete_button, ids
+from bot.blocks import as_dicts, delete_button
 from bot.blocks.notices import notice
 from bot.deps import Deps
 from bot.listeners.home_tab import home_for
@@ -23,6 +23,7 @@ from bot.listeners.outbox import Delivery, Outbox, Respond, UploadFile
 from bot.services import lifecycle
 from bot.services.leaders import find_leader_id
 from bot.text import counted
+from bot.vocabulary import ids
 
 logger = logging.getLogger(__name__)
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")

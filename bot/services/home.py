@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.habits import Habit
+from bot.heartbeat import HOME_WEEKS, WeekPulse
 from bot.prompts import Asked, QuestionBank
 from bot.scheduling import describe_instant, zone
 from bot.services.leaders import last_question_ref
@@ -17,17 +18,8 @@ from bot.services.promises import open_promises
 from bot.store.models import Entry, QuestionView, Schedule
 
 RECENT = 5
-WEEKS = 8
 OPEN_PROMISES_SHOWN = 10
 BALANCE_DAYS = 30
-
-
-@dataclass(frozen=True)
-class WeekPulse:
-    """The average heartbeat of one week and how many answers it rests on."""
-
-    average: float | None
-    answers: int
 
 
 @dataclass(frozen=True)
@@ -47,7 +39,7 @@ def gather_home(
 ) -> HomeData:
     """Everything the Home tab shows; a leader who never used the bot gets an empty one."""
     if leader_id is None:
-        empty = [WeekPulse(None, 0)] * WEEKS
+        empty = [WeekPulse(None, 0)] * HOME_WEEKS
         return HomeData(None, False, None, [], empty, [], 0, dict.fromkeys(Habit, 0))
     schedule = session.get(Schedule, leader_id)
     next_nudge = (
@@ -76,7 +68,7 @@ def gather_home(
 
 
 def weekly_heartbeat(
-    session: Session, leader_id: int, now: datetime, weeks: int = WEEKS
+    session: Session, leader_id: int, now: datetime, weeks: int = HOME_WEEKS
 ) -> list[WeekPulse]:
     """Average heartbeat of each of the last `weeks` 7-day spans, oldest first."""
     since = now - timedelta(weeks=weeks)
@@ -112,31 +104,3 @@ def _asked_per_habit(session: Session, leader_id: int, now: datetime) -> dict[Ha
         if habit in Habit._value2member_map_:
             counts[Habit(habit)] = count
     return counts
-
-
-def heartbeat_reading(weeks: Sequence[WeekPulse]) -> str:
-    """The trend in words, from the weeks that have answers."""
-    averages = [week.average for week in weeks if week.average is not None]
-    if not averages:
-        return "Pick a heartbeat when you log answers to see the trend here."
-    if len(averages) < 2:
-        return "One week with a heartbeat so far: the trend shows from the next one."
-    last, previous = averages[-1], averages[-2]
-    if len(averages) >= 3 and averages[-3] > previous > last:
-        return "Down two weeks in a row: ask a heartbeat question."
-    if last - previous > 0.25:
-        return "Up on the week before."
-    if previous - last > 0.25:
-        return "Down on the week before: worth a heartbeat question."
-    return "Steady."
-
-
-SPARKS = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(weeks: Sequence[WeekPulse]) -> str:
-    """One character per week: ▁ for a struggling team up to █ for an energised one, · for none."""
-    return "".join(
-        "·" if week.average is None else SPARKS[round((week.average - 1) / 4 * (len(SPARKS) - 1))]
-        for week in weeks
-    )

@@ -10,23 +10,13 @@ from typing import Any
 from sqlalchemy import Select, exists, select, tuple_
 from sqlalchemy.orm import Session
 
+from bot.history_cursor import Cursor
 from bot.history_filters import HistoryQuery
 from bot.prompts import Asked
 from bot.store.fulltext import entry_matches
 from bot.store.models import Entry, EntryPerson
 
 PAGE_SIZE = 5
-MAX_ANSWER_LENGTH = 3000
-MAX_PROMISE_LENGTH = 1000
-MAX_PEOPLE = 50
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """A position in a leader's history: the (created_at, id) of an entry."""
-
-    created_at: datetime
-    entry_id: int
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, bindparam, exists, select, update
 from sqlalchemy.engine import Connection
 
+from bot import heartbeat
 from bot.blocks import as_dicts
 from bot.blocks.nudge import greeting, nudge_blocks, nudge_text
 from bot.habits import Habit
@@ -542,7 +543,7 @@ _LAST_HEARTBEATS = (
     select(Entry.heartbeat)
     .where(Entry.leader_id == bindparam("leader_id"), Entry.heartbeat.is_not(None))
     .order_by(Entry.created_at.desc(), Entry.id.desc())
-    .limit(3)
+    .limit(heartbeat.LOW_IN_A_ROW)
 )
 _QUESTIONS_NUDGED = select(Nudge.question_ref).where(
     Nudge.leader_id == bindparam("leader_id"),
@@ -579,7 +580,7 @@ def needs_heartbeat_check(
     questions count as much as ours.
     """
     beats = connection.execute(_LAST_HEARTBEATS, {"leader_id": leader_id}).scalars().all()
-    if len(beats) < 3 or any(beat is None or beat > 2 for beat in beats):
+    if not heartbeat.is_low_run(beats):
         return False
     since = now - FOLLOW_UP_WINDOW
     refs = connection.execute(_QUESTIONS_NUDGED, {"leader_id": leader_id, "since": since})
