@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import create_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.deps import Deps  # noqa: E402
-from bot.listeners.outbox import Outbox  # noqa: E402
 from bot.prompts import QuestionBank  # noqa: E402
+from bot.senders.after_ack import AfterAckSender  # noqa: E402
+from bot.services.deps import Deps  # noqa: E402
 from bot.slack_client import web_client  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
@@ -53,8 +53,8 @@ def measure(latency: float, directory: Path) -> tuple[list[float], list[float]]:
     )
     database = Database(settings.database_url)
     migrate.upgrade(database)
-    outbox = Outbox(web_client(settings))
-    app = wsgi_app(create_app(settings, Deps(database, QuestionBank.load()), outbox=outbox))
+    sender = AfterAckSender(web_client(settings))
+    app = wsgi_app(create_app(settings, Deps(database, QuestionBank.load()), sender=sender))
     server = make_server(
         "127.0.0.1", 0, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
     )
@@ -72,7 +72,7 @@ def measure(latency: float, directory: Path) -> tuple[list[float], list[float]]:
     )
     slack.click(log["action_id"], log["value"])
     view = fake.wait_for("views.open")[0].params["view"]
-    outbox.wait_idle()
+    sender.wait_idle()
     fake.latency_seconds = latency
     acks, windows = [], []
     for n in range(SAMPLES):
@@ -82,7 +82,7 @@ def measure(latency: float, directory: Path) -> tuple[list[float], list[float]]:
         acked = time.perf_counter()
         fake.wait_for("chat.postMessage", before + 1, timeout=10)
         landed = time.perf_counter()
-        outbox.wait_idle()
+        sender.wait_idle()
         acks.append((acked - started) * 1000)
         windows.append((landed - acked) * 1000)
     server.shutdown()

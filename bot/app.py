@@ -9,9 +9,9 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 
 from bot.config import Settings
-from bot.deps import Deps
 from bot.listeners import register_all
-from bot.listeners.outbox import Outbox
+from bot.senders.after_ack import AfterAckSender
+from bot.services.deps import Deps
 from bot.slack_client import web_client
 
 
@@ -23,7 +23,7 @@ class _IgnoreTokenNotice(logging.Filter):
         return "`token` will be unused" not in message and "will be ignored" not in message
 
 
-def create_app(settings: Settings, deps: Deps, *, outbox: Outbox | None = None) -> App:
+def create_app(settings: Settings, deps: Deps, *, sender: AfterAckSender | None = None) -> App:
     """A Bolt app wired to our listeners, talking to Slack (or a stand-in) at SLACK_API_URL.
 
     It calls nothing remote: the token is checked once per start (`runtime.check_bot_token`),
@@ -35,7 +35,7 @@ def create_app(settings: Settings, deps: Deps, *, outbox: Outbox | None = None) 
         signing_secret=settings.slack_signing_secret,
         # Run listeners in the request thread and answer as soon as they return, instead of
         # Bolt's default of a worker thread whose ack() is polled every 10 ms. Our listeners
-        # take a millisecond or two; Web API calls that can wait go to the Outbox.
+        # take a millisecond or two; Web API calls that can wait go to the AfterAckSender.
         process_before_response=True,
         token_verification_enabled=False,
         # Bolt's single-workspace default calls auth.test on each process's first request,
@@ -45,7 +45,7 @@ def create_app(settings: Settings, deps: Deps, *, outbox: Outbox | None = None) 
         request_verification_enabled=False,
         logger=_bolt_logger(),
     )
-    register_all(app, deps, outbox or Outbox(client))
+    register_all(app, deps, sender or AfterAckSender(client))
     return app
 
 

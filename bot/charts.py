@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from bot import heartbeat
 from bot.heartbeat import WeekPulse
 
 
+def labels_for_weeks(now: datetime, weeks: int) -> list[str]:
+    """The day each of the last `weeks` weeks is labelled with, oldest first, this week last."""
+    return [(now - timedelta(weeks=weeks - 1 - n)).strftime("%d %b") for n in range(weeks)]
+
+
 def heartbeat_chart_png(weeks: Sequence[WeekPulse], week_labels: Sequence[str]) -> bytes:
     """A PNG line chart of `weeks` (oldest first); weeks with no answers leave a gap."""
     # Imported here: matplotlib costs each process ~40 MB and ~0.6 s, and charts are rare.
-    # A bare Figure, not pyplot: no global state, so outbox threads may draw at once.
+    # A bare Figure, not pyplot: no global state, so sender threads may draw at once.
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 3.6), dpi=110)

@@ -3,58 +3,15 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.habits import HABIT_ALIASES, Habit, habit_for_word
 from bot.history_filters import FilterError, HistoryQuery, parse_history_filters
 from bot.text import clean_text
 
-HISTORY_WORDS = frozenset({"history", "past", "journal", "answers"})
-HELP_WORDS = frozenset({"help", "?", "-h", "--help", "commands"})
-LOG_WORDS = frozenset({"log"})
-SCHEDULE_WORDS = frozenset({"schedule", "subscribe", "daily", "nudge", "nudges", "settings"})
-SEARCH_WORDS = frozenset({"search", "find"})
-FOLLOW_UP_PHRASES = frozenset({"follow-up", "follow up", "followup"})
-OWN_QUESTIONS_PHRASES = frozenset(
-    {
-        "our questions",
-        "custom",
-        "custom questions",
-        "added",
-        "my questions",
-        "own questions",
-        "our own questions",
-        "workspace questions",
-        "team questions",
-        "list questions",
-        "questions list",
-    }
-)
-PAUSE_WORDS = frozenset({"pause"})
-RESUME_WORDS = frozenset({"resume", "unpause"})
-STOP_WORDS = frozenset({"stop", "unsubscribe"})
-EXPORT_WORDS = frozenset({"export", "download"})
 MAX_SCHEDULE_TEXT = 100
-
-# Words we offer in "did you mean": subcommands first, then habits and their aliases.
-_VOCABULARY = [
-    "help",
-    "log",
-    "history",
-    "schedule",
-    "pause",
-    "resume",
-    "stop",
-    "export",
-    "forget me",
-    "promises",
-    "trend",
-    "add",
-    "our questions",
-    "follow-up",
-    "search",
-    *HABIT_ALIASES,
-]
 
 
 @dataclass(frozen=True)
@@ -158,51 +115,206 @@ Command = (
 )
 
 
+@dataclass(frozen=True)
+class Subcommand:
+    """One `/ask-team …` subcommand, declared once: how it is typed, what it means, and how
+    help shows it. Parsing, help, "did you mean" and the listener's dispatch all read
+    SUBCOMMANDS."""
+
+    # The first one is its name in "did you mean"; any of them as the first word selects it.
+    words: tuple[str, ...]
+    # What the rest of the text (after the first word) asks for.
+    read: Callable[[str, str], Command]
+    # (example, what it does), as help lists them.
+    help: tuple[tuple[str, str], ...] = ()
+    # Whole texts that select it too, checked before first words ("forget me").
+    phrases: tuple[str, ...] = ()
+    # The kind of Command it produces, for dispatch (the listener keeps one handler per kind).
+    makes: tuple[type[Any], ...] = ()
+    # Whether "did you mean" may offer its words.
+    offered: bool = True
+
+
+def _schedule(word: str, rest: str) -> Command:
+    if len(rest) > MAX_SCHEDULE_TEXT:
+        return ShowHelp(problem=f"That is too long to be a schedule; try `/ask-team {word} 9:00`.")
+    return PauseNudges(rest) if word == "pause" else SetSchedule(rest)
+
+
+HABIT_WORDS = ", ".join(f"`{habit.value}`" for habit in Habit)
+
+# In the order help lists them; parsing tries whole phrases first, then first words.
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        words=(),
+        read=lambda _word, _rest: AskQuestion(),
+        help=(
+            ("/ask-team", "a question to ask your team today"),
+            (
+                "/ask-team heartbeat",
+                f"a question from one habit: {HABIT_WORDS} "
+                "(also `morale`, `trust`, `direction`, `commitments`…)",
+            ),
+        ),
+        makes=(AskQuestion,),
+    ),
+    Subcommand(
+        words=(),
+        phrases=("follow-up", "follow up", "followup"),
+        read=lambda _word, _rest: AskFollowUp(),
+        help=(("/ask-team follow-up", "what to ask next about your latest question"),),
+        makes=(AskFollowUp,),
+    ),
+    Subcommand(
+        words=("log",),
+        read=lambda _word, _rest: LogAnswers(),
+        help=(("/ask-team log", "log what the team said to your latest question"),),
+        makes=(LogAnswers,),
+    ),
+    Subcommand(
+        words=("history", "past", "journal", "answers", "search", "find"),
+        read=lambda _word, rest: _history(rest),
+        help=(
+            ("/ask-team history", "what your teams said, newest first"),
+            ("/ask-team history vision", "only one habit"),
+            (
+                "/ask-team history budget hir",
+                "search questions, answers and promises "
+                "(`hir` finds hiring; also `/ask-team search`)",
+            ),
+            (
+                "/ask-team history person:@ana since:2026-01-01 until:2026-03-31",
+                "filters, combinable with each other and with words (also `habit:vision`)",
+            ),
+        ),
+        makes=(ShowHistory,),
+    ),
+    Subcommand(
+        words=("schedule", "subscribe", "daily", "nudge", "nudges", "settings"),
+        read=_schedule,
+        help=(
+            (
+                "/ask-team schedule 9:00 weekdays",
+                "a question by DM at 9:00 your time (also `daily`, `mon,wed,fri`, `8:30am`); "
+                "`/ask-team schedule` (or `settings`) alone opens the settings",
+            ),
+        ),
+        makes=(SetSchedule,),
+    ),
+    Subcommand(
+        words=("pause",),
+        read=_schedule,
+        help=(
+            (
+                "/ask-team pause for 2 weeks",
+                "no questions for a while (`pause`, `pause until 2026-12-24`); "
+                "`/ask-team resume` starts them again",
+            ),
+        ),
+        makes=(PauseNudges,),
+    ),
+    Subcommand(
+        words=("resume", "unpause"), read=lambda _w, _r: ResumeNudges(), makes=(ResumeNudges,)
+    ),
+    Subcommand(
+        words=("stop", "unsubscribe"),
+        read=lambda _word, _rest: StopNudges(),
+        help=(("/ask-team stop", "no more daily questions"),),
+        makes=(StopNudges,),
+    ),
+    Subcommand(
+        words=("promises", "promise"),
+        read=lambda _word, _rest: ListPromises(),
+        help=(("/ask-team promises", "what you promised your team, with Done, and what you kept"),),
+        makes=(ListPromises,),
+    ),
+    Subcommand(
+        words=("trend", "chart"),
+        phrases=("heartbeat chart", "heartbeat trend", "morale chart", "morale trend"),
+        read=lambda _word, _rest: HeartbeatChart(),
+        help=(
+            (
+                "/ask-team heartbeat chart",
+                "a chart of the team heartbeat by week, by DM (also `trend`)",
+            ),
+        ),
+        makes=(HeartbeatChart,),
+    ),
+    Subcommand(
+        words=("add",),
+        read=lambda _word, rest: _add(rest),
+        help=(
+            (
+                "/ask-team add vision What would make our goals feel worth it?",
+                "add a question of your own to your workspace's bank; "
+                "`/ask-team our questions` lists them",
+            ),
+        ),
+        makes=(AddQuestion,),
+    ),
+    Subcommand(
+        words=(),
+        phrases=(
+            "our questions",
+            "custom",
+            "custom questions",
+            "added",
+            "my questions",
+            "own questions",
+            "our own questions",
+            "workspace questions",
+            "team questions",
+            "list questions",
+            "questions list",
+        ),
+        read=lambda _word, _rest: ListOwnQuestions(),
+        makes=(ListOwnQuestions,),
+    ),
+    Subcommand(
+        words=("export", "download"),
+        read=lambda _word, _rest: ExportLog(),
+        help=(("/ask-team export", "a CSV of everything you have logged, by DM"),),
+        makes=(ExportLog,),
+    ),
+    Subcommand(
+        words=(),
+        phrases=("forget me", "forget-me", "delete me", "delete my data"),
+        read=lambda _word, _rest: ForgetMe(),
+        help=(("/ask-team forget me", "delete everything ask-team keeps about you (asks first)"),),
+        makes=(ForgetMe,),
+    ),
+    Subcommand(
+        # "forget" on its own is not enough to delete everything: it gets a "did you mean".
+        words=("forget", "delete"),
+        read=lambda word, rest: ShowHelp(
+            unknown=_clip(f"{word} {rest}".strip()), suggestion="forget me"
+        ),
+        makes=(ShowHelp,),
+        offered=False,
+    ),
+    Subcommand(
+        words=("help", "?", "-h", "--help", "commands"),
+        read=lambda _word, _rest: ShowHelp(),
+        help=(("/ask-team help", "this message"),),
+        makes=(ShowHelp,),
+    ),
+)
+
+
 def parse_command(text: str) -> Command:
     """What `/ask-team <text>` asks for; anything unrecognised becomes help with a hint."""
     cleaned = " ".join(clean_text(text).split())
     if not cleaned:
         return AskQuestion()
     first, _, rest = cleaned.partition(" ")
-    word = first.lower()
-    if word in HELP_WORDS:
-        return ShowHelp()
-    if word in LOG_WORDS:
-        return LogAnswers()
-    if word in HISTORY_WORDS | SEARCH_WORDS:
-        return _history(rest)
-    if cleaned.lower() in FOLLOW_UP_PHRASES:
-        return AskFollowUp()
-    if word in SCHEDULE_WORDS | PAUSE_WORDS and len(rest) > MAX_SCHEDULE_TEXT:
-        return ShowHelp(problem=f"That is too long to be a schedule; try `/ask-team {word} 9:00`.")
-    if word in SCHEDULE_WORDS:
-        return SetSchedule(rest)
-    if word in PAUSE_WORDS:
-        return PauseNudges(rest)
-    if word in RESUME_WORDS:
-        return ResumeNudges()
-    if word in STOP_WORDS:
-        return StopNudges()
-    if word in EXPORT_WORDS:
-        return ExportLog()
-    if word in ("promises", "promise"):
-        return ListPromises()
-    if word == "add":
-        return _add(rest)
-    if cleaned.lower() in OWN_QUESTIONS_PHRASES:
-        return ListOwnQuestions()
-    if word in ("trend", "chart") or cleaned.lower() in (
-        "heartbeat chart",
-        "heartbeat trend",
-        "morale chart",
-        "morale trend",
-    ):
-        return HeartbeatChart()
-    if cleaned.lower() in ("forget me", "forget-me", "delete me", "delete my data"):
-        return ForgetMe()
-    if word in ("forget", "delete"):
-        return ShowHelp(unknown=_clip(cleaned), suggestion="forget me")
-    habit = habit_for_word(word) or habit_for_word(cleaned.lower().replace(" ", "-"))
+    word, whole = first.lower(), cleaned.lower()
+    for subcommand in SUBCOMMANDS:
+        if whole in subcommand.phrases:
+            return subcommand.read(word, rest)
+    for subcommand in SUBCOMMANDS:
+        if word in subcommand.words:
+            return subcommand.read(word, rest)
+    habit = habit_for_word(word) or habit_for_word(whole.replace(" ", "-"))
     if habit is not None:
         return AskQuestion(habit)
     return ShowHelp(unknown=_clip(first), suggestion=suggest(word))
@@ -226,9 +338,21 @@ def _history(rest: str) -> Command:
         return ShowHelp(problem=str(error))
 
 
+def _offered() -> list[str]:
+    """What "did you mean" offers: every subcommand's words and phrases, then the habits'."""
+    typed = [
+        name
+        for sub in SUBCOMMANDS
+        if sub.offered
+        for name in (*sub.words, *sub.phrases)
+        if name.replace(" ", "").replace("-", "").isalpha()
+    ]
+    return [*dict.fromkeys(typed), *HABIT_ALIASES]
+
+
 def suggest(word: str) -> str | None:
     """The closest known subcommand or habit word to a typo, if one is close enough."""
-    matches = difflib.get_close_matches(word, _VOCABULARY, n=1, cutoff=0.7)
+    matches = difflib.get_close_matches(word, _offered(), n=1, cutoff=0.7)
     return matches[0] if matches else None
 
 

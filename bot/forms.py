@@ -10,7 +10,7 @@ from typing import Any
 from bot.habits import Habit
 from bot.heartbeat import HIGHEST, LOWEST
 from bot.heartbeat import parse as parse_heartbeat
-from bot.scheduling import Rule
+from bot.nudge_rules import Rule
 from bot.text import clean_text
 from bot.vocabulary import ids
 from bot.vocabulary.limits import (

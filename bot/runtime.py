@@ -9,11 +9,11 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.app import create_app
+from bot.clock import start_clock
 from bot.config import Settings
-from bot.deps import Deps
 from bot.prompts import QuestionBank
-from bot.scheduler import start_clock
-from bot.services.nudges import NudgeDispatcher, NudgePolicy
+from bot.senders.nudges import NudgeDispatcher, NudgePolicy
+from bot.services.deps import Deps
 from bot.slack_client import web_client
 from bot.store import migrate
 from bot.store.database import Database

@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
 from bot.config import Settings
-from bot.scheduling import known_zone
+from bot.nudge_rules import known_zone
 
 WEB_API_TIMEOUT_SECONDS = 10
 logger = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from sqlalchemy import text
 
 from bot.app import create_app
 from bot.config import Settings, normalize_database_url
-from bot.deps import Deps
-from bot.listeners.outbox import Outbox
 from bot.prompts import QuestionBank
+from bot.senders.after_ack import AfterAckSender
+from bot.services.deps import Deps
 from bot.slack_client import web_client
 from bot.store import migrate
 from bot.store.database import Database
@@ -122,7 +122,7 @@ class RunningApp:
     deps: Deps
     clock: Clock
     settings: Settings
-    outbox: Outbox
+    sender: AfterAckSender
 
 
 @pytest.fixture(scope="session")
@@ -138,17 +138,17 @@ def running_app(
         database_url=database.url,
     )
     deps = Deps(database=database, bank=bank, clock=clock, rng=random.Random(7))
-    outbox = Outbox(web_client(settings))
+    sender = AfterAckSender(web_client(settings))
     server = make_server(
         "127.0.0.1",
         0,
-        wsgi_app(create_app(settings, deps, outbox=outbox)),
+        wsgi_app(create_app(settings, deps, sender=sender)),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield RunningApp(f"http://127.0.0.1:{server.server_port}", deps, clock, settings, outbox)
+    yield RunningApp(f"http://127.0.0.1:{server.server_port}", deps, clock, settings, sender)
     server.shutdown()
     server.server_close()
 
@@ -167,7 +167,7 @@ class Harness:
 
     def settle(self) -> None:
         """Wait until the app has sent everything it queued after its acknowledgements."""
-        assert self.app.outbox.wait_idle(), "the outbox did not drain"
+        assert self.app.sender.wait_idle(), "the sender did not drain"
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def harness(
     running_app: RunningApp, fake_slack: FakeSlack, database: Database
 ) -> Iterator[Harness]:
     # Nothing queued by the previous test may land in this one.
-    running_app.outbox.wait_idle()
+    running_app.sender.wait_idle()
     empty_tables(database)
     fake_slack.reset()
     running_app.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))

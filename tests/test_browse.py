@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
@@ -12,10 +11,10 @@ from bot.history_filters import HistoryQuery
 from bot.payloads import encode_entry_action, encode_log_metadata
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.blocks import button, headline, press, section_with, text_of
 from tests.support.seed import seed_entries
 from tests.support.slack_driver import User, log_values
 from tests.test_history import answers_on
-from tests.test_question_card import buttons
 
 
 def seed(harness: Harness, user: User, rows: list[tuple[str, str, list[str], int]]) -> list[int]:
@@ -25,16 +24,6 @@ def seed(harness: Harness, user: User, rows: list[tuple[str, str, list[str], int
         (habit, answer, people, now - timedelta(days=ago)) for habit, answer, people, ago in rows
     ]
     return seed_entries(harness.app.deps, user, dated, promise="a promise")
-
-
-def entry_buttons(blocks: list[dict[str, Any]], answer: str) -> dict[str, dict[str, Any]]:
-    """The buttons under the entry whose answer is `answer`."""
-    for index, block in enumerate(blocks):
-        if block["type"] == "section" and block["text"]["text"] == answer:
-            following = blocks[index + 1 :]
-            actions = next(b for b in following if b["type"] == "actions")
-            return {element["text"]["text"]: element for element in actions["elements"]}
-    raise AssertionError(f"no entry {answer!r}")
 
 
 def test_filters_combine(harness: Harness) -> None:
@@ -71,16 +60,15 @@ def test_filters_show_in_the_heading_and_survive_paging(harness: Harness) -> Non
     seed(harness, LEADER, [("people", f"answer {n}", ["U0ANA"], n) for n in range(7)])
 
     blocks = harness.slack.command("history person:<@U0ANA|ana> habit:people").json["blocks"]
-    assert "with <@U0ANA>" in blocks[0]["text"]["text"]
-    older = buttons(blocks)["Older →"]
-    harness.slack.click(older["action_id"], older["value"], block_id="history_pages")
+    assert "with <@U0ANA>" in headline(blocks), "the heading names the filters"
+    press(harness, blocks, "Older →")
 
     (page,) = harness.fake.wait_for("response_url")
     assert answers_on(page.params["blocks"]) == ["answer 5", "answer 6"]
 
 
 def test_a_bad_filter_gets_an_example(harness: Harness) -> None:
-    text = harness.slack.command("history since:last-week").json["blocks"][0]["text"]["text"]
+    text = text_of(harness.slack.command("history since:last-week").json)
 
     assert "since:2026-01-31" in text
 
@@ -88,10 +76,10 @@ def test_a_bad_filter_gets_an_example(harness: Harness) -> None:
 def test_delete_removes_the_entry_and_redraws_the_page(harness: Harness) -> None:
     seed(harness, LEADER, [("vision", "answer keep", [], 2), ("vision", "answer drop", [], 1)])
     blocks = harness.slack.command("history vision").json["blocks"]
-    delete = entry_buttons(blocks, "answer drop")["Delete"]
+    delete = button(blocks, "Delete", beside="answer drop")
     assert delete["confirm"]["confirm"]["text"] == "Delete"
 
-    harness.slack.click(delete["action_id"], delete["value"], block_id="entry")
+    press(harness, blocks, "Delete", beside="answer drop")
 
     (page,) = harness.fake.wait_for("response_url")
     assert page.params["replace_original"] is True
@@ -101,14 +89,13 @@ def test_delete_removes_the_entry_and_redraws_the_page(harness: Harness) -> None
 def test_edit_opens_the_form_filled_in_and_saves_changes(harness: Harness) -> None:
     seed(harness, LEADER, [("vision", "answer first draft", ["U0ANA"], 1)])
     blocks = harness.slack.command("history").json["blocks"]
-    edit = entry_buttons(blocks, "answer first draft")["Edit"]
 
-    harness.slack.click(edit["action_id"], edit["value"], block_id="entry")
+    press(harness, blocks, "Edit", beside="answer first draft")
 
     (opened,) = harness.fake.wait_for("views.open")
     view = opened.params["view"]
     assert view["title"]["text"] == "Edit entry"
-    answer_input = next(b for b in view["blocks"] if b.get("block_id") == "answer")
+    answer_input = section_with(view, "What did the team say?")
     assert answer_input["element"]["initial_value"] == "answer first draft"
     response = harness.slack.submit(view, log_values("answer second draft", ["U0BOB"], "5", None))
     assert response.status == 200
@@ -124,13 +111,11 @@ def test_edit_opens_the_form_filled_in_and_saves_changes(harness: Harness) -> No
 def test_ask_a_follow_up_on_an_entry_links_the_answer_to_it(harness: Harness) -> None:
     (parent_id,) = seed(harness, LEADER, [("vision", "answer the first conversation", [], 1)])
     blocks = harness.slack.command("history").json["blocks"]
-    follow = entry_buttons(blocks, "answer the first conversation")["Ask a follow-up"]
 
-    harness.slack.click(follow["action_id"], follow["value"], block_id="entry")
+    press(harness, blocks, "Ask a follow-up", beside="answer the first conversation")
     (card,) = harness.fake.wait_for("response_url")
     assert "Follow-up to" in json.dumps(card.params["blocks"])
-    log = buttons(card.params["blocks"])["Log answers"]
-    harness.slack.click(log["action_id"], log["value"])
+    press(harness, card, "Log answers")
     (opened,) = harness.fake.wait_for("views.open")
     harness.slack.submit(opened.params["view"], log_values("answer the follow-up"))
     harness.settle()
@@ -141,10 +126,8 @@ def test_ask_a_follow_up_on_an_entry_links_the_answer_to_it(harness: Harness) ->
     # History reads as a thread: the conversation, its follow-up beneath it.
     threaded = harness.slack.command("history").json["blocks"]
     assert answers_on(threaded) == ["answer the first conversation"]
-    thread = next(
-        b for b in threaded if b.get("text", {}).get("text", "").startswith("*Follow-ups*")
-    )
-    assert "answer the follow-up" in thread["text"]["text"]
+    thread = section_with(threaded, "*Follow-ups*")
+    assert "answer the follow-up" in text_of([thread])
     # Filtered, every matching entry stands on its own, the follow-up marked as one.
     flat = harness.slack.command("history habit:vision").json["blocks"]
     assert answers_on(flat) == ["answer the follow-up", "answer the first conversation"]
@@ -158,7 +141,7 @@ def test_no_leader_can_touch_another_leaders_entries(harness: Harness) -> None:
     for action_id in ("entry_delete", "entry_edit", "entry_follow_up"):
         harness.slack.click(action_id, forged, user=LEADER, block_id="entry")
     calls = harness.fake.wait_for("response_url", 3)
-    assert all("older message" in call.params["blocks"][0]["text"]["text"] for call in calls)
+    assert all("older message" in text_of(call) for call in calls)
     assert not harness.fake.calls_to("views.open")
 
     # A modal forged to edit their entry, or to link a follow-up to it, is refused or unlinked.

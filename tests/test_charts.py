@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
-from bot.charts import heartbeat_chart_png
+from bot.charts import heartbeat_chart_png, labels_for_weeks
 from bot.heartbeat import WeekPulse
 from tests.conftest import REPO_ROOT
 
@@ -37,3 +38,9 @@ def test_starting_the_bot_does_not_load_the_charting_library() -> None:
     )
 
     assert result.stdout.strip() == "False"
+
+
+def test_each_week_is_labelled_with_its_day_this_week_last() -> None:
+    now = datetime(2026, 3, 15, 9, 0, tzinfo=UTC)
+
+    assert labels_for_weeks(now, 3) == ["01 Mar", "08 Mar", "15 Mar"]

@@ -6,10 +6,10 @@ import random
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.clock import JOB_ID, start_clock
 from bot.config import Settings
 from bot.prompts import QuestionBank
 from bot.runtime import nudge_dispatcher
-from bot.scheduler import JOB_ID, start_clock
 from bot.store.database import Database
 
 

@@ -6,13 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 from bot.habits import Habit
-from bot.payloads import decode_page_request, encode_page_request
-from bot.services.journal import Cursor, HistoryQuery
+from bot.history_cursor import Cursor, decode_page_request, encode_page_request
+from bot.services.journal import HistoryQuery
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
+from tests.support.blocks import Showing, buttons, headline, press, text_of
 from tests.support.seed import seed_entries
 from tests.support.slack_driver import User, log_values
 from tests.test_log_answers import open_log_modal
-from tests.test_question_card import buttons
 
 
 def seed(harness: Harness, user: User, answers: list[tuple[str, str]]) -> None:
@@ -31,14 +31,11 @@ def answers_on(blocks: list[dict[str, Any]]) -> list[str]:
     return [t for t in texts if t.startswith("answer ")]
 
 
-def press(
-    harness: Harness, blocks: list[dict[str, Any]], label: str, calls_so_far: int
+def turn_page(
+    harness: Harness, page: Showing, label: str, calls_so_far: int
 ) -> list[dict[str, Any]]:
-    button = buttons(blocks)[label]
-    assert (
-        harness.slack.click(button["action_id"], button["value"], block_id="history_pages").status
-        == 200
-    )
+    """Press `label` ("Older →", "← Newer") on `page`: the page that replaces it."""
+    assert press(harness, page, label).status == 200
     call = harness.fake.wait_for("response_url", calls_so_far + 1)[calls_so_far]
     assert call.params["replace_original"] is True
     return call.params["blocks"]
@@ -82,16 +79,16 @@ def test_history_pages_five_at_a_time_newest_first(harness: Harness) -> None:
     assert answers_on(first) == [f"answer {n}" for n in (12, 11, 10, 9, 8)]
     assert "← Newer" not in buttons(first)
 
-    second = press(harness, first, "Older →", 0)
+    second = turn_page(harness, first, "Older →", 0)
     assert answers_on(second) == [f"answer {n}" for n in (7, 6, 5, 4, 3)]
 
-    third = press(harness, second, "Older →", 1)
+    third = turn_page(harness, second, "Older →", 1)
     assert answers_on(third) == ["answer 2", "answer 1"]
     assert "Older →" not in buttons(third)
 
-    back = press(harness, third, "← Newer", 2)
+    back = turn_page(harness, third, "← Newer", 2)
     assert answers_on(back) == [f"answer {n}" for n in (7, 6, 5, 4, 3)]
-    top = press(harness, back, "← Newer", 3)
+    top = turn_page(harness, back, "← Newer", 3)
     assert answers_on(top) == [f"answer {n}" for n in (12, 11, 10, 9, 8)]
     assert "← Newer" not in buttons(top)
 
@@ -106,7 +103,7 @@ def test_history_by_habit(harness: Harness) -> None:
     blocks = harness.slack.command("history morale").json["blocks"]
 
     assert answers_on(blocks) == ["answer h1"]
-    assert Habit.HEARTBEAT.label in blocks[0]["text"]["text"]
+    assert Habit.HEARTBEAT.label in headline(blocks), "the heading names the habit"
 
 
 def test_history_search_matches_question_and_answer_words(harness: Harness) -> None:
@@ -142,7 +139,7 @@ def test_filters_survive_paging(harness: Harness) -> None:
     seed(harness, LEADER, [("vision", f"answer v{n}") for n in range(7)] + [("people", "answer p")])
 
     first = harness.slack.command("history vision").json["blocks"]
-    second = press(harness, first, "Older →", 0)
+    second = turn_page(harness, first, "Older →", 0)
 
     assert answers_on(second) == ["answer v1", "answer v0"]
 
@@ -195,4 +192,4 @@ def test_a_tampered_page_button_gets_a_polite_answer(harness: Harness) -> None:
     calls = harness.fake.wait_for("response_url", 4)
 
     assert all(call.params["replace_original"] is False for call in calls)
-    assert all("/ask-team" in call.params["blocks"][0]["text"]["text"] for call in calls)
+    assert all("/ask-team" in text_of(call) for call in calls)

@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from bot.services.home import WeekPulse, heartbeat_reading, sparkline
+from bot.heartbeat import WeekPulse, sparkline
+from bot.heartbeat import reading as heartbeat_reading
 from bot.services.leaders import leader_id_for
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.blocks import Showing, buttons, headline, press, text_of
 from tests.support.fake_slack import block_kit_problems
 from tests.support.slack_driver import User, event_callback
-from tests.test_browse import entry_buttons
-from tests.test_question_card import buttons
 from tests.test_your_data import log
 
 
@@ -33,17 +33,9 @@ def open_home(harness: Harness, user: User = LEADER) -> dict[str, Any]:
     return dict(call.params["view"])
 
 
-def text_of(view: dict[str, Any]) -> str:
-    return json.dumps(view, ensure_ascii=False)
-
-
-def home_buttons(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = buttons(view["blocks"])
-    for block in view["blocks"]:
-        accessory = block.get("accessory")
-        if accessory and accessory.get("type") == "button":
-            found[f"{accessory['text']['text']}:{accessory['value']}"] = accessory
-    return found
+def anywhere_in(sent: dict[str, Any]) -> str:
+    """Everything sent to Slack, shown or not: to check that something is gone."""
+    return json.dumps(sent, ensure_ascii=False)
 
 
 def test_a_new_leaders_home_says_how_to_start(harness: Harness) -> None:
@@ -68,7 +60,7 @@ def test_home_shows_the_next_nudge_the_question_recent_answers_and_promises(
     assert "Next question:* tomorrow 9:00 Europe/Paris" in shown
     assert "We feel stretched" in shown
     assert "Hire a contractor" in shown
-    assert "Log answers" in home_buttons(view)
+    assert "Log answers" in buttons(view)
     assert "Team heartbeat, last 8 weeks" in shown
     assert "Habit balance" in shown
 
@@ -86,14 +78,13 @@ def test_deleting_an_entry_republishes_the_home(harness: Harness) -> None:
     log(harness, "answer to drop")
     harness.settle()
     blocks = harness.slack.command("history").json["blocks"]
-    delete = entry_buttons(blocks, "answer to drop")["Delete"]
 
-    harness.slack.click(delete["action_id"], delete["value"], block_id="entry")
+    press(harness, blocks, "Delete", beside="answer to drop")
     harness.settle()
 
-    home = text_of(harness.fake.calls_to("views.publish")[-1].params["view"])
-    assert "answer to keep" in home
-    assert "answer to drop" not in home
+    home = harness.fake.calls_to("views.publish")[-1].params["view"]
+    assert "answer to keep" in text_of(home)
+    assert "answer to drop" not in anywhere_in(home)
 
 
 def test_forgetting_yourself_empties_the_home(harness: Harness) -> None:
@@ -103,9 +94,9 @@ def test_forgetting_yourself_empties_the_home(harness: Harness) -> None:
     harness.slack.click("forget_confirm", "me", block_id="forget_me")
     harness.settle()
 
-    home = text_of(harness.fake.calls_to("views.publish")[-1].params["view"])
-    assert "answer soon forgotten" not in home
-    assert "nothing logged yet" in home
+    home = harness.fake.calls_to("views.publish")[-1].params["view"]
+    assert "answer soon forgotten" not in anywhere_in(home)
+    assert "nothing logged yet" in text_of(home)
 
 
 def outcome_values(outcome: str, channel: str | None = None) -> dict[str, Any]:
@@ -117,14 +108,9 @@ def outcome_values(outcome: str, channel: str | None = None) -> dict[str, Any]:
     }
 
 
-def press_done(harness: Harness, blocks: list[dict[str, Any]], promise: str) -> dict[str, Any]:
-    """Press Done next to `promise`; the modal Slack was asked to open."""
-    done = next(
-        b["accessory"]
-        for b in blocks
-        if promise in b.get("text", {}).get("text", "") and "accessory" in b
-    )
-    harness.slack.click(done["action_id"], done["value"], block_id="promises")
+def press_done(harness: Harness, showing: Showing, promise: str) -> dict[str, Any]:
+    """Press Done beside `promise`; the modal Slack was asked to open."""
+    press(harness, showing, "Done", beside=promise)
     harness.settle()
     return dict(harness.fake.calls_to("views.open")[-1].params["view"])
 
@@ -142,7 +128,7 @@ def test_done_asks_what_was_done_then_marks_the_promise_kept(harness: Harness) -
     harness.settle()
 
     republished = harness.fake.calls_to("views.publish")[-1]
-    assert "Fix the build" not in text_of(republished.params["view"])
+    assert "Fix the build" not in anywhere_in(republished.params["view"])
     assert not harness.fake.calls_to("chat.postMessage")[1:], "nothing posted without a channel"
     with harness.app.deps.database.transaction(writes=False) as session:
         entry = session.scalars(select(Entry)).one()
@@ -152,9 +138,7 @@ def test_done_asks_what_was_done_then_marks_the_promise_kept(harness: Harness) -
 
 def test_you_said_we_did_goes_to_the_channel_the_leader_picks(harness: Harness) -> None:
     log(harness, "answer", promise="Book the offsite")
-    modal = press_done(
-        harness, harness.slack.command("promises").json["blocks"], "Book the offsite"
-    )
+    modal = press_done(harness, harness.slack.command("promises").json, "Book the offsite")
 
     harness.slack.submit(modal, outcome_values("Booked the lake house for March", "C0TEAM"))
     harness.settle()
@@ -162,18 +146,17 @@ def test_you_said_we_did_goes_to_the_channel_the_leader_picks(harness: Harness) 
     post = next(
         c for c in harness.fake.calls_to("chat.postMessage") if c.params["channel"] == "C0TEAM"
     )
-    shown = text_of({"blocks": post.params["blocks"]})
+    shown = text_of(post)
     assert "You said, we did" in shown
     assert "Book the offsite" in shown
     assert "Booked the lake house for March" in shown
-    assert "answer" not in shown.replace("ask-team", ""), "what the team said stays private"
+    sent = anywhere_in({"blocks": post.params["blocks"]})
+    assert "answer" not in sent.replace("ask-team", ""), "what the team said stays private"
 
 
 def test_a_channel_the_bot_is_not_in_is_explained_by_dm(harness: Harness) -> None:
     log(harness, "answer", promise="Share the budget")
-    modal = press_done(
-        harness, harness.slack.command("promises").json["blocks"], "Share the budget"
-    )
+    modal = press_done(harness, harness.slack.command("promises").json, "Share the budget")
     harness.fake.respond_with(
         "chat.postMessage",
         lambda call: (
@@ -188,7 +171,7 @@ def test_a_channel_the_bot_is_not_in_is_explained_by_dm(harness: Harness) -> Non
 
     explained = harness.fake.calls_to("chat.postMessage")[-1]
     assert explained.params["channel"] == LEADER.user_id
-    assert "Invite me there first" in text_of({"blocks": explained.params["blocks"]})
+    assert "Invite me there first" in text_of(explained)
 
 
 def test_another_leaders_promise_cannot_be_marked_done(harness: Harness) -> None:
@@ -258,19 +241,19 @@ def test_promises_lists_open_and_kept(harness: Harness) -> None:
     log(harness, "answer two", promise="Share the roadmap")
 
     blocks = harness.slack.command("promises").json["blocks"]
-    assert "Open promises* (2)" in blocks[0]["text"]["text"]
+    assert "Open promises* (2)" in headline(blocks), "the heading counts them"
     modal = press_done(harness, blocks, "Book the offsite")
     harness.slack.submit(modal, outcome_values("Booked"))
     harness.settle()
 
-    shown = text_of({"blocks": harness.slack.command("promises").json["blocks"]})
+    shown = text_of(harness.slack.command("promises").json)
     assert "Open promises* (1)" in shown
     assert "Kept in the last 30 days" in shown
     assert ":white_check_mark: Book the offsite" in shown
 
 
 def test_promises_with_none_logged_explains(harness: Harness) -> None:
-    text = harness.slack.command("promises").json["blocks"][0]["text"]["text"]
+    text = text_of(harness.slack.command("promises").json)
 
     assert "none" in text
 
@@ -281,7 +264,7 @@ def test_the_heartbeat_chart_arrives_as_a_png_by_dm(harness: Harness) -> None:
         log(harness, f"answer {days_ago} days ago")
         harness.clock.set(harness.clock() + timedelta(days=days_ago))
 
-    reply = harness.slack.command("heartbeat chart").json["blocks"][0]["text"]["text"]
+    reply = text_of(harness.slack.command("heartbeat chart").json)
 
     assert "on its way to your DM" in reply
     harness.settle()
@@ -292,7 +275,7 @@ def test_the_heartbeat_chart_arrives_as_a_png_by_dm(harness: Harness) -> None:
 
 
 def test_no_chart_without_heartbeats(harness: Harness) -> None:
-    text = harness.slack.command("trend").json["blocks"][0]["text"]["text"]
+    text = text_of(harness.slack.command("trend").json)
 
     assert "No heartbeats logged yet" in text
     harness.settle()
@@ -306,9 +289,8 @@ def test_heartbeat_alone_asks_a_heartbeat_question_with_the_trend_a_click_away(
     harness.settle()
     body = harness.slack.command("heartbeat").json
     assert "Follow the heartbeat" in json.dumps(body["blocks"])
-    trend = buttons(body["blocks"])["Heartbeat trend"]
 
-    harness.slack.click(trend["action_id"], trend["value"], block_id="question_actions")
+    press(harness, body, "Heartbeat trend")
 
     (reply,) = harness.fake.wait_for("response_url")
     assert reply.params["replace_original"] is False, "the question card stays"

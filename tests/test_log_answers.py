@@ -9,15 +9,14 @@ from sqlalchemy import func, select
 
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.blocks import headline, press, question_of, text_of
 from tests.support.slack_driver import log_values
-from tests.test_question_card import buttons, question_of
 
 
 def open_log_modal(harness: Harness, habit: str = "heartbeat") -> tuple[str, dict[str, Any]]:
     """Get a question and press Log answers: the question, and the modal we asked Slack to open."""
     card = harness.slack.command(habit).json["blocks"]
-    log = buttons(card)["Log answers"]
-    assert harness.slack.click(log["action_id"], log["value"]).status == 200
+    assert press(harness, card, "Log answers").status == 200
     (call,) = harness.fake.wait_for("views.open")
     return question_of(card), call.params["view"]
 
@@ -36,7 +35,7 @@ def test_log_answers_opens_a_modal_for_the_question(harness: Harness) -> None:
 
     assert view["type"] == "modal"
     assert view["callback_id"] == "log_answers"
-    assert question in view["blocks"][0]["text"]["text"]
+    assert question in headline(view), "the form opens on the question"
     assert labels(view) == [
         "What did the team say?",
         "Who answered",
@@ -152,28 +151,24 @@ def test_slash_log_opens_the_modal_for_the_latest_question(harness: Harness) -> 
     assert response.status == 200
     assert response.body == b""
     (call,) = harness.fake.wait_for("views.open")
-    assert latest in call.params["view"]["blocks"][0]["text"]["text"]
+    assert latest in headline(call.params["view"])
 
 
 def test_slash_log_logs_a_follow_up_when_that_was_the_latest(harness: Harness) -> None:
     card = harness.slack.command("vision").json["blocks"]
-    follow_up = buttons(card)["Ask a follow-up"]
-    harness.slack.click(follow_up["action_id"], follow_up["value"])
+    press(harness, card, "Ask a follow-up")
     (response_call,) = harness.fake.wait_for("response_url")
 
     harness.slack.command("log")
 
     (call,) = harness.fake.wait_for("views.open")
-    assert (
-        question_of(response_call.params["blocks"])
-        in call.params["view"]["blocks"][0]["text"]["text"]
-    )
+    assert question_of(response_call) in headline(call.params["view"])
 
 
 def test_slash_log_without_a_question_says_how_to_get_one(harness: Harness) -> None:
     body = harness.slack.command("log").json
 
-    assert "/ask-team" in body["blocks"][0]["text"]["text"]
+    assert "/ask-team" in text_of(body)
     assert not harness.fake.calls_to("views.open")
 
 
@@ -182,7 +177,7 @@ def test_slash_log_is_per_leader(harness: Harness) -> None:
 
     body = harness.slack.command("log", user=OTHER_LEADER).json
 
-    assert "no question" in body["blocks"][0]["text"]["text"]
+    assert "no question" in text_of(body)
 
 
 def test_a_failed_modal_open_is_explained(harness: Harness) -> None:
@@ -190,9 +185,8 @@ def test_a_failed_modal_open_is_explained(harness: Harness) -> None:
         "views.open", lambda call: (200, {"ok": False, "error": "expired_trigger_id"}, {})
     )
     card = harness.slack.command("vision").json["blocks"]
-    log = buttons(card)["Log answers"]
 
-    harness.slack.click(log["action_id"], log["value"])
+    press(harness, card, "Log answers")
 
     (call,) = harness.fake.wait_for("response_url")
-    assert "press the button again" in call.params["blocks"][0]["text"]["text"]
+    assert "press the button again" in text_of(call)

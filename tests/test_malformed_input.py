@@ -41,7 +41,8 @@ from slack_bolt.request.payload_utils import (
 )
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot.deps import Deps
+from bot.blocks.notices import NOT_SAVED as FORM_KEPT
+from bot.blocks.notices import SOMETHING_WENT_WRONG as TRY_AGAIN
 from bot.edge import (
     MAX_SLACK_ID_LENGTH,
     Accepted,
@@ -53,9 +54,10 @@ from bot.edge import (
 from bot.history_cursor import Cursor, encode_page_request
 from bot.history_filters import HistoryQuery
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS, register_all
-from bot.listeners.errors import FORM_KEPT, TRY_AGAIN, polite_answer
-from bot.listeners.outbox import Outbox
+from bot.listeners.errors import polite_answer
 from bot.payloads import encode_log_metadata
+from bot.senders.after_ack import AfterAckSender
+from bot.services.deps import Deps
 from bot.socket_mode import GuardedSocketModeHandler
 from bot.vocabulary import ids
 from bot.web import wsgi_app
@@ -107,6 +109,9 @@ class Registrations:
     def error(self, handler: Callable[..., Any]) -> Callable[..., Any]:
         return handler
 
+    def use(self, middleware: Callable[..., Any]) -> Callable[..., Any]:
+        return middleware
+
 
 def _constants(keep: Callable[[str], bool]) -> list[str]:
     return sorted(
@@ -126,7 +131,7 @@ FUZZED_COMMANDS = sorted(SLASH_COMMANDS)
 
 def test_every_button_form_event_and_command_the_app_registers_is_fuzzed() -> None:
     registered = Registrations()
-    register_all(cast(App, registered), cast(Deps, None), cast(Outbox, None))
+    register_all(cast(App, registered), cast(Deps, None), cast(AfterAckSender, None))
 
     assert registered.actions <= set(FUZZED_ACTIONS)
     assert registered.forms <= set(FUZZED_FORMS)
@@ -771,7 +776,7 @@ def _our_bug_logged(caplog: pytest.LogCaptureFixture) -> None:
 def test_a_form_whose_listener_fails_stays_open_with_everything_typed(
     harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.listeners.views.decode_log_metadata", _boom)
+    monkeypatch.setattr("bot.listeners.journal.decode_log_metadata", _boom)
 
     response = harness.slack.interaction(
         submission(harness.slack, ids.LOG_CALLBACK, "view_submission")
@@ -785,7 +790,7 @@ def test_a_form_whose_listener_fails_stays_open_with_everything_typed(
 def test_a_button_whose_listener_fails_gets_a_polite_note(
     harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.listeners.actions.caller_of", _boom)
+    monkeypatch.setattr("bot.listeners.questions.ask", _boom)
 
     response = harness.slack.click(ids.QUESTION_ANOTHER, "vision")
 
@@ -799,7 +804,7 @@ def test_a_button_whose_listener_fails_gets_a_polite_note(
 def test_an_event_whose_listener_fails_is_still_acknowledged(
     harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.listeners.home.caller_of", _boom)
+    monkeypatch.setattr("bot.listeners.home.context_of", _boom)
     body = delivery(LEADER, "EvFails", "app_home_opened")
 
     response = harness.slack.post(json.dumps(body).encode(), "application/json")
@@ -809,7 +814,7 @@ def test_an_event_whose_listener_fails_is_still_acknowledged(
 
 
 def test_a_command_that_fails_is_answered_in_words_slack_can_show() -> None:
-    answer = polite_answer("command", {"command": "/ask-team"}, cast(Outbox, None))
+    answer = polite_answer("command", {"command": "/ask-team"}, cast(AfterAckSender, None))
 
     assert answer.status == 200
     reply = json.loads(answer.body)

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.store.models import CustomQuestion, Leader, Nudge, Schedule
+from bot.store.models import CustomQuestion, Leader, Nudge, NudgeStatus, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.blocks import button, buttons, headline, press, question_of, text_of
 from tests.support.fake_slack import Call
 from tests.support.slack_driver import User, event_callback, log_values
 from tests.test_log_answers import open_log_modal
-from tests.test_question_card import buttons
 
 FRIDAY_9_PARIS = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
@@ -54,11 +54,6 @@ def nudged(harness: Harness, send_due: SendDue) -> Call:
     return dm
 
 
-def press(harness: Harness, dm: Call, label: str, user: User = LEADER) -> None:
-    button = nudge_button(dm, label)
-    harness.slack.click(button["action_id"], button["value"], user=user, block_id="nudge_actions")
-
-
 def subscribe(harness: Harness, text: str = "9:00 weekdays", user: User = LEADER) -> str:
     """What the leader last reads about their new schedule: the reply, or the note that follows
     it once Slack has told the bot their time zone."""
@@ -67,15 +62,11 @@ def subscribe(harness: Harness, text: str = "9:00 weekdays", user: User = LEADER
     harness.settle()
     follow_ups = harness.fake.calls_to("response_url")[earlier:]
     said = follow_ups[-1].params if follow_ups else body
-    return str(said["blocks"][0]["text"]["text"])
+    return text_of(said)
 
 
 def dms(harness: Harness) -> list[Call]:
     return harness.fake.calls_to("chat.postMessage")
-
-
-def nudge_button(call: Call, label: str) -> dict[str, Any]:
-    return buttons(call.params["blocks"])[label]
 
 
 def schedule_of(harness: Harness, user: User = LEADER) -> Schedule | None:
@@ -101,8 +92,7 @@ def test_subscribing_says_when_the_next_nudge_comes_in_the_leaders_zone(harness:
 def test_the_first_schedule_is_acknowledged_before_slack_is_asked_for_the_zone(
     harness: Harness,
 ) -> None:
-    first = harness.slack.command("schedule 9:00 weekdays").json
-    first_text = first["blocks"][0]["text"]["text"]
+    first_text = text_of(harness.slack.command("schedule 9:00 weekdays").json)
 
     assert "weekdays at 9:00 (your Slack time zone)" in first_text
     assert "Next: as soon as Slack tells me your time zone" in first_text
@@ -110,7 +100,7 @@ def test_the_first_schedule_is_acknowledged_before_slack_is_asked_for_the_zone(
     assert len(harness.fake.calls_to("users.info")) == 1
 
     # Once Slack has said, a change is answered in full at once, with no second look-up.
-    again = harness.slack.command("schedule 8:30 daily").json["blocks"][0]["text"]["text"]
+    again = text_of(harness.slack.command("schedule 8:30 daily").json)
     assert "every day at 8:30 (Europe/Paris)" in again
     assert "Next: tomorrow 8:30 Europe/Paris" in again
     harness.settle()
@@ -152,7 +142,7 @@ def test_the_nudge_arrives_once_at_the_leaders_nine_oclock(
     assert dm.params["channel"] == LEADER.user_id
     labels = list(buttons(dm.params["blocks"]))
     assert labels == ["Log answers", "Another question", "Snooze 1 hour", "Skip today"]
-    assert "Good morning!" in dm.params["blocks"][0]["text"]["text"]
+    assert "Good morning!" in headline(dm), "the DM opens with a greeting"
     assert "Next: Monday 9:00 Europe/Paris" in json.dumps(dm.params["blocks"])
 
     # Later passes the same day, and a pass at the same instant, send nothing more.
@@ -252,7 +242,7 @@ def test_a_preview_after_downtime_shows_the_nudge_that_would_go_out(
 def test_log_answers_and_another_question_from_the_nudge(harness: Harness, nudged: Call) -> None:
     press(harness, nudged, "Log answers")
     (modal,) = harness.fake.wait_for("views.open")
-    question = nudged.params["blocks"][1]["text"]["text"].strip("*")
+    question = question_of(nudged)
     assert question in json.dumps(modal.params["view"])
 
     press(harness, nudged, "Another question")
@@ -266,13 +256,13 @@ def test_snooze_brings_the_same_question_back_an_hour_later(
     press(harness, nudged, "Snooze 1 hour")
 
     (update,) = harness.fake.wait_for("response_url")
-    assert "Snoozed" in update.params["blocks"][0]["text"]["text"]
-    assert "today 10:01 Europe/Paris" in update.params["blocks"][0]["text"]["text"]
+    assert "Snoozed" in text_of(update)
+    assert "today 10:01 Europe/Paris" in text_of(update)
     send_due(FRIDAY_9_PARIS + timedelta(minutes=30))
     assert len(dms(harness)) == 1
     send_due(FRIDAY_9_PARIS + timedelta(hours=1, minutes=1))
     first, again = dms(harness)
-    assert again.params["blocks"][1] == first.params["blocks"][1], "the same question"
+    assert question_of(again) == question_of(first), "the same question"
     send_due(FRIDAY_9_PARIS + timedelta(hours=2))
     assert len(dms(harness)) == 2
 
@@ -281,28 +271,25 @@ def test_skip_today_says_when_the_next_one_comes(harness: Harness, nudged: Call)
     press(harness, nudged, "Skip today")
 
     (update,) = harness.fake.wait_for("response_url")
-    assert (
-        "Skipped today. Next question: Monday 9:00 Europe/Paris"
-        in update.params["blocks"][0]["text"]["text"]
-    )
+    assert "Skipped today. Next question: Monday 9:00 Europe/Paris" in text_of(update)
 
 
 def test_another_leaders_nudge_cannot_be_snoozed_or_skipped(harness: Harness, nudged: Call) -> None:
-    skip = nudge_button(nudged, "Skip today")
+    skip = button(nudged, "Skip today")
 
     for value in (skip["value"], "999999", "not-a-number"):
         harness.slack.click("nudge_skip", value, user=OTHER_LEADER, block_id="nudge_actions")
     calls = harness.fake.wait_for("response_url", 3)
 
-    assert all("no longer yours" in call.params["blocks"][0]["text"]["text"] for call in calls)
+    assert all("no longer yours" in text_of(call) for call in calls)
     with harness.app.deps.database.transaction(writes=False) as session:
-        assert session.scalars(select(Nudge.status)).one() == "sent"
+        assert session.scalars(select(Nudge.status)).one() == NudgeStatus.SENT
 
 
 def test_pause_resume_and_stop(harness: Harness, send_due: SendDue) -> None:
     subscribe(harness)
 
-    paused = harness.slack.command("pause for 1 week").json["blocks"][0]["text"]["text"]
+    paused = text_of(harness.slack.command("pause for 1 week").json)
     assert "Paused until Thursday 2026-12-03" in paused
     assert (
         "Next: Thursday 2026-12-03 9:00 Europe/Paris" in paused or "Next: Thursday 9:00" in paused
@@ -310,22 +297,22 @@ def test_pause_resume_and_stop(harness: Harness, send_due: SendDue) -> None:
     send_due(FRIDAY_9_PARIS)
     assert not dms(harness)
 
-    resumed = harness.slack.command("resume").json["blocks"][0]["text"]["text"]
+    resumed = text_of(harness.slack.command("resume").json)
     assert "Resumed. Next: tomorrow 9:00 Europe/Paris" in resumed
 
-    forever = harness.slack.command("pause").json["blocks"][0]["text"]["text"]
+    forever = text_of(harness.slack.command("pause").json)
     assert "until you resume" in forever
 
-    stopped = harness.slack.command("stop").json["blocks"][0]["text"]["text"]
+    stopped = text_of(harness.slack.command("stop").json)
     assert "Stopped" in stopped
     assert schedule_of(harness) is None
-    assert "no daily question" in harness.slack.command("pause").json["blocks"][0]["text"]["text"]
+    assert "no daily question" in text_of(harness.slack.command("pause").json)
 
 
 def test_a_bad_pause_gets_an_example(harness: Harness) -> None:
     subscribe(harness)
 
-    reply = harness.slack.command("pause until someday").json["blocks"][0]["text"]["text"]
+    reply = text_of(harness.slack.command("pause until someday").json)
 
     assert "until 2026-12-24" in reply
 
@@ -351,6 +338,32 @@ def test_a_leader_who_left_is_paused_and_the_others_still_get_theirs(
     assert schedule is not None
     assert schedule.pause_reason == "account_inactive"
     assert schedule.next_due_at is None
+
+
+def test_a_leader_paused_by_slack_is_told_why_and_how_to_start_again(
+    harness: Harness, send_due: SendDue
+) -> None:
+    subscribe(harness)
+    harness.fake.respond_with(
+        "chat.postMessage", lambda call: (200, {"ok": False, "error": "account_inactive"}, {})
+    )
+    assert "1 paused" in send_due(FRIDAY_9_PARIS)
+    harness.fake.reset()
+    harness.clock.set(FRIDAY_9_PARIS + timedelta(hours=1))
+
+    harness.slack.command("schedule")
+
+    (opened,) = harness.fake.wait_for("views.open")
+    status = headline(opened.params["view"])
+    assert "Paused: Slack said your account is inactive (account_inactive)." in status
+    assert "`/ask-team resume` starts them again" in status
+    resumed = text_of(harness.slack.command("resume").json)
+    assert "Resumed. Next: Monday 9:00 Europe/Paris." in resumed
+    assert "paused them because Slack said your account is inactive (account_inactive)" in resumed
+    harness.fake.forget_calls()
+    harness.slack.command("schedule")
+    (reopened,) = harness.fake.wait_for("views.open")
+    assert "Paused" not in headline(reopened.params["view"]), "resuming ends the pause"
 
 
 def test_a_rate_limited_dm_honours_retry_after_and_is_sent_once(
@@ -423,8 +436,9 @@ def test_the_settings_modal_shows_the_schedule_and_saves_changes(harness: Harnes
 
     (opened,) = harness.fake.wait_for("views.open")
     view = opened.params["view"]
-    assert "weekdays at 9:00 (Europe/Paris)" in view["blocks"][0]["text"]["text"]
-    assert "Next: tomorrow 9:00" in view["blocks"][0]["text"]["text"].replace("*", "")
+    status = headline(view)
+    assert "weekdays at 9:00 (Europe/Paris)" in status, "the form opens on the schedule"
+    assert "Next: tomorrow 9:00" in status.replace("*", "")
     response = harness.slack.submit(view, SCHEDULE_FORM_VALUES)
 
     assert response.json["response_action"] == "update"
@@ -504,7 +518,7 @@ def test_a_workspace_heartbeat_question_counts_toward_the_once_a_week_limit(
             Nudge(
                 leader_id=leader_id,
                 local_date=date(2026, 11, 26),
-                status="sent",
+                status=NudgeStatus.SENT,
                 sent_at=FRIDAY_9_PARIS - timedelta(days=1),
                 question_ref=f"custom-{ours}",
             )

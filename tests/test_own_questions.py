@@ -9,14 +9,14 @@ import pytest
 from bot.habits import Habit
 from bot.prompts import QuestionBank
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
+from tests.support.blocks import press, question_of, section_with, text_of
 from tests.support.slack_driver import User, log_values
-from tests.test_question_card import buttons, question_of
 
 OURS = "What would make our Friday demos worth staying for?"
 
 
 def add(harness: Harness, text: str = f"vision {OURS}", user: User = LEADER) -> str:
-    return str(harness.slack.command(f"add {text}", user=user).json["blocks"][0]["text"]["text"])
+    return text_of(harness.slack.command(f"add {text}", user=user).json)
 
 
 def test_an_added_question_is_asked_in_the_workspace_only(
@@ -45,8 +45,7 @@ def test_answers_to_an_added_question_can_be_logged(harness: Harness, bank: Ques
         card = harness.slack.command("vision").json["blocks"]
         if question_of(card) == OURS:
             break
-    log = buttons(card)["Log answers"]
-    harness.slack.click(log["action_id"], log["value"])
+    press(harness, card, "Log answers")
     (opened,) = harness.fake.wait_for("views.open")
 
     response = harness.slack.submit(
@@ -83,18 +82,14 @@ def test_the_same_question_twice_is_refused(harness: Harness) -> None:
 def test_our_questions_lists_them_with_remove(harness: Harness) -> None:
     add(harness)
     blocks = harness.slack.command("our questions").json["blocks"]
-    remove = blocks[1]["accessory"]
-    assert OURS in blocks[1]["text"]["text"]
-    assert f"<@{LEADER.user_id}>" in blocks[1]["text"]["text"]
+    assert f"<@{LEADER.user_id}>" in text_of([section_with(blocks, OURS)]), "who added it"
 
     # Someone in another workspace pressing it (a forged click) removes nothing.
-    harness.slack.click(
-        remove["action_id"], remove["value"], user=OTHER_WORKSPACE_LEADER, block_id="own"
-    )
+    press(harness, blocks, "Remove", beside=OURS, user=OTHER_WORKSPACE_LEADER)
     harness.settle()
     assert OURS in json.dumps(harness.slack.command("our questions").json)
 
-    harness.slack.click(remove["action_id"], remove["value"], user=OTHER_LEADER, block_id="own")
+    press(harness, blocks, "Remove", beside=OURS, user=OTHER_LEADER)
     harness.settle()
     redrawn = harness.fake.calls_to("response_url")[-1]
     assert "not added questions yet" in json.dumps(redrawn.params["blocks"])

@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tests.conftest import Harness
+from tests.support.blocks import headline, lines_under, text_of
 from tests.support.fake_slack import block_kit_problems
 from tests.support.slack_driver import event_callback, request
 
@@ -103,7 +104,7 @@ def test_an_unknown_button_gets_a_polite_message(harness: Harness) -> None:
 
     assert response.status == 200
     (call,) = harness.fake.wait_for("response_url")
-    assert "older message" in call.params["blocks"][0]["text"]["text"]
+    assert "older message" in text_of(call)
     assert call.params["replace_original"] is False
 
 
@@ -127,9 +128,9 @@ def test_a_form_we_no_longer_know_says_so_and_hands_back_what_was_typed(
     assert response.json["response_action"] == "update"
     view = response.json["view"]
     assert not block_kit_problems({"view": view}, is_message=False)
-    texts = [block["text"]["text"] for block in view["blocks"]]
-    assert "older version of ask-team" in texts[0]
-    assert texts[2:] == ["Ana wants *fewer* meetings &amp; &lt;less&gt; noise"]
+    assert "older version of ask-team" in headline(view), "first, why it cannot be saved"
+    typed_back = lines_under(view, "What you typed")
+    assert typed_back == ["Ana wants *fewer* meetings &amp; &lt;less&gt; noise"]
 
 
 def test_an_event_we_do_not_act_on_is_still_acknowledged(harness: Harness) -> None:

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.habits import Habit
 from bot.prompts import QuestionBank
 from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.blocks import (
+    Showing,
+    buttons,
+    headline,
+    line_under,
+    press,
+    question_of,
+    text_of,
+)
 
 
-def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {
-        element["text"]["text"]: element
-        for block in blocks
-        if block["type"] == "actions"
-        for element in block["elements"]
-    }
-
-
-def question_of(blocks: list[dict[str, Any]]) -> str:
-    return blocks[0]["text"]["text"].strip("*")
+def habit_line(card: Showing) -> str:
+    """The line under the question: its habit, and why ask it or what it follows up."""
+    return line_under(card, question_of(card))
 
 
 def test_ask_team_answers_with_an_ephemeral_question_card(harness: Harness) -> None:
@@ -30,10 +29,10 @@ def test_ask_team_answers_with_an_ephemeral_question_card(harness: Harness) -> N
     assert response.status == 200
     body = response.json
     assert body["response_type"] == "ephemeral"
-    assert body["blocks"][0]["text"]["text"].endswith("?*"), "the question is in bold"
-    habit_line = body["blocks"][1]["elements"][0]["text"]
-    assert any(habit.label in habit_line and habit.emoji in habit_line for habit in Habit)
-    assert "Why ask this" in habit_line
+    assert headline(body).endswith("?*"), "the question comes first, in bold"
+    about = habit_line(body)
+    assert any(habit.label in about and habit.emoji in about for habit in Habit)
+    assert "Why ask this" in about
     first_three = list(buttons(body["blocks"]))[:3]
     assert first_three == ["Another question", "Ask a follow-up", "Log answers"]
     assert question_of(body["blocks"]) in body["text"], "notifications show the question"
@@ -61,7 +60,7 @@ def test_a_habit_word_gives_a_question_from_that_habit(
 
     texts = {q.text for q in bank.for_habit(habit)}
     assert question_of(blocks) in texts
-    assert habit.label in blocks[1]["elements"][0]["text"]
+    assert habit.label in habit_line(blocks)
 
 
 def test_no_question_repeats_until_every_question_of_its_habit_was_shown(
@@ -89,21 +88,20 @@ def test_rotation_is_per_leader(harness: Harness, bank: QuestionBank) -> None:
 def test_plain_ask_team_spreads_questions_across_the_five_habits(harness: Harness) -> None:
     habits_shown = set()
     for _ in range(5):
-        line = harness.slack.command("").json["blocks"][1]["elements"][0]["text"]
+        line = habit_line(harness.slack.command("").json)
         habits_shown |= {habit for habit in Habit if habit.label in line}
     assert habits_shown == set(Habit)
 
 
 def test_another_question_replaces_the_card_and_keeps_the_habit(harness: Harness) -> None:
     card = harness.slack.command("heartbeat").json["blocks"]
-    another = buttons(card)["Another question"]
 
-    response = harness.slack.click(another["action_id"], another["value"])
+    response = press(harness, card, "Another question")
 
     assert response.status == 200
     (call,) = harness.fake.wait_for("response_url")
     assert call.params["replace_original"] is True
-    assert Habit.HEARTBEAT.label in call.params["blocks"][1]["elements"][0]["text"]
+    assert Habit.HEARTBEAT.label in habit_line(call)
     assert question_of(call.params["blocks"]) != question_of(card)
 
 
@@ -112,18 +110,16 @@ def test_ask_a_follow_up_gives_a_follow_up_to_that_question(
 ) -> None:
     card = harness.slack.command("vision").json["blocks"]
     original = question_of(card)
-    follow_up = buttons(card)["Ask a follow-up"]
 
-    harness.slack.click(follow_up["action_id"], follow_up["value"])
+    press(harness, card, "Ask a follow-up")
 
     (call,) = harness.fake.wait_for("response_url")
     question = next(q for q in bank.for_habit(Habit.VISION) if q.text == original)
     assert question_of(call.params["blocks"]) == question.follow_ups[0]
-    assert "Follow-up to" in call.params["blocks"][1]["elements"][0]["text"]
+    assert "Follow-up to" in habit_line(call)
 
     # Pressing it again on the follow-up card moves to the next follow-up, wrapping round.
-    again = buttons(call.params["blocks"])["Ask a follow-up"]
-    harness.slack.click(again["action_id"], again["value"])
+    press(harness, call, "Ask a follow-up")
     calls = harness.fake.wait_for("response_url", 2)
     expected = question.follow_ups[1 % len(question.follow_ups)]
     assert question_of(calls[1].params["blocks"]) == expected
@@ -147,7 +143,7 @@ def test_follow_up_before_any_question_says_how_to_get_one(harness: Harness) -> 
     body = harness.slack.command("follow-up").json
 
     assert body["response_type"] == "ephemeral"
-    assert "`/ask-team`" in body["blocks"][0]["text"]["text"]
+    assert "`/ask-team`" in text_of(body)
 
 
 def test_a_tampered_follow_up_value_gets_a_polite_answer(harness: Harness) -> None:
@@ -156,12 +152,12 @@ def test_a_tampered_follow_up_value_gets_a_polite_answer(harness: Harness) -> No
     assert response.status == 200
     (call,) = harness.fake.wait_for("response_url")
     assert call.params["replace_original"] is False
-    assert "/ask-team" in call.params["blocks"][0]["text"]["text"]
+    assert "/ask-team" in text_of(call)
 
 
 def test_help_lists_every_subcommand_with_an_example(harness: Harness) -> None:
     body = harness.slack.command("help").json
-    text = " ".join(block["text"]["text"] for block in body["blocks"] if block["type"] == "section")
+    text = text_of(body)
 
     for example in (
         "`/ask-team`",
@@ -179,7 +175,7 @@ def test_help_lists_every_subcommand_with_an_example(harness: Harness) -> None:
     [("histroy", "history"), ("hepl", "help"), ("visoin", "vision"), ("moral", "morale")],
 )
 def test_a_typo_gets_a_did_you_mean(harness: Harness, typed: str, suggestion: str) -> None:
-    first = harness.slack.command(typed).json["blocks"][0]["text"]["text"]
+    first = headline(harness.slack.command(typed).json)
 
     assert f"`{typed}`" in first
     assert f"Did you mean `/ask-team {suggestion}`?" in first
@@ -188,8 +184,8 @@ def test_a_typo_gets_a_did_you_mean(harness: Harness, typed: str, suggestion: st
 def test_unknown_text_shows_help(harness: Harness) -> None:
     body = harness.slack.command("make me a sandwich").json
 
-    assert "I don't know `make`" in body["blocks"][0]["text"]["text"]
-    assert any("/ask-team history" in b.get("text", {}).get("text", "") for b in body["blocks"])
+    assert "I don't know `make`" in headline(body), "first, what was not understood"
+    assert "/ask-team history" in text_of(body)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.scheduling import (
+from bot.nudge_rules import (
     EVERY_DAY,
     INDEFINITELY,
     WEEKDAYS,

@@ -18,9 +18,10 @@ from bot.store.database import Database
 from bot.store.fulltext import POSTGRES_INDEX, SQLITE_TABLE, entry_matches
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
+from tests.support.blocks import press, text_of
 from tests.support.seed import seed_entries
 from tests.support.slack_driver import log_values
-from tests.test_browse import entry_buttons, seed
+from tests.test_browse import seed
 from tests.test_history import answers_on
 
 
@@ -140,7 +141,7 @@ def test_punctuation_inside_words_matches_as_written(harness: Harness) -> None:
 
 
 def test_a_search_with_nothing_to_search_for_says_so(harness: Harness) -> None:
-    reply = harness.slack.command("history %%% --").json["blocks"][0]["text"]["text"]
+    reply = text_of(harness.slack.command("history %%% --").json)
 
     assert "no letters or numbers to search for" in reply
 
@@ -148,11 +149,7 @@ def test_a_search_with_nothing_to_search_for_says_so(harness: Harness) -> None:
 def test_edits_and_deletes_change_what_search_finds(harness: Harness) -> None:
     seed(harness, LEADER, [("vision", "answer alpha plan", [], 1)])
     blocks = harness.slack.command("history alpha").json["blocks"]
-    harness.slack.click(
-        (edit := entry_buttons(blocks, "answer alpha plan")["Edit"])["action_id"],
-        edit["value"],
-        block_id="entry",
-    )
+    press(harness, blocks, "Edit", beside="answer alpha plan")
     (opened,) = harness.fake.wait_for("views.open")
     harness.slack.submit(opened.params["view"], log_values("answer beta plan", [], "3", None))
     harness.settle()
@@ -161,8 +158,7 @@ def test_edits_and_deletes_change_what_search_finds(harness: Harness) -> None:
     blocks = harness.slack.command("history beta").json["blocks"]
     assert answers_on(blocks) == ["answer beta plan"]
 
-    delete = entry_buttons(blocks, "answer beta plan")["Delete"]
-    harness.slack.click(delete["action_id"], delete["value"], block_id="entry")
+    press(harness, blocks, "Delete", beside="answer beta plan")
     harness.fake.wait_for("response_url")
     assert search(harness, "beta") == []
     assert search(harness, "plan") == []

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SIGNING_SECRET, Harness
+from tests.support.blocks import text_of
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_driver import SlackDriver, event_callback, log_values, request
 from tests.test_cli import cli_env, start_ask_team
@@ -58,7 +59,7 @@ def slow_slack(harness: Harness) -> Iterator[FakeSlack]:
     yield harness.fake
     # Let what is queued go out at full speed, so the next test starts clean.
     harness.fake.latency_seconds = 0
-    assert harness.app.outbox.wait_idle(timeout=60)
+    assert harness.app.sender.wait_idle(timeout=60)
 
 
 def timed(send: Any) -> tuple[float, Any]:
@@ -120,12 +121,12 @@ def test_a_schedule_saved_while_slack_is_down_is_planned_once_slack_is_back(
 ) -> None:
     harness.fake.respond_with("users.info", lambda call: (503, {"ok": False}, {}))
 
-    reply = harness.slack.command("schedule 9:00 weekdays").json["blocks"][0]["text"]["text"]
+    reply = text_of(harness.slack.command("schedule 9:00 weekdays").json)
     harness.settle()
 
     assert "as soon as Slack tells me your time zone" in reply
     (told,) = harness.fake.calls_to("response_url")
-    assert "I'll keep asking" in told.params["blocks"][0]["text"]["text"]
+    assert "I'll keep asking" in text_of(told)
 
     harness.fake.reset()  # Slack is back; the next pass asks again and plans the nudge.
     send_due(datetime(2026, 11, 26, 9, 1, tzinfo=UTC))

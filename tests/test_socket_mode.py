@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LEADER, REPO_ROOT, SIGNING_SECRET
+from tests.support.blocks import buttons, question_of
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.slack_driver import SlackDriver, event_callback
 from tests.test_cli import ask_team, cli_env, start_ask_team
-from tests.test_question_card import buttons, question_of
 
 APP_TOKEN = "xapp-1-A0APP-1-test"
 

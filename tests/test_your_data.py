@@ -13,8 +13,8 @@ from bot.cli import main
 from bot.services.lifecycle import spreadsheet_safe
 from bot.store.models import Entry, Leader, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
+from tests.support.blocks import button, press, text_of
 from tests.support.slack_driver import User, event_callback, log_values
-from tests.test_question_card import buttons
 
 TRICKY = 'She said "ship it", then: no,\nwait; 日本語, Ελληνικά, emoji 🎉, tab\tend'
 
@@ -23,8 +23,7 @@ def log(harness: Harness, answer: str, user: User = LEADER, promise: str | None 
     """Log `answer` through Slack, and let the confirming DM and the refreshed Home go out."""
     modals = len(harness.fake.calls_to("views.open"))
     card = harness.slack.command("vision", user=user).json["blocks"]
-    button = buttons(card)["Log answers"]
-    harness.slack.click(button["action_id"], button["value"], user=user)
+    press(harness, card, "Log answers", user=user)
     view = harness.fake.wait_for("views.open", modals + 1)[-1]
     values = log_values(answer, ["U0ALICE"], "4", promise)
     harness.slack.submit(view.params["view"], values, user=user)
@@ -46,7 +45,7 @@ def test_export_dms_a_csv_that_round_trips_what_was_typed(harness: Harness) -> N
 
     reply = harness.slack.command("export").json
 
-    assert "Exporting 2 entries" in reply["blocks"][0]["text"]["text"]
+    assert "Exporting 2 entries" in text_of(reply)
     (upload,) = harness.fake.wait_for("file_upload")
     (opened,) = harness.fake.calls_to("conversations.open")
     assert opened.params["users"] == LEADER.user_id
@@ -98,13 +97,13 @@ def test_a_failed_upload_is_told_to_the_leader_instead_of_on_its_way(harness: Ha
     harness.slack.command("export")
     (note,) = harness.fake.wait_for("response_url")
 
-    text = note.params["blocks"][0]["text"]["text"]
+    text = text_of(note)
     assert "could not share the export" in text
     assert note.params["replace_original"] is True
 
 
 def test_export_with_nothing_logged_says_so(harness: Harness) -> None:
-    text = harness.slack.command("export").json["blocks"][0]["text"]["text"]
+    text = text_of(harness.slack.command("export").json)
 
     assert "nothing to export" in text
     assert not harness.fake.calls_to("conversations.open")
@@ -129,15 +128,14 @@ def test_forget_me_asks_first_and_cancel_keeps_everything(harness: Harness) -> N
     harness.fake.wait_for("chat.postMessage")
 
     blocks = harness.slack.command("forget me").json["blocks"]
-    assert "1 logged entry," in blocks[0]["text"]["text"]
-    delete = buttons(blocks)["Delete everything"]
+    assert "1 logged entry," in text_of(blocks)
+    delete = button(blocks, "Delete everything")
     assert delete["style"] == "danger"
     assert delete["confirm"]["confirm"]["text"] == "Delete"
 
-    keep = buttons(blocks)["Keep my data"]
-    harness.slack.click(keep["action_id"], keep["value"], block_id="forget_me")
+    press(harness, blocks, "Keep my data")
     (answer,) = harness.fake.wait_for("response_url")
-    assert "Nothing was deleted" in answer.params["blocks"][0]["text"]["text"]
+    assert "Nothing was deleted" in text_of(answer)
     assert rows_in(harness, Entry) == 1
 
 
@@ -152,7 +150,7 @@ def test_forget_me_deletes_only_the_caller(harness: Harness) -> None:
     harness.slack.click("forget_confirm", "U0OTHER", block_id="forget_me")
 
     (answer,) = harness.fake.wait_for("response_url")
-    assert "Deleted 1 entry," in answer.params["blocks"][0]["text"]["text"]
+    assert "Deleted 1 entry," in text_of(answer)
     assert rows_in(harness, Entry) == 1, "the other leader's entry is untouched"
     assert rows_in(harness, Schedule) == 0
     history = json.dumps(harness.slack.command("history", user=OTHER_LEADER).json["blocks"])

@@ -1,22 +1,28 @@
-"""Bolt listeners, one module per Slack surface. `register_all` wires them onto an App."""
+"""Bolt listeners, one module per feature; each says which Slack surfaces it handles.
+
+`register_all` wires them onto an App: the caller middleware first, the catch-alls for
+what no feature claims last, and one error policy for everything.
+"""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
 from bot.listeners import (
-    actions,
+    caller,
     commands,
     errors,
     fallbacks,
+    heartbeat,
     home,
-    schedule,
-    views,
-    workspace_questions,
+    journal,
+    nudges,
+    own_questions,
+    questions,
     your_data,
 )
-from bot.listeners.outbox import Outbox
+from bot.senders.after_ack import AfterAckSender
+from bot.services.deps import Deps
 
 # What the app answers, as manifest.yml must declare it (tests/test_manifest.py checks both ways).
 SLASH_COMMANDS = frozenset({commands.COMMAND})
@@ -24,14 +30,16 @@ BOT_EVENTS = frozenset({"user_change", "app_home_opened", *your_data.UNINSTALL_E
 SHORTCUT_CALLBACKS: frozenset[str] = frozenset()
 
 
-def register_all(app: App, deps: Deps, outbox: Outbox) -> None:
-    commands.register(app, deps, outbox)
-    views.register(app, deps, outbox)
-    schedule.register(app, deps, outbox)
-    your_data.register(app, deps, outbox)
-    home.register(app, deps, outbox)
-    workspace_questions.register(app, deps, outbox)
-    # Last: it ends with a catch-all for buttons from messages we no longer understand.
-    actions.register(app, deps, outbox)
-    fallbacks.register(app)
-    errors.register(app, outbox)
+def register_all(app: App, deps: Deps, sender: AfterAckSender) -> None:
+    caller.register(app, deps)
+    commands.register(app, sender)
+    questions.register(app, sender)
+    journal.register(app, sender)
+    heartbeat.register(app, sender)
+    nudges.register(app, sender)
+    home.register(app, sender)
+    your_data.register(app, deps, sender)
+    own_questions.register(app, sender)
+    # Last: catch-alls for buttons, forms and events no feature claims.
+    fallbacks.register(app, sender)
+    errors.register(app, sender)

@@ -14,24 +14,18 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.blocks import as_dicts
-from bot.blocks.notices import notice
-from bot.listeners.outbox import Outbox, Respond
+from bot.blocks.notices import NOT_SAVED, SOMETHING_WENT_WRONG, notice
+from bot.senders.after_ack import AfterAckSender, Respond
 
 logger = logging.getLogger(__name__)
 
-TRY_AGAIN = "Something went wrong on our side. Please try again in a moment."
-# True for a modal: answering with field errors keeps it open with everything typed in it.
-FORM_KEPT = (
-    "Something went wrong on our side; nothing you typed was lost. Please submit again in a moment."
-)
 
-
-def register(app: App, outbox: Outbox) -> None:
+def register(app: App, sender: AfterAckSender) -> None:
     def on_error(error: Exception, request: BoltRequest) -> BoltResponse:
         body = request.body if isinstance(request.body, dict) else {}
         kind = _kind(body)
         logger.error("%s failed", _NAMES[kind], exc_info=error)
-        return polite_answer(kind, body, outbox)
+        return polite_answer(kind, body, sender)
 
     # Bolt hands both listener and middleware exceptions to this one handler, and sends
     # what it returns in place of its 500.
@@ -58,7 +52,7 @@ def _kind(body: dict[str, Any]) -> str:
     }.get(kind if isinstance(kind, str) else "", "request")
 
 
-def polite_answer(kind: str, body: dict[str, Any], outbox: Outbox) -> BoltResponse:
+def polite_answer(kind: str, body: dict[str, Any], sender: AfterAckSender) -> BoltResponse:
     """What the person sees instead of a failure: in the reply itself for a command, under
     the first field for a form, and in a note beside the message for a button."""
     if kind == "command":
@@ -66,19 +60,19 @@ def polite_answer(kind: str, body: dict[str, Any], outbox: Outbox) -> BoltRespon
             status=200,
             body={
                 "response_type": "ephemeral",
-                "text": TRY_AGAIN,
-                "blocks": as_dicts(notice(TRY_AGAIN, ":warning:")),
+                "text": SOMETHING_WENT_WRONG,
+                "blocks": as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:")),
             },
         )
     if kind == "form":
         field = _first_input(body.get("view"))
         if field is not None:
             return BoltResponse(
-                status=200, body={"response_action": "errors", "errors": {field: FORM_KEPT}}
+                status=200, body={"response_action": "errors", "errors": {field: NOT_SAVED}}
             )
     if kind == "button":
-        blocks = as_dicts(notice(TRY_AGAIN, ":warning:"))
-        outbox.reply(body, [Respond(TRY_AGAIN, blocks, replace_original=False)])
+        blocks = as_dicts(notice(SOMETHING_WENT_WRONG, ":warning:"))
+        sender.reply(body, [Respond(SOMETHING_WENT_WRONG, blocks, replace_original=False)])
     # Acknowledged: an event Slack sees refused is retried, and the same bug would fail again.
     return BoltResponse(status=200, body="")
 

@@ -9,12 +9,19 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.blocks.notices import stale_form_view
+from bot.listeners.replies import stale_button
+from bot.senders.after_ack import AfterAckSender
 
 logger = logging.getLogger(__name__)
 ANYTHING = re.compile(r".*")
 
 
-def register(app: App) -> None:
+def register(app: App, sender: AfterAckSender) -> None:
+    def unknown_button(ack: Ack, body: dict[str, Any]) -> None:
+        # A button from a message we no longer understand: answer, don't 404.
+        ack()
+        sender.reply(body, [stale_button()])
+
     def unknown_form(ack: Ack, view: dict[str, Any]) -> None:
         # A modal opened by an older version of the app: say so, and hand back what was typed.
         logger.info("form %r is not one we know", view.get("callback_id"))
@@ -28,6 +35,7 @@ def register(app: App) -> None:
         # No modal of ours asks to hear of its closing (notify_on_close); nothing to do.
         ack()
 
+    app.action(ANYTHING)(unknown_button)
     app.view(ANYTHING)(unknown_form)
     app.view({"type": "view_closed", "callback_id": ANYTHING})(closed_form)
     app.event(ANYTHING)(unknown_event)

@@ -1,4 +1,6 @@
-"""A leader's data as a whole: export it, forget it; a workspace's, when the app is removed."""
+"""A leader's data as a whole: `/ask-team export` and `/ask-team forget me` (routed here by
+bot/listeners/commands.py), the forget-me buttons, and a workspace's data when the app is
+removed (`app_uninstalled`, `tokens_revoked`)."""
 
 from __future__ import annotations
 
@@ -6,22 +8,16 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    MarkdownTextObject,
-    SectionBlock,
-)
 
-from bot.blocks import as_dicts, delete_button
+from bot.blocks import as_dicts
 from bot.blocks.notices import notice
-from bot.deps import Deps
-from bot.listeners.home_tab import home_for
-from bot.listeners.identity import Caller, caller_of
-from bot.listeners.outbox import Delivery, Outbox, Respond, UploadFile
-from bot.services import lifecycle
-from bot.services.leaders import find_leader_id
+from bot.blocks.your_data import forget_me_blocks
+from bot.listeners.caller import context_of
+from bot.senders.after_ack import AfterAckSender, Delivery, Respond, UploadFile
+from bot.senders.home import home_for
+from bot.services.context import Context
+from bot.services.deps import Deps
+from bot.services.lifecycle import entries_of, export_of, forget_me, forget_uninstalled
 from bot.text import counted
 from bot.vocabulary import ids
 
@@ -29,29 +25,23 @@ logger = logging.getLogger(__name__)
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 
-def answer_export(
-    ack: Ack, caller: Caller, command: dict[str, Any], deps: Deps, outbox: Outbox
-) -> None:
+def answer_export(ack: Ack, ctx: Context, command: dict[str, Any], sender: AfterAckSender) -> None:
     """Reply at once; the CSV follows by DM (or a note replaces the reply if Slack refuses)."""
-    with deps.database.transaction(writes=False) as session:
-        leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
-        entries = lifecycle.count_entries(session, leader_id) if leader_id is not None else 0
-        content = lifecycle.export_csv(session, leader_id) if leader_id and entries else ""
-    if not entries:
+    export = export_of(ctx)
+    if not export.entries:
         text = "You have nothing logged yet, so there is nothing to export."
         ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text)))
         return
-    stamp = deps.clock().strftime("%Y-%m-%d")
-    logged = counted(entries, "entry", "entries")
+    logged = counted(export.entries, "entry", "entries")
     text = f"Exporting {logged}: the CSV is on its way to your DM with me."
     ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":outbox_tray:")))
-    outbox.reply(
+    sender.reply(
         command,
         [
             UploadFile(
-                user_id=caller.user_id,
-                filename=f"ask-team-{stamp}.csv",
-                content=content,
+                user_id=ctx.user_id,
+                filename=f"ask-team-{ctx.now:%Y-%m-%d}.csv",
+                content=export.csv,
                 comment=f"Everything you have logged with ask-team: {logged}.",
                 failure_note=(
                     "I could not share the export in our DM just now: Slack refused the file. "
@@ -62,70 +52,41 @@ def answer_export(
     )
 
 
-def answer_forget_me(ack: Ack, caller: Caller, deps: Deps) -> None:
+def answer_forget_me(ack: Ack, ctx: Context) -> None:
     """Ask first: deleting is final."""
-    with deps.database.transaction(writes=False) as session:
-        leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
-        entries = lifecycle.count_entries(session, leader_id) if leader_id is not None else 0
     text = "Delete everything ask-team keeps about you?"
-    ack(response_type="ephemeral", text=text, blocks=as_dicts(forget_me_blocks(entries)))
+    ack(response_type="ephemeral", text=text, blocks=as_dicts(forget_me_blocks(entries_of(ctx))))
 
 
-def forget_me_blocks(entries: int) -> list[Block]:
-    return [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=":warning: This deletes "
-                f"{counted(entries, 'logged entry', 'logged entries')}, your daily-question "
-                "schedule and which questions you have been asked. "
-                "It cannot be undone. `/ask-team export` first if you want a copy."
-            )
-        ),
-        ActionsBlock(
-            block_id="forget_me",
-            elements=[
-                delete_button(
-                    "Delete everything",
-                    ids.FORGET_CONFIRM,
-                    "me",
-                    "Delete everything?",
-                    "Your log, schedule and question history will be gone for good.",
-                ),
-                ButtonElement(text="Keep my data", action_id=ids.FORGET_CANCEL, value="me"),
-            ],
-        ),
-    ]
-
-
-def register(app: App, deps: Deps, outbox: Outbox) -> None:
+def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
     def forget_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
     ) -> None:
         ack()
-        caller = caller_of(context)
-        if caller is None:
+        ctx = context_of(context)
+        if ctx is None:
             return
         if action.get("action_id") == ids.FORGET_CANCEL:
             text = "Nothing was deleted."
-        else:
-            # Who is forgotten comes from the signed request, never from the button.
-            with deps.database.transaction() as session:
-                leader_id = find_leader_id(session.connection(), caller.team_id, caller.user_id)
-                entries = lifecycle.forget_leader(session, leader_id) if leader_id else 0
-            text = (
-                f"Deleted {counted(entries, 'entry', 'entries')}, your schedule and your question "
-                "history. "
-                "If you use ask-team again it starts afresh."
-            )
-        deliveries: list[Delivery] = [Respond(text, as_dicts(notice(text, ":wastebasket:")))]
-        if action.get("action_id") == ids.FORGET_CONFIRM:
+            sender.reply(body, [Respond(text, as_dicts(notice(text, ":wastebasket:")))])
+            return
+        # Who is forgotten comes from the signed request, never from the button.
+        entries = forget_me(ctx)
+        text = (
+            f"Deleted {counted(entries, 'entry', 'entries')}, your schedule and your question "
+            "history. If you use ask-team again it starts afresh."
+        )
+        deliveries: list[Delivery] = [
+            Respond(text, as_dicts(notice(text, ":wastebasket:"))),
             # The Home tab showed what was just deleted; it starts afresh too.
-            deliveries.append(home_for(deps, caller))
-        outbox.reply(body, deliveries)
+            home_for(ctx.deps, ctx.caller),
+        ]
+        sender.reply(body, deliveries)
 
     app.action(ids.FORGET_CONFIRM)(forget_pressed)
     app.action(ids.FORGET_CANCEL)(forget_pressed)
 
+    # These events name a workspace and no user, so they get no caller `Context`: `deps` here.
     def workspace_gone(body: dict[str, Any], event: dict[str, Any]) -> None:
         team_id = body.get("team_id")
         event_id = body.get("event_id")
@@ -133,12 +94,9 @@ def register(app: App, deps: Deps, outbox: Outbox) -> None:
             return
         if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
             return  # only user tokens were revoked; the bot still works here
-        with deps.database.connection() as connection:
-            if not lifecycle.first_delivery(connection, event_id, deps.clock()):
-                return
-        with deps.database.transaction() as session:
-            leaders = lifecycle.forget_workspace(session, team_id)
-        logger.info("workspace removed the app: forgot %d leaders", leaders)
+        leaders = forget_uninstalled(deps, team_id, event_id)
+        if leaders is not None:
+            logger.info("workspace removed the app: forgot %d leaders", leaders)
 
     for name in UNINSTALL_EVENTS:
         app.event(name)(workspace_gone)

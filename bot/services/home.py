@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.habits import Habit
-from bot.heartbeat import HOME_WEEKS, WeekPulse
+from bot.heartbeat import CHART_WEEKS, HOME_WEEKS, WeekPulse
+from bot.nudge_rules import describe_instant, zone
 from bot.prompts import Asked, QuestionBank
-from bot.scheduling import describe_instant, zone
+from bot.services.context import Context
 from bot.services.leaders import last_question_ref
 from bot.services.promises import open_promises
 from bot.store.models import Entry, QuestionView, Schedule
@@ -25,7 +26,6 @@ BALANCE_DAYS = 30
 @dataclass(frozen=True)
 class HomeData:
     next_nudge: str | None
-    subscribed: bool
     current: Asked | None
     recent: Sequence[Entry]
     weeks: Sequence[WeekPulse]  # oldest first, the current week last
@@ -40,7 +40,7 @@ def gather_home(
     """Everything the Home tab shows; a leader who never used the bot gets an empty one."""
     if leader_id is None:
         empty = [WeekPulse(None, 0)] * HOME_WEEKS
-        return HomeData(None, False, None, [], empty, [], 0, dict.fromkeys(Habit, 0))
+        return HomeData(None, None, [], empty, [], 0, dict.fromkeys(Habit, 0))
     schedule = session.get(Schedule, leader_id)
     next_nudge = (
         describe_instant(schedule.next_due_at, zone(schedule.tz), now)
@@ -57,7 +57,6 @@ def gather_home(
     promised, promised_count = open_promises(session, leader_id, OPEN_PROMISES_SHOWN)
     return HomeData(
         next_nudge=next_nudge,
-        subscribed=schedule is not None,
         current=bank.resolve(ref) if ref else None,
         recent=recent,
         weeks=weekly_heartbeat(session, leader_id, now),
@@ -104,3 +103,20 @@ def _asked_per_habit(session: Session, leader_id: int, now: datetime) -> dict[Ha
         if habit in Habit._value2member_map_:
             counts[Habit(habit)] = count
     return counts
+
+
+# -- use cases ------------------------------------------------------------------------------
+
+
+def home_of(ctx: Context) -> HomeData:
+    """Everything the caller's Home tab shows, as it stands now."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        connection = session.connection()
+        return gather_home(session, ctx.bank(connection), ctx.leader_id(connection), ctx.now)
+
+
+def heartbeat_by_week(ctx: Context) -> list[WeekPulse]:
+    """The caller's weekly heartbeat for the chart, oldest first; none if they are new."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        leader_id = ctx.leader_id(session.connection())
+        return weekly_heartbeat(session, leader_id, ctx.now, CHART_WEEKS) if leader_id else []

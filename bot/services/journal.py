@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, exists, select, tuple_
 from sqlalchemy.orm import Session
 
+from bot.forms import LogForm
 from bot.history_cursor import Cursor
 from bot.history_filters import HistoryQuery
+from bot.payloads import LogTarget
 from bot.prompts import Asked
+from bot.services.context import Context
+from bot.services.questions import ask_follow_up
 from bot.store.fulltext import entry_matches
 from bot.store.models import Entry, EntryPerson
 
@@ -207,3 +212,107 @@ def _midnight(day: date) -> datetime:
 
 def _cursor(entry: Entry) -> Cursor:
     return Cursor(created_at=entry.created_at, entry_id=entry.id)
+
+
+# -- use cases ------------------------------------------------------------------------------
+
+
+class NotSaved(StrEnum):
+    """Why what the leader typed could not be saved (the form stays open with it)."""
+
+    QUESTION_GONE = "question gone"
+    NOT_THEIRS = "not theirs"
+
+
+@dataclass(frozen=True)
+class Saved:
+    entry: Entry
+    updated: bool
+
+
+def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | NotSaved:
+    """Log what the team said to `target`'s question, or edit the caller's own entry."""
+    with ctx.deps.database.transaction() as session:
+        connection = session.connection()
+        leader_id = ctx.ensure_leader_id(connection)
+        if target.entry_id is not None:
+            entry = own_entry(session, leader_id, target.entry_id)
+            if entry is None:
+                return NotSaved.NOT_THEIRS
+            update_entry(
+                entry, form.answer, form.people, form.heartbeat, form.promise, form.promise_due
+            )
+            session.flush()
+            return Saved(_loaded(entry), updated=True)
+        asked = ctx.bank(connection).resolve(target.ref) if target.ref else None
+        if asked is None:
+            return NotSaved.QUESTION_GONE
+        # A follow-up links to its parent only if the parent is the leader's own.
+        parent = own_entry(session, leader_id, target.parent) if target.parent else None
+        # Threads are one level deep: a follow-up of a follow-up joins the root.
+        if parent is not None and parent.parent_id is not None:
+            parent = own_entry(session, leader_id, parent.parent_id) or parent
+        entry = log_entry(
+            session,
+            leader_id,
+            asked,
+            answer=form.answer,
+            people=form.people,
+            heartbeat=form.heartbeat,
+            promise=form.promise,
+            now=ctx.now,
+            parent_id=parent.id if parent else None,
+            promise_due=form.promise_due,
+        )
+        return Saved(_loaded(entry), updated=False)
+
+
+def entry_to_edit(ctx: Context, entry_id: int) -> Entry | None:
+    """The caller's own entry, loaded for the edit form."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
+        return _loaded(entry) if entry is not None else None
+
+
+def delete_own_entry(ctx: Context, entry_id: int, query: HistoryQuery) -> HistoryPage | None:
+    """Delete the caller's own entry; the first page of the same filters, or None if not theirs."""
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        entry = own_entry(session, leader_id, entry_id)
+        if entry is None:
+            return None
+        delete_entry(session, entry)
+        session.flush()
+        return history_page(session, leader_id, query)
+
+
+def browse(
+    ctx: Context,
+    query: HistoryQuery,
+    *,
+    older_than: Cursor | None = None,
+    newer_than: Cursor | None = None,
+) -> HistoryPage:
+    """A page of the caller's history. A cursor from a button only bounds the search: the
+    leader comes from the signed request, so a forged one pages the caller's own entries."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        leader_id = ctx.leader_id(session.connection())
+        return history_page(session, leader_id, query, older_than=older_than, newer_than=newer_than)
+
+
+def _loaded(entry: Entry) -> Entry:
+    # Builders read who answered after the transaction has ended.
+    _ = list(entry.people)
+    return entry
+
+
+def follow_up_to_entry(ctx: Context, entry_id: int) -> tuple[Asked, int] | None:
+    """A follow-up to the conversation in the caller's own entry, and the entry it links to."""
+    with ctx.deps.database.transaction() as session:
+        connection = session.connection()
+        leader_id = ctx.leader_id(connection)
+        entry = own_entry(session, leader_id, entry_id)
+        if entry is None or leader_id is None:
+            return None
+        asked = ask_follow_up(connection, ctx.bank(connection), leader_id, entry.question_ref)
+        return (asked, entry.id) if asked is not None else None

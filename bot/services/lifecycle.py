@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from bot.services.context import Context
+from bot.services.deps import Deps
 from bot.store.models import Entry, Leader, ProcessedEvent
 from bot.store.upsert import insert_for_dialect
 
@@ -96,3 +99,44 @@ def first_delivery(connection: Connection, event_id: str, now: datetime) -> bool
         .returning(table.c.event_id)
     )
     return connection.execute(statement).first() is not None
+
+
+# -- use cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    entries: int
+    csv: str  # empty when there is nothing to export
+
+
+def export_of(ctx: Context) -> Export:
+    """The caller's log as CSV, and how many entries it holds."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        leader_id = ctx.leader_id(session.connection())
+        entries = count_entries(session, leader_id) if leader_id is not None else 0
+        content = export_csv(session, leader_id) if leader_id is not None and entries else ""
+    return Export(entries, content)
+
+
+def entries_of(ctx: Context) -> int:
+    """How many entries the caller has logged."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        leader_id = ctx.leader_id(session.connection())
+        return count_entries(session, leader_id) if leader_id is not None else 0
+
+
+def forget_me(ctx: Context) -> int:
+    """Delete everything kept about the caller; how many entries that was."""
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        return forget_leader(session, leader_id) if leader_id is not None else 0
+
+
+def forget_uninstalled(deps: Deps, team_id: str, event_id: str) -> int | None:
+    """Forget a workspace that removed the app; leaders forgotten, or None for a retry."""
+    with deps.database.connection() as connection:
+        if not first_delivery(connection, event_id, deps.clock()):
+            return None
+    with deps.database.transaction() as session:
+        return forget_workspace(session, team_id)

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.services.context import Context
+from bot.services.journal import own_entry
 from bot.store.models import Entry
 
 OPEN_SHOWN = 20
@@ -54,7 +56,7 @@ def promises_of(session: Session, leader_id: int | None, now: datetime) -> Promi
 
 
 def mark_promise_kept(
-    session: Session, leader_id: int, entry_id: int, now: datetime, outcome: str | None = None
+    session: Session, leader_id: int, entry_id: int, now: datetime, outcome: str
 ) -> Entry | None:
     """Mark the leader's own promise kept; None if it is not theirs or has no promise."""
     entry = session.get(Entry, entry_id)
@@ -62,6 +64,32 @@ def mark_promise_kept(
         return None
     if entry.promise_kept_at is None:
         entry.promise_kept_at = now
-    if outcome:
-        entry.promise_outcome = outcome
+    # The form refuses an empty outcome, so there is always one to keep.
+    entry.promise_outcome = outcome
     return entry
+
+
+# -- use cases ------------------------------------------------------------------------------
+
+
+def promises_for(ctx: Context) -> Promises:
+    """The caller's open promises and those they kept lately, for `/ask-team promises`."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        return promises_of(session, ctx.leader_id(session.connection()), ctx.now)
+
+
+def promise_to_keep(ctx: Context, entry_id: int) -> Entry | None:
+    """The caller's own entry `entry_id` if it holds a promise, for the Done form."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        # The id comes from a button: it must be the presser's own promise.
+        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
+        return entry if entry is not None and entry.promise else None
+
+
+def keep_promise(ctx: Context, entry_id: int, outcome: str) -> Entry | None:
+    """Mark the caller's own promise kept with what was done; None if it is not theirs."""
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        if leader_id is None:
+            return None
+        return mark_promise_kept(session, leader_id, entry_id, ctx.now, outcome)

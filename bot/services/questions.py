@@ -13,7 +13,8 @@ from sqlalchemy.engine import Connection
 
 from bot.habits import Habit
 from bot.prompts import Asked, Question, QuestionBank
-from bot.services.leaders import REMEMBER_QUESTION, remember_question
+from bot.services.context import Context
+from bot.services.leaders import REMEMBER_QUESTION, last_question_ref, remember_question
 from bot.store.models import QuestionView, UTCDateTime
 from bot.store.upsert import insert_for_dialect
 
@@ -153,3 +154,51 @@ def _record_shown_statements(dialect: str) -> tuple[Any, ...]:
         # One round trip instead of two: the upsert rides along as a data-modifying CTE.
         return (REMEMBER_QUESTION.add_cte(upsert.cte("shown")),)
     return (upsert, REMEMBER_QUESTION)
+
+
+# -- use cases ------------------------------------------------------------------------------
+
+
+def ask(ctx: Context, habit: Habit | None) -> Asked:
+    """The caller's next question (of `habit`, or the habit they were asked least about)."""
+    # Which questions were shown is not precious: a crash that loses the last few
+    # milliseconds of it at worst repeats a question, so do not wait for a disk flush.
+    with ctx.deps.database.connection(durable=False) as connection:
+        leader_id = ctx.ensure_leader_id(connection)
+        return ask_next_question(
+            connection, ctx.bank(connection), leader_id, habit, ctx.deps.rng, ctx.now
+        )
+
+
+def follow_up(ctx: Context, ref: str) -> Asked | None:
+    """The follow-up to question `ref`, now what the caller would log next."""
+    with ctx.deps.database.connection() as connection:
+        leader_id = ctx.ensure_leader_id(connection)
+        return ask_follow_up(connection, ctx.bank(connection), leader_id, ref)
+
+
+def follow_up_latest(ctx: Context) -> Asked | None:
+    """The follow-up to the last question (or follow-up) the caller was shown, if any."""
+    with ctx.deps.database.connection() as connection:
+        leader_id = ctx.leader_id(connection)
+        ref = last_question_ref(connection, leader_id) if leader_id is not None else None
+        if leader_id is None or ref is None:
+            return None
+        return ask_follow_up(connection, ctx.bank(connection), leader_id, ref)
+
+
+def latest_asked(ctx: Context) -> Asked | None:
+    """What `/ask-team log` logs against: the last question the caller was shown."""
+    with ctx.deps.database.connection(writes=False) as connection:
+        leader_id = ctx.leader_id(connection)
+        ref = last_question_ref(connection, leader_id) if leader_id is not None else None
+        return ctx.bank(connection).resolve(ref) if ref else None
+
+
+def to_log(ctx: Context, ref: str) -> Asked | None:
+    """Question `ref`, remembered as what the caller is logging answers to."""
+    with ctx.deps.database.connection() as connection:
+        asked = ctx.bank(connection).resolve(ref)
+        if asked is not None:
+            remember_question(connection, ctx.ensure_leader_id(connection), asked.ref)
+        return asked

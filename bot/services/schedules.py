@@ -1,4 +1,8 @@
-"""A leader's nudge schedule: subscribe, change, pause, resume, stop, and the next nudge."""
+"""A leader's nudge schedule: subscribe, change, pause, resume, stop, and follow their zone.
+
+The use cases at the end take the caller's `Context`; the steps above them take a session,
+for the nudge pass to share.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +15,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.habits import Habit
-from bot.scheduling import Rule, next_nudge, zone
+from bot.nudge_rules import Rule, days_to_mask, mask_to_days, next_nudge, parse_pause, zone
+from bot.services.context import Context
+from bot.store.database import Database
 from bot.store.models import Leader, Schedule
 
 # Stands in the schedule until Slack has told us the leader's zone; no nudge is planned then.
 UNKNOWN_ZONE = "UTC"
-
-
-def days_to_mask(days: Iterable[int]) -> int:
-    mask = 0
-    for day in days:
-        mask |= 1 << day
-    return mask
-
-
-def mask_to_days(mask: int) -> frozenset[int]:
-    return frozenset(day for day in range(7) if mask & (1 << day))
 
 
 def habits_to_text(habits: Iterable[Habit] | None) -> str | None:
@@ -47,26 +42,30 @@ class Plan:
     """A schedule as the leader sees it."""
 
     rule: Rule
-    tz: str
     habits: tuple[Habit, ...]
-    resume_on: date | None
-    pause_reason: str | None
+    # The zone Slack gave for the leader; None until it has.
+    slack_zone: str | None
+    # The zone the next nudge is planned in (UNKNOWN_ZONE while waiting for Slack's).
+    tz: str
     next_due_at: datetime | None
+    # No nudges before this local date; INDEFINITELY until the leader resumes.
+    resume_on: date | None
+    # Why the bot paused the nudges itself: Slack's error for the last one.
+    pause_reason: str | None
+    waiting_for_zone: bool
 
 
-def plan_of(schedule: Schedule) -> Plan:
+def plan_of(schedule: Schedule, slack_zone: str | None) -> Plan:
     return Plan(
         rule=Rule(schedule.minute_of_day, mask_to_days(schedule.days)),
-        tz=schedule.tz,
         habits=text_to_habits(schedule.habits),
+        slack_zone=slack_zone,
+        tz=schedule.tz,
+        next_due_at=schedule.next_due_at,
         resume_on=schedule.resume_on,
         pause_reason=schedule.pause_reason,
-        next_due_at=schedule.next_due_at,
+        waiting_for_zone=zone_pending(schedule),
     )
-
-
-def get_schedule(session: Session, leader_id: int) -> Schedule | None:
-    return session.get(Schedule, leader_id)
 
 
 def leader_zone(session: Session, leader_id: int) -> str | None:
@@ -102,7 +101,7 @@ def subscribe(
     """Create or change this leader's schedule; a subscription also ends any pause.
 
     With `tz` None (Slack has not told us the zone yet) the schedule is kept and its next
-    nudge is planned by `learn_zone` once the zone is known.
+    nudge is planned by `remember_zone` once the zone is known.
     """
     schedule = session.get(Schedule, leader_id)
     if schedule is None:
@@ -123,7 +122,10 @@ def subscribe(
 def pause(
     session: Session, leader_id: int, resume_on: date, now: datetime, reason: str | None = None
 ) -> Schedule | None:
-    """No nudges on local dates before `resume_on` (INDEFINITELY: until resumed)."""
+    """No nudges on local dates before `resume_on` (INDEFINITELY: until resumed).
+
+    `reason` says why the bot paused them itself; a leader's own pause has none.
+    """
     schedule = session.get(Schedule, leader_id)
     if schedule is None:
         return None
@@ -149,7 +151,7 @@ def stop(session: Session, leader_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def learn_zone(session: Session, leader_id: int, tz: str, now: datetime) -> Schedule | None:
+def remember_zone(session: Session, leader_id: int, tz: str, now: datetime) -> Schedule | None:
     """Remember the zone Slack gave; plan the next nudge in it if that changes anything.
 
     Returns the schedule when its next nudge moved (or was planned for the first time).
@@ -181,3 +183,106 @@ def waiting_for_zone(connection: Connection, limit: int) -> list[tuple[int, str,
     """Leaders whose schedule waits for their zone: (leader id, team id, user id)."""
     rows = connection.execute(_WAITING_FOR_ZONE.limit(limit)).all()
     return [(row.id, row.team_id, row.user_id) for row in rows]
+
+
+# -- for the nudge pass, which acts for no caller ------------------------------------------
+
+
+def leaders_waiting_for_zone(database: Database, limit: int) -> list[tuple[int, str, str]]:
+    """Up to `limit` leaders whose schedule waits for Slack to give their zone, oldest first."""
+    with database.connection(writes=False) as connection:
+        return waiting_for_zone(connection, limit)
+
+
+def zone_learned(database: Database, leader_id: int, tz: str, now: datetime) -> None:
+    """Slack gave this leader's zone at last: plan their next nudge in it."""
+    with database.transaction() as session:
+        remember_zone(session, leader_id, tz, now)
+
+
+# -- use cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Current:
+    """What the settings modal opens on: the caller's plan, if any, and their zone."""
+
+    plan: Plan | None
+    slack_zone: str | None
+
+
+@dataclass(frozen=True)
+class Resumed:
+    plan: Plan
+    # Why the bot had paused the nudges itself, if it had.
+    paused_because: str | None
+
+
+def set_schedule(ctx: Context, rule: Rule, habits: Iterable[Habit] | None = None) -> Plan:
+    """Subscribe the caller, or change their schedule; any pause ends.
+
+    While Slack has not given the caller's zone (`Plan.slack_zone` None) the schedule waits
+    for it: see `follow_zone`.
+    """
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.ensure_leader_id(session.connection())
+        tz = leader_zone(session, leader_id)
+        schedule = subscribe(session, leader_id, rule, tz, ctx.now, habits)
+        return plan_of(schedule, tz)
+
+
+def schedule_settings(ctx: Context) -> Current:
+    """The caller's schedule as the settings modal shows it."""
+    with ctx.deps.database.transaction() as session:
+        # Created now, so that the zone asked of Slack after the ack has a row to go to.
+        leader_id = ctx.ensure_leader_id(session.connection())
+        tz = leader_zone(session, leader_id)
+        schedule = session.get(Schedule, leader_id)
+        return Current(plan_of(schedule, tz) if schedule is not None else None, tz)
+
+
+def follow_zone(ctx: Context, tz: str) -> Plan | None:
+    """Slack gave the caller's zone: keep it, and the plan if their next nudge moved."""
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        if leader_id is None:
+            return None
+        schedule = remember_zone(session, leader_id, tz, ctx.now)
+        return plan_of(schedule, tz) if schedule is not None else None
+
+
+def pause_nudges(ctx: Context, how_long: str) -> Plan | None:
+    """Pause the caller's nudges for `how_long` as they typed it; None with no schedule.
+
+    Raises ScheduleError, changing nothing, when `how_long` is not a pause.
+    """
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        schedule = session.get(Schedule, leader_id) if leader_id is not None else None
+        if schedule is None or leader_id is None:
+            return None
+        # "for 2 weeks" counts from the caller's today, in their zone.
+        today = ctx.now.astimezone(zone(schedule.tz)).date()
+        paused = pause(session, leader_id, parse_pause(how_long, today), ctx.now)
+        assert paused is not None
+        return plan_of(paused, leader_zone(session, leader_id))
+
+
+def resume_nudges(ctx: Context) -> Resumed | None:
+    """End any pause of the caller's nudges; None with no schedule."""
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        schedule = session.get(Schedule, leader_id) if leader_id is not None else None
+        if schedule is None or leader_id is None:
+            return None
+        paused_because = schedule.pause_reason
+        resumed = resume(session, leader_id, ctx.now)
+        assert resumed is not None
+        return Resumed(plan_of(resumed, leader_zone(session, leader_id)), paused_because)
+
+
+def stop_nudges(ctx: Context) -> bool:
+    """Unsubscribe the caller; False if they had no schedule."""
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        return leader_id is not None and stop(session, leader_id)

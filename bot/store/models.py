@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -171,6 +172,17 @@ class Schedule(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class NudgeStatus(StrEnum):
+    """Where a day's nudge stands: claimed -> sent -> (snoozed -> claimed -> sent) | skipped;
+    or failed, when Slack says the leader cannot be reached."""
+
+    CLAIMED = "claimed"
+    SENT = "sent"
+    SNOOZED = "snoozed"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
 class Nudge(Base):
     """One leader's nudge for one local date: the claim that makes it happen exactly once."""
 
@@ -180,7 +192,7 @@ class Nudge(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
-    # claimed -> sent -> (snoozed -> claimed -> sent) | skipped; or failed.
+    # A NudgeStatus, stored as its plain string so the column needs no database enum type.
     status: Mapped[str] = mapped_column(String(16))
     # A claim whose process died is taken again once its lease has run out.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

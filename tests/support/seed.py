@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
-from bot.deps import Deps
 from bot.habits import Habit
+from bot.services.deps import Deps
 from bot.services.journal import log_entry
 from bot.services.leaders import leader_id_for
 from bot.store.database import Database

@@ -7,7 +7,7 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.services.nudges import NudgeDispatcher
+from bot.senders.nudges import NudgeDispatcher
 from bot.store.models import utcnow
 
 JOB_ID = "dispatch-due-nudges"

@@ -1,11 +1,13 @@
-"""Pure scheduling decisions: parsing schedules, and when a leader's next nudge falls.
+"""When a leader's nudges fall: parsing "9:00 weekdays" and pauses, and the next (or, after
+downtime, the latest) nudge in the leader's zone, right across DST changes.
 
-Everything takes the time as an argument; nothing here reads a clock or a database.
+Pure: everything takes the time as an argument; nothing here reads a clock or a database.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -46,6 +48,18 @@ class Rule:
 
     minute_of_day: int
     days: frozenset[int]
+
+
+def days_to_mask(days: Iterable[int]) -> int:
+    """The days as the bit mask a schedule row stores: bit n set for weekday n."""
+    mask = 0
+    for day in days:
+        mask |= 1 << day
+    return mask
+
+
+def mask_to_days(mask: int) -> frozenset[int]:
+    return frozenset(day for day in range(7) if mask & (1 << day))
 
 
 def parse_time(text: str) -> int:
@@ -211,6 +225,16 @@ def next_nudge(
         if instant > after:
             return day, instant
     return None  # pragma: no cover - a non-empty rule always matches within 8 days
+
+
+def next_nudge_after_day(
+    rule: Rule, tz: ZoneInfo, now: datetime, resume_on: date | None, day: date
+) -> tuple[date, datetime] | None:
+    """The first nudge after local `day` (and after `now`), honouring a pause."""
+    not_before = day + timedelta(days=1)
+    if resume_on is not None and resume_on > not_before:
+        not_before = resume_on
+    return next_nudge(rule, tz, now, not_before)
 
 
 def latest_nudge(

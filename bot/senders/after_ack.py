@@ -2,9 +2,12 @@
 
 The app runs with `process_before_response=True`: a listener's return is the HTTP response,
 so listeners do their database work, `ack()`, and hand what must still be sent (a message
-via response_url, a modal, a DM) to the outbox, whose worker threads send it. We do not use
-Bolt's lazy listeners for this: Bolt deep-copies the whole request for every lazy function
-on every request, about 1.4 ms of CPU each time, even when there is nothing to send.
+via response_url, a modal, a DM) to the AfterAckSender, whose worker threads send it. We do
+not use Bolt's lazy listeners for this: Bolt deep-copies the whole request for every lazy
+function on every request, about 1.4 ms of CPU each time, even when there is nothing to send.
+
+It lives in memory, not in a table: a process killed between the ack and Slack's answer
+loses what is queued (README, Reliability: the after-ack window, measured).
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ class UploadFile:
 
     user_id: str
     filename: str
-    # Bytes can be made in the outbox thread: a chart takes longer to draw than an ack may.
+    # Bytes can be made in the sender thread: a chart takes longer to draw than an ack may.
     content: str | bytes | Callable[[], bytes]
     comment: str
     # Told to the leader (replacing the "on its way" reply) if Slack refuses the file.
@@ -69,7 +72,7 @@ class UploadFile:
 
 @dataclass(frozen=True)
 class PublishHome:
-    """Publish the leader's Home tab; `view` is built in the outbox thread, off the ack path."""
+    """Publish the leader's Home tab; `view` is built in the sender thread, off the ack path."""
 
     user_id: str
     view: Callable[[], dict[str, Any]]
@@ -101,12 +104,12 @@ class ResponseUrlError(RuntimeError):
     """Slack refused a post to a response_url (expired, used up, or malformed)."""
 
 
-class Outbox:
+class AfterAckSender:
     """Sends deliveries from a small thread pool, so acknowledgements never wait on Slack."""
 
     def __init__(self, client: WebClient, workers: int = 8) -> None:
         self.client = client
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox")
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="after-ack")
         self._pending = 0
         self._idle = threading.Condition()
 

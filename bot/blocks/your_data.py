@@ -1,0 +1,42 @@
+"""`/ask-team forget me`: what deleting takes away, asked before anything is deleted."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks import delete_button
+from bot.text import counted
+from bot.vocabulary import ids
+
+
+def forget_me_blocks(entries: int) -> list[Block]:
+    """What would be deleted, with Delete everything (confirmed again) and Keep my data."""
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=":warning: This deletes "
+                f"{counted(entries, 'logged entry', 'logged entries')}, your daily-question "
+                "schedule and which questions you have been asked. "
+                "It cannot be undone. `/ask-team export` first if you want a copy."
+            )
+        ),
+        ActionsBlock(
+            block_id="forget_me",
+            elements=[
+                delete_button(
+                    "Delete everything",
+                    ids.FORGET_CONFIRM,
+                    "me",
+                    "Delete everything?",
+                    "Your log, schedule and question history will be gone for good.",
+                ),
+                ButtonElement(text="Keep my data", action_id=ids.FORGET_CANCEL, value="me"),
+            ],
+        ),
+    ]

@@ -1,0 +1,66 @@
+"""Your workspace's own questions: `/ask-team add` and `/ask-team our questions` (routed
+here by bot/listeners/commands.py), and the Remove button beside each listed question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot.blocks import as_dicts
+from bot.blocks.notices import notice
+from bot.blocks.own_questions import own_questions_blocks
+from bot.commands import AddQuestion
+from bot.listeners.caller import context_of
+from bot.payloads import parse_id
+from bot.senders.after_ack import AfterAckSender, Respond
+from bot.services.context import Context
+from bot.services.own_questions import (
+    NotAdded,
+    Refused,
+    add_own_question,
+    list_own_questions,
+    remove_own_question,
+)
+from bot.text import escape_mrkdwn
+from bot.vocabulary import ids
+
+LISTED = "Your workspace's questions"
+
+
+def answer_add(ack: Ack, ctx: Context, parsed: AddQuestion) -> None:
+    added = add_own_question(ctx, parsed.habit, parsed.text)
+    if isinstance(added, Refused):
+        text = escape_mrkdwn(added.reason)
+        ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":warning:")))
+        return
+    if added is NotAdded.ALREADY_THERE:
+        text = "Your workspace has that question already."
+        ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text)))
+        return
+    text = (
+        f"Added to {parsed.habit.title}. Anyone in your workspace may now be asked it; "
+        "`/ask-team our questions` lists them."
+    )
+    ack(response_type="ephemeral", text=text, blocks=as_dicts(notice(text, ":seedling:")))
+
+
+def answer_list(ack: Ack, ctx: Context) -> None:
+    blocks = as_dicts(own_questions_blocks(list_own_questions(ctx)))
+    ack(response_type="ephemeral", text=LISTED, blocks=blocks)
+
+
+def register(app: App, sender: AfterAckSender) -> None:
+    def remove_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
+        ack()
+        ctx = context_of(context)
+        question_id = parse_id(action.get("value"))
+        if ctx is None or question_id is None:
+            return
+        # Only a question of the presser's own workspace is removed; the list is theirs too.
+        left = remove_own_question(ctx, question_id)
+        sender.reply(body, [Respond(LISTED, as_dicts(own_questions_blocks(left)))])
+
+    app.action(ids.CUSTOM_REMOVE)(remove_pressed)

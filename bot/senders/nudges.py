@@ -1,0 +1,173 @@
+"""The nudge pass: who is due at `now` gets their daily DM, once.
+
+A pass first plans the schedules still waiting for Slack to give a zone, then claims every
+due nudge in the database (`services.nudges.claim_due_nudges`: any number of processes may
+run passes at once), sends the DMs from a bounded thread pool, and records each: sent, left
+for a later pass, or, when Slack says the leader has gone, paused with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import as_dicts
+from bot.blocks.nudge import greeting, nudge_blocks, nudge_text
+from bot.nudge_rules import describe_instant, zone
+from bot.prompts import QuestionBank
+from bot.services.nudges import claim_due_nudges, pause_unreachable, record_sent, todays_nudge
+from bot.services.schedules import leaders_waiting_for_zone, zone_learned
+from bot.slack_client import fetch_zone
+from bot.store.claims import DueNudge
+from bot.store.database import Database
+
+logger = logging.getLogger(__name__)
+
+# Slack errors that mean this leader cannot be reached until something changes on their side.
+LEAVER_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "cannot_dm_bot",
+        "user_disabled",
+        "channel_not_found",
+        "is_archived",
+        "not_allowed_token_type",
+        "messages_tab_disabled",
+    }
+)
+# users.info look-ups per pass for schedules waiting for a zone; the rest wait a minute.
+ZONES_PER_PASS = 50
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    PAUSED = "paused"
+
+
+@dataclass
+class PassReport:
+    due: int = 0
+    claimed: int = 0
+    in_flight_elsewhere: int = 0
+    missed: int = 0
+    advanced: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    decide_seconds: float = 0.0
+    claim_seconds: float = 0.0
+    send_seconds: float = 0.0
+    preview: list[tuple[str, str, date, datetime]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NudgePolicy:
+    # How late a nudge may still go out; older ones are skipped.
+    grace: timedelta = timedelta(hours=3)
+    # How long a claim is its process's before another pass may take it again.
+    lease: timedelta = timedelta(minutes=5)
+    # Sending threads; also the most leaders a killed process can leave to be nudged twice.
+    concurrency: int = 16
+
+
+class NudgeDispatcher:
+    """Runs passes: decides who is due at `now`, claims, sends, records."""
+
+    def __init__(
+        self,
+        database: Database,
+        bank: QuestionBank,
+        client: WebClient,
+        policy: NudgePolicy = NudgePolicy(),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.database = database
+        self.bank = bank
+        self.client = client
+        self.policy = policy
+        self.rng = rng or random.Random()  # noqa: S311 - choosing questions, not secrets
+
+    def run_pass(self, now: datetime, *, dry_run: bool = False) -> PassReport:
+        """One pass at `now`: every due leader gets their nudge, once."""
+        if not dry_run:
+            self._learn_waiting_zones(now)
+        due = claim_due_nudges(
+            self.database, now, self.policy.grace, self.policy.lease, dry_run=dry_run
+        )
+        report = PassReport(
+            due=due.due,
+            claimed=len(due.claimed),
+            in_flight_elsewhere=due.in_flight_elsewhere,
+            missed=due.missed,
+            advanced=due.advanced,
+            decide_seconds=due.decide_seconds,
+            claim_seconds=due.claim_seconds,
+            preview=due.preview,
+        )
+        if dry_run:
+            return report
+        started = time.perf_counter()
+        if due.claimed:
+            workers = max(1, min(self.policy.concurrency, len(due.claimed)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nudge") as pool:
+                for outcome in pool.map(lambda one: self._deliver(one, now), due.claimed):
+                    report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+        report.send_seconds = time.perf_counter() - started
+        return report
+
+    def _learn_waiting_zones(self, now: datetime) -> None:
+        """Plan the schedules saved while Slack could not tell us the leader's zone."""
+        for leader_id, _team_id, user_id in leaders_waiting_for_zone(self.database, ZONES_PER_PASS):
+            tz = fetch_zone(self.client, user_id)
+            if tz is not None:
+                zone_learned(self.database, leader_id, tz, now)
+
+    def _deliver(self, due: DueNudge, now: datetime) -> Outcome:
+        try:
+            nudge = todays_nudge(self.database, self.bank, due, now, self.rng)
+            choice, tz = nudge.choice, zone(due.tz)
+            blocks = nudge_blocks(
+                choice.asked,
+                due.nudge_id,
+                greeting(now.astimezone(tz).hour),
+                describe_instant(nudge.upcoming[1], tz, now) if nudge.upcoming else None,
+                choice.earlier_answer,
+                choice.note,
+                nudge.reminders,
+                last_week=choice.last_week,
+            )
+            self.client.chat_postMessage(
+                channel=due.user_id, text=nudge_text(choice.asked), blocks=as_dicts(blocks)
+            )
+        except SlackApiError as error:
+            code = str(error.response.get("error", "")) if error.response is not None else ""
+            if code in LEAVER_ERRORS:
+                logger.info("pausing nudges for leader %s: %s", due.leader_id, code)
+                pause_unreachable(self.database, due, code, now)
+                return Outcome.PAUSED
+            logger.warning("nudge for leader %s not sent (%s); will retry", due.leader_id, code)
+            return Outcome.RETRY
+        except OSError as error:
+            # Slack unreachable: one line per leader, not a traceback per leader.
+            logger.warning(
+                "nudge for leader %s not sent (%s); will retry", due.leader_id, type(error).__name__
+            )
+            return Outcome.RETRY
+        except Exception:
+            logger.exception("nudge for leader %s not sent; will retry", due.leader_id)
+            return Outcome.RETRY
+        try:
+            record_sent(self.database, due, now, nudge.upcoming)
+        except Exception:
+            # Sent but not recorded: the claim's lease runs out and the nudge goes again.
+            logger.exception("nudge for leader %s sent but not recorded", due.leader_id)
+            return Outcome.RETRY
+        return Outcome.SENT

@@ -1,0 +1,170 @@
+"""What a day's nudge asks: the same question after a snooze; a heartbeat question after three
+low heartbeats; else a follow-up to a recent answer; else the next question in rotation. And
+the promises that fall due that day, which ride along."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.engine import Connection
+
+from bot import heartbeat
+from bot.habits import Habit
+from bot.prompts import Asked, QuestionBank
+from bot.services.leaders import remember_question
+from bot.services.questions import next_follow_up, next_question, record_shown
+from bot.store.models import Entry, Nudge, UTCDateTime
+
+FOLLOW_UP_WINDOW = timedelta(days=7)
+# An answer is followed up within this long: this week ("follow it up"), or last week ("ask
+# what changed") when seven days have passed with no follow-up.
+FOLLOW_UP_OFFER_WINDOW = timedelta(days=14)
+LOW_HEARTBEAT_NOTE = (
+    "The last three heartbeats you logged were low. Today, a question about how the team is doing:"
+)
+# A nudge names at most this many promises: it is a reminder, not the list.
+PROMISES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The question a nudge asks, with what to say before it."""
+
+    asked: Asked
+    earlier_answer: str | None = None
+    note: str | None = None
+    last_week: bool = False
+
+
+def todays_question(
+    connection: Connection,
+    bank: QuestionBank,
+    leader_id: int,
+    habits: tuple[Habit, ...],
+    now: datetime,
+    rng: random.Random,
+    again: str | None = None,
+) -> Choice:
+    """What today's nudge asks this leader; `again` is the question a snooze brings back."""
+    if again:
+        asked = bank.resolve(again)
+        if asked is not None:
+            return Choice(asked)
+    if needs_heartbeat_check(connection, bank, leader_id, now):
+        question = next_question(connection, bank, leader_id, Habit.HEARTBEAT, rng)
+        record_shown(connection, leader_id, question, now)
+        return Choice(Asked(ref=question.id, question=question), note=LOW_HEARTBEAT_NOTE)
+    offer = follow_up_offer(connection, bank, leader_id, now)
+    if offer is not None:
+        remember_question(connection, leader_id, offer.asked.ref)
+        return Choice(offer.asked, offer.earlier_answer, last_week=offer.last_week)
+    question = next_question(connection, bank, leader_id, None, rng, allowed=habits)
+    record_shown(connection, leader_id, question, now)
+    return Choice(Asked(ref=question.id, question=question))
+
+
+_LAST_HEARTBEATS = (
+    select(Entry.heartbeat)
+    .where(Entry.leader_id == bindparam("leader_id"), Entry.heartbeat.is_not(None))
+    .order_by(Entry.created_at.desc(), Entry.id.desc())
+    .limit(heartbeat.LOW_IN_A_ROW)
+)
+_QUESTIONS_NUDGED = select(Nudge.question_ref).where(
+    Nudge.leader_id == bindparam("leader_id"),
+    Nudge.sent_at >= bindparam("since", type_=UTCDateTime()),
+    Nudge.question_ref.is_not(None),
+)
+_DUE_PROMISES = (
+    select(Entry.promise)
+    .where(
+        Entry.leader_id == bindparam("leader_id"),
+        Entry.promise_due == bindparam("day"),
+        Entry.promise_kept_at.is_(None),
+        Entry.promise.is_not(None),
+    )
+    .order_by(Entry.created_at)
+    .limit(PROMISES_SHOWN)
+)
+
+
+def promises_due(connection: Connection, leader_id: int, day: date) -> list[str]:
+    """Open promises the leader said they would keep by local `day`."""
+    rows = connection.execute(_DUE_PROMISES, {"leader_id": leader_id, "day": day})
+    return [promise for promise in rows.scalars() if promise]
+
+
+def needs_heartbeat_check(
+    connection: Connection, bank: QuestionBank, leader_id: int, now: datetime
+) -> bool:
+    """Three low heartbeats in a row (2 or less), and no heartbeat question in the last week.
+
+    A question's habit is the one the bank holds for it, so a workspace's own heartbeat
+    questions count as much as ours.
+    """
+    beats = connection.execute(_LAST_HEARTBEATS, {"leader_id": leader_id}).scalars().all()
+    if not heartbeat.is_low_run(beats):
+        return False
+    since = now - FOLLOW_UP_WINDOW
+    refs = connection.execute(_QUESTIONS_NUDGED, {"leader_id": leader_id, "since": since})
+    for ref in refs.scalars():
+        asked = bank.resolve(ref or "")
+        if asked is not None and asked.habit == Habit.HEARTBEAT:
+            return False
+    return True
+
+
+def _follow_up_statement() -> Any:
+    later = Entry.__table__.alias("later")
+    since = bindparam("since", type_=UTCDateTime())
+    return (
+        select(Entry.question_ref, Entry.answer, Entry.created_at)
+        .where(
+            Entry.leader_id == bindparam("leader_id"),
+            Entry.created_at >= since,
+            ~Entry.question_ref.contains("/"),
+            # Not already followed up…
+            ~exists().where(
+                later.c.leader_id == Entry.leader_id,
+                later.c.created_at >= Entry.created_at,
+                later.c.question_ref.startswith(Entry.question_ref + "/"),
+            ),
+            # …nor already offered in a nudge.
+            ~exists().where(
+                Nudge.leader_id == Entry.leader_id,
+                Nudge.question_ref.startswith(Entry.question_ref + "/"),
+                Nudge.sent_at >= since,
+            ),
+        )
+        .order_by(Entry.created_at.desc())
+        .limit(1)
+    )
+
+
+_FOLLOW_UP = _follow_up_statement()
+
+
+@dataclass(frozen=True)
+class FollowUpOffer:
+    asked: Asked
+    earlier_answer: str
+    last_week: bool  # logged seven or more days ago
+
+
+def follow_up_offer(
+    connection: Connection, bank: QuestionBank, leader_id: int, now: datetime
+) -> FollowUpOffer | None:
+    """A follow-up to the latest answer of the last two weeks that was neither followed up
+    nor offered already."""
+    row = connection.execute(
+        _FOLLOW_UP, {"leader_id": leader_id, "since": now - FOLLOW_UP_OFFER_WINDOW}
+    ).first()
+    if row is None:
+        return None
+    asked = next_follow_up(bank, row.question_ref)
+    if asked is None:
+        return None
+    return FollowUpOffer(asked, row.answer, now - row.created_at >= FOLLOW_UP_WINDOW)
