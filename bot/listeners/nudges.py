@@ -3,7 +3,6 @@ Snooze and Skip buttons, and following the leader's time zone when they change i
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -48,8 +47,6 @@ from bot.services.schedules import (
 )
 from bot.slack_client import fetch_zone
 from bot.vocabulary import ids
-
-logger = logging.getLogger(__name__)
 
 NO_SCHEDULE = "You have no daily question yet. Start one with `/ask-team schedule 9:00 weekdays`."
 NOTHING_TO_STOP = "You have no daily question to stop."
@@ -196,15 +193,11 @@ def register(app: App, sender: AfterAckSender) -> None:
         ack()
         ctx = context_of(context)
         nudge_id = parse_id(action.get("value"))
-        try:
-            answer = (
-                _snooze_or_skip(ctx, nudge_id, action.get("action_id") == ids.NUDGE_SKIP)
-                if ctx is not None and nudge_id is not None
-                else None
-            )
-        except Exception:
-            logger.exception("nudge button failed")
-            answer = None
+        answer = (
+            _snooze_or_skip(ctx, nudge_id, action.get("action_id") == ids.NUDGE_SKIP)
+            if ctx is not None and nudge_id is not None
+            else None
+        )
         if answer is None:
             answer = Respond(NOT_YOURS, as_dicts(notice(NOT_YOURS)), replace_original=False)
         sender.reply(body, [answer])
