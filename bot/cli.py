@@ -23,8 +23,9 @@ from bot.runtime import (
     preflight,
     token_refused,
 )
-from bot.services.leaders import find_leader_id
-from bot.services.lifecycle import export_csv
+from bot.services.context import Caller, Context
+from bot.services.deps import Deps
+from bot.services.lifecycle import export_of
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.models import utcnow
@@ -121,17 +122,19 @@ def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
 def _export(settings: Settings, team_id: str, user_id: str, output: str | None) -> int:
     database = Database(settings.database_url)
     ensure_schema(database)
-    with database.transaction(writes=False) as session:
-        leader_id = find_leader_id(session.connection(), team_id, user_id)
-        if leader_id is None:
-            print(f"ask-team: no leader {user_id} in workspace {team_id}", file=sys.stderr)
-            return 1
-        content = export_csv(session, leader_id)
+    bank = QuestionBank.load()
+    # The operator acts for this leader: the same use case as their `/ask-team export`.
+    caller = Caller(team_id=team_id, user_id=user_id)
+    export = export_of(Context(Deps(database=database, bank=bank), caller, utcnow()))
+    database.dispose()
+    if not export.entries:
+        print(f"ask-team: {user_id} has logged nothing in workspace {team_id}", file=sys.stderr)
+        return 1
     if output:
-        Path(output).write_text(content, encoding="utf-8")
+        Path(output).write_text(export.csv, encoding="utf-8")
         print(f"ask-team: wrote {output}", file=sys.stderr)
     else:
-        sys.stdout.write(content)
+        sys.stdout.write(export.csv)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from bot.habits import HABIT_ALIASES, Habit, habit_for_word
@@ -118,27 +119,27 @@ Command = (
 @dataclass(frozen=True)
 class Subcommand:
     """One `/ask-team …` subcommand, declared once: how it is typed, what it means, and how
-    help shows it. Parsing, help, "did you mean" and the listener's dispatch all read
-    SUBCOMMANDS."""
+    help and "did you mean" show it. Parsing, help and "did you mean" read SUBCOMMANDS; the
+    listener keeps a handler for every kind in `makes`, and refuses to start without one."""
 
-    # The first one is its name in "did you mean"; any of them as the first word selects it.
+    # Any of them as the first word selects it.
     words: tuple[str, ...]
-    # What the rest of the text (after the first word) asks for.
+    # What the text asks for: (its first word as typed, the rest).
     read: Callable[[str, str], Command]
     # (example, what it does), as help lists them.
     help: tuple[tuple[str, str], ...] = ()
     # Whole texts that select it too, checked before first words ("forget me").
     phrases: tuple[str, ...] = ()
-    # The kind of Command it produces, for dispatch (the listener keeps one handler per kind).
+    # The kinds of Command it produces (besides help for a mistake in what follows).
     makes: tuple[type[Any], ...] = ()
-    # Whether "did you mean" may offer its words.
-    offered: bool = True
+    # What "did you mean" offers for a typo near it.
+    suggest: tuple[str, ...] = ()
 
 
 def _schedule(word: str, rest: str) -> Command:
     if len(rest) > MAX_SCHEDULE_TEXT:
         return ShowHelp(problem=f"That is too long to be a schedule; try `/ask-team {word} 9:00`.")
-    return PauseNudges(rest) if word == "pause" else SetSchedule(rest)
+    return PauseNudges(rest) if word.lower() == "pause" else SetSchedule(rest)
 
 
 HABIT_WORDS = ", ".join(f"`{habit.value}`" for habit in Habit)
@@ -162,18 +163,21 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         words=(),
         phrases=("follow-up", "follow up", "followup"),
         read=lambda _word, _rest: AskFollowUp(),
+        suggest=("follow-up",),
         help=(("/ask-team follow-up", "what to ask next about your latest question"),),
         makes=(AskFollowUp,),
     ),
     Subcommand(
         words=("log",),
         read=lambda _word, _rest: LogAnswers(),
+        suggest=("log",),
         help=(("/ask-team log", "log what the team said to your latest question"),),
         makes=(LogAnswers,),
     ),
     Subcommand(
         words=("history", "past", "journal", "answers", "search", "find"),
         read=lambda _word, rest: _history(rest),
+        suggest=("history", "search"),
         help=(
             ("/ask-team history", "what your teams said, newest first"),
             ("/ask-team history vision", "only one habit"),
@@ -192,6 +196,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         words=("schedule", "subscribe", "daily", "nudge", "nudges", "settings"),
         read=_schedule,
+        suggest=("schedule",),
         help=(
             (
                 "/ask-team schedule 9:00 weekdays",
@@ -204,6 +209,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         words=("pause",),
         read=_schedule,
+        suggest=("pause",),
         help=(
             (
                 "/ask-team pause for 2 weeks",
@@ -214,17 +220,22 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         makes=(PauseNudges,),
     ),
     Subcommand(
-        words=("resume", "unpause"), read=lambda _w, _r: ResumeNudges(), makes=(ResumeNudges,)
+        words=("resume", "unpause"),
+        read=lambda _word, _rest: ResumeNudges(),
+        makes=(ResumeNudges,),
+        suggest=("resume",),
     ),
     Subcommand(
         words=("stop", "unsubscribe"),
         read=lambda _word, _rest: StopNudges(),
+        suggest=("stop",),
         help=(("/ask-team stop", "no more daily questions"),),
         makes=(StopNudges,),
     ),
     Subcommand(
         words=("promises", "promise"),
         read=lambda _word, _rest: ListPromises(),
+        suggest=("promises",),
         help=(("/ask-team promises", "what you promised your team, with Done, and what you kept"),),
         makes=(ListPromises,),
     ),
@@ -232,6 +243,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         words=("trend", "chart"),
         phrases=("heartbeat chart", "heartbeat trend", "morale chart", "morale trend"),
         read=lambda _word, _rest: HeartbeatChart(),
+        suggest=("trend",),
         help=(
             (
                 "/ask-team heartbeat chart",
@@ -243,6 +255,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         words=("add",),
         read=lambda _word, rest: _add(rest),
+        suggest=("add",),
         help=(
             (
                 "/ask-team add vision What would make our goals feel worth it?",
@@ -268,11 +281,13 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
             "questions list",
         ),
         read=lambda _word, _rest: ListOwnQuestions(),
+        suggest=("our questions",),
         makes=(ListOwnQuestions,),
     ),
     Subcommand(
         words=("export", "download"),
         read=lambda _word, _rest: ExportLog(),
+        suggest=("export",),
         help=(("/ask-team export", "a CSV of everything you have logged, by DM"),),
         makes=(ExportLog,),
     ),
@@ -280,6 +295,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         words=(),
         phrases=("forget me", "forget-me", "delete me", "delete my data"),
         read=lambda _word, _rest: ForgetMe(),
+        suggest=("forget me",),
         help=(("/ask-team forget me", "delete everything ask-team keeps about you (asks first)"),),
         makes=(ForgetMe,),
     ),
@@ -290,11 +306,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
             unknown=_clip(f"{word} {rest}".strip()), suggestion="forget me"
         ),
         makes=(ShowHelp,),
-        offered=False,
     ),
     Subcommand(
         words=("help", "?", "-h", "--help", "commands"),
         read=lambda _word, _rest: ShowHelp(),
+        suggest=("help",),
         help=(("/ask-team help", "this message"),),
         makes=(ShowHelp,),
     ),
@@ -310,10 +326,10 @@ def parse_command(text: str) -> Command:
     word, whole = first.lower(), cleaned.lower()
     for subcommand in SUBCOMMANDS:
         if whole in subcommand.phrases:
-            return subcommand.read(word, rest)
+            return subcommand.read(first, rest)
     for subcommand in SUBCOMMANDS:
         if word in subcommand.words:
-            return subcommand.read(word, rest)
+            return subcommand.read(first, rest)
     habit = habit_for_word(word) or habit_for_word(whole.replace(" ", "-"))
     if habit is not None:
         return AskQuestion(habit)
@@ -338,16 +354,10 @@ def _history(rest: str) -> Command:
         return ShowHelp(problem=str(error))
 
 
+@cache
 def _offered() -> list[str]:
-    """What "did you mean" offers: every subcommand's words and phrases, then the habits'."""
-    typed = [
-        name
-        for sub in SUBCOMMANDS
-        if sub.offered
-        for name in (*sub.words, *sub.phrases)
-        if name.replace(" ", "").replace("-", "").isalpha()
-    ]
-    return [*dict.fromkeys(typed), *HABIT_ALIASES]
+    """What "did you mean" offers: each subcommand's own names, then the habits'."""
+    return [name for sub in SUBCOMMANDS for name in sub.suggest] + list(HABIT_ALIASES)
 
 
 def suggest(word: str) -> str | None:

@@ -13,12 +13,11 @@ def notice(text: str, emoji: str = ":information_source:") -> list[Block]:
     return [SectionBlock(text=MarkdownTextObject(text=f"{emoji} {text}"))]
 
 
-SOMETHING_WENT_WRONG = (
-    "Something went wrong on our side and nothing was changed. Please try again in a moment."
-)
+SOMETHING_WENT_WRONG = "Something went wrong on our side. Please try again in a moment."
 # A form that could not be saved stays open with what was typed; this shows under its first field.
 NOT_SAVED = (
-    "Could not save just now; everything you typed is still here. Press Save again in a moment."
+    "Could not save just now; everything you typed is still here. "
+    "Please submit it again in a moment."
 )
 STALE_BUTTON = (
     "That button belongs to an older message I can no longer act on. "

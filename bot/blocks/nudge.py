@@ -18,6 +18,10 @@ from bot.prompts import Asked
 from bot.text import escape_mrkdwn, shown
 from bot.vocabulary import ids
 
+LOW_HEARTBEAT_NOTE = (
+    "The last three heartbeats you logged were low. Today, a question about how the team is doing:"
+)
+
 
 def greeting(local_hour: int) -> str:
     if local_hour < 12:

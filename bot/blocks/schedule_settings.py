@@ -30,21 +30,11 @@ from bot.nudge_rules import (
 from bot.services.schedules import Current, Plan
 from bot.text import escape_mrkdwn
 from bot.vocabulary import ids
+from bot.vocabulary.slack_errors import UNREACHABLE
 
 DEFAULT_RULE = Rule(9 * 60, WEEKDAYS)
 NO_SCHEDULE_YET = "You have no daily question yet. Pick a time and days, then Save."
 RESUME = "`/ask-team resume` starts them again"
-# Why the bot paused someone's nudges, by the error Slack gave for their last one.
-_SLACK_SAID = {
-    "user_not_found": "Slack said it cannot find your account",
-    "account_inactive": "Slack said your account is inactive",
-    "cannot_dm_bot": "Slack said I may not send you direct messages",
-    "user_disabled": "Slack said your account is disabled",
-    "channel_not_found": "Slack could not find our direct message conversation",
-    "is_archived": "Slack said our direct message conversation is archived",
-    "not_allowed_token_type": "Slack did not let this app send direct messages",
-    "messages_tab_disabled": "Slack said your Messages tab for this app is turned off",
-}
 
 
 def describe_rule(rule: Rule, tz: str | None) -> str:
@@ -55,7 +45,7 @@ def describe_rule(rule: Rule, tz: str | None) -> str:
 
 def pause_reason_words(reason: str) -> str:
     """ "Slack said your account is inactive (account_inactive)": why the bot paused nudges."""
-    said = _SLACK_SAID.get(reason, "Slack refused to deliver the last one")
+    said = UNREACHABLE.get(reason, "Slack refused to deliver the last one")
     return f"{said} ({escape_mrkdwn(reason)})"
 
 

@@ -1,8 +1,8 @@
 """Who is calling, set once per request by a Bolt middleware (`app.use`).
 
 Taken from Bolt's context, which comes from Slack's signed request, never from values a
-client sends. Listeners read it with `context_of`; a request that names no user and
-workspace (Slack sends none such to the listeners we register) gets None.
+client sends. Listeners read it with `context_of`; a request that names no user (the
+workspace-wide `app_uninstalled` and `tokens_revoked` events) gets None.
 """
 
 from __future__ import annotations

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot import heartbeat
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.charts import heartbeat_chart_png, labels_for_weeks
-from bot.listeners.caller import context_of
-from bot.listeners.replies import stale_button
+from bot.listeners.replies import button
 from bot.senders.after_ack import AfterAckSender, Delivery, Respond, UploadFile
 from bot.services.context import Context
 from bot.services.home import heartbeat_by_week
@@ -58,13 +57,8 @@ def _reading(text: str) -> Respond:
 
 
 def register(app: App, sender: AfterAckSender) -> None:
-    def trend_pressed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        ack()
-        ctx = context_of(context)
-        if ctx is None:
-            sender.reply(body, [stale_button()])
-            return
+    def trend_pressed(ctx: Context, _action: Any, _body: Any) -> list[Delivery]:
         reading, chart = heartbeat_trend(ctx)
-        sender.reply(body, [reading, *chart])
+        return [reading, *chart]
 
-    app.action(ids.QUESTION_HEARTBEAT_TREND)(trend_pressed)
+    button(app, sender, ids.QUESTION_HEARTBEAT_TREND, trend_pressed)

@@ -13,7 +13,8 @@ from bot.blocks.notices import notice
 from bot.blocks.promise_kept import promise_kept_modal, you_said_we_did
 from bot.forms import parse_promise_kept_form
 from bot.listeners.caller import context_of
-from bot.listeners.nudges import settings_modal
+from bot.listeners.nudges import open_settings
+from bot.listeners.replies import button
 from bot.payloads import decode_log_metadata, parse_id
 from bot.senders.after_ack import AfterAckSender, ChannelMessage, Delivery, DirectMessage, OpenModal
 from bot.senders.home import home_for
@@ -30,20 +31,12 @@ def register(app: App, sender: AfterAckSender) -> None:
         ctx = context_of(context)
         if ctx is None or event.get("tab") != "home":
             return
-        sender.send([home_for(ctx.deps, ctx.caller)])
+        sender.send([home_for(ctx)])
 
     app.event("app_home_opened")(app_home_opened)
 
-    def home_button(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        ack()
-        ctx = context_of(context)
-        if ctx is not None:
-            sender.reply(body, _pressed(ctx, action, body.get("trigger_id")))
-
     for action_id in (ids.HOME_SETTINGS, ids.HOME_NEW_QUESTION, ids.PROMISE_DONE):
-        app.action(action_id)(home_button)
+        button(app, sender, action_id, _pressed)
 
     def promise_kept_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ctx = context_of(context)
@@ -61,7 +54,7 @@ def register(app: App, sender: AfterAckSender) -> None:
             ack(response_action="errors", errors={ids.PROMISE_OUTCOME_BLOCK: GONE})
             return
         ack()
-        deliveries: list[Delivery] = [home_for(ctx.deps, ctx.caller)]
+        deliveries: list[Delivery] = [home_for(ctx)]
         if form.channel is not None:
             refused = (
                 f"I could not post in <#{form.channel}>. Invite me there first "
@@ -80,9 +73,9 @@ def register(app: App, sender: AfterAckSender) -> None:
     app.view(ids.PROMISE_KEPT_CALLBACK)(promise_kept_submitted)
 
 
-def _pressed(ctx: Context, action: dict[str, Any], trigger_id: object) -> list[Delivery]:
+def _pressed(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
     """What one Home button sends: a form to open, and the Home as it now stands."""
-    action_id = action.get("action_id")
+    action_id, trigger_id = action.get("action_id"), body.get("trigger_id")
     if action_id == ids.PROMISE_DONE and isinstance(trigger_id, str):
         # The entry id comes from the button; the use case checks it is the presser's own.
         entry_id = parse_id(action.get("value"))
@@ -90,8 +83,8 @@ def _pressed(ctx: Context, action: dict[str, Any], trigger_id: object) -> list[D
         return [OpenModal(trigger_id, promise_kept_modal(entry).to_dict())] if entry else []
     deliveries: list[Delivery] = []
     if action_id == ids.HOME_SETTINGS and isinstance(trigger_id, str):
-        modal, learn_zone = settings_modal(ctx)
+        modal, learn_zone = open_settings(ctx)
         deliveries += [OpenModal(trigger_id, modal), *learn_zone]
     elif action_id == ids.HOME_NEW_QUESTION:
         ask(ctx, None)
-    return [*deliveries, home_for(ctx.deps, ctx.caller)]
+    return [*deliveries, home_for(ctx)]

@@ -15,8 +15,7 @@ from bot.blocks.question_card import question_card, question_card_text
 from bot.forms import LogForm, parse_log_form
 from bot.history_cursor import decode_page_request
 from bot.listeners.caller import context_of
-from bot.listeners.questions import button
-from bot.listeners.replies import stale_button
+from bot.listeners.replies import button, stale_button
 from bot.payloads import decode_entry_action, decode_log_metadata
 from bot.senders.after_ack import AfterAckSender, Delivery, DirectMessage, OpenModal, Respond
 from bot.senders.home import home_for
@@ -60,9 +59,7 @@ def register(app: App, sender: AfterAckSender) -> None:
         ack()
         headline = "Updated." if saved.updated else "Saved what your team said."
         confirmation = as_dicts(logged_confirmation(saved.entry, headline))
-        sender.send(
-            [DirectMessage(ctx.user_id, headline, confirmation), home_for(ctx.deps, ctx.caller)]
-        )
+        sender.send([DirectMessage(ctx.user_id, headline, confirmation), home_for(ctx)])
 
     app.view(ids.LOG_CALLBACK)(log_answers_submitted)
     button(app, sender, ids.HISTORY_OLDER, _page)
@@ -114,5 +111,5 @@ def _entry_delete(ctx: Context, action: dict[str, Any], _body: dict[str, Any]) -
         return [stale_button()]
     return [
         Respond("Deleted. Your team's answers", as_dicts(history_blocks(page))),
-        home_for(ctx.deps, ctx.caller),
+        home_for(ctx),
     ]

@@ -79,7 +79,7 @@ def learn_zone_after_ack(ctx: Context, tell: Tell) -> AfterAck:
         now = ctx.deps.clock()
         planned = follow_zone(replace(ctx, now=now), tz)
         words = saved_words(planned, now) if planned is not None else None
-        return [*(tell(words) if words else []), home_for(ctx.deps, ctx.caller)]
+        return [*(tell(words) if words else []), home_for(ctx)]
 
     return AfterAck(run)
 
@@ -98,11 +98,11 @@ def answer_schedule_command(
 
     if not isinstance(parsed, SetSchedule):
         _change_schedule(ctx, parsed, reply)
-        sender.send([home_for(ctx.deps, ctx.caller)])
+        sender.send([home_for(ctx)])
         return
     if not parsed.when.strip():
         ack()
-        modal, learn = settings_modal(ctx)
+        modal, learn = open_settings(ctx)
         sender.reply(command, [OpenModal(command["trigger_id"], modal), *learn])
         return
     try:
@@ -113,7 +113,7 @@ def answer_schedule_command(
     plan = set_schedule(ctx, rule)
     reply(saved_words(plan, ctx.now))
     if plan.slack_zone is not None:
-        sender.send([home_for(ctx.deps, ctx.caller)])
+        sender.send([home_for(ctx)])
         return
 
     def tell(text: str) -> list[Delivery]:
@@ -150,7 +150,7 @@ def _change_schedule(
             reply(paused_words(paused, ctx.now), ":double_vertical_bar:")
 
 
-def settings_modal(ctx: Context) -> tuple[dict[str, Any], list[Delivery]]:
+def open_settings(ctx: Context) -> tuple[dict[str, Any], list[Delivery]]:
     """The schedule settings modal for the caller, filled in with what they have now, and
     (when we do not know their zone yet) the work that asks Slack for it after the ack."""
     current = schedule_settings(ctx)
@@ -176,7 +176,7 @@ def register(app: App, sender: AfterAckSender) -> None:
             response_action="update", view=schedule_saved_view(saved_words(plan, ctx.now)).to_dict()
         )
         if plan.slack_zone is not None:
-            sender.send([home_for(ctx.deps, ctx.caller)])
+            sender.send([home_for(ctx)])
             return
         user_id = ctx.user_id
 

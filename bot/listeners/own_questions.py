@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.blocks.own_questions import own_questions_blocks
 from bot.commands import AddQuestion
-from bot.listeners.caller import context_of
+from bot.listeners.replies import button, stale_button
 from bot.payloads import parse_id
-from bot.senders.after_ack import AfterAckSender, Respond
+from bot.senders.after_ack import AfterAckSender, Delivery, Respond
 from bot.services.context import Context
 from bot.services.own_questions import (
     NotAdded,
@@ -51,16 +51,12 @@ def answer_list(ack: Ack, ctx: Context) -> None:
 
 
 def register(app: App, sender: AfterAckSender) -> None:
-    def remove_pressed(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        ack()
-        ctx = context_of(context)
+    def remove_pressed(ctx: Context, action: dict[str, Any], _body: Any) -> list[Delivery]:
         question_id = parse_id(action.get("value"))
-        if ctx is None or question_id is None:
-            return
+        if question_id is None:
+            return [stale_button()]
         # Only a question of the presser's own workspace is removed; the list is theirs too.
         left = remove_own_question(ctx, question_id)
-        sender.reply(body, [Respond(LISTED, as_dicts(own_questions_blocks(left)))])
+        return [Respond(LISTED, as_dicts(own_questions_blocks(left)))]
 
-    app.action(ids.CUSTOM_REMOVE)(remove_pressed)
+    button(app, sender, ids.CUSTOM_REMOVE, remove_pressed)

@@ -4,43 +4,25 @@ interaction's response_url."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App
 
 from bot.blocks import as_dicts
 from bot.blocks.log_modal import log_modal
 from bot.blocks.question_card import question_card, question_card_text
-from bot.listeners.caller import context_of
-from bot.listeners.replies import stale_button
+from bot.listeners.replies import button, stale_button
 from bot.payloads import decode_log_metadata, valid_habit_filter, valid_ref
 from bot.senders.after_ack import AfterAckSender, Delivery, OpenModal, Respond
 from bot.services.context import Context
-from bot.services.questions import ask, follow_up, to_log
+from bot.services.questions import ask, follow_up, remember_for_logging
 from bot.vocabulary import ids
-
-# What one click sends: (the caller's context, the action, the whole payload) -> deliveries.
-Decision = Callable[[Context, dict[str, Any], dict[str, Any]], list[Delivery]]
 
 
 def register(app: App, sender: AfterAckSender) -> None:
     button(app, sender, ids.QUESTION_ANOTHER, _another_question)
     button(app, sender, ids.QUESTION_FOLLOW_UP, _follow_up)
     button(app, sender, ids.QUESTION_LOG, _open_log)
-
-
-def button(app: App, sender: AfterAckSender, action_id: str, decide: Decision) -> None:
-    """Answer clicks on `action_id`: ack at once, then send what `decide` returns."""
-
-    def on_click(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        ack()
-        ctx = context_of(context)
-        sender.reply(body, [stale_button()] if ctx is None else decide(ctx, action, body))
-
-    app.action(action_id)(on_click)
 
 
 def _another_question(
@@ -65,7 +47,7 @@ def _open_log(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> lis
     target = decode_log_metadata(value) if isinstance(value, str) and value[:1] == "{" else None
     ref = target.ref if target else valid_ref(value)
     trigger_id = body.get("trigger_id")
-    asked = to_log(ctx, ref) if ref and isinstance(trigger_id, str) else None
+    asked = remember_for_logging(ctx, ref) if ref and isinstance(trigger_id, str) else None
     if asked is None or not isinstance(trigger_id, str):
         return [stale_button()]
     parent = target.parent if target else None

@@ -7,17 +7,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.blocks.your_data import forget_me_blocks
-from bot.listeners.caller import context_of
+from bot.listeners.replies import button
 from bot.senders.after_ack import AfterAckSender, Delivery, Respond, UploadFile
 from bot.senders.home import home_for
 from bot.services.context import Context
 from bot.services.deps import Deps
-from bot.services.lifecycle import entries_of, export_of, forget_me, forget_uninstalled
+from bot.services.lifecycle import entry_count, export_of, forget_me, forget_uninstalled
 from bot.text import counted
 from bot.vocabulary import ids
 
@@ -55,36 +55,28 @@ def answer_export(ack: Ack, ctx: Context, command: dict[str, Any], sender: After
 def answer_forget_me(ack: Ack, ctx: Context) -> None:
     """Ask first: deleting is final."""
     text = "Delete everything ask-team keeps about you?"
-    ack(response_type="ephemeral", text=text, blocks=as_dicts(forget_me_blocks(entries_of(ctx))))
+    ack(response_type="ephemeral", text=text, blocks=as_dicts(forget_me_blocks(entry_count(ctx))))
 
 
 def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
-    def forget_pressed(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        ack()
-        ctx = context_of(context)
-        if ctx is None:
-            return
+    def forget_pressed(ctx: Context, action: dict[str, Any], _body: Any) -> list[Delivery]:
         if action.get("action_id") == ids.FORGET_CANCEL:
             text = "Nothing was deleted."
-            sender.reply(body, [Respond(text, as_dicts(notice(text, ":wastebasket:")))])
-            return
+            return [Respond(text, as_dicts(notice(text, ":wastebasket:")))]
         # Who is forgotten comes from the signed request, never from the button.
         entries = forget_me(ctx)
         text = (
             f"Deleted {counted(entries, 'entry', 'entries')}, your schedule and your question "
             "history. If you use ask-team again it starts afresh."
         )
-        deliveries: list[Delivery] = [
+        return [
             Respond(text, as_dicts(notice(text, ":wastebasket:"))),
             # The Home tab showed what was just deleted; it starts afresh too.
-            home_for(ctx.deps, ctx.caller),
+            home_for(ctx),
         ]
-        sender.reply(body, deliveries)
 
-    app.action(ids.FORGET_CONFIRM)(forget_pressed)
-    app.action(ids.FORGET_CANCEL)(forget_pressed)
+    button(app, sender, ids.FORGET_CONFIRM, forget_pressed)
+    button(app, sender, ids.FORGET_CANCEL, forget_pressed)
 
     # These events name a workspace and no user, so they get no caller `Context`: `deps` here.
     def workspace_gone(body: dict[str, Any], event: dict[str, Any]) -> None:

@@ -163,7 +163,7 @@ class AfterAckSender:
                 if isinstance(delivery, AfterAck):
                     self._deliver_each(delivery.run(self.client), response_url, user_id)
                 else:
-                    self._deliver(delivery, response_url)
+                    self._deliver(delivery, response_url, user_id)
             except SlackApiError as error:
                 # Slack said no: its reason is enough, and never the payload (what teams said).
                 reason = error.response.get("error") if error.response is not None else None
@@ -197,11 +197,16 @@ class AfterAckSender:
         except Exception as error:
             logger.warning("could not tell the leader either: %s", type(error).__name__)
 
-    def _deliver(self, delivery: Delivery, response_url: str | None) -> None:
-        if isinstance(delivery, Respond):
-            if not response_url:
-                logger.warning("no response_url to respond to")
-                return
+    def _deliver(self, delivery: Delivery, response_url: str | None, user_id: str | None) -> None:
+        if isinstance(delivery, Respond) and not response_url:
+            # A click on the Home tab has no response_url: the answer goes by DM instead.
+            if user_id:
+                self.client.chat_postMessage(
+                    channel=user_id, text=delivery.text, blocks=delivery.blocks
+                )
+            else:
+                logger.warning("no response_url nor user to answer")
+        elif isinstance(delivery, Respond) and response_url:
             self._post_response(
                 response_url,
                 {
@@ -219,7 +224,7 @@ class AfterAckSender:
                     channel=delivery.channel, text=delivery.text, blocks=delivery.blocks
                 )
             except SlackApiError:
-                self._deliver(delivery.fallback, response_url)
+                self._deliver(delivery.fallback, response_url, None)
         elif isinstance(delivery, PublishHome):
             self.client.views_publish(user_id=delivery.user_id, view=delivery.view())
         elif isinstance(delivery, UploadFile):

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import as_dicts
-from bot.blocks.nudge import greeting, nudge_blocks, nudge_text
+from bot.blocks.nudge import LOW_HEARTBEAT_NOTE, greeting, nudge_blocks, nudge_text
 from bot.nudge_rules import describe_instant, zone
 from bot.prompts import QuestionBank
 from bot.services.nudges import claim_due_nudges, pause_unreachable, record_sent, todays_nudge
@@ -28,22 +28,12 @@ from bot.services.schedules import leaders_waiting_for_zone, zone_learned
 from bot.slack_client import fetch_zone
 from bot.store.claims import DueNudge
 from bot.store.database import Database
+from bot.vocabulary.slack_errors import UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
 # Slack errors that mean this leader cannot be reached until something changes on their side.
-LEAVER_ERRORS = frozenset(
-    {
-        "user_not_found",
-        "account_inactive",
-        "cannot_dm_bot",
-        "user_disabled",
-        "channel_not_found",
-        "is_archived",
-        "not_allowed_token_type",
-        "messages_tab_disabled",
-    }
-)
+LEAVER_ERRORS = frozenset(UNREACHABLE)
 # users.info look-ups per pass for schedules waiting for a zone; the rest wait a minute.
 ZONES_PER_PASS = 50
 
@@ -140,7 +130,7 @@ class NudgeDispatcher:
                 greeting(now.astimezone(tz).hour),
                 describe_instant(nudge.upcoming[1], tz, now) if nudge.upcoming else None,
                 choice.earlier_answer,
-                choice.note,
+                LOW_HEARTBEAT_NOTE if choice.low_heartbeats else None,
                 nudge.reminders,
                 last_week=choice.last_week,
             )

@@ -2,7 +2,7 @@
 
 Listeners get one `Context` per request from the caller middleware and hand it to a use
 case; the use case owns its transaction and finds (or creates) the caller's leader row.
-Tests, the CLI and the playground build one directly.
+Tests and the CLI (`ask-team export`) build one directly.
 """
 
 from __future__ import annotations

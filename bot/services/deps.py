@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from bot.prompts import QuestionBank
-from bot.services.custom_questions import bank_for
+from bot.services.workspace_bank import bank_for
 from bot.store.database import Database
 from bot.store.models import utcnow
 

@@ -234,19 +234,20 @@ def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | NotS
     """Log what the team said to `target`'s question, or edit the caller's own entry."""
     with ctx.deps.database.transaction() as session:
         connection = session.connection()
-        leader_id = ctx.ensure_leader_id(connection)
         if target.entry_id is not None:
-            entry = own_entry(session, leader_id, target.entry_id)
+            entry = own_entry(session, ctx.leader_id(connection), target.entry_id)
             if entry is None:
                 return NotSaved.NOT_THEIRS
             update_entry(
                 entry, form.answer, form.people, form.heartbeat, form.promise, form.promise_due
             )
             session.flush()
-            return Saved(_loaded(entry), updated=True)
+            return Saved(entry, updated=True)
+        # Checked before the leader row is made: a question gone from the bank saves nothing.
         asked = ctx.bank(connection).resolve(target.ref) if target.ref else None
         if asked is None:
             return NotSaved.QUESTION_GONE
+        leader_id = ctx.ensure_leader_id(connection)
         # A follow-up links to its parent only if the parent is the leader's own.
         parent = own_entry(session, leader_id, target.parent) if target.parent else None
         # Threads are one level deep: a follow-up of a follow-up joins the root.
@@ -264,14 +265,13 @@ def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | NotS
             parent_id=parent.id if parent else None,
             promise_due=form.promise_due,
         )
-        return Saved(_loaded(entry), updated=False)
+        return Saved(entry, updated=False)
 
 
 def entry_to_edit(ctx: Context, entry_id: int) -> Entry | None:
-    """The caller's own entry, loaded for the edit form."""
+    """The caller's own entry, for the edit form."""
     with ctx.deps.database.transaction(writes=False) as session:
-        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
-        return _loaded(entry) if entry is not None else None
+        return own_entry(session, ctx.leader_id(session.connection()), entry_id)
 
 
 def delete_own_entry(ctx: Context, entry_id: int, query: HistoryQuery) -> HistoryPage | None:
@@ -298,12 +298,6 @@ def browse(
     with ctx.deps.database.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
         return history_page(session, leader_id, query, older_than=older_than, newer_than=newer_than)
-
-
-def _loaded(entry: Entry) -> Entry:
-    # Builders read who answered after the transaction has ended.
-    _ = list(entry.people)
-    return entry
 
 
 def follow_up_to_entry(ctx: Context, entry_id: int) -> tuple[Asked, int] | None:

@@ -119,7 +119,7 @@ def export_of(ctx: Context) -> Export:
     return Export(entries, content)
 
 
-def entries_of(ctx: Context) -> int:
+def entry_count(ctx: Context) -> int:
     """How many entries the caller has logged."""
     with ctx.deps.database.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())

@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from bot.nudge_rules import INDEFINITELY
 from bot.prompts import QuestionBank
 from bot.services.context import Context
-from bot.services.custom_questions import bank_for
 from bot.services.schedules import Plan, leader_zone, pause, plan_of, text_to_habits
 from bot.services.todays_question import Choice, promises_due, todays_question
+from bot.services.workspace_bank import bank_for
 from bot.store import claims
 from bot.store.claims import DueNudge
 from bot.store.database import Database

@@ -1,6 +1,6 @@
 """A workspace's own questions: added with `/ask-team add`, listed, removed.
 
-How the bank then asks them is bot/services/custom_questions.py.
+How the bank then asks them is bot/services/workspace_bank.py.
 """
 
 from __future__ import annotations

@@ -59,8 +59,8 @@ def mark_promise_kept(
     session: Session, leader_id: int, entry_id: int, now: datetime, outcome: str
 ) -> Entry | None:
     """Mark the leader's own promise kept; None if it is not theirs or has no promise."""
-    entry = session.get(Entry, entry_id)
-    if entry is None or entry.leader_id != leader_id or not entry.promise:
+    entry = own_entry(session, leader_id, entry_id)
+    if entry is None or not entry.promise:
         return None
     if entry.promise_kept_at is None:
         entry.promise_kept_at = now

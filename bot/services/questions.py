@@ -195,7 +195,7 @@ def latest_asked(ctx: Context) -> Asked | None:
         return ctx.bank(connection).resolve(ref) if ref else None
 
 
-def to_log(ctx: Context, ref: str) -> Asked | None:
+def remember_for_logging(ctx: Context, ref: str) -> Asked | None:
     """Question `ref`, remembered as what the caller is logging answers to."""
     with ctx.deps.database.connection() as connection:
         asked = ctx.bank(connection).resolve(ref)

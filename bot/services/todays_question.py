@@ -23,20 +23,18 @@ FOLLOW_UP_WINDOW = timedelta(days=7)
 # An answer is followed up within this long: this week ("follow it up"), or last week ("ask
 # what changed") when seven days have passed with no follow-up.
 FOLLOW_UP_OFFER_WINDOW = timedelta(days=14)
-LOW_HEARTBEAT_NOTE = (
-    "The last three heartbeats you logged were low. Today, a question about how the team is doing:"
-)
 # A nudge names at most this many promises: it is a reminder, not the list.
 PROMISES_SHOWN = 5
 
 
 @dataclass(frozen=True)
 class Choice:
-    """The question a nudge asks, with what to say before it."""
+    """The question a nudge asks, and why it was chosen."""
 
     asked: Asked
     earlier_answer: str | None = None
-    note: str | None = None
+    # Chosen because the last heartbeats logged were low.
+    low_heartbeats: bool = False
     last_week: bool = False
 
 
@@ -57,7 +55,7 @@ def todays_question(
     if needs_heartbeat_check(connection, bank, leader_id, now):
         question = next_question(connection, bank, leader_id, Habit.HEARTBEAT, rng)
         record_shown(connection, leader_id, question, now)
-        return Choice(Asked(ref=question.id, question=question), note=LOW_HEARTBEAT_NOTE)
+        return Choice(Asked(ref=question.id, question=question), low_heartbeats=True)
     offer = follow_up_offer(connection, bank, leader_id, now)
     if offer is not None:
         remember_question(connection, leader_id, offer.asked.ref)

@@ -1,2 +1,2 @@
-"""Words every layer shares: Block Kit ids, input limits, Slack id patterns, the history
-cursor. Low in the import graph: these modules import nothing else of the bot's."""
+"""Words every layer shares: Block Kit ids, input limits, Slack id patterns. Low in the
+import graph: these modules import nothing else of the bot's."""

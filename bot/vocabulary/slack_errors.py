@@ -1,0 +1,14 @@
+"""What Slack's error codes mean for us, in one place."""
+
+# A nudge Slack refused with one of these cannot reach the leader until something changes on
+# their side: their nudges pause, and the reason is shown to them in these words.
+UNREACHABLE = {
+    "user_not_found": "Slack said it cannot find your account",
+    "account_inactive": "Slack said your account is inactive",
+    "cannot_dm_bot": "Slack said I may not send you direct messages",
+    "user_disabled": "Slack said your account is disabled",
+    "channel_not_found": "Slack could not find our direct message conversation",
+    "is_archived": "Slack said our direct message conversation is archived",
+    "not_allowed_token_type": "Slack did not let this app send direct messages",
+    "messages_tab_disabled": "Slack said your Messages tab for this app is turned off",
+}
