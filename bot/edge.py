@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.vocabulary.slack_ids import MAX_LENGTH as MAX_SLACK_ID_LENGTH
+
 # Slack refuses requests older than this itself; so do we (replays of a captured request).
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
-# Slack's ids: uppercase letters and digits (U…, W…, T…, E…). The database keeps 255.
-MAX_SLACK_ID_LENGTH = 255
+# Slack's ids: uppercase letters and digits (U…, W…, T…, E…), as long as the database keeps.
 _SLACK_ID = re.compile(rf"[A-Z0-9]{{1,{MAX_SLACK_ID_LENGTH}}}")
 # Slack caps action_id, block_id and callback_id at 255 characters; event types are short.
 MAX_NAME_LENGTH = 255

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import headline, press, question_of, text_of
-from tests.support.slack_driver import log_values
+from tests.support.slack_driver import User, log_values
 
 
 def open_log_modal(harness: Harness, habit: str = "heartbeat") -> tuple[str, dict[str, Any]]:
@@ -190,3 +190,20 @@ def test_a_failed_modal_open_is_explained(harness: Harness) -> None:
 
     (call,) = harness.fake.wait_for("response_url")
     assert "press the button again" in text_of(call)
+
+
+def test_slack_ids_longer_than_32_characters_are_saved_like_any_other(harness: Harness) -> None:
+    # Slack documents no upper bound for its ids; PostgreSQL used to refuse these with
+    # "Could not save just now", which could never succeed.
+    long_ids = User("U" + "A" * 40, "T" + "B" * 40, "long")
+    card = harness.slack.command("vision", user=long_ids).json["blocks"]
+    press(harness, card, "Log answers", user=long_ids)
+    (call,) = harness.fake.wait_for("views.open")
+
+    saved = harness.slack.submit(
+        call.params["view"], log_values("they said it all", people=["U" + "C" * 40]), user=long_ids
+    )
+
+    assert saved.status == 200
+    assert not saved.body, saved.body
+    assert entry_count(harness) == 1
