@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-ack bench-fanout bench-history bench-search-sqlite bench-slow-clients bench-after-ack migrate clean
+.PHONY: run test lint format lock bench bench-ack bench-fanout bench-history bench-search-sqlite bench-slow-clients bench-after-ack migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ format: $(STAMP)
 
 migrate: $(STAMP)
 	$(BIN)/ask-team migrate
+
+## lock: rewrite requirements.txt (what Heroku-style buildpacks install) from the versions in .venv
+lock: $(STAMP)
+	$(BIN)/python scripts/lock.py > requirements.txt.new
+	mv requirements.txt.new requirements.txt
 
 ## bench: /ask-team acknowledgement latency next to a bare Bolt app; nudge fan-out to 10,000 leaders
 bench: bench-ack bench-fanout

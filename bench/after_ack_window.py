@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import create_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.prompts import QuestionBank  # noqa: E402
+from bot.question_bank import QuestionBank  # noqa: E402
 from bot.senders.after_ack import AfterAckSender  # noqa: E402
 from bot.services.deps import Deps  # noqa: E402
 from bot.slack_client import web_client  # noqa: E402

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 
 from bot.config import Settings, normalize_database_url  # noqa: E402
-from bot.prompts import QuestionBank  # noqa: E402
+from bot.question_bank import QuestionBank  # noqa: E402
 from bot.runtime import nudge_dispatcher  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402

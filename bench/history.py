@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, make_url, text  # noqa: E402
 from bot.blocks.home import home_view  # noqa: E402
 from bot.config import normalize_database_url  # noqa: E402
 from bot.history_filters import HistoryQuery  # noqa: E402
-from bot.prompts import QuestionBank  # noqa: E402
+from bot.question_bank import QuestionBank  # noqa: E402
 from bot.services.home import gather_home  # noqa: E402
 from bot.services.journal import Cursor, history_page  # noqa: E402
 from bot.store import migrate  # noqa: E402

@@ -6,13 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, Settings
-from bot.prompts import PromptError, QuestionBank
+from bot.question_bank import PromptError, QuestionBank
 from bot.runtime import (
     SchemaNotReadyError,
     SlackUnreachableError,
@@ -20,48 +21,41 @@ from bot.runtime import (
     configure_logging,
     ensure_schema,
     nudge_dispatcher,
+    open_database,
     preflight,
     token_refused,
 )
+from bot.server import PortUnavailableError
 from bot.services.context import Caller, Context
 from bot.services.deps import Deps
 from bot.services.lifecycle import export_of
 from bot.store import migrate
-from bot.store.database import Database
+from bot.store.database import DatabaseUnavailableError, is_in_memory
 from bot.store.models import utcnow
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ask-team", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser(
-        "run", help="migrate, then Socket Mode if SLACK_APP_TOKEN is set, else serve"
-    )
-    commands.add_parser("serve", help="serve HTTP (POST /slack/events) on $PORT with gunicorn")
-    commands.add_parser("socket", help="connect to Slack over Socket Mode (needs SLACK_APP_TOKEN)")
-    commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
-    send_due = commands.add_parser(
-        "send-due", help="run one nudge pass now (for cron-style deployments) and report it"
-    )
-    send_due.add_argument(
-        "--at", type=_instant, metavar="ISO-TIME", help="pretend it is this time (default: now)"
-    )
-    send_due.add_argument(
-        "--dry-run", action="store_true", help="list who would be nudged; send and claim nothing"
-    )
-    export = commands.add_parser(
-        "export", help="write one leader's log as CSV (to stdout, or --output FILE)"
-    )
-    export.add_argument("--team", required=True, help="the Slack workspace id, T…")
-    export.add_argument("--user", required=True, help="the leader's Slack user id, U…")
-    export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
-    args = parser.parse_args(argv)
+# One line each in `ask-team --help`; the descriptions below say more under `COMMAND --help`.
+SETTINGS_EPILOG = (
+    "Settings come from the environment, or from .env in the current directory: "
+    "DATABASE_URL (default sqlite:///ask_team.db), SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+    "(serve, socket, run, send-due), SLACK_APP_TOKEN (socket), PORT, LOG_LEVEL and more; "
+    "see the README's Configuration. Every problem at start is one line on stderr, exit code 2."
+)
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
-        settings = Settings.from_env(require_slack=args.command not in ("migrate", "export"))
+        dry_run = args.command == "send-due" and args.dry_run
+        # A preview and an export read the database only, so they run without Slack tokens.
+        settings = Settings.from_env(
+            require_slack=args.command not in ("migrate", "export") and not dry_run
+        )
+        if args.command in PERSISTING_COMMANDS:
+            _refuse_in_memory(settings, args.command)
         configure_logging(settings)
         if args.command == "migrate":
             return _migrate(settings)
@@ -73,18 +67,115 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return _export(settings, args.team, args.user, args.output)
         if args.command == "send-due":
-            return _send_due(settings, args.at or utcnow(), dry_run=args.dry_run)
+            return _send_due(settings, args.at or utcnow(), dry_run=dry_run)
         return _serve(settings)
-    except (ConfigError, PromptError, SchemaNotReadyError, SlackUnreachableError) as error:
+    except (
+        ConfigError,
+        PromptError,
+        SchemaNotReadyError,
+        SlackUnreachableError,
+        DatabaseUnavailableError,
+        PortUnavailableError,
+    ) as error:
+        # Each of these says what is wrong and what to do; a traceback would bury that.
         print(f"ask-team: {error}", file=sys.stderr)
         return 2
 
 
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ask-team", description=__doc__, epilog=SETTINGS_EPILOG)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, summary, description in SUBCOMMANDS:
+        commands.add_parser(name, help=summary, description=description, epilog=SETTINGS_EPILOG)
+    send_due = commands.choices["send-due"]
+    send_due.add_argument(
+        "--at", type=_instant, metavar="ISO-TIME", help="pretend it is this time (default: now)"
+    )
+    send_due.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list who would be nudged; send and claim nothing (needs no Slack token)",
+    )
+    export = commands.choices["export"]
+    export.add_argument("--team", required=True, help="the Slack workspace id, T…")
+    export.add_argument("--user", required=True, help="the leader's Slack user id, U…")
+    export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    return parser
+
+
+# name, the one line of `ask-team --help`, and what `ask-team NAME --help` says about it.
+SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "run",
+        "migrate, then Socket Mode if SLACK_APP_TOKEN is set, else serve",
+        "Upgrade the database schema, then connect over Socket Mode when SLACK_APP_TOKEN is "
+        "set (local development, no public URL needed), or else serve HTTP on $PORT. "
+        "What `make run` starts.",
+    ),
+    (
+        "serve",
+        "serve HTTP (POST /slack/events) on $PORT with gunicorn",
+        "Serve POST /slack/events, GET /healthz and GET /readyz on $PORT under gunicorn "
+        "(WEB_CONCURRENCY workers of WEB_THREADS threads). Settings, question bank, schema, "
+        "database, Slack token and port are checked first; a fresh SQLite file is migrated.",
+    ),
+    (
+        "socket",
+        "connect to Slack over Socket Mode (needs SLACK_APP_TOKEN)",
+        "Connect to Slack over Socket Mode with the app-level token SLACK_APP_TOKEN (xapp-…), "
+        "for development without a public URL.",
+    ),
+    (
+        "migrate",
+        "upgrade the database schema to the latest revision",
+        "Upgrade the schema of DATABASE_URL to the latest revision (Alembic) and print it. "
+        "Run once per release, before serving; needs no Slack token.",
+    ),
+    (
+        "send-due",
+        "run one nudge pass now (for cron-style deployments) and report it",
+        "Send the nudges that are due now, once, and print what happened: for deployments "
+        "where cron runs the pass (SCHEDULER=off) instead of the bot's own clock.",
+    ),
+    (
+        "export",
+        "write one leader's log as CSV (to stdout, or --output FILE)",
+        "Write everything one leader logged in one workspace as CSV, as their "
+        "`/ask-team export` does. Reads the database only; needs no Slack token.",
+    ),
+)
+
+# These keep what they write: on an in-memory SQLite database all of it would vanish at exit.
+PERSISTING_COMMANDS = frozenset({"serve", "run", "migrate", "send-due", "socket"})
+
+
+def package_version() -> str:
+    """The installed version of ask-team, or a note that it runs from a source checkout."""
+    try:
+        return version("ask-team")
+    except PackageNotFoundError:
+        return "(not installed: running from source)"
+
+
+def _refuse_in_memory(settings: Settings, command: str) -> None:
+    if is_in_memory(settings.database_url):
+        raise ConfigError(
+            f"DATABASE_URL is an in-memory SQLite database, which `ask-team {command}` would "
+            "lose at exit; point it at a file, e.g. sqlite:///ask_team.db."
+        )
+
+
 def _migrate(settings: Settings) -> int:
-    database = Database(settings.database_url)
-    migrate.upgrade(database)
-    print(f"ask-team: database is at revision {migrate.current_revision(database)}")
-    database.dispose()
+    database = open_database(settings)
+    try:
+        before = migrate.current_revision(database)
+        migrate.upgrade(database)
+        after = migrate.current_revision(database)
+    finally:
+        database.dispose()
+    upgraded = f" (upgraded from {before or 'an empty database'})" if before != after else ""
+    print(f"ask-team: database is at revision {after}{upgraded}")
     return 0
 
 
@@ -99,7 +190,7 @@ def _instant(text: str) -> datetime:
 
 
 def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
-    database = Database(settings.database_url)
+    database = open_database(settings)
     ensure_schema(database)
     dispatcher = nudge_dispatcher(settings, database, QuestionBank.load())
     report = dispatcher.run_pass(now, dry_run=dry_run)
@@ -120,7 +211,7 @@ def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
 
 
 def _export(settings: Settings, team_id: str, user_id: str, output: str | None) -> int:
-    database = Database(settings.database_url)
+    database = open_database(settings)
     ensure_schema(database)
     bank = QuestionBank.load()
     # The operator acts for this leader: the same use case as their `/ask-team export`.
@@ -139,7 +230,7 @@ def _export(settings: Settings, team_id: str, user_id: str, output: str | None) 
 
 
 def _serve(settings: Settings) -> int:
-    from bot.server import serve_with_gunicorn
+    from bot.server import check_port_free, serve_with_gunicorn
     from bot.web import wsgi_app
 
     # Fail here, before forking workers, if settings, prompts, schema or token are wrong. The
@@ -150,6 +241,8 @@ def _serve(settings: Settings) -> int:
         app, database = build_app(settings, bank, with_clock=True)
         return wsgi_app(app, ready=database.is_usable)
 
+    # Last of the checks, so the port is free when gunicorn binds it a moment later.
+    check_port_free(settings.port)
     print(f"ask-team: serving POST /slack/events on port {settings.port}", file=sys.stderr)
     serve_with_gunicorn(
         worker_app,

@@ -14,8 +14,9 @@ DEFAULT_DATABASE_URL = "sqlite:///ask_team.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 
+# No "ask-team" at the start: the command line puts "ask-team: " before every error it prints.
 SETUP_STEPS = """\
-ask-team needs Slack credentials to start. Missing: {missing}.
+Slack credentials are needed to start. Missing: {missing}.
 
   1. Create the app: https://api.slack.com/apps -> Create New App -> From a manifest,
      pick your workspace and paste manifest.yml from this repository.
@@ -111,7 +112,15 @@ def normalize_database_url(url: str) -> str:
         scheme = "postgresql+psycopg"
     if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):
         raise ConfigError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {scheme}://")
-    return f"{scheme}://{rest}"
+    normalized = f"{scheme}://{rest}"
+    try:
+        # SQLAlchemy would only fail on this when connecting, with a bare ValueError.
+        urlsplit(normalized).port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        raise ConfigError(
+            "DATABASE_URL has a port that is not a number between 0 and 65535"
+        ) from None
+    return normalized
 
 
 def _api_url(url: str) -> str:

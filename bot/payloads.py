@@ -19,7 +19,7 @@ from bot.vocabulary.slack_ids import USER_ID
 
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
 _ROW_ID = re.compile(r"[0-9]{1,10}")
-# A question id (prompts.ID_PATTERN, or custom-<row id>) and maybe /<follow-up number>.
+# A question id (question_bank.ID_PATTERN, or custom-<row id>) and maybe /<follow-up number>.
 _REF = re.compile(r"[a-z][a-z0-9-]{1,60}(/[0-9]{1,2})?")
 
 

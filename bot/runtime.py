@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from slack_bolt import App
@@ -11,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import create_app
 from bot.clock import start_clock
 from bot.config import Settings
-from bot.prompts import QuestionBank
+from bot.question_bank import QuestionBank
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
 from bot.services.deps import Deps
 from bot.slack_client import web_client
@@ -28,6 +30,9 @@ class SchemaNotReadyError(RuntimeError):
 # Libraries whose DEBUG lines carry request and response bodies: what teams said, and tokens.
 # (SQLAlchemy's engine logs nothing unless asked, and hides parameters: see Database.)
 PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt", "urllib3")
+# Alembic says which dialect and DDL mode it assumes on every run, which helps nobody running
+# the bot; `ask-team migrate` prints the revision it reached instead. LOG_LEVEL=DEBUG shows it.
+CHATTY_LOGGERS = ("alembic",)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -39,6 +44,23 @@ def configure_logging(settings: Settings) -> None:
     floor = max(logging.getLevelName(settings.log_level), logging.INFO)
     for name in PAYLOAD_LOGGERS:
         logging.getLogger(name).setLevel(floor)
+    # A logger's own level is what filters (the root's does not apply to children), so raise
+    # it to at least LOG_LEVEL too.
+    level = logging.getLevelName(settings.log_level)
+    chatty = level if level <= logging.DEBUG else max(level, logging.WARNING)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(chatty)
+
+
+def open_database(settings: Settings) -> Database:
+    """The database of DATABASE_URL, known to accept connections (or one clear error)."""
+    database = Database(settings.database_url)
+    try:
+        database.check_reachable()
+    except BaseException:
+        database.dispose()
+        raise
+    return database
 
 
 def ensure_schema(database: Database) -> None:
@@ -96,7 +118,8 @@ def check_bot_token(settings: Settings) -> None:
     commands it answers from the database work without Slack and its sends retry.
     """
     try:
-        web_client(settings).auth_test()
+        with _quiet("slack_sdk"):
+            web_client(settings).auth_test()
     except SlackApiError as error:
         reason = error.response.get("error") if error.response else None
         if reason in TOKEN_REFUSALS:
@@ -118,6 +141,23 @@ def check_bot_token(settings: Settings) -> None:
         ) from None
 
 
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Hold back a library's log lines for a moment whose outcome we report ourselves.
+
+    slack_sdk logs each failed attempt and retry of auth.test (six lines when Slack cannot be
+    reached) before `check_bot_token` says the one thing that matters. Only used at start,
+    before any other thread logs through the same logger.
+    """
+    target = logging.getLogger(name)
+    level = target.level
+    target.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        target.setLevel(level)
+
+
 def preflight(settings: Settings) -> QuestionBank:
     """Everything that can fail at start, checked once, leaving no connection open.
 
@@ -125,7 +165,7 @@ def preflight(settings: Settings) -> QuestionBank:
     here, so the database is disposed of again before returning.
     """
     bank = QuestionBank.load()
-    database = Database(settings.database_url)
+    database = open_database(settings)
     try:
         ensure_schema(database)
     finally:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import io
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
@@ -232,6 +234,45 @@ def run_wsgi(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[int, Heade
     return int(status.split(" ", 1)[0]), encoded, body
 
 
+DEFAULT_BIND_HOST = "0.0.0.0"  # noqa: S104 - a platform's router reaches us on any interface
+
+
+class PortUnavailableError(RuntimeError):
+    """The port cannot be listened on; the one-line message names PORT and the fix."""
+
+
+def check_port_free(port: int, bind_host: str = DEFAULT_BIND_HOST) -> None:
+    """Listen on the port for a moment, as gunicorn will, or raise `PortUnavailableError`.
+
+    gunicorn meets a taken port by logging and retrying five times over five seconds, then
+    exits 1, after the caller has already said it is serving; checking first, in the master,
+    turns that into one line. Another process could still take the port in the instant
+    between this check and gunicorn's bind; gunicorn then fails as before.
+    """
+    family = socket.AF_INET6 if ":" in bind_host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # The options gunicorn binds with, so the answer is the one gunicorn would get.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((bind_host, port))
+            probe.listen(1)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortUnavailableError(
+                    f"PORT {port} is already in use on {bind_host}; stop what listens there "
+                    "(another ask-team?) or set PORT to a free port."
+                ) from None
+            if error.errno == errno.EACCES:
+                raise PortUnavailableError(
+                    f"PORT {port} may not be used by this user (ports below 1024 need "
+                    "privileges); set PORT to 1024 or above, e.g. 3000."
+                ) from None
+            raise PortUnavailableError(
+                f"PORT {port} cannot be listened on at {bind_host} "
+                f"({error.strerror or error}); set PORT to another port."
+            ) from None
+
+
 def serve_with_gunicorn(
     build: Callable[[], WSGIApplication],
     *,
@@ -239,7 +280,7 @@ def serve_with_gunicorn(
     workers: int,
     threads: int,
     on_starting: Callable[[], None] | None = None,
-    bind_host: str = "0.0.0.0",  # noqa: S104 - a platform's router reaches us on any interface
+    bind_host: str = DEFAULT_BIND_HOST,
 ) -> None:
     """Serve `build()` under gunicorn's asyncio workers, each with `threads` request threads."""
     from gunicorn.app.base import BaseApplication

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from bot.app import create_app
 from bot.config import Settings, normalize_database_url
-from bot.prompts import QuestionBank
+from bot.question_bank import QuestionBank
 from bot.senders.after_ack import AfterAckSender
 from bot.services.deps import Deps
 from bot.slack_client import web_client

@@ -11,7 +11,7 @@ from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import log_modal
 from bot.blocks.question_card import question_card
 from bot.habits import Habit
-from bot.prompts import QuestionBank
+from bot.question_bank import QuestionBank
 from bot.services.journal import HistoryPage, HistoryQuery
 from bot.store.models import Entry, EntryPerson
 from bot.text import escape_mrkdwn, shown

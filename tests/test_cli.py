@@ -162,3 +162,76 @@ def test_a_refused_bot_token_is_named(tmp_path: Path, fake_slack: FakeSlack) -> 
 
     assert result.returncode == 2
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in result.stderr
+
+
+def test_version_comes_from_the_package_metadata(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    from importlib.metadata import version
+
+    result = ask_team("--version", env=cli_env(tmp_path, fake_slack), cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"ask-team {version('ask-team')}"
+
+
+def test_version_without_the_package_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import PackageNotFoundError
+
+    from bot import cli
+
+    def not_installed(name: str) -> str:
+        raise PackageNotFoundError(name)
+
+    monkeypatch.setattr(cli, "version", not_installed)
+
+    assert cli.package_version() == "(not installed: running from source)"
+
+
+def test_every_command_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import SUBCOMMANDS, main
+
+    def help_of(*args: str) -> str:
+        with pytest.raises(SystemExit) as exited:
+            main([*args, "--help"])
+        assert exited.value.code == 0
+        # argparse wraps to the terminal width, breaking lines at spaces and hyphens.
+        return "".join(capsys.readouterr().out.split())
+
+    overview = help_of()
+
+    for name, summary, description in SUBCOMMANDS:
+        assert "".join(summary.split()) in overview, name
+        own = help_of(name)
+        assert f"usage:ask-team{name}" in own
+        assert "".join(description.split()) in own, name
+        assert "DATABASE_URL" in own
+
+
+def test_a_dry_run_and_an_export_need_no_slack_tokens(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    env = cli_env(tmp_path, fake_slack)
+    del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
+
+    preview = ask_team("send-due", "--dry-run", env=env, cwd=tmp_path)
+    export = ask_team("export", "--team", "T0TEAM", "--user", "U0NOBODY", env=env, cwd=tmp_path)
+    sending = ask_team("send-due", env=env, cwd=tmp_path)
+
+    assert preview.returncode == 0, preview.stderr
+    assert "(dry run: nothing sent)" in preview.stdout
+    assert export.returncode == 1, export.stderr
+    assert export.stderr.strip() == "ask-team: U0NOBODY has logged nothing in workspace T0TEAM"
+    assert sending.returncode == 2
+    assert "Missing: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in sending.stderr
+
+
+def test_the_setup_steps_are_not_prefixed_twice(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = cli_env(tmp_path, fake_slack)
+    del env["SLACK_BOT_TOKEN"]
+
+    result = ask_team("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "ask-team: Slack credentials are needed to start. Missing: SLACK_BOT_TOKEN."
+    )
+    assert "Traceback" not in result.stderr

@@ -8,7 +8,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import JOB_ID, start_clock
 from bot.config import Settings
-from bot.prompts import QuestionBank
+from bot.question_bank import QuestionBank
 from bot.runtime import nudge_dispatcher
 from bot.store.database import Database
 

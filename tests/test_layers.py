@@ -17,7 +17,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     (
         "domain",
         (
-            "bot.prompts",
+            "bot.question_bank",
             "bot.nudge_rules",
             "bot.commands",
             "bot.forms",

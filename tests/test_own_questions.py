@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.habits import Habit
-from bot.prompts import QuestionBank
+from bot.question_bank import QuestionBank
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
 from tests.support.blocks import press, question_of, section_with, text_of
 from tests.support.slack_driver import User, log_values

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.habits import Habit
-from bot.prompts import MAX_QUESTION_LENGTH, PromptError, QuestionBank, is_open_ended
+from bot.question_bank import MAX_QUESTION_LENGTH, PromptError, QuestionBank, is_open_ended
 
 
 def test_every_habit_has_at_least_forty_questions(bank: QuestionBank) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.habits import Habit
-from bot.prompts import QuestionBank
+from bot.question_bank import QuestionBank
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import (
     Showing,

@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 from bot import heartbeat
 from bot.habits import Habit
 from bot.payloads import encode_log_metadata
-from bot.prompts import Asked
+from bot.question_bank import Asked
 from bot.store.models import Entry
 from bot.text import shown
 from bot.vocabulary import ids

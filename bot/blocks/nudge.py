@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.question_card import ANY_HABIT
-from bot.prompts import Asked
+from bot.question_bank import Asked
 from bot.text import escape_mrkdwn, shown
 from bot.vocabulary import ids
 

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks import as_dicts
 from bot.habits import Habit
 from bot.payloads import encode_log_metadata
-from bot.prompts import Asked
+from bot.question_bank import Asked
 from bot.text import escape_mrkdwn
 from bot.vocabulary import ids
 

@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import as_dicts
 from bot.blocks.nudge import LOW_HEARTBEAT_NOTE, greeting, nudge_blocks, nudge_text
 from bot.nudge_rules import describe_instant, zone
-from bot.prompts import QuestionBank
+from bot.question_bank import QuestionBank
 from bot.services.nudges import claim_due_nudges, pause_unreachable, record_sent, todays_nudge
 from bot.services.schedules import leaders_waiting_for_zone, zone_learned
 from bot.slack_client import fetch_zone

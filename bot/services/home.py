@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.habits import Habit
 from bot.heartbeat import CHART_WEEKS, HOME_WEEKS, WeekPulse
 from bot.nudge_rules import describe_instant, zone
-from bot.prompts import Asked, QuestionBank
+from bot.question_bank import Asked, QuestionBank
 from bot.services.context import Context
 from bot.services.leaders import last_question_ref
 from bot.services.promises import open_promises

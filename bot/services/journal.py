@@ -15,7 +15,7 @@ from bot.forms import LogForm
 from bot.history_cursor import Cursor
 from bot.history_filters import HistoryQuery
 from bot.payloads import LogTarget
-from bot.prompts import Asked
+from bot.question_bank import Asked
 from bot.services.context import Context
 from bot.services.questions import ask_follow_up
 from bot.store.fulltext import entry_matches

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.nudge_rules import INDEFINITELY
-from bot.prompts import QuestionBank
+from bot.question_bank import QuestionBank
 from bot.services.context import Context
 from bot.services.schedules import Plan, leader_zone, pause, plan_of, text_to_habits
 from bot.services.todays_question import Choice, promises_due, todays_question

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.habits import Habit
-from bot.prompts import MAX_QUESTION_LENGTH, is_open_ended
+from bot.question_bank import MAX_QUESTION_LENGTH, is_open_ended
 from bot.services.context import Context
 from bot.store.models import CustomQuestion
 from bot.text import clean_text

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 
 from bot.habits import Habit
-from bot.prompts import Asked, Question, QuestionBank
+from bot.question_bank import Asked, Question, QuestionBank
 from bot.services.context import Context
 from bot.services.leaders import REMEMBER_QUESTION, last_question_ref, remember_question
 from bot.store.models import QuestionView, UTCDateTime

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from bot import heartbeat
 from bot.habits import Habit
-from bot.prompts import Asked, QuestionBank
+from bot.question_bank import Asked, QuestionBank
 from bot.services.leaders import remember_question
 from bot.services.questions import next_follow_up, next_question, record_shown
 from bot.store.models import Entry, Nudge, UTCDateTime

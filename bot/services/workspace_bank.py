@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from bot.habits import Habit
-from bot.prompts import Question, QuestionBank
+from bot.question_bank import Question, QuestionBank
 from bot.store.models import CustomQuestion
 
 PREFIX = "custom-"

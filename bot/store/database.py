@@ -13,9 +13,10 @@ except ImportError:  # pragma: no cover - Windows: threads are still ordered, pr
     fcntl = None  # type: ignore[assignment]
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 # Execution option telling our SQLite BEGIN hook whether the transaction will write.
 _WRITES = "ask_team_writes"
 logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database cannot be opened; the one-line message names DATABASE_URL and the fix."""
 
 
 class Database:
@@ -88,6 +93,48 @@ class Database:
             logger.warning("database not usable: %s", type(error).__name__)
             return False
         return True
+
+    def check_reachable(self) -> None:
+        """Open one connection now, or raise `DatabaseUnavailableError` saying what to fix.
+
+        Called once at the start of a command, so a wrong DATABASE_URL is one line instead of
+        whichever statement happened to connect first failing with a driver traceback.
+        """
+        if self.is_sqlite:
+            _check_sqlite_directory(self.engine.url.database)
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError) as error:
+            raise DatabaseUnavailableError(self._unavailable(error)) from None
+
+    def _unavailable(self, error: BaseException) -> str:
+        url = self.engine.url
+        # The driver's own words, first line only: libpq adds hints on later lines.
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        reason = reason.rsplit(" failed: ", 1)[-1].replace("FATAL:  ", "").strip()
+        if self.is_sqlite:
+            return (
+                f"DATABASE_URL: cannot open the SQLite file {url.database} ({reason}); "
+                "check that its directory is writable, or point DATABASE_URL elsewhere."
+            )
+        server = f"{url.host or 'localhost'}:{url.port or 5432}"
+        # libpq's wording (the server's FATAL line); it has no SQLSTATE for connection errors.
+        if reason.startswith('database "') and reason.endswith("does not exist"):
+            return (
+                f"DATABASE_URL: the PostgreSQL server at {server} has no database "
+                f"{url.database!r}; create it (createdb {url.database}) or fix the name "
+                "at the end of DATABASE_URL."
+            )
+        if reason.startswith('role "') or "password" in reason or "authentication" in reason:
+            return (
+                f"DATABASE_URL: the PostgreSQL server at {server} refused user "
+                f"{url.username!r} ({reason}); fix the user or password in DATABASE_URL."
+            )
+        return (
+            f"DATABASE_URL: cannot reach PostgreSQL at {server} ({reason}); start the "
+            "database, or fix the host and port in DATABASE_URL."
+        )
 
     def dispose(self) -> None:
         """Close every pooled connection and the writer lock file of this process."""
@@ -170,6 +217,28 @@ class SqliteWriteLock:
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def is_in_memory(url: str) -> bool:
+    """True for SQLite URLs whose database lives only as long as the process."""
+    if not is_sqlite(url):
+        return False
+    parsed = make_url(url)
+    name = parsed.database or ""
+    return name in ("", ":memory:") or "mode=memory" in name or parsed.query.get("mode") == "memory"
+
+
+def _check_sqlite_directory(path: str | None) -> None:
+    # SQLite only says "unable to open database file", and the writer lock beside the file
+    # fails with a FileNotFoundError: neither says that it is the directory that is missing.
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    directory = Path(path).absolute().parent
+    if not directory.is_dir():
+        raise DatabaseUnavailableError(
+            f"DATABASE_URL: the directory {directory} for the SQLite file does not exist; "
+            "create it, or point DATABASE_URL at a file in an existing directory."
+        )
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

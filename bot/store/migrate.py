@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -12,13 +10,15 @@ from sqlalchemy import inspect
 
 from bot.store.database import Database
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# "package:resource": Alembic finds the scripts through importlib.resources, so an installed
+# wheel (they are package data, see pyproject.toml) migrates from any working directory.
+SCRIPT_LOCATION = "bot.store:migrations"
 
 
 def alembic_config(database: Database) -> Config:
     """An Alembic config that runs on this database's engine (no alembic.ini needed)."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", SCRIPT_LOCATION)
     config.set_main_option("sqlalchemy.url", database.url.replace("%", "%%"))
     config.attributes["engine"] = database.engine
     return config

@@ -1,4 +1,7 @@
-"""The question bank: loads and validates prompts/*.toml, resolves question references."""
+"""The question bank: loads and validates prompts/*.toml, resolves question references.
+
+The TOML files are package data (`bot/prompts/`), read through `importlib.resources`, so an
+installed wheel finds them wherever it is installed and whatever the working directory."""
 
 from __future__ import annotations
 
@@ -6,12 +9,14 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from bot.habits import Habit
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# The bundled question bank: package data, a directory only when installed unzipped.
+PROMPTS_DIR: Traversable = resources.files("bot") / "prompts"
 
 MAX_QUESTION_LENGTH = 280
 MAX_WHY_LENGTH = 200
@@ -120,13 +125,17 @@ class QuestionBank:
         return Asked(ref=f"{question.id}/{int(index)}", question=question, follow_up=int(index))
 
     @classmethod
-    def load(cls, directory: Path = PROMPTS_DIR) -> QuestionBank:
-        """Load every `*.toml` under `directory`, failing on the first invalid entry."""
-        files = sorted(directory.glob("*.toml"))
+    def load(cls, directory: Traversable = PROMPTS_DIR) -> QuestionBank:
+        """Load every `*.toml` in `directory` (the bundled bank, or any `Path`), failing on the
+        first invalid entry."""
+        files = sorted(
+            (f for f in _entries(directory) if f.name.endswith(".toml") and f.is_file()),
+            key=lambda f: f.name,
+        )
         if not files:
             raise PromptError(f"{directory}: no *.toml question files found")
         questions: list[Question] = []
-        seen: dict[str, Path] = {}
+        seen: dict[str, Traversable] = {}
         for path in files:
             for question in parse_prompt_file(path):
                 if question.id in seen:
@@ -139,7 +148,15 @@ class QuestionBank:
         return cls(questions)
 
 
-def parse_prompt_file(path: Path) -> list[Question]:
+def _entries(directory: Traversable) -> list[Traversable]:
+    """What `directory` holds; nothing when it is missing or not a directory."""
+    try:
+        return list(directory.iterdir()) if directory.is_dir() else []
+    except OSError:
+        return []
+
+
+def parse_prompt_file(path: Traversable) -> list[Question]:
     """Parse one habit file; every error names the file and the entry."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -157,7 +174,7 @@ def parse_prompt_file(path: Path) -> list[Question]:
     return [_parse_entry(path, habit, index, entry) for index, entry in enumerate(entries, 1)]
 
 
-def _parse_entry(path: Path, habit: Habit, index: int, entry: Any) -> Question:
+def _parse_entry(path: Traversable, habit: Habit, index: int, entry: Any) -> Question:
     label = f"{path.name}: entry #{index}"
     if not isinstance(entry, Mapping):
         raise PromptError(f"{label}: must be a table")
