@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
 SETTINGS_EPILOG = (
     "Settings come from the environment, or from .env in the current directory: "
     "DATABASE_URL (default sqlite:///ask_team.db), SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-    "(serve, socket, run, send-due), SLACK_APP_TOKEN (socket), PORT, LOG_LEVEL and more; "
+    "(serve, socket, run, send-due), SLACK_APP_TOKEN (socket), HOST, PORT, LOG_LEVEL, "
+    "LOG_FORMAT and more; "
     "see the README's Configuration. Every problem at start is one line on stderr, exit code 2."
 )
 
@@ -116,7 +118,8 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "serve",
         "serve HTTP (POST /slack/events) on $PORT with gunicorn",
-        "Serve POST /slack/events, GET /healthz and GET /readyz on $PORT under gunicorn "
+        "Serve POST /slack/events, GET /healthz, GET /readyz and GET /metrics on $HOST:$PORT "
+        "under gunicorn "
         "(WEB_CONCURRENCY workers of WEB_THREADS threads). Settings, question bank, schema, "
         "database, Slack token and port are checked first; a fresh SQLite file is migrated.",
     ),
@@ -242,13 +245,21 @@ def _serve(settings: Settings) -> int:
         return wsgi_app(app, ready=database.is_usable)
 
     # Last of the checks, so the port is free when gunicorn binds it a moment later.
-    check_port_free(settings.port)
-    print(f"ask-team: serving POST /slack/events on port {settings.port}", file=sys.stderr)
+    check_port_free(settings.port, settings.host)
+    serving = f"serving POST /slack/events on {settings.host} port {settings.port}"
+    if settings.log_format == "json":
+        # A log shipper reading JSON lines would choke on a bare one.
+        logging.getLogger(__name__).info("%s", serving)
+    else:
+        print(f"ask-team: {serving}", file=sys.stderr)
     serve_with_gunicorn(
         worker_app,
         port=settings.port,
         workers=settings.web_concurrency,
         threads=settings.web_threads,
+        bind_host=settings.host,
+        log_format=settings.log_format,
+        log_level=settings.log_level,
     )
     return 0
 

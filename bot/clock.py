@@ -36,10 +36,13 @@ def _tick(dispatcher: NudgeDispatcher) -> None:
     try:
         report = dispatcher.run_pass(utcnow())
         if report.claimed or report.missed:
+            outcomes = ", ".join(
+                f"{count} {name}" for name, count in sorted(report.outcomes.items())
+            )
             logger.info(
-                "nudge pass: %d claimed, %s, %d missed",
+                "nudge pass: %d claimed (%s), %d missed",
                 report.claimed,
-                dict(report.outcomes),
+                outcomes or "none sent",
                 report.missed,
             )
     except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from collections.abc import Mapping
@@ -10,9 +11,15 @@ from urllib.parse import urlsplit
 
 from dotenv import find_dotenv, load_dotenv
 
+from bot.log_format import LogFormat
+
 DEFAULT_DATABASE_URL = "sqlite:///ask_team.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+# This machine only: the README's plain server sits behind a TLS-terminating proxy, and a bot
+# that answers Slack should not be reachable around it. Platforms whose router reaches the
+# process from outside (Heroku, containers) set HOST=0.0.0.0, as the Procfile does.
+DEFAULT_HOST = "127.0.0.1"
 
 # No "ask-team" at the start: the command line puts "ask-team: " before every error it prints.
 SETUP_STEPS = """\
@@ -44,6 +51,8 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = DEFAULT_PORT
     log_level: str = "INFO"
+    log_format: LogFormat = "text"
+    host: str = DEFAULT_HOST
     scheduler_enabled: bool = True
     web_concurrency: int = 2
     web_threads: int = 4
@@ -91,6 +100,8 @@ class Settings:
             slack_api_url=_api_url(get("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
             port=_int_setting("PORT", get("PORT"), DEFAULT_PORT, 1, 65535),
             log_level=_log_level(get("LOG_LEVEL") or "INFO"),
+            log_format=_log_format(get("LOG_FORMAT") or "text"),
+            host=_host(get("HOST") or DEFAULT_HOST),
             scheduler_enabled=_bool_setting("SCHEDULER", get("SCHEDULER"), default=True),
             web_concurrency=_int_setting("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 2, 1, 64),
             web_threads=_int_setting("WEB_THREADS", get("WEB_THREADS"), 4, 1, 256),
@@ -159,3 +170,26 @@ def _log_level(raw: str) -> str:
     if level not in logging.getLevelNamesMapping():
         raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, got {raw!r}")
     return level
+
+
+def _log_format(raw: str) -> LogFormat:
+    lowered = raw.lower()
+    if lowered == "json":
+        return "json"
+    if lowered == "text":
+        return "text"
+    raise ConfigError(f"LOG_FORMAT must be text or json, got {raw!r}")
+
+
+def _host(raw: str) -> str:
+    # gunicorn's own form for IPv6 ("[::1]") is accepted too; the brackets are added back there.
+    address = raw[1:-1] if raw.startswith("[") and raw.endswith("]") else raw
+    if address == "localhost":
+        return address
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        raise ConfigError(
+            "HOST must be an IP address to listen on, e.g. 0.0.0.0 (every interface) or "
+            f"127.0.0.1 (this machine only), got {raw!r}"
+        ) from None

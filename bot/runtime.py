@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import create_app
 from bot.clock import start_clock
 from bot.config import Settings
+from bot.log_format import formatter
 from bot.question_bank import QuestionBank
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
 from bot.services.deps import Deps
@@ -37,10 +38,9 @@ CHATTY_LOGGERS = ("alembic",)
 
 def configure_logging(settings: Settings) -> None:
     """Our lines at LOG_LEVEL; never the payload-carrying DEBUG lines of the libraries."""
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(formatter(settings.log_format))
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
     floor = max(logging.getLevelName(settings.log_level), logging.INFO)
     for name in PAYLOAD_LOGGERS:
         logging.getLogger(name).setLevel(floor)

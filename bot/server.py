@@ -12,6 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
+from bot import metrics
+from bot.config import DEFAULT_HOST
+from bot.log_format import LogFormat, gunicorn_log_config
 from bot.web import MAX_BODY_BYTES
 
 if TYPE_CHECKING:
@@ -234,7 +237,8 @@ def run_wsgi(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[int, Heade
     return int(status.split(" ", 1)[0]), encoded, body
 
 
-DEFAULT_BIND_HOST = "0.0.0.0"  # noqa: S104 - a platform's router reaches us on any interface
+# Every interface unless HOST says otherwise: bot/config.py says why.
+DEFAULT_BIND_HOST = DEFAULT_HOST
 
 
 class PortUnavailableError(RuntimeError):
@@ -262,6 +266,11 @@ def check_port_free(port: int, bind_host: str = DEFAULT_BIND_HOST) -> None:
                     f"PORT {port} is already in use on {bind_host}; stop what listens there "
                     "(another ask-team?) or set PORT to a free port."
                 ) from None
+            if error.errno == errno.EADDRNOTAVAIL:
+                raise PortUnavailableError(
+                    f"HOST {bind_host} is not an address of this machine; set HOST to one of "
+                    "its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)."
+                ) from None
             if error.errno == errno.EACCES:
                 raise PortUnavailableError(
                     f"PORT {port} may not be used by this user (ports below 1024 need "
@@ -281,11 +290,18 @@ def serve_with_gunicorn(
     threads: int,
     on_starting: Callable[[], None] | None = None,
     bind_host: str = DEFAULT_BIND_HOST,
+    log_format: LogFormat | None = None,
+    log_level: str = "INFO",
 ) -> None:
-    """Serve `build()` under gunicorn's asyncio workers, each with `threads` request threads."""
+    """Serve `build()` under gunicorn's asyncio workers, each with `threads` request threads.
+
+    With `log_format`, gunicorn's lines are written like ours (bot/log_format.py); without,
+    gunicorn keeps its own format."""
     from gunicorn.app.base import BaseApplication
 
     host = f"[{bind_host}]" if ":" in bind_host else bind_host
+    # Before forking, so every worker writes its metrics where /metrics, in any worker, reads.
+    remove_metrics_dir = metrics.prepare_multiprocess_dir()
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -299,10 +315,18 @@ def serve_with_gunicorn(
                 "timeout": 30,
                 "graceful_timeout": 10,
                 "keepalive": 5,
+                # gunicornc's socket sits at one path per user: two instances on one host (the
+                # scale-out test, a blue/green deploy) would take it from each other. Unused here.
+                "control_socket_disable": True,
             }
             if on_starting is not None:
                 hook = on_starting
                 options["on_starting"] = lambda _arbiter: hook()
+            if log_format is not None:
+                options["logconfig_dict"] = gunicorn_log_config(log_format, log_level)
+            # In the master: a dead worker's queue no longer counts in the livesum gauge.
+            options["child_exit"] = lambda _arbiter, worker: metrics.worker_exited(worker.pid)
+            options["on_exit"] = lambda _arbiter: remove_metrics_dir()
             for key, value in options.items():
                 self.cfg.set(key, value)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
+from bot import metrics
 from bot.edge import Accepted, check_request
 from bot.listeners import SLASH_COMMANDS
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
 # Slack's largest payloads (a full modal state) are far below this.
 MAX_BODY_BYTES = 1 << 20
 
@@ -43,6 +45,8 @@ def wsgi_app(
     secret = signing_secret if signing_secret is not None else app._signing_secret
     if not secret:
         raise ValueError("a signing secret is needed to tell Slack's requests from others")
+    # Made now, in the worker after the fork: its series read 0 before its first request.
+    metrics.metrics()
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
@@ -50,12 +54,21 @@ def wsgi_app(
             return _plain(start_response, "200 OK", "ok")
         if path == READY_PATH and method == "GET":
             return _readiness(start_response, ready)
+        if path == METRICS_PATH and method == "GET":
+            content, content_type = metrics.render()
+            start_response(
+                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(content)))]
+            )
+            return [content]
         if path != EVENTS_PATH:
             return _plain(start_response, "404 Not Found", "not found")
+        # Only Slack's endpoint is counted: probes and scrapes would drown what it does.
         if method != "POST":
+            metrics.count_request("other", "refused_4xx")
             return _plain(start_response, "405 Method Not Allowed", "POST only")
         body = _read_body(environ)
         if isinstance(body, tuple):
+            metrics.count_request("other", "refused_4xx")
             return _plain(start_response, *body)
         verdict = check_request(
             secret=secret,
@@ -69,23 +82,47 @@ def wsgi_app(
         if not isinstance(verdict, Accepted):
             # Never the body: it can hold what a team said.
             logger.warning("refused a request to %s: %s", EVENTS_PATH, verdict.reason)
+            metrics.count_request("other", "refused_4xx")
             return _plain(start_response, *_REFUSALS[verdict.status])
+        kind = request_kind(verdict)
         if verdict.kind == "rate_limited":
             # Slack's note that it dropped events for a while; nothing to do but take it.
             logger.info("Slack is rate-limiting the events it sends us")
+            metrics.count_request(kind, "answered")
             return _plain(start_response, "200 OK", "")
+        started = time.perf_counter()
         try:
             answer = app.dispatch(_bolt_request(environ, verdict.body))
         except Exception:
             # Bolt handles what its listeners raise; this is Bolt failing to read a shape the
             # edge let through. The sender's fault, but a gap in the edge: keep the traceback.
             logger.exception("Bolt could not read a request the edge accepted")
+            metrics.count_request(kind, "error")
             return _plain(start_response, "400 Bad Request", "malformed request")
+        finally:
+            metrics.observe_ack(time.perf_counter() - started)
+        metrics.count_request(kind, _outcome(answer.status))
         response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
         start_response(response.status, response.get_headers())
         return response.get_body()
 
     return application
+
+
+def request_kind(verdict: Accepted) -> metrics.RequestKind:
+    """The metrics' kind of an accepted request: its name in Slack's terms, never its content."""
+    if verdict.kind in ("command", "event"):
+        return verdict.kind
+    if verdict.kind == "interaction":
+        return "action" if verdict.body.get("type") == "block_actions" else "view"
+    # ssl_check, url_verification, rate_limited: Slack's housekeeping.
+    return "other"
+
+
+def _outcome(status: int) -> metrics.RequestOutcome:
+    if status >= 500:
+        return "error"
+    return "refused_4xx" if status >= 400 else "answered"
 
 
 def _read_body(environ: WSGIEnvironment) -> bytes | tuple[str, str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import DEFAULT_HOST
 from tests.support.fake_slack import FakeSlack
 from tests.test_cli import ask_team, cli_env, free_port
 
@@ -100,9 +101,9 @@ def test_sqlite_file_in_a_missing_directory(
 
 @pytest.fixture
 def port_taken() -> Iterator[int]:
-    """A port another process listens on, on every interface as gunicorn would bind."""
+    """A port another process listens on, at the address ask-team serves on by default."""
     with socket.socket() as occupant:
-        occupant.bind(("0.0.0.0", 0))  # noqa: S104 - where ask-team serve binds
+        occupant.bind((DEFAULT_HOST, 0))
         occupant.listen(1)
         yield int(occupant.getsockname()[1])
 
@@ -117,7 +118,7 @@ def test_port_in_use_is_caught_before_serving(
     line = the_one_line(result)
 
     assert line == (
-        f"ask-team: PORT {port_taken} is already in use on 0.0.0.0; stop what listens there "
+        f"ask-team: PORT {port_taken} is already in use on {DEFAULT_HOST}; stop what listens there "
         "(another ask-team?) or set PORT to a free port."
     )
     assert "serving" not in result.stderr

@@ -13,7 +13,17 @@ from tests.conftest import REPO_ROOT
 
 # Lowest first. A module belongs to the first layer with a prefix that names it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("vocabulary", ("bot.vocabulary", "bot.text", "bot.habits", "bot.config")),
+    (
+        "vocabulary",
+        (
+            "bot.vocabulary",
+            "bot.text",
+            "bot.habits",
+            "bot.config",
+            "bot.log_format",
+            "bot.metrics",
+        ),
+    ),
     (
         "domain",
         (

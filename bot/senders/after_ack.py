@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot import metrics
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 
@@ -138,6 +139,7 @@ class AfterAckSender:
         if deliveries:
             with self._idle:
                 self._pending += 1
+            metrics.after_ack_queued(1)
             self._executor.submit(self._deliver_all, deliveries, response_url, user_id)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -151,6 +153,7 @@ class AfterAckSender:
         try:
             self._deliver_each(deliveries, response_url, user_id)
         finally:
+            metrics.after_ack_queued(-1)
             with self._idle:
                 self._pending -= 1
                 self._idle.notify_all()

@@ -19,6 +19,7 @@ from enum import StrEnum
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.blocks import as_dicts
 from bot.blocks.nudge import LOW_HEARTBEAT_NOTE, greeting, nudge_blocks, nudge_text
 from bot.nudge_rules import describe_instant, zone
@@ -87,6 +88,7 @@ class NudgeDispatcher:
 
     def run_pass(self, now: datetime, *, dry_run: bool = False) -> PassReport:
         """One pass at `now`: every due leader gets their nudge, once."""
+        pass_started = time.perf_counter()
         if not dry_run:
             self._learn_waiting_zones(now)
         due = claim_due_nudges(
@@ -111,6 +113,7 @@ class NudgeDispatcher:
                 for outcome in pool.map(lambda one: self._deliver(one, now), due.claimed):
                     report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
         report.send_seconds = time.perf_counter() - started
+        _record_metrics(report, time.perf_counter() - pass_started)
         return report
 
     def _learn_waiting_zones(self, now: datetime) -> None:
@@ -161,3 +164,12 @@ class NudgeDispatcher:
             logger.exception("nudge for leader %s sent but not recorded", due.leader_id)
             return Outcome.RETRY
         return Outcome.SENT
+
+
+def _record_metrics(report: PassReport, seconds: float) -> None:
+    """A real pass's outcomes; a dry run previews and sends nothing, so it is not counted."""
+    metrics.count_nudges("sent", report.outcomes.get(Outcome.SENT, 0))
+    metrics.count_nudges("failed", report.outcomes.get(Outcome.RETRY, 0))
+    metrics.count_nudges("paused", report.outcomes.get(Outcome.PAUSED, 0))
+    metrics.count_nudges("missed", report.missed)
+    metrics.observe_nudge_pass(seconds)
