@@ -51,11 +51,14 @@ class Result:
         return f"{self.name:<44} {p50:>8.2f} {p99:>8.2f} {rate:>9.0f}"
 
 
-def signed_command(signer: SignatureVerifier, user: str) -> tuple[bytes, dict[str, str]]:
+def signed_command(
+    signer: SignatureVerifier, user: str, text: str = ""
+) -> tuple[bytes, dict[str, str]]:
+    """A signed `/ask-team <text>` as Slack sends it: the body and its headers."""
     body = urlencode(
         {
             "command": "/ask-team",
-            "text": "",
+            "text": text,
             "team_id": "T0BENCH",
             "user_id": user,
             "channel_id": "C0BENCH",

@@ -25,13 +25,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
+from bench.ack import signed_command  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
 
 if TYPE_CHECKING:
@@ -89,26 +89,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def signed_help(signer: SignatureVerifier, user: str) -> tuple[bytes, dict[str, str]]:
-    body = urlencode(
-        {
-            "command": "/ask-team",
-            "text": "help",
-            "team_id": "T0BENCH",
-            "user_id": user,
-            "channel_id": "C0BENCH",
-            "trigger_id": "1.2.3",
-            "response_url": "http://127.0.0.1:9/unused",
-        }
-    ).encode()
-    stamp = str(int(time.time()))
-    return body, {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": str(signer.generate_signature(timestamp=stamp, body=body)),
-    }
 
 
 def wait_until_up(process: subprocess.Popen[bytes], port: int) -> None:
@@ -183,7 +163,7 @@ def hammer(port: int, per_client: int, *, warmup: int = 0) -> list[float]:
             if time.monotonic() > stop_at:
                 mine.extend([math.inf] * (warmup + per_client - index))
                 break
-            body, headers = signed_help(signer, f"U0SLOW{number:03d}")
+            body, headers = signed_command(signer, f"U0SLOW{number:03d}", "help")
             began = time.perf_counter()
             try:
                 connection.request("POST", "/slack/events", body=body, headers=headers)

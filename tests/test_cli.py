@@ -62,6 +62,22 @@ def start_ask_team(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Pop
     )
 
 
+def wait_until_serving(process: subprocess.Popen[str], url: str, seconds: float = 30) -> None:
+    """Return once `url/healthz` answers; fail with what the process said if it never does."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if request("GET", url + "/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            output = process.stdout.read() if process.stdout else ""
+            raise AssertionError(f"ask-team serve did not start:\n{output}")
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, Path]]:
     """`ask-team serve` running under gunicorn on a brand-new SQLite file."""
@@ -69,18 +85,8 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, Path]]:
     env = cli_env(tmp_path, fake_slack)
     process = start_ask_team("serve", env=env, cwd=tmp_path)
     url = f"http://127.0.0.1:{env['PORT']}"
-    deadline = time.monotonic() + 30
     try:
-        while True:
-            try:
-                if request("GET", url + "/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                raise AssertionError(f"ask-team serve did not start:\n{output}")
-            time.sleep(0.1)
+        wait_until_serving(process, url)
         yield url, tmp_path
     finally:
         process.terminate()

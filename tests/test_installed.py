@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 import venv
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -24,7 +23,7 @@ import pytest
 from tests.conftest import REPO_ROOT, SIGNING_SECRET
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_driver import SlackDriver, request
-from tests.test_cli import cli_env
+from tests.test_cli import cli_env, wait_until_serving
 
 pytestmark = pytest.mark.installed
 
@@ -164,19 +163,8 @@ def served(installed: Installed, fake_slack: FakeSlack) -> Iterator[str]:
         text=True,
     )
     url = f"http://127.0.0.1:{env['PORT']}"
-    deadline = time.monotonic() + 30
     try:
-        while True:
-            try:
-                if request("GET", url + "/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.stdout.read() if process.stdout else ""
-                raise AssertionError(f"installed ask-team serve did not start:\n{output}")
-            time.sleep(0.1)
+        wait_until_serving(process, url)
         yield url
     finally:
         process.terminate()

@@ -19,7 +19,7 @@ from bot.server import PortUnavailableError, check_port_free
 from tests.conftest import BOT_TOKEN, LEADER, SIGNING_SECRET, Harness
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_driver import SlackDriver, request
-from tests.test_cli import cli_env, free_port, start_ask_team
+from tests.test_cli import cli_env, free_port, start_ask_team, wait_until_serving
 from tests.test_nudges import FRIDAY_9_PARIS, SendDue, subscribe
 
 # The fixture itself, so pytest finds it here; `as` marks the import as meant.
@@ -28,21 +28,6 @@ from tests.test_nudges import send_due as send_due
 COMMANDS = 12
 # What must never be a label value or appear anywhere in the metrics.
 SECRETS = (LEADER.user_id, LEADER.team_id, BOT_TOKEN, SIGNING_SECRET)
-
-
-def wait_until_healthy(process: subprocess.Popen[str], url: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if request("GET", url + "/healthz").status == 200:
-                return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"ask-team serve did not start:\n{output}")
-        time.sleep(0.1)
 
 
 def stop(process: subprocess.Popen[str]) -> list[str]:
@@ -78,7 +63,7 @@ def served_twice(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, P
     process = start_ask_team("serve", env=env, cwd=tmp_path)
     url = f"http://127.0.0.1:{env['PORT']}"
     try:
-        wait_until_healthy(process, url)
+        wait_until_serving(process, url)
         # Each worker makes its metrics (and their files) as it boots: wait for the second.
         deadline = time.monotonic() + 30
         while len(list(metrics_dir.glob("counter_*.db"))) < 2:
@@ -127,7 +112,7 @@ def test_json_logs_are_one_object_a_line_gunicorns_included(
     process = start_ask_team("serve", env=env, cwd=tmp_path)
     url = f"http://127.0.0.1:{env['PORT']}"
     try:
-        wait_until_healthy(process, url)
+        wait_until_serving(process, url)
         slack = SlackDriver(url + "/slack/events", SIGNING_SECRET, fake_slack.base_url + "/x")
         slack.post(b"command=%2Fask-team&text=", signature="v0=bad")
     finally:
@@ -149,7 +134,7 @@ def test_host_binds_only_that_address(tmp_path: Path, fake_slack: FakeSlack) -> 
     process = start_ask_team("serve", env=env, cwd=tmp_path)
     outside = non_loopback_address()
     try:
-        wait_until_healthy(process, f"http://127.0.0.1:{env['PORT']}")
+        wait_until_serving(process, f"http://127.0.0.1:{env['PORT']}")
         reached = outside is not None and can_connect(outside, int(env["PORT"]))
     finally:
         lines = stop(process)

@@ -23,7 +23,7 @@ from bot.web import MAX_BODY_BYTES
 from tests.conftest import SIGNING_SECRET
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_driver import SlackDriver, request
-from tests.test_cli import cli_env, start_ask_team
+from tests.test_cli import cli_env, start_ask_team, wait_until_serving
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -52,18 +52,8 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Served]:
     env = cli_env(tmp_path, fake_slack, WEB_CONCURRENCY="2", WEB_THREADS="4")
     process = start_ask_team("serve", env=env, cwd=tmp_path)
     server = Served("127.0.0.1", int(env["PORT"]))
-    deadline = time.monotonic() + 30
     try:
-        while True:
-            try:
-                if request("GET", server.url + "/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                raise AssertionError(f"ask-team serve did not start:\n{output}")
-            time.sleep(0.1)
+        wait_until_serving(process, server.url)
         yield server
     finally:
         process.terminate()
