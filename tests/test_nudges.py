@@ -80,6 +80,14 @@ def schedule_of(harness: Harness, user: User = LEADER) -> Schedule | None:
         ).one_or_none()
 
 
+def next_nudge_day(harness: Harness, user: User = LEADER) -> str:
+    """The local date of the leader's next nudge, as stored."""
+    schedule = schedule_of(harness, user)
+    assert schedule is not None
+    assert schedule.next_local_date is not None
+    return schedule.next_local_date.isoformat()
+
+
 def test_subscribing_says_when_the_next_nudge_comes_in_the_leaders_zone(harness: Harness) -> None:
     reply = subscribe(harness)
 
@@ -186,9 +194,7 @@ def test_a_nudge_missed_beyond_the_grace_window_is_skipped(
 
     assert "1 missed" in report
     assert not dms(harness)
-    schedule = schedule_of(harness)
-    assert schedule is not None
-    assert schedule.next_local_date.isoformat() == "2026-11-30"
+    assert next_nudge_day(harness) == "2026-11-30"
 
 
 def test_after_days_of_downtime_the_nudge_still_within_grace_goes_out_once(
@@ -205,9 +211,7 @@ def test_after_days_of_downtime_the_nudge_still_within_grace_goes_out_once(
     (nudge,) = dms(harness)
     assert "Next: tomorrow 9:00 Europe/Paris" in json.dumps(nudge.params["blocks"])
     assert "0 claimed" in send_due(back + timedelta(minutes=1)), "no burst of old nudges"
-    schedule = schedule_of(harness)
-    assert schedule is not None
-    assert schedule.next_local_date.isoformat() == "2026-12-02"
+    assert next_nudge_day(harness) == "2026-12-02"
 
 
 def test_after_downtime_past_the_grace_window_the_next_nudge_is_planned(
@@ -220,9 +224,7 @@ def test_after_downtime_past_the_grace_window_the_next_nudge_is_planned(
 
     assert "0 claimed" in report
     assert not dms(harness)
-    schedule = schedule_of(harness)
-    assert schedule is not None
-    assert schedule.next_local_date.isoformat() == "2026-12-02"
+    assert next_nudge_day(harness) == "2026-12-02"
 
 
 def test_a_preview_after_downtime_shows_the_nudge_that_would_go_out(
@@ -234,9 +236,7 @@ def test_a_preview_after_downtime_shows_the_nudge_that_would_go_out(
 
     assert f"would nudge {LEADER.team_id}/{LEADER.user_id} for 2026-12-01" in preview
     assert not dms(harness)
-    schedule = schedule_of(harness)
-    assert schedule is not None
-    assert schedule.next_local_date.isoformat() == "2026-11-27", "a preview changes nothing"
+    assert next_nudge_day(harness) == "2026-11-27", "a preview changes nothing"
 
 
 def test_log_answers_and_another_question_from_the_nudge(harness: Harness, nudged: Call) -> None:
