@@ -133,14 +133,11 @@ def _postgres_admin() -> psycopg.Connection[Any]:
     return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    if request.param == "sqlite":
-        path = tmp_path / "ask_team.db"
-        yield Backend("sqlite", f"sqlite:///{path}", path)
-        return
+@contextmanager
+def throwaway_postgres(prefix: str) -> Iterator[Backend]:
+    """A PostgreSQL database of the caller's own on TEST_DATABASE_URL's server, dropped after."""
     assert POSTGRES_URL is not None
-    name = f"restarts_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with _postgres_admin() as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     url = make_url(POSTGRES_URL).set(drivername="postgresql", database=name)
@@ -150,6 +147,16 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         with _postgres_admin() as admin:
             # FORCE: a backend of a killed worker may not have noticed yet that it is gone.
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        path = tmp_path / "ask_team.db"
+        yield Backend("sqlite", f"sqlite:///{path}", path)
+        return
+    with throwaway_postgres("restarts") as database:
+        yield database
 
 
 # -- processes ---------------------------------------------------------------------------------

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.config import normalize_database_url
 from bot.store.database import Database
@@ -21,7 +18,15 @@ from tests.conftest import POSTGRES_URL
 from tests.support.fake_slack import FakeSlack
 from tests.support.seed import seed_due_leaders
 from tests.test_nudges_at_scale import ZONES, dm_counts
-from tests.test_restarts import WORKERS, Backend, Servers, log_answers_modal, save, slack_for
+from tests.test_restarts import (
+    WORKERS,
+    Backend,
+    Servers,
+    log_answers_modal,
+    save,
+    slack_for,
+    throwaway_postgres,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -31,25 +36,11 @@ pytestmark = [
 LEADERS = 200
 
 
-def _admin() -> psycopg.Connection[tuple[object, ...]]:
-    assert POSTGRES_URL is not None
-    url = make_url(POSTGRES_URL).set(drivername="postgresql", database="postgres")
-    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
-
-
 @pytest.fixture
 def postgres() -> Iterator[Backend]:
     """A PostgreSQL database of this test's own, dropped afterwards."""
-    assert POSTGRES_URL is not None
-    name = f"scale_out_{uuid.uuid4().hex[:12]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(POSTGRES_URL).set(drivername="postgresql", database=name)
-    try:
-        yield Backend("postgresql", url.render_as_string(hide_password=False))
-    finally:
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("scale_out") as database:
+        yield database
 
 
 @pytest.fixture
