@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
-from tests.support.fake_slack import FakeSlack  # noqa: E402
+from bot.playground.fake_slack import FakeSlack  # noqa: E402
 
 SECRET = "bench-signing-secret"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))

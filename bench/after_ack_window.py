@@ -30,8 +30,8 @@ from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.web import wsgi_app  # noqa: E402
 from tests.conftest import _QuietHandler, _ThreadingWSGIServer  # noqa: E402
-from tests.support.fake_slack import FakeSlack  # noqa: E402
-from tests.support.slack_driver import SlackDriver, log_values  # noqa: E402
+from bot.playground.fake_slack import FakeSlack  # noqa: E402
+from bot.playground.slack_driver import SlackDriver, log_values  # noqa: E402
 
 SECRET = "bench-signing-secret"
 SAMPLES = 200

@@ -72,7 +72,7 @@ def prepare(database: Database) -> None:
 
 def main() -> None:
     fake = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.fake_slack", str(LATENCY), *VALIDATE],
+        [sys.executable, "-m", "bot.playground.fake_slack", str(LATENCY), *VALIDATE],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
 from bench.ack import signed_command  # noqa: E402
-from tests.support.fake_slack import FakeSlack  # noqa: E402
+from bot.playground.fake_slack import FakeSlack  # noqa: E402
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, normalize_database_url
 from bot.question_bank import PromptError, QuestionBank
 from bot.runtime import (
     SchemaNotReadyError,
@@ -52,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         dry_run = args.command == "send-due" and args.dry_run
+        if args.command in ("run", "playground"):
+            settings = Settings.from_env(require_slack=False)
+            if args.command == "playground" or not has_slack_credentials(settings):
+                return _playground(settings, args.command == "run", args.database_url)
         # A preview and an export read the database only, so they run without Slack tokens.
         settings = Settings.from_env(
             require_slack=args.command not in ("migrate", "export") and not dry_run
@@ -103,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--team", required=True, help="the Slack workspace id, T…")
     export.add_argument("--user", required=True, help="the leader's Slack user id, U…")
     export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    for name in ("run", "playground"):
+        commands.choices[name].add_argument(
+            "--database-url",
+            default=PLAYGROUND_DATABASE_URL,
+            metavar="URL",
+            help="the playground's own database, never DATABASE_URL "
+            f"(default {PLAYGROUND_DATABASE_URL})",
+        )
     return parser
 
 
@@ -113,7 +126,15 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
         "migrate, then Socket Mode if SLACK_APP_TOKEN is set, else serve",
         "Upgrade the database schema, then connect over Socket Mode when SLACK_APP_TOKEN is "
         "set (local development, no public URL needed), or else serve HTTP on $PORT. "
+        "With no Slack setting at all, open the local playground instead. "
         "What `make run` starts.",
+    ),
+    (
+        "playground",
+        "try the bot in a browser, with a local stand-in for Slack",
+        "Run the real bot against a local stand-in for Slack, with a web page on "
+        "http://$HOST:$PORT/ where pretend people type /ask-team, click, fill modals, open "
+        "Home and receive nudges. Needs no Slack app; keeps its own SQLite file.",
     ),
     (
         "serve",
@@ -150,7 +171,37 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 # These keep what they write: on an in-memory SQLite database all of it would vanish at exit.
-PERSISTING_COMMANDS = frozenset({"serve", "run", "migrate", "send-due", "socket"})
+PERSISTING_COMMANDS = frozenset({"serve", "run", "migrate", "send-due", "socket", "playground"})
+
+
+PLAYGROUND_DATABASE_URL = "sqlite:///ask_team_playground.db"
+
+
+def has_slack_credentials(settings: Settings) -> bool:
+    """Whether any Slack setting is there: then a missing one is a mistake to report."""
+    return bool(
+        settings.slack_bot_token or settings.slack_signing_secret or settings.slack_app_token
+    )
+
+
+def _playground(settings: Settings, instead_of_run: bool, database_url: str) -> int:
+    from bot.playground.run import Playground, serve_until_interrupted
+
+    settings = replace(settings, database_url=normalize_database_url(database_url))
+    configure_logging(settings)
+    playground = Playground(settings)
+    where = f"http://{settings.host}:{settings.port}/"
+    if instead_of_run:
+        print(
+            f"No Slack credentials: opening the local playground at {where} "
+            "(see README to connect a real workspace)",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"ask-team: the local playground is at {where}; press Ctrl+C to stop", file=sys.stderr
+        )
+    return serve_until_interrupted(playground)
 
 
 def package_version() -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -14,11 +16,13 @@ JOB_ID = "dispatch-due-nudges"
 logger = logging.getLogger(__name__)
 
 
-def start_clock(dispatcher: NudgeDispatcher) -> BackgroundScheduler:
-    """Run a nudge pass at second 0 of every minute in a background thread."""
+def start_clock(
+    dispatcher: NudgeDispatcher, now: Callable[[], datetime] = utcnow
+) -> BackgroundScheduler:
+    """Run a nudge pass at second 0 of every minute in a background thread, at `now()`."""
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
     scheduler.add_job(
-        lambda: _tick(dispatcher),
+        lambda: _tick(dispatcher, now),
         CronTrigger(second=0, timezone="UTC"),
         id=JOB_ID,
         name="nudge pass",
@@ -32,9 +36,9 @@ def start_clock(dispatcher: NudgeDispatcher) -> BackgroundScheduler:
     return scheduler
 
 
-def _tick(dispatcher: NudgeDispatcher) -> None:
+def _tick(dispatcher: NudgeDispatcher, now: Callable[[], datetime]) -> None:
     try:
-        report = dispatcher.run_pass(utcnow())
+        report = dispatcher.run_pass(now())
         if report.claimed or report.missed:
             outcomes = ", ".join(
                 f"{count} {name}" for name, count in sorted(report.outcomes.items())

@@ -32,8 +32,9 @@ class SchemaNotReadyError(RuntimeError):
 # (SQLAlchemy's engine logs nothing unless asked, and hides parameters: see Database.)
 PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt", "urllib3")
 # Alembic says which dialect and DDL mode it assumes on every run, which helps nobody running
-# the bot; `ask-team migrate` prints the revision it reached instead. LOG_LEVEL=DEBUG shows it.
-CHATTY_LOGGERS = ("alembic",)
+# the bot; `ask-team migrate` prints the revision it reached instead. APScheduler announces
+# its one job at every start. LOG_LEVEL=DEBUG shows both; their warnings always show.
+CHATTY_LOGGERS = ("alembic", "apscheduler")
 
 
 def configure_logging(settings: Settings) -> None:

@@ -9,14 +9,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from sqlalchemy import text
 
 from bot.app import create_app
 from bot.config import Settings, normalize_database_url
+from bot.playground.fake_slack import FakeSlack
+from bot.playground.local_server import LocalServer
+from bot.playground.slack_driver import SlackDriver, User
 from bot.question_bank import QuestionBank
 from bot.senders.after_ack import AfterAckSender
 from bot.services.deps import Deps
@@ -25,8 +26,6 @@ from bot.store import migrate
 from bot.store.database import Database
 from bot.store.models import Base
 from bot.web import wsgi_app
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_driver import SlackDriver, User
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
@@ -107,15 +106,6 @@ def db(database: Database) -> Database:
     return database
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @dataclass
 class RunningApp:
     url: str
@@ -139,18 +129,9 @@ def running_app(
     )
     deps = Deps(database=database, bank=bank, clock=clock, rng=random.Random(7))
     sender = AfterAckSender(web_client(settings))
-    server = make_server(
-        "127.0.0.1",
-        0,
-        wsgi_app(create_app(settings, deps, sender=sender)),
-        server_class=_ThreadingWSGIServer,
-        handler_class=_QuietHandler,
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield RunningApp(f"http://127.0.0.1:{server.server_port}", deps, clock, settings, sender)
-    server.shutdown()
-    server.server_close()
+    server = LocalServer(wsgi_app(create_app(settings, deps, sender=sender)))
+    yield RunningApp(server.url, deps, clock, settings, sender)
+    server.stop()
 
 
 @dataclass

@@ -16,7 +16,7 @@ from bot.services.journal import HistoryPage, HistoryQuery
 from bot.store.models import Entry, EntryPerson
 from bot.text import escape_mrkdwn, shown
 from bot.vocabulary.limits import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
-from tests.support.fake_slack import block_kit_problems
+from bot.playground.fake_slack import block_kit_problems
 
 
 def assert_valid_message(blocks: list[dict]) -> None:

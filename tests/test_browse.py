@@ -13,7 +13,7 @@ from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import button, headline, press, section_with, text_of
 from tests.support.seed import seed_entries
-from tests.support.slack_driver import User, log_values
+from bot.playground.slack_driver import User, log_values
 from tests.test_history import answers_on
 
 

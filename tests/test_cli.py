@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BOT_TOKEN, REPO_ROOT, SIGNING_SECRET
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_driver import SlackDriver, request
+from bot.playground.fake_slack import FakeSlack
+from bot.playground.slack_driver import SlackDriver, request
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_HOST
-from tests.support.fake_slack import FakeSlack
+from bot.playground.fake_slack import FakeSlack
 from tests.test_cli import ask_team, cli_env, free_port
 
 POSTGRES_SERVER = ("127.0.0.1", 5432)

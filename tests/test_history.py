@@ -11,7 +11,7 @@ from bot.services.journal import HistoryQuery
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
 from tests.support.blocks import Showing, buttons, headline, press, text_of
 from tests.support.seed import seed_entries
-from tests.support.slack_driver import User, log_values
+from bot.playground.slack_driver import User, log_values
 from tests.test_log_answers import open_log_modal
 
 

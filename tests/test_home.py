@@ -14,8 +14,8 @@ from bot.services.leaders import leader_id_for
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import Showing, buttons, headline, press, text_of
-from tests.support.fake_slack import block_kit_problems
-from tests.support.slack_driver import User, event_callback
+from bot.playground.fake_slack import block_kit_problems
+from bot.playground.slack_driver import User, event_callback
 from tests.test_your_data import log
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT, SIGNING_SECRET
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_driver import SlackDriver, request
+from bot.playground.fake_slack import FakeSlack
+from bot.playground.slack_driver import SlackDriver, request
 from tests.test_cli import cli_env, wait_until_serving
 
 pytestmark = pytest.mark.installed

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import headline, press, question_of, text_of
-from tests.support.slack_driver import User, log_values
+from bot.playground.slack_driver import User, log_values
 
 
 def open_log_modal(harness: Harness, habit: str = "heartbeat") -> tuple[str, dict[str, Any]]:

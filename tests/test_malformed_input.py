@@ -62,9 +62,9 @@ from bot.socket_mode import GuardedSocketModeHandler
 from bot.vocabulary import ids
 from bot.web import wsgi_app
 from tests.conftest import LEADER, OTHER_LEADER, SIGNING_SECRET, Harness
-from tests.support.fake_slack import block_kit_problems
+from bot.playground.fake_slack import block_kit_problems
 from tests.support.seed import seed_entries
-from tests.support.slack_driver import (
+from bot.playground.slack_driver import (
     Response,
     SlackDriver,
     User,

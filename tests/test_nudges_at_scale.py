@@ -16,7 +16,7 @@ import pytest
 
 from bot.store.database import Database
 from tests.conftest import BOT_TOKEN, REPO_ROOT, SIGNING_SECRET
-from tests.support.fake_slack import FakeSlack
+from bot.playground.fake_slack import FakeSlack
 from tests.support.seed import seed_due_leaders
 
 DUE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

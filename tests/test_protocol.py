@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import Harness
 from tests.support.blocks import headline, lines_under, text_of
-from tests.support.fake_slack import block_kit_problems
-from tests.support.slack_driver import event_callback, request
+from bot.playground.fake_slack import block_kit_problems
+from bot.playground.slack_driver import event_callback, request
 
 
 def command_body(text: str = "") -> bytes:

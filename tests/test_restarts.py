@@ -31,9 +31,9 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import BACKENDS, POSTGRES_URL, REPO_ROOT, SIGNING_SECRET
 from tests.support.blocks import press
-from tests.support.fake_slack import FakeSlack
+from bot.playground.fake_slack import FakeSlack
 from tests.support.load import LogAnswersLoad, Outcome
-from tests.support.slack_driver import SlackDriver, User, log_values, request
+from bot.playground.slack_driver import SlackDriver, User, log_values, request
 from tests.test_cli import cli_env, free_port
 
 WORKERS = 2

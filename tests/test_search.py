@@ -20,7 +20,7 @@ from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import press, text_of
 from tests.support.seed import seed_entries
-from tests.support.slack_driver import log_values
+from bot.playground.slack_driver import log_values
 from tests.test_browse import seed
 from tests.test_history import answers_on
 

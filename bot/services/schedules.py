@@ -241,6 +241,14 @@ def schedule_settings(ctx: Context) -> Current:
         return Current(plan_of(schedule, tz) if schedule is not None else None, tz)
 
 
+def next_nudge_at(ctx: Context) -> datetime | None:
+    """When the caller's next nudge falls, if they have one planned (creates nothing)."""
+    with ctx.deps.database.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        schedule = session.get(Schedule, leader_id) if leader_id is not None else None
+        return schedule.next_due_at if schedule is not None else None
+
+
 def follow_zone(ctx: Context, tz: str) -> Plan | None:
     """Slack gave the caller's zone: keep it, and the plan if their next nudge moved."""
     with ctx.deps.database.transaction() as session:

@@ -10,8 +10,8 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tests.support.fake_slack import Call
-from tests.support.slack_driver import Response, SlackDriver, User
+from bot.playground.fake_slack import Call
+from bot.playground.slack_driver import Response, SlackDriver, User
 
 if TYPE_CHECKING:
     from tests.conftest import Harness

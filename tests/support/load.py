@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from tests.support.slack_driver import SlackDriver, User, log_values
+from bot.playground.slack_driver import SlackDriver, User, log_values
 
 # A request the server never answered (refused while it restarts, reset when it was killed)
 # is retried by the next loop turn after this pause, so a dead server is not hammered.

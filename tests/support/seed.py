@@ -15,7 +15,7 @@ from bot.services.journal import log_entry
 from bot.services.leaders import leader_id_for
 from bot.store.database import Database
 from bot.store.models import Leader, Schedule
-from tests.support.slack_driver import User
+from bot.playground.slack_driver import User
 
 
 def seed_due_leaders(

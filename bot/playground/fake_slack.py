@@ -20,9 +20,15 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 MESSAGE_BLOCK_LIMIT = 50
+SLACK_PATHS = ("/api/", "/response/", "/upload/")
+VIEW_METHODS = frozenset({"views.open", "views.push", "views.update", "views.publish"})
 MESSAGE_TEXT_LIMIT = 40_000
 
 Responder = Callable[["Call"], tuple[int, dict[str, Any], dict[str, str]]]
+# Sees each call and what was answered (the playground keeps its conversations this way).
+Observer = Callable[["Call", dict[str, Any]], None]
+# Serves a request outside Slack's own paths (the playground's page); False means not found.
+PageHandler = Callable[[BaseHTTPRequestHandler, str], bool]
 
 
 @dataclass
@@ -75,10 +81,20 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
 
 
 class FakeSlack:
-    """Records calls; answers like Slack; `respond_with` overrides a method's answer."""
+    """Records calls; answers like Slack; `respond_with` overrides a method's answer.
 
-    def __init__(self) -> None:
+    The tests and the playground share it: the playground answers with its workspace's
+    conversations and modals (`respond_with`), and serves its page through `pages`.
+    """
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, pages: PageHandler | None = None
+    ) -> None:
         self._lock = threading.Condition()
+        self.observers: list[Observer] = []
+        self.pages = pages
+        # The playground runs for hours: it keeps its own state, not every call forever.
+        self.record = True
         self.calls: list[Call] = []
         self.problems: list[str] = []
         self._responders: dict[str, Responder] = {}
@@ -102,10 +118,13 @@ class FakeSlack:
             def do_GET(self) -> None:
                 fake._handle(self)
 
+            def do_HEAD(self) -> None:
+                fake._handle(self)
+
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -113,7 +132,7 @@ class FakeSlack:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -169,6 +188,10 @@ class FakeSlack:
         if parts.path == "/_stats":
             self._stats(request)
             return
+        if not parts.path.startswith(SLACK_PATHS):
+            if self.pages is None or not self.pages(request, request.command):
+                request.send_error(404)
+            return
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         if len(raw) < length:
@@ -191,13 +214,13 @@ class FakeSlack:
             method, params = "file_upload", {"content": content, "raw": raw, "file": parts.path}
         elif parts.path.startswith("/api/"):
             method = parts.path.removeprefix("/api/")
-        elif parts.path.startswith("/response/"):
-            method = "response_url"
         else:
-            method = "unknown:" + parts.path
+            method = "response_url"
         call = Call(method=method, params=params, path=parts.path, headers=dict(request.headers))
         problems = (
-            block_kit_problems(params, is_message=method != "views.open") if self.validate else []
+            block_kit_problems(params, is_message=method not in VIEW_METHODS)
+            if self.validate
+            else []
         )
         # Socket Mode opens its connection with the app-level token; all else uses the bot's.
         token = "Bearer xapp-" if method == "apps.connections.open" else "Bearer xoxb-"
@@ -208,14 +231,18 @@ class FakeSlack:
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
         responder = self._responders.get(method)
+        headers: dict[str, str]
         if problems:
             status, body, headers = 200, {"ok": False, "error": "invalid_blocks"}, {}
         elif responder is not None:
             status, body, headers = responder(call)
         else:
             status, body, headers = 200, default_answer(call), {}
+        for observe in self.observers:
+            observe(call, body)
         with self._lock:
-            self.calls.append(call)
+            if self.record:
+                self.calls.append(call)
             self.problems.extend(f"{method}: {problem}" for problem in problems)
             self._lock.notify_all()
         payload = (json.dumps(body) if method != "response_url" or body else "ok").encode()

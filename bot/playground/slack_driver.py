@@ -1,4 +1,7 @@
-"""Sends what Slack sends: signed, form-encoded slash commands and `payload=` interactions."""
+"""Sends what Slack sends: signed, form-encoded slash commands and `payload=` interactions.
+
+The tests drive the bot with it, and so does the playground's page.
+"""
 
 from __future__ import annotations
 
@@ -82,13 +85,16 @@ class SlackDriver:
 
     def sign(self, timestamp: str, body: bytes) -> str:
         try:
-            return self.signer.generate_signature(timestamp=timestamp, body=body)  # type: ignore[no-any-return]
+            signature: str | None = self.signer.generate_signature(timestamp=timestamp, body=body)
         except UnicodeDecodeError:
             # SignatureVerifier only signs text; sign raw bytes the same way (v0:ts:body).
+            signature = None
+        if signature is None:
             digest = hmac.new(
                 self.secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
             )
             return "v0=" + digest.hexdigest()
+        return signature
 
     # -- shapes Slack sends ----------------------------------------------------------------
 
@@ -97,7 +103,13 @@ class SlackDriver:
         return self.post(urlencode(self.command_form(text, user, channel)).encode())
 
     def command_form(
-        self, text: str = "", user: User = User(), channel: str = "C0CHANNEL"
+        self,
+        text: str = "",
+        user: User = User(),
+        channel: str = "C0CHANNEL",
+        *,
+        response_url: str | None = None,
+        trigger_id: str | None = None,
     ) -> dict[str, str]:
         """The fields Slack sends for `/ask-team <text>` (form-encoded over HTTP)."""
         return {
@@ -112,8 +124,8 @@ class SlackDriver:
             "text": text,
             "api_app_id": "A0APP",
             "is_enterprise_install": "false",
-            "response_url": f"{self.response_url_base}/command",
-            "trigger_id": self.trigger_id(),
+            "response_url": response_url or f"{self.response_url_base}/command",
+            "trigger_id": trigger_id or self.trigger_id(),
         }
 
     def click(
@@ -141,42 +153,75 @@ class SlackDriver:
         block_id: str = "question_actions",
     ) -> dict[str, Any]:
         """The `block_actions` payload Slack sends for that press."""
-        return {
-            "type": "block_actions",
-            "user": user.payload(),
-            "api_app_id": "A0APP",
-            "token": "legacy-verification-token",
-            "container": {
+        action = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "text": {"type": "plain_text", "text": "Button", "emoji": True},
+            "value": value,
+            "type": "button",
+            "action_ts": f"{time.time():.6f}",
+        }
+        return self.block_actions_payload(
+            action,
+            user,
+            container={
                 "type": "message",
                 "message_ts": "1700000000.000100",
                 "channel_id": "C0CHANNEL",
                 "is_ephemeral": True,
             },
-            "trigger_id": self.trigger_id(),
+            channel={"id": "C0CHANNEL", "name": "general"},
+            response_url=response_url or f"{self.response_url_base}/click",
+        )
+
+    def block_actions_payload(
+        self,
+        action: dict[str, Any],
+        user: User = User(),
+        *,
+        container: dict[str, Any],
+        channel: dict[str, str] | None = None,
+        message: dict[str, Any] | None = None,
+        view: dict[str, Any] | None = None,
+        response_url: str | None = None,
+        trigger_id: str | None = None,
+    ) -> dict[str, Any]:
+        """`block_actions` for one `action` on a message (with its response_url) or a view."""
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": user.payload(),
+            "api_app_id": "A0APP",
+            "token": "legacy-verification-token",
+            "container": container,
+            "trigger_id": trigger_id or self.trigger_id(),
             "team": {"id": user.team_id, "domain": "example"},
             "enterprise": None,
             "is_enterprise_install": False,
-            "channel": {"id": "C0CHANNEL", "name": "general"},
             "state": {"values": {}},
-            "response_url": response_url or f"{self.response_url_base}/click",
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": block_id,
-                    "text": {"type": "plain_text", "text": "Button", "emoji": True},
-                    "value": value,
-                    "type": "button",
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
+            "actions": [action],
         }
+        if channel is not None:
+            payload["channel"] = channel
+        if message is not None:
+            payload["message"] = message
+        if view is not None:
+            payload["view"] = view
+            payload["state"] = view.get("state", {"values": {}})
+        if response_url is not None:
+            payload["response_url"] = response_url
+        return payload
 
     def submit(self, view: dict[str, Any], values: dict[str, Any], user: User = User()) -> Response:
         """`user` presses Save on the modal `view` (as we sent it) with these input `values`."""
         return self.interaction(self.submission_payload(view, values, user))
 
     def submission_payload(
-        self, view: dict[str, Any], values: dict[str, Any], user: User = User()
+        self,
+        view: dict[str, Any],
+        values: dict[str, Any],
+        user: User = User(),
+        *,
+        trigger_id: str | None = None,
     ) -> dict[str, Any]:
         """The `view_submission` payload Slack sends for that Save."""
         return {
@@ -185,16 +230,16 @@ class SlackDriver:
             "user": user.payload(),
             "api_app_id": "A0APP",
             "token": "legacy-verification-token",
-            "trigger_id": self.trigger_id(),
+            "trigger_id": trigger_id or self.trigger_id(),
             "view": {
-                "id": "V0VIEW",
+                "id": view.get("id", "V0VIEW"),
                 "team_id": user.team_id,
                 "type": "modal",
                 "blocks": view.get("blocks", []),
                 "private_metadata": view.get("private_metadata", ""),
                 "callback_id": view.get("callback_id", ""),
                 "state": {"values": values},
-                "hash": "1700000000.abcdef",
+                "hash": view.get("hash", "1700000000.abcdef"),
                 "title": view.get("title"),
                 "app_id": "A0APP",
                 "bot_id": "B0BOT",
@@ -216,7 +261,7 @@ def request(
     method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None
 ) -> Response:
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
     try:
         connection.request(method, parts.path or "/", body=body, headers=headers or {})
         answer = connection.getresponse()

@@ -1,0 +1,84 @@
+"""`ask-team playground`: the real bot, a Slack stand-in and its page, in one process."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+
+from bot.app import create_app
+from bot.clock import start_clock
+from bot.config import Settings
+from bot.playground.clock import PlaygroundClock
+from bot.playground.fake_slack import FakeSlack
+from bot.playground.local_server import LocalServer
+from bot.playground.page import Page
+from bot.playground.slack_driver import SlackDriver
+from bot.playground.workspace import Workspace
+from bot.question_bank import QuestionBank
+from bot.runtime import nudge_dispatcher, open_database
+from bot.senders.after_ack import AfterAckSender
+from bot.server import check_port_free
+from bot.services.deps import Deps
+from bot.slack_client import web_client
+from bot.store import migrate
+from bot.web import wsgi_app
+
+logger = logging.getLogger(__name__)
+
+
+class Playground:
+    """The bot on a loopback port, and the page and Slack stand-in on `host:port`."""
+
+    def __init__(self, settings: Settings) -> None:
+        check_port_free(settings.port, settings.host)
+        self.fake = FakeSlack(settings.host, settings.port)
+        # The stand-in's history lives in the workspace; the call log would only grow.
+        self.fake.record = False
+        self.clock = PlaygroundClock()
+        self.workspace = Workspace(self.fake.base_url, self.clock)
+        self.workspace.answer_for(self.fake)
+        secret = secrets.token_hex(16)
+        bot_settings = Settings(
+            slack_bot_token="xoxb-playground",  # noqa: S106  valid only at the stand-in
+            slack_signing_secret=secret,
+            slack_api_url=self.fake.api_url,
+            database_url=settings.database_url,
+            log_level=settings.log_level,
+            log_format=settings.log_format,
+        )
+        bank = QuestionBank.load()
+        self.database = open_database(bot_settings)
+        migrate.upgrade(self.database)
+        deps = Deps(database=self.database, bank=bank, clock=self.clock)
+        sender = AfterAckSender(web_client(bot_settings))
+        self.bot = LocalServer(
+            wsgi_app(create_app(bot_settings, deps, sender=sender), ready=self.database.is_usable)
+        )
+        dispatcher = nudge_dispatcher(bot_settings, self.database, bank)
+        self.scheduler = start_clock(dispatcher, now=self.clock)
+        driver = SlackDriver(
+            f"{self.bot.url}/slack/events", secret, self.fake.base_url + "/response"
+        )
+        self.fake.pages = Page(self.workspace, driver, self.clock, dispatcher, deps).handle
+
+    @property
+    def url(self) -> str:
+        return self.fake.base_url + "/"
+
+    def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        self.fake.close()
+        self.bot.stop()
+        self.database.dispose()
+
+
+def serve_until_interrupted(playground: Playground) -> int:
+    """Keep the playground up until Ctrl+C."""
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        playground.stop()
+    return 0
