@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format lock bench bench-ack bench-fanout bench-history bench-search-sqlite bench-slow-clients bench-after-ack migrate clean
+.PHONY: run test lint format lock bench bench-ack bench-fanout bench-history bench-search-sqlite bench-slow-clients bench-after-ack migrate clean playground screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: install, migrate and start the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)
+## run: install, migrate and start the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT); with no Slack credentials, the local playground
 run: $(STAMP)
 	$(BIN)/ask-team run
+
+## playground: the real bot against a local Slack stand-in, in the browser at http://127.0.0.1:$PORT/
+playground: $(STAMP)
+	$(BIN)/ask-team playground
+
+## screenshots: the README's screenshots of the playground, in Debian's Chromium (docs/screenshots/)
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 ## test: install and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(STAMP)

@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import create_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.playground.fake_slack import FakeSlack  # noqa: E402
+from bot.playground.slack_driver import SlackDriver, log_values  # noqa: E402
 from bot.question_bank import QuestionBank  # noqa: E402
 from bot.senders.after_ack import AfterAckSender  # noqa: E402
 from bot.services.deps import Deps  # noqa: E402
@@ -30,8 +32,6 @@ from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.web import wsgi_app  # noqa: E402
 from tests.conftest import _QuietHandler, _ThreadingWSGIServer  # noqa: E402
-from bot.playground.fake_slack import FakeSlack  # noqa: E402
-from bot.playground.slack_driver import SlackDriver, log_values  # noqa: E402
 
 SECRET = "bench-signing-secret"
 SAMPLES = 200

@@ -7,7 +7,7 @@ request is refused with a 400 and one line naming the kind of problem, never a v
 value can be what a team said). Pure: bytes, headers and the time in; a verdict out.
 
 What is checked is what Bolt and our listeners read, in the shapes Slack documents and our
-tests send (tests/support/slack_driver.py). Fields nobody reads are left alone, so a field
+tests send (bot/playground/slack_driver.py). Fields nobody reads are left alone, so a field
 Slack adds tomorrow is not refused.
 """
 

@@ -11,12 +11,12 @@ from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import log_modal
 from bot.blocks.question_card import question_card
 from bot.habits import Habit
+from bot.playground.fake_slack import block_kit_problems
 from bot.question_bank import QuestionBank
 from bot.services.journal import HistoryPage, HistoryQuery
 from bot.store.models import Entry, EntryPerson
 from bot.text import escape_mrkdwn, shown
 from bot.vocabulary.limits import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
-from bot.playground.fake_slack import block_kit_problems
 
 
 def assert_valid_message(blocks: list[dict]) -> None:

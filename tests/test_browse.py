@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from bot.history_filters import HistoryQuery
 from bot.payloads import encode_entry_action, encode_log_metadata
+from bot.playground.slack_driver import User, log_values
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import button, headline, press, section_with, text_of
 from tests.support.seed import seed_entries
-from bot.playground.slack_driver import User, log_values
 from tests.test_history import answers_on
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BOT_TOKEN, REPO_ROOT, SIGNING_SECRET
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, request
+from tests.conftest import BOT_TOKEN, REPO_ROOT, SIGNING_SECRET
 
 
 def free_port() -> int:

@@ -10,12 +10,12 @@ from sqlalchemy import insert, select
 
 from bot.heartbeat import WeekPulse, sparkline
 from bot.heartbeat import reading as heartbeat_reading
+from bot.playground.fake_slack import block_kit_problems
+from bot.playground.slack_driver import User, event_callback
 from bot.services.leaders import leader_id_for
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import Showing, buttons, headline, press, text_of
-from bot.playground.fake_slack import block_kit_problems
-from bot.playground.slack_driver import User, event_callback
 from tests.test_your_data import log
 
 

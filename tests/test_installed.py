@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, SIGNING_SECRET
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, request
+from tests.conftest import REPO_ROOT, SIGNING_SECRET
+from tests.support.playground import Visitor
 from tests.test_cli import cli_env, wait_until_serving
 
 pytestmark = pytest.mark.installed
@@ -182,3 +183,28 @@ def test_installed_it_migrates_serves_and_answers_a_signed_command(
     assert card.json["response_type"] == "ephemeral"
     assert len(card.json["blocks"]) == 4, card.json
     assert request("GET", served + "/readyz").status == 200
+
+
+def test_installed_the_playground_serves_its_page_and_answers_a_command(
+    installed: Installed, fake_slack: FakeSlack
+) -> None:
+    env = outside(cli_env(installed.elsewhere, fake_slack))
+    process = subprocess.Popen(
+        [str(installed.bin / "ask-team"), "playground"],
+        cwd=installed.elsewhere,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        wait_until_serving(process, url)
+        assert "<script" in request("GET", url + "/").text
+        assert request("GET", url + "/static/blockkit.js").status == 200
+        typed = Visitor(url).command("vision")
+        assert typed == {"ok": True}
+        assert Visitor(url).last_dm_saying("Question for your team")["ephemeral"]
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

@@ -51,10 +51,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.socket_mode",
             "bot.runtime",
             "bot.clock",
-            "bot.cli",
-            "bot.__main__",
         ),
     ),
+    # Above the bot, which never knows it is in one: only the command line starts it.
+    ("playground", ("bot.playground",)),
+    ("entry", ("bot.cli", "bot.__main__")),
 ]
 PACKAGE = REPO_ROOT / "bot"
 

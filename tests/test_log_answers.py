@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.playground.slack_driver import User, log_values
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import headline, press, question_of, text_of
-from bot.playground.slack_driver import User, log_values
 
 
 def open_log_modal(harness: Harness, habit: str = "heartbeat") -> tuple[str, dict[str, Any]]:

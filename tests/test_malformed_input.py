@@ -56,14 +56,7 @@ from bot.history_filters import HistoryQuery
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS, register_all
 from bot.listeners.errors import polite_answer
 from bot.payloads import encode_log_metadata
-from bot.senders.after_ack import AfterAckSender
-from bot.services.deps import Deps
-from bot.socket_mode import GuardedSocketModeHandler
-from bot.vocabulary import ids
-from bot.web import wsgi_app
-from tests.conftest import LEADER, OTHER_LEADER, SIGNING_SECRET, Harness
 from bot.playground.fake_slack import block_kit_problems
-from tests.support.seed import seed_entries
 from bot.playground.slack_driver import (
     Response,
     SlackDriver,
@@ -72,6 +65,13 @@ from bot.playground.slack_driver import (
     log_values,
     request,
 )
+from bot.senders.after_ack import AfterAckSender
+from bot.services.deps import Deps
+from bot.socket_mode import GuardedSocketModeHandler
+from bot.vocabulary import ids
+from bot.web import wsgi_app
+from tests.conftest import LEADER, OTHER_LEADER, SIGNING_SECRET, Harness
+from tests.support.seed import seed_entries
 from tests.test_any_text import their_entries
 
 # -- what the app registers, and what is fuzzed ----------------------------------------------------

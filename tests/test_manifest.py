@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from bot.listeners import BOT_EVENTS, SHORTCUT_CALLBACKS, SLASH_COMMANDS
+from bot.playground.slack_driver import log_values
 from bot.web import EVENTS_PATH
 from tests.conftest import REPO_ROOT, Harness
-from bot.playground.slack_driver import log_values
 from tests.test_log_answers import open_log_modal
 
 # Which bot scope each Web API method we call needs (None: no scope beyond the token).

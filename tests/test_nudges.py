@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
+from bot.playground.fake_slack import Call
+from bot.playground.slack_driver import User, event_callback, log_values
 from bot.store.models import CustomQuestion, Leader, Nudge, NudgeStatus, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import button, buttons, headline, press, question_of, text_of
-from bot.playground.fake_slack import Call
-from bot.playground.slack_driver import User, event_callback, log_values
 from tests.test_log_answers import open_log_modal
 
 FRIDAY_9_PARIS = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.playground.fake_slack import FakeSlack
 from bot.store.database import Database
 from tests.conftest import BOT_TOKEN, REPO_ROOT, SIGNING_SECRET
-from bot.playground.fake_slack import FakeSlack
 from tests.support.seed import seed_due_leaders
 
 DUE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

@@ -15,10 +15,10 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.config import DEFAULT_HOST, ConfigError, Settings
-from bot.server import PortUnavailableError, check_port_free
-from tests.conftest import BOT_TOKEN, LEADER, SIGNING_SECRET, Harness
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, request
+from bot.server import PortUnavailableError, check_port_free
+from tests.conftest import BOT_TOKEN, LEADER, SIGNING_SECRET, Harness
 from tests.test_cli import cli_env, free_port, start_ask_team, wait_until_serving
 from tests.test_nudges import FRIDAY_9_PARIS, SendDue, subscribe
 

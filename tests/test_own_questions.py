@@ -7,10 +7,10 @@ import json
 import pytest
 
 from bot.habits import Habit
+from bot.playground.slack_driver import User, log_values
 from bot.question_bank import QuestionBank
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
 from tests.support.blocks import press, question_of, section_with, text_of
-from bot.playground.slack_driver import User, log_values
 
 OURS = "What would make our Friday demos worth staying for?"
 

@@ -9,10 +9,10 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.conftest import Harness
-from tests.support.blocks import headline, lines_under, text_of
 from bot.playground.fake_slack import block_kit_problems
 from bot.playground.slack_driver import event_callback, request
+from tests.conftest import Harness
+from tests.support.blocks import headline, lines_under, text_of
 
 
 def command_body(text: str = "") -> bytes:

@@ -29,11 +29,11 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.playground.fake_slack import FakeSlack
+from bot.playground.slack_driver import SlackDriver, User, log_values, request
 from tests.conftest import BACKENDS, POSTGRES_URL, REPO_ROOT, SIGNING_SECRET
 from tests.support.blocks import press
-from bot.playground.fake_slack import FakeSlack
 from tests.support.load import LogAnswersLoad, Outcome
-from bot.playground.slack_driver import SlackDriver, User, log_values, request
 from tests.test_cli import cli_env, free_port
 
 WORKERS = 2

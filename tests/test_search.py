@@ -13,6 +13,7 @@ import pytest
 from alembic import command
 from sqlalchemy import select, text
 
+from bot.playground.slack_driver import log_values
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.fulltext import POSTGRES_INDEX, SQLITE_TABLE, entry_matches
@@ -20,7 +21,6 @@ from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import press, text_of
 from tests.support.seed import seed_entries
-from bot.playground.slack_driver import log_values
 from tests.test_browse import seed
 from tests.test_history import answers_on
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SIGNING_SECRET, Harness
-from tests.support.blocks import text_of
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, event_callback, log_values, request
+from tests.conftest import SIGNING_SECRET, Harness
+from tests.support.blocks import text_of
 from tests.test_cli import cli_env, start_ask_team
 from tests.test_log_answers import open_log_modal
 from tests.test_nudges import SCHEDULE_FORM_VALUES, SendDue, dms, send_due, subscribe

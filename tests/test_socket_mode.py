@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.playground.fake_slack import FakeSlack
+from bot.playground.slack_driver import SlackDriver, event_callback
 from tests.conftest import LEADER, REPO_ROOT, SIGNING_SECRET
 from tests.support.blocks import buttons, question_of
-from bot.playground.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
-from bot.playground.slack_driver import SlackDriver, event_callback
 from tests.test_cli import ask_team, cli_env, start_ask_team
 
 APP_TOKEN = "xapp-1-A0APP-1-test"

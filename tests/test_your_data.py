@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
+from bot.playground.slack_driver import User, event_callback, log_values
 from bot.services.lifecycle import spreadsheet_safe
 from bot.store.models import Entry, Leader, Schedule
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
 from tests.support.blocks import button, press, text_of
-from bot.playground.slack_driver import User, event_callback, log_values
 
 TRICKY = 'She said "ship it", then: no,\nwait; 日本語, Ελληνικά, emoji 🎉, tab\tend'
 

@@ -24,6 +24,7 @@ from bot.playground.clock import PlaygroundClock
 from bot.playground.slack_driver import Response, SlackDriver, User, event_callback
 from bot.playground.workspace import (
     BOT_USER_ID,
+    PRETEND_USERS,
     TEAM_ID,
     Origin,
     PretendUser,
@@ -123,12 +124,15 @@ class Page:
         if method in ("GET", "HEAD"):
             if path == "/":
                 return static_file("index.html")
+            if path == "/healthz":
+                return PageReply(200, b"ok", "text/plain; charset=utf-8")
             if path.startswith("/static/"):
                 return static_file(path.removeprefix("/static/"))
             if path.startswith("/files/"):
                 return self.download(path.removeprefix("/files/"))
             if path == "/ui/state":
-                user = self._user(_first(query, "user"))
+                # A first visit names nobody: it is the first pretend person's page.
+                user = self._user(_first(query, "user") or PRETEND_USERS[0].id)
                 return json_reply(self.state(user, _since(_first(query, "since"))))
             return None
         if method == "POST" and path.startswith("/ui/"):
@@ -206,7 +210,9 @@ class Page:
         return {"ok": True}
 
     def say(self, user: PretendUser, body: dict[str, Any]) -> dict[str, Any]:
-        self.workspace.say(user.id, self._channel(user, body), _text(body, "text"))
+        # Slack escapes what a person types, so their `<` never becomes a link or a mention.
+        typed = _text(body, "text").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self.workspace.say(user.id, self._channel(user, body), typed)
         return {"ok": True}
 
     def action(self, user: PretendUser, body: dict[str, Any]) -> dict[str, Any]:
@@ -320,12 +326,15 @@ class Page:
         envelope = event_callback(TEAM_ID, "Ev" + secrets.token_hex(6).upper(), event)
         body_bytes = json.dumps(envelope).encode()
         answer = self._send(lambda: self.driver.post(body_bytes, "application/json"))
-        return {"ok": answer is not None and answer.status == 200}
+        if answer is None or answer.status != 200:
+            return {"ok": False, "error": "ask-team did not answer the Home tab's opening."}
+        return {"ok": True}
 
     def move_clock(self, user: PretendUser, body: dict[str, Any]) -> dict[str, Any]:
         """Run the nudge pass now, or jump to `user`'s next nudge and run it there."""
         if body.get("action") == "run":
             report = self.dispatcher.run_pass(self.clock())
+            self.workspace.touch()
             return {"ok": True, "now": self.clock().isoformat(), "summary": summary(report)}
         if body.get("action") != "next":
             raise PageRequestError("the clock can run or go to the next nudge")
@@ -338,6 +347,8 @@ class Page:
             }
         self.clock.jump_to(due)
         report = self.dispatcher.run_pass(self.clock())
+        # Every page shows the new time and next nudge, even where no message arrived.
+        self.workspace.touch()
         local = due.astimezone(ZoneInfo(user.tz))
         return {
             "ok": True,

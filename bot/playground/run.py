@@ -50,7 +50,7 @@ class Playground:
         bank = QuestionBank.load()
         self.database = open_database(bot_settings)
         migrate.upgrade(self.database)
-        deps = Deps(database=self.database, bank=bank, clock=self.clock)
+        self.deps = deps = Deps(database=self.database, bank=bank, clock=self.clock)
         sender = AfterAckSender(web_client(bot_settings))
         self.bot = LocalServer(
             wsgi_app(create_app(bot_settings, deps, sender=sender), ready=self.database.is_usable)

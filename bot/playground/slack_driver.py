@@ -263,7 +263,8 @@ def request(
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
     try:
-        connection.request(method, parts.path or "/", body=body, headers=headers or {})
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, target, body=body, headers=headers or {})
         answer = connection.getresponse()
         return Response(answer.status, answer.read(), dict(answer.getheaders()))
     finally:

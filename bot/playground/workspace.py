@@ -316,6 +316,11 @@ class Workspace:
             self._bump()
             return closed
 
+    def touch(self) -> None:
+        """Something every page shows changed (the clock): wake them all."""
+        with self._changed:
+            self._bump()
+
     def file(self, file_id: str) -> StoredFile | None:
         with self._changed:
             return self.files.get(file_id)

@@ -149,7 +149,10 @@ def buttons(showing: Showing, *, beside: str | None = None) -> dict[str, Block]:
     return {element["text"]["text"]: element for _, element in _buttons(blocks)}
 
 
-def _the_button(showing: Showing, label: str, beside: str | None) -> tuple[Block, Block]:
+def block_and_button(
+    showing: Showing, label: str, beside: str | None = None
+) -> tuple[Block, Block]:
+    """The one button labelled `label` (that goes with `beside`, if said), and its block."""
     blocks = blocks_in(showing)
     scope = blocks if beside is None else _beside(blocks, beside)
     found = [(block, b) for block, b in _buttons(scope) if b["text"]["text"] == label]
@@ -162,7 +165,7 @@ def _the_button(showing: Showing, label: str, beside: str | None) -> tuple[Block
 
 def button(showing: Showing, label: str, *, beside: str | None = None) -> Block:
     """The one button labelled `label` (that goes with `beside`, if said)."""
-    return _the_button(showing, label, beside)[1]
+    return block_and_button(showing, label, beside)[1]
 
 
 def press(
@@ -176,7 +179,7 @@ def press(
 ) -> Response:
     """`user` (the leader, unless said) clicks the button labelled `label` (that goes with
     `beside`, if said) as Slack sends it: its action, its value, the id of its block."""
-    block, pressed = _the_button(showing, label, beside)
+    block, pressed = block_and_button(showing, label, beside)
     slack = who if isinstance(who, SlackDriver) else who.slack
     return slack.click(
         pressed["action_id"],

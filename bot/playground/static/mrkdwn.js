@@ -59,7 +59,7 @@ export const EMOJI = {
   new: "🆕", free: "🆓", sos: "🆘", red_circle: "🔴", large_green_circle: "🟢",
   large_yellow_circle: "🟡", large_blue_circle: "🔵", white_circle: "⚪", black_circle: "⚫",
   small_red_triangle: "🔺", small_red_triangle_down: "🔻", thermometer: "🌡️",
-  battery: "🔋", moneybag: "💰", dollar: "💵", euro: "💶", scales: "⚖️", seedling_: "🌱",
+  battery: "🔋", moneybag: "💰", dollar: "💵", euro: "💶", scales: "⚖️",
   see_no_evil: "🙈", hear_no_evil: "🙉", speak_no_evil: "🙊", party_popper: "🎉",
   partying_face: "🥳", pleading_face: "🥺", star_struck: "🤩", shrug: "🤷",
   facepalm: "🤦", raising_hand: "🙋", man_shrugging: "🤷‍♂️", woman_shrugging: "🤷‍♀️",
@@ -131,6 +131,12 @@ function ordinal(n) {
   return n + ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th");
 }
 
+/** "9:05 AM", as Slack's default (en-US) client shows a time. */
+export function clock12(p, seconds = false) {
+  const hour = p.hour % 12 || 12;
+  return `${hour}:${pad(p.minute)}${seconds ? `:${pad(p.second)}` : ""} ${p.hour < 12 ? "AM" : "PM"}`;
+}
+
 function dayKey(p) {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
 }
@@ -169,8 +175,8 @@ export function formatSlackDate(epochSeconds, format, ctx = {}) {
     date_pretty: relative || date,
     date_short_pretty: relative || dateShort,
     date_long_pretty: relative || dateLong,
-    time: `${pad(p.hour)}:${pad(p.minute)}`,
-    time_secs: `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`,
+    time: clock12(p, false),
+    time_secs: clock12(p, true),
   };
   let unknown = false;
   const text = String(format).replace(/\{([a-z_]+)\}/g, (whole, name) => {
@@ -224,14 +230,15 @@ function special(inner, ctx) {
     if (command === "date") {
       const [epoch, format = "", link] = rest;
       const text = formatSlackDate(epoch, format, ctx) ?? label ?? "";
-      if (link && isSafeUrl(link)) return anchor(link, text);
+      if (link && SAFE_URL.test(link)) return anchor(link, text);
       return `<span class="date">${escapeHtml(text)}</span>`;
     }
     if (command === "subteam") return mention(label || "@group", "group");
     return escapeHtml(label ?? `<${decodeEntities(inner)}>`);
   }
   const url = decodeEntities(target);
-  if (!isSafeUrl(url)) return escapeHtml(label ?? url);
+  // Only absolute http(s) and mailto links: anything else is shown, not followed.
+  if (!SAFE_URL.test(url)) return escapeHtml(label ?? `<${url}>`);
   const shown = label ?? (url.toLowerCase().startsWith("mailto:") ? url.slice(7) : url);
   return anchor(url, emojify(shown));
 }
