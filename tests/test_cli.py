@@ -141,17 +141,30 @@ def test_migrate_then_it_is_current(tmp_path: Path, fake_slack: FakeSlack) -> No
     assert "database is at revision" in again.stdout
 
 
-def test_without_credentials_it_names_them_and_the_steps(
+def test_serve_without_credentials_names_them_and_the_steps(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
     env = cli_env(tmp_path, fake_slack)
     del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
 
-    result = ask_team("run", env=env, cwd=tmp_path)
+    result = ask_team("serve", env=env, cwd=tmp_path)
 
     assert result.returncode == 2
     assert "Missing: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in result.stderr
     assert "manifest.yml" in result.stderr
+
+
+def test_run_with_half_the_credentials_names_the_missing_one_instead_of_a_playground(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    env = cli_env(tmp_path, fake_slack)
+    del env["SLACK_SIGNING_SECRET"]
+
+    result = ask_team("run", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "Missing: SLACK_SIGNING_SECRET." in result.stderr
+    assert "playground" not in result.stderr
 
 
 def test_a_bad_setting_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -> None:
