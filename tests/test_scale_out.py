@@ -68,7 +68,8 @@ def test_two_instances_with_their_clocks_on_nudge_each_due_leader_once(
     postgres: Backend, instances: list[Servers], fake: FakeSlack
 ) -> None:
     instances[0].migrate(postgres)
-    started = [servers.start(postgres, SCHEDULER="on") for servers in instances]
+    # At DEBUG, APScheduler says each time a worker's clock runs the pass.
+    started = [servers.start(postgres, "DEBUG", SCHEDULER="on") for servers in instances]
     slack_a, slack_b = (slack_for(servers, fake) for servers in instances)
 
     # Either instance answers: a form opened through A is saved through B and shows on A.
