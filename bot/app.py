@@ -10,9 +10,12 @@ from slack_bolt.authorization import AuthorizeResult
 
 from bot.config import Settings
 from bot.listeners import register_all
+from bot.oauth import InstalledAuthorize, not_installed_answer, oauth_flow
 from bot.senders.after_ack import AfterAckSender
 from bot.services.deps import Deps
-from bot.slack_client import web_client
+from bot.slack_client import InstalledWorkspaces, web_client
+from bot.store.installations import WorkspaceInstalls
+from bot.store.token_cipher import TokenCipher
 
 
 class _IgnoreTokenNotice(logging.Filter):
@@ -27,8 +30,11 @@ def create_app(settings: Settings, deps: Deps, *, sender: AfterAckSender | None 
     """A Bolt app wired to our listeners, talking to Slack (or a stand-in) at SLACK_API_URL.
 
     It calls nothing remote: the token is checked once per start (`runtime.check_bot_token`),
-    so a worker restarted while Slack is down still boots.
+    so a worker restarted while Slack is down still boots. With SLACK_CLIENT_ID and no
+    SLACK_BOT_TOKEN it serves every workspace that installed it (`bot/oauth.py`).
     """
+    if settings.oauth:
+        return _create_oauth_app(settings, deps, sender)
     client = web_client(settings)
     app = App(
         client=client,
@@ -46,6 +52,25 @@ def create_app(settings: Settings, deps: Deps, *, sender: AfterAckSender | None 
         logger=_bolt_logger(),
     )
     register_all(app, deps, sender or AfterAckSender(client))
+    return app
+
+
+def _create_oauth_app(settings: Settings, deps: Deps, sender: AfterAckSender | None) -> App:
+    installs = WorkspaceInstalls(deps.database, TokenCipher(settings.token_encryption_key or ""))
+    workspaces = InstalledWorkspaces(settings, installs)
+    # No token of its own: each request's client gets its workspace's token from `authorize`.
+    client = web_client(settings, token="")
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        process_before_response=True,
+        oauth_flow=oauth_flow(settings, deps, installs, client, deps.clock),
+        authorize=InstalledAuthorize(workspaces),  # type: ignore[arg-type]
+        before_authorize=not_installed_answer(workspaces),
+        request_verification_enabled=False,
+        logger=_bolt_logger(),
+    )
+    register_all(app, deps, sender or AfterAckSender(workspaces))
     return app
 
 

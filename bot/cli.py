@@ -33,7 +33,9 @@ from bot.services.deps import Deps
 from bot.services.lifecycle import export_of
 from bot.store import migrate
 from bot.store.database import DatabaseUnavailableError, is_in_memory
+from bot.store.installations import WorkspaceInstalls
 from bot.store.models import utcnow
+from bot.store.token_cipher import TokenCipher, TokenKeyError, new_key
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -58,8 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "playground" or not has_slack_credentials(settings):
                 return _playground(settings, args.command == "run", args.database_url)
         # A preview and an export read the database only, so they run without Slack tokens.
+        if args.command == "new-key":
+            print(new_key())
+            return 0
         settings = Settings.from_env(
-            require_slack=args.command not in ("migrate", "export") and not dry_run
+            require_slack=args.command not in ("migrate", "export", "rotate-key") and not dry_run
         )
         if args.command in PERSISTING_COMMANDS:
             _refuse_in_memory(settings, args.command)
@@ -73,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _socket(settings)
         if args.command == "export":
             return _export(settings, args.team, args.user, args.output)
+        if args.command == "rotate-key":
+            return _rotate_key(settings)
         if args.command == "send-due":
             return _send_due(settings, args.at or utcnow(), dry_run=dry_run)
         return _serve(settings)
@@ -83,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SlackUnreachableError,
         DatabaseUnavailableError,
         PortUnavailableError,
+        TokenKeyError,
     ) as error:
         # Each of these says what is wrong and what to do; a traceback would bury that.
         print(f"ask-team: {error}", file=sys.stderr)
@@ -163,6 +171,20 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
         "where cron runs the pass (SCHEDULER=off) instead of the bot's own clock.",
     ),
     (
+        "new-key",
+        "print a new key for TOKEN_ENCRYPTION_KEY",
+        "Print a new Fernet key. In OAuth mode, TOKEN_ENCRYPTION_KEY encrypts every "
+        "workspace's tokens; to rotate, put the new key first (`new,old`), run "
+        "`ask-team rotate-key`, then drop the old one.",
+    ),
+    (
+        "rotate-key",
+        "re-encrypt every stored token with the first key of TOKEN_ENCRYPTION_KEY",
+        "Re-encrypt every workspace's stored tokens with the first key of TOKEN_ENCRYPTION_KEY "
+        "(comma-separated, newest first), so the older keys can be removed. Needs no Slack "
+        "token.",
+    ),
+    (
         "export",
         "write one leader's log as CSV (to stdout, or --output FILE)",
         "Write everything one leader logged in one workspace as CSV, as their "
@@ -171,7 +193,9 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 # These keep what they write: on an in-memory SQLite database all of it would vanish at exit.
-PERSISTING_COMMANDS = frozenset({"serve", "run", "migrate", "send-due", "socket", "playground"})
+PERSISTING_COMMANDS = frozenset(
+    {"serve", "run", "migrate", "send-due", "socket", "playground", "rotate-key"}
+)
 
 
 PLAYGROUND_DATABASE_URL = "sqlite:///ask_team_playground.db"
@@ -261,6 +285,23 @@ def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
         f"{report.missed} missed (past the grace window), {report.advanced} moved on"
     )
     database.dispose()
+    return 0
+
+
+def _rotate_key(settings: Settings) -> int:
+    if not settings.token_encryption_key:
+        raise ConfigError("TOKEN_ENCRYPTION_KEY is not set: there is no key to rotate to.")
+    database = open_database(settings)
+    try:
+        ensure_schema(database)
+        installs = WorkspaceInstalls(database, TokenCipher(settings.token_encryption_key))
+        rotated = installs.rotate_key()
+    finally:
+        database.dispose()
+    print(
+        f"ask-team: re-encrypted the tokens of {rotated} workspace(s) with the first key of "
+        "TOKEN_ENCRYPTION_KEY; the other keys can now be removed"
+    )
     return 0
 
 

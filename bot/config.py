@@ -58,6 +58,20 @@ class Settings:
     web_threads: int = 4
     nudge_grace_hours: int = 3
     nudge_concurrency: int = 16
+    # Each workspace's nudge budget: Slack publishes no workspace-wide number for
+    # chat.postMessage, so this stays well under what large apps report, and a 429's
+    # Retry-After slows that workspace further.
+    nudge_rate_per_minute: int = 300
+    nudge_burst: int = 20
+    # OAuth mode (many workspaces): an app's credentials, and the keys tokens are kept with.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    token_encryption_key: str | None = None
+
+    @property
+    def oauth(self) -> bool:
+        """Installed into many workspaces over OAuth, rather than one with SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
 
     @classmethod
     def from_env(
@@ -76,7 +90,21 @@ class Settings:
         bot_token = get("SLACK_BOT_TOKEN")
         signing_secret = get("SLACK_SIGNING_SECRET")
         app_token = get("SLACK_APP_TOKEN")
-        if require_slack:
+        client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
+        encryption_key = get("TOKEN_ENCRYPTION_KEY")
+        oauth = bool(client_id and client_secret and not bot_token)
+        if require_slack and oauth:
+            if signing_secret is None:
+                raise ConfigError(
+                    "SLACK_SIGNING_SECRET is needed with SLACK_CLIENT_ID: copy it from your "
+                    "app's Basic Information page."
+                )
+            if encryption_key is None:
+                raise ConfigError(
+                    "TOKEN_ENCRYPTION_KEY is needed to keep workspaces' tokens encrypted in "
+                    "OAuth mode; make one with `ask-team new-key` and keep it out of the database."
+                )
+        elif require_slack:
             missing = [
                 name
                 for name, value in (
@@ -109,6 +137,13 @@ class Settings:
             nudge_concurrency=_int_setting(
                 "NUDGE_CONCURRENCY", get("NUDGE_CONCURRENCY"), 16, 1, 64
             ),
+            nudge_rate_per_minute=_int_setting(
+                "NUDGE_RATE_PER_MINUTE", get("NUDGE_RATE_PER_MINUTE"), 300, 1, 1_000_000
+            ),
+            nudge_burst=_int_setting("NUDGE_BURST", get("NUDGE_BURST"), 20, 1, 10_000),
+            slack_client_id=client_id,
+            slack_client_secret=client_secret,
+            token_encryption_key=encryption_key,
         )
 
 

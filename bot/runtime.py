@@ -16,10 +16,14 @@ from bot.config import Settings
 from bot.log_format import formatter
 from bot.question_bank import QuestionBank
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
+from bot.senders.pacing import Budget
 from bot.services.deps import Deps
-from bot.slack_client import web_client
+from bot.slack_client import InstalledWorkspaces, OneWorkspace, WorkspaceClients, web_client
 from bot.store import migrate
 from bot.store.database import Database
+from bot.store.installations import WorkspaceInstalls
+from bot.store.token_cipher import TokenCipher
+from bot.vocabulary.slack_errors import TOKEN_REFUSALS
 
 logger = logging.getLogger(__name__)
 
@@ -88,27 +92,21 @@ def token_refused(setting: str, error: SlackApiError, advice: str) -> SlackUnrea
     return SlackUnreachableError(f"Slack refused {setting} ({reason}). {advice}")
 
 
+def workspace_clients(settings: Settings, database: Database) -> WorkspaceClients:
+    """Each workspace's Web API client: SLACK_BOT_TOKEN's, or its install's (OAuth mode)."""
+    if settings.oauth:
+        cipher = TokenCipher(settings.token_encryption_key or "")
+        return InstalledWorkspaces(settings, WorkspaceInstalls(database, cipher))
+    return OneWorkspace.from_settings(settings)
+
+
 def nudge_dispatcher(settings: Settings, database: Database, bank: QuestionBank) -> NudgeDispatcher:
     policy = NudgePolicy(
         grace=timedelta(hours=settings.nudge_grace_hours),
         concurrency=settings.nudge_concurrency,
+        budget=Budget(settings.nudge_rate_per_minute, settings.nudge_burst),
     )
-    return NudgeDispatcher(database, bank, web_client(settings), policy)
-
-
-# What Slack answers when the token itself is wrong; anything else is Slack having a bad
-# moment, which must not stop the bot or send the operator to copy the token again.
-TOKEN_REFUSALS = frozenset(
-    {
-        "invalid_auth",
-        "not_authed",
-        "account_inactive",
-        "token_revoked",
-        "token_expired",
-        "not_allowed_token_type",
-        "team_access_not_granted",
-    }
-)
+    return NudgeDispatcher(database, bank, workspace_clients(settings, database), policy)
 
 
 def check_bot_token(settings: Settings) -> None:
@@ -169,10 +167,19 @@ def preflight(settings: Settings) -> QuestionBank:
     database = open_database(settings)
     try:
         ensure_schema(database)
+        if settings.oauth:
+            check_encryption_key(settings, database)
     finally:
         database.dispose()
-    check_bot_token(settings)
+    if not settings.oauth:
+        check_bot_token(settings)
     return bank
+
+
+def check_encryption_key(settings: Settings, database: Database) -> None:
+    """TOKEN_ENCRYPTION_KEY makes a cipher and opens the tokens already stored, or one line."""
+    cipher = TokenCipher(settings.token_encryption_key or "")
+    WorkspaceInstalls(database, cipher).check_key()
 
 
 def build_app(

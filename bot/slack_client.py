@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import timedelta
+from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -11,28 +14,41 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.oauth.installation_store import Bot
+from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.config import Settings
 from bot.nudge_rules import known_zone
+from bot.store.installations import WorkspaceInstalls
 
 WEB_API_TIMEOUT_SECONDS = 10
 logger = logging.getLogger(__name__)
 
 
-def web_client(settings: Settings, backoff_seconds: float = 0.5) -> WebClient:
-    """A client that honours 429 Retry-After and retries 5xx and dropped connections."""
+def web_client(
+    settings: Settings,
+    backoff_seconds: float = 0.5,
+    *,
+    token: str | None = None,
+    paced: bool = False,
+) -> WebClient:
+    """A client that honours 429 Retry-After and retries 5xx and dropped connections.
+
+    With the bot token of SLACK_BOT_TOKEN, unless given another (a workspace's, in OAuth mode).
+    A `paced` client raises 429s instead of sleeping on them: its caller paces the workspace
+    (senders/pacing.py), so one busy workspace does not hold up the others.
+    """
     client = WebClient(
-        token=settings.slack_bot_token,
+        token=settings.slack_bot_token if token is None else token,
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_SECONDS,
     )
     # WebClient already retries a dropped connection once; add 429s and 5xx, with backoff.
     backoff = BackoffRetryIntervalCalculator(backoff_factor=backoff_seconds)
-    client.retry_handlers.extend(
-        [
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
-        ]
+    if not paced:
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(
+        ServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff)
     )
     return client
 
@@ -49,3 +65,82 @@ def fetch_zone(client: WebClient, user_id: str) -> str | None:
         logger.warning("users.info unreachable: %s", type(error).__name__)
         return None
     return known_zone(user.get("tz")) if isinstance(user, dict) else None
+
+
+# Refresh a rotating token this long before it expires, so no request meets an expired one.
+REFRESH_BEFORE = timedelta(minutes=30)
+
+
+class WorkspaceClients(Protocol):
+    """The Web API client for a workspace: with its own bot token."""
+
+    def client_for(self, team_id: str | None, *, paced: bool = False) -> WebClient | None:
+        """None when the workspace has no install (never installed, or uninstalled).
+
+        A `paced` client raises 429s for its caller to pace (see `web_client`)."""
+        ...
+
+
+class OneWorkspace:
+    """Single-workspace mode: SLACK_BOT_TOKEN's client, whoever asks."""
+
+    def __init__(self, client: WebClient, paced: WebClient | None = None) -> None:
+        self.client = client
+        self.paced = paced or client
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OneWorkspace:
+        return cls(web_client(settings), web_client(settings, paced=True))
+
+    def client_for(self, team_id: str | None, *, paced: bool = False) -> WebClient:
+        return self.paced if paced else self.client
+
+
+class InstalledWorkspaces:
+    """OAuth mode: each workspace's client with the token of its latest install, refreshed
+    before it expires when the app rotates tokens."""
+
+    def __init__(self, settings: Settings, installs: WorkspaceInstalls) -> None:
+        self.settings = settings
+        self.installs = installs
+        self._rotator = TokenRotator(
+            client_id=settings.slack_client_id or "",
+            client_secret=settings.slack_client_secret or "",
+            client=web_client(settings, token=""),
+        )
+        # One client per workspace (and pacing), made again when its token changes.
+        self._clients: dict[tuple[str, bool], tuple[str, WebClient]] = {}
+        self._lock = threading.Lock()
+
+    def bot_for(self, team_id: str | None) -> Bot | None:
+        """The workspace's bot with a token that works for a while yet; None if not installed."""
+        bot = self.installs.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_refresh_token:
+            return bot
+        try:
+            refreshed = self._rotator.perform_bot_token_rotation(
+                bot=bot, minutes_before_expiration=int(REFRESH_BEFORE.total_seconds() // 60)
+            )
+        except (SlackApiError, OSError) as error:
+            # The old token may still work; the next request tries the refresh again.
+            reason = error.response.get("error") if isinstance(error, SlackApiError) else None
+            logger.warning(
+                "could not refresh the bot token of %s: %s", team_id, reason or type(error).__name__
+            )
+            return bot
+        if refreshed is None:
+            return bot
+        self.installs.save_bot(refreshed)
+        logger.info("refreshed the bot token of %s", team_id)
+        return refreshed
+
+    def client_for(self, team_id: str | None, *, paced: bool = False) -> WebClient | None:
+        bot = self.bot_for(team_id)
+        if bot is None or team_id is None:
+            return None
+        with self._lock:
+            token, client = self._clients.get((team_id, paced), ("", None))
+            if client is None or token != bot.bot_token:
+                client = web_client(self.settings, token=bot.bot_token, paced=paced)
+                self._clients[(team_id, paced)] = (bot.bot_token, client)
+            return client

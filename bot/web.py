@@ -14,6 +14,7 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from bot import metrics
 from bot.edge import Accepted, check_request
 from bot.listeners import SLASH_COMMANDS
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -60,6 +61,20 @@ def wsgi_app(
                 "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(content)))]
             )
             return [content]
+        flow = app.oauth_flow
+        if path in (INSTALL_PATH, REDIRECT_PATH) and flow is not None:
+            if method != "GET":
+                return _plain(start_response, "405 Method Not Allowed", "GET only")
+            request = BoltRequest(
+                body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ)
+            )
+            if path == INSTALL_PATH:
+                answer = flow.handle_installation(request)
+            else:
+                answer = flow.handle_callback(request)
+            response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
+            start_response(response.status, response.get_headers())
+            return response.get_body()
         if path != EVENTS_PATH:
             return _plain(start_response, "404 Not Found", "not found")
         # Only Slack's endpoint is counted: probes and scrapes would drown what it does.
@@ -149,15 +164,19 @@ def _read_body(environ: WSGIEnvironment) -> bytes | tuple[str, str]:
 def _bolt_request(environ: WSGIEnvironment, body: dict[str, Any]) -> BoltRequest:
     """What Bolt reads: the checked body as JSON, which Bolt parses whatever the request's
     kind (form-encoded commands with "payload" in their text confuse its own sniffing)."""
-    headers: dict[str, str | Sequence[str]] = {
-        key[5:].lower().replace("_", "-"): value
-        for key, value in environ.items()
-        if key.startswith("HTTP_") and isinstance(value, str)
-    }
+    headers = _headers(environ)
     headers["content-type"] = "application/json"
     return BoltRequest(
         body=json.dumps(body), query=environ.get("QUERY_STRING", ""), headers=headers
     )
+
+
+def _headers(environ: WSGIEnvironment) -> dict[str, str | Sequence[str]]:
+    return {
+        key[5:].lower().replace("_", "-"): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_") and isinstance(value, str)
+    }
 
 
 def _readiness(start_response: StartResponse, ready: Callable[[], bool] | None) -> list[bytes]:

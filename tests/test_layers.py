@@ -46,6 +46,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "app",
         (
             "bot.app",
+            "bot.oauth",
             "bot.web",
             "bot.server",
             "bot.socket_mode",

@@ -9,7 +9,9 @@ import pytest
 import yaml
 
 from bot.listeners import BOT_EVENTS, SHORTCUT_CALLBACKS, SLASH_COMMANDS
+from bot.oauth import REDIRECT_PATH
 from bot.playground.slack_driver import log_values
+from bot.vocabulary.slack_scopes import BOT_SCOPES
 from bot.web import EVENTS_PATH
 from tests.conftest import REPO_ROOT, Harness
 from tests.test_log_answers import open_log_modal
@@ -97,3 +99,11 @@ def test_bot_scopes_are_exactly_what_the_code_uses(
     used = {METHOD_SCOPES[call.method] for call in harness.fake.calls} - {None}
     declared = set(manifest["oauth_config"]["scopes"]["bot"])
     assert used | {"commands"} == declared
+    # What "Add to Slack" asks for, in OAuth mode, is the same list.
+    assert set(BOT_SCOPES) == declared
+
+
+def test_the_oauth_redirect_goes_to_the_path_the_app_serves(manifest: dict[str, Any]) -> None:
+    (redirect,) = manifest["oauth_config"]["redirect_urls"]
+
+    assert redirect.endswith(REDIRECT_PATH)

@@ -34,6 +34,9 @@ def send_due_process(
         "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": database.url,
         "NUDGE_CONCURRENCY": str(concurrency),
+        # These check claims, not pacing: no budget holds the single workspace back.
+        "NUDGE_RATE_PER_MINUTE": "1000000",
+        "NUDGE_BURST": "10000",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(REPO_ROOT),
     }

@@ -69,7 +69,16 @@ def test_two_instances_with_their_clocks_on_nudge_each_due_leader_once(
 ) -> None:
     instances[0].migrate(postgres)
     # At DEBUG, APScheduler says each time a worker's clock runs the pass.
-    started = [servers.start(postgres, "DEBUG", SCHEDULER="on") for servers in instances]
+    started = [
+        servers.start(
+            postgres,
+            "DEBUG",
+            SCHEDULER="on",
+            NUDGE_RATE_PER_MINUTE="1000000",
+            NUDGE_BURST="10000",
+        )
+        for servers in instances
+    ]
     slack_a, slack_b = (slack_for(servers, fake) for servers in instances)
 
     # Either instance answers: a form opened through A is saved through B and shows on A.

@@ -31,7 +31,7 @@ def register(app: App, sender: AfterAckSender) -> None:
         ctx = context_of(context)
         if ctx is None or event.get("tab") != "home":
             return
-        sender.send([home_for(ctx)])
+        sender.send([home_for(ctx)], team_id=ctx.team_id)
 
     app.event("app_home_opened")(app_home_opened)
 
@@ -68,7 +68,7 @@ def register(app: App, sender: AfterAckSender) -> None:
                     DirectMessage(ctx.user_id, refused, as_dicts(notice(refused, ":warning:"))),
                 )
             )
-        sender.send(deliveries)
+        sender.send(deliveries, team_id=ctx.team_id)
 
     app.view(ids.PROMISE_KEPT_CALLBACK)(promise_kept_submitted)
 

@@ -59,7 +59,9 @@ def register(app: App, sender: AfterAckSender) -> None:
         ack()
         headline = "Updated." if saved.updated else "Saved what your team said."
         confirmation = as_dicts(logged_confirmation(saved.entry, headline))
-        sender.send([DirectMessage(ctx.user_id, headline, confirmation), home_for(ctx)])
+        sender.send(
+            [DirectMessage(ctx.user_id, headline, confirmation), home_for(ctx)], team_id=ctx.team_id
+        )
 
     app.view(ids.LOG_CALLBACK)(log_answers_submitted)
     button(app, sender, ids.HISTORY_OLDER, _page)

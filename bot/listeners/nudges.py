@@ -98,7 +98,7 @@ def answer_schedule_command(
 
     if not isinstance(parsed, SetSchedule):
         _change_schedule(ctx, parsed, reply)
-        sender.send([home_for(ctx)])
+        sender.send([home_for(ctx)], team_id=ctx.team_id)
         return
     if not parsed.when.strip():
         ack()
@@ -113,7 +113,7 @@ def answer_schedule_command(
     plan = set_schedule(ctx, rule)
     reply(saved_words(plan, ctx.now))
     if plan.slack_zone is not None:
-        sender.send([home_for(ctx)])
+        sender.send([home_for(ctx)], team_id=ctx.team_id)
         return
 
     def tell(text: str) -> list[Delivery]:
@@ -176,14 +176,14 @@ def register(app: App, sender: AfterAckSender) -> None:
             response_action="update", view=schedule_saved_view(saved_words(plan, ctx.now)).to_dict()
         )
         if plan.slack_zone is not None:
-            sender.send([home_for(ctx)])
+            sender.send([home_for(ctx)], team_id=ctx.team_id)
             return
         user_id = ctx.user_id
 
         def tell(text: str) -> list[Delivery]:
             return [DirectMessage(user_id, text, as_dicts(notice(text, ":alarm_clock:")))]
 
-        sender.send([learn_zone_after_ack(ctx, tell)])
+        sender.send([learn_zone_after_ack(ctx, tell)], team_id=ctx.team_id)
 
     app.view(ids.SCHEDULE_CALLBACK)(schedule_settings_submitted)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +39,8 @@ class Call:
     path: str
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    # What the stand-in answered: 200, or 429 when over Slack's limits.
+    status: int = 200
 
 
 def block_kit_problems(params: dict[str, Any], *, is_message: bool) -> list[str]:
@@ -80,6 +83,41 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
     return []
 
 
+@dataclass
+class SlackLimits:
+    """chat.postMessage's limits as Slack applies them: about one message per second per
+    channel, and a workspace's budget (here, per token): `per_minute` on average with bursts
+    of up to `burst`. Slack publishes no workspace number; these are parameters."""
+
+    per_minute: float
+    burst: int = 10
+    per_channel_per_second: float = 1.0
+    refused: int = 0
+    accepted: int = 0
+    _budgets: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _channel_last: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def retry_after(self, token: str, channel: str, now: float) -> float | None:
+        """Seconds to wait if this message is over a limit (and it is refused), else None."""
+        left, then = self._budgets.get(token, (float(self.burst), now))
+        left = min(float(self.burst), left + (now - then) * self.per_minute / 60)
+        waits = []
+        if left < 1:
+            waits.append((1 - left) * 60 / self.per_minute)
+        last = self._channel_last.get((token, channel))
+        gap = 1 / self.per_channel_per_second
+        if last is not None and now - last < gap:
+            waits.append(last + gap - now)
+        if waits:
+            self._budgets[token] = (left, now)
+            self.refused += 1
+            return max(waits)
+        self._budgets[token] = (left - 1, now)
+        self._channel_last[(token, channel)] = now
+        self.accepted += 1
+        return None
+
+
 class FakeSlack:
     """Records calls; answers like Slack; `respond_with` overrides a method's answer.
 
@@ -95,6 +133,10 @@ class FakeSlack:
         self.pages = pages
         # The playground runs for hours: it keeps its own state, not every call forever.
         self.record = True
+        # Set by FakeOAuth: Slack's error for a call with a token it does not know, or None.
+        self.token_check: Callable[[str], str | None] | None = None
+        # Slack's rate limits on chat.postMessage, when a test or bench sets them.
+        self.limits: SlackLimits | None = None
         self.calls: list[Call] = []
         self.problems: list[str] = []
         self._responders: dict[str, Responder] = {}
@@ -222,22 +264,34 @@ class FakeSlack:
             if self.validate
             else []
         )
-        # Socket Mode opens its connection with the app-level token; all else uses the bot's.
-        token = "Bearer xapp-" if method == "apps.connections.open" else "Bearer xoxb-"
-        if parts.path.startswith("/api/") and not call.headers.get("Authorization", "").startswith(
-            token
-        ):
-            problems.append(f"{method} called without a {token.split()[1]} token")
+        # Socket Mode opens its connection with the app-level token; oauth.v2.access the app's
+        # credentials; all else a bot token (rotating ones start xoxe.xoxb-).
+        authorization = call.headers.get("Authorization", "")
+        refused: str | None = None
+        if parts.path.startswith("/api/") and method != "oauth.v2.access":
+            expected = ("xapp-",) if method == "apps.connections.open" else ("xoxb-", "xoxe.xoxb-")
+            token = authorization.removeprefix("Bearer ")
+            if not authorization.startswith("Bearer ") or not token.startswith(expected):
+                problems.append(f"{method} called without a {expected[0]} token")
+            elif self.token_check is not None and expected[0] != "xapp-":
+                refused = self.token_check(token)
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
         responder = self._responders.get(method)
         headers: dict[str, str]
         if problems:
             status, body, headers = 200, {"ok": False, "error": "invalid_blocks"}, {}
+        elif refused is not None and method != "auth.test":
+            status, body, headers = 200, {"ok": False, "error": refused}, {}
+        elif (wait := self._over_limit(method, authorization, params)) is not None:
+            status = 429
+            body = {"ok": False, "error": "ratelimited"}
+            headers = {"Retry-After": str(max(1, math.ceil(wait)))}
         elif responder is not None:
             status, body, headers = responder(call)
         else:
             status, body, headers = 200, default_answer(call), {}
+        call.status = status
         for observe in self.observers:
             observe(call, body)
         with self._lock:
@@ -256,18 +310,41 @@ class FakeSlack:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             request.wfile.write(payload)
 
+    def _over_limit(self, method: str, authorization: str, params: dict[str, Any]) -> float | None:
+        if self.limits is None or method != "chat.postMessage":
+            return None
+        with self._lock:
+            return self.limits.retry_after(
+                authorization, str(params.get("channel")), time.monotonic()
+            )
+
     def _stats(self, request: BaseHTTPRequestHandler) -> None:
         """For benchmarks in another process: DMs received, per channel."""
         with self._lock:
+            # A DM is told apart by its workspace's token as well as its channel: the same user
+            # id in two workspaces is two people.
             channels = [
-                c.params.get("channel") for c in self.calls if c.method == "chat.postMessage"
+                f"{c.headers.get('Authorization')} {c.params.get('channel')}"
+                for c in self.calls
+                if c.method == "chat.postMessage" and c.status == 200
             ]
             problems = len(self.problems)
+            refused = self.limits.refused if self.limits else 0
+            last_dm = max(
+                (c.at for c in self.calls if c.method == "chat.postMessage" and c.status == 200),
+                default=None,
+            )
         per_channel: dict[str, int] = {}
         for channel in channels:
             per_channel[str(channel)] = per_channel.get(str(channel), 0) + 1
         body = json.dumps(
-            {"dms": len(channels), "channels": len(per_channel), "problems": problems}
+            {
+                "dms": len(channels),
+                "channels": len(per_channel),
+                "problems": problems,
+                "refused_429": refused,
+                "last_dm_monotonic": last_dm,
+            }
         ).encode()
         request.send_response(200)
         request.send_header("Content-Type", "application/json")
@@ -276,11 +353,14 @@ class FakeSlack:
         request.wfile.write(body)
 
 
-def serve_forever(latency_seconds: float, validate: bool) -> None:
+def serve_forever(
+    latency_seconds: float, validate: bool, limits: SlackLimits | None = None
+) -> None:
     """Run a fake Slack in this process until killed; print its base URL first."""
     fake = FakeSlack()
     fake.latency_seconds = latency_seconds
     fake.validate = validate
+    fake.limits = limits
     print(fake.base_url, flush=True)
     threading.Event().wait()
 
@@ -334,7 +414,12 @@ def default_answer(call: Call) -> dict[str, Any]:
 if __name__ == "__main__":
     import sys
 
+    # python -m bot.playground.fake_slack [LATENCY] [--no-validate] [--limit PER_MINUTE BURST]
+    limited = sys.argv.index("--limit") if "--limit" in sys.argv else None
     serve_forever(
-        float(sys.argv[1]) if len(sys.argv) > 1 else 0.0,
+        float(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1][0].isdigit() else 0.0,
         validate="--no-validate" not in sys.argv,
+        limits=SlackLimits(float(sys.argv[limited + 1]), int(sys.argv[limited + 2]))
+        if limited is not None
+        else None,
     )

@@ -26,6 +26,7 @@ from slack_sdk.webhook import WebhookClient
 from bot import metrics
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
+from bot.slack_client import WEB_API_TIMEOUT_SECONDS, OneWorkspace, WorkspaceClients
 
 logger = logging.getLogger(__name__)
 MODAL_FAILED = (
@@ -106,10 +107,14 @@ class ResponseUrlError(RuntimeError):
 
 
 class AfterAckSender:
-    """Sends deliveries from a small thread pool, so acknowledgements never wait on Slack."""
+    """Sends deliveries from a small thread pool, so acknowledgements never wait on Slack.
 
-    def __init__(self, client: WebClient, workers: int = 8) -> None:
-        self.client = client
+    Each goes out with the token of the workspace it concerns (`clients`); a bare WebClient
+    serves the one workspace of SLACK_BOT_TOKEN.
+    """
+
+    def __init__(self, clients: WorkspaceClients | WebClient, workers: int = 8) -> None:
+        self.clients = OneWorkspace(clients) if isinstance(clients, WebClient) else clients
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="after-ack")
         self._pending = 0
         self._idle = threading.Condition()
@@ -119,19 +124,25 @@ class AfterAckSender:
         response_url = body.get("response_url")
         user = body.get("user")
         user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
+        team = body.get("team")
+        team_id = team.get("id") if isinstance(team, dict) else body.get("team_id")
         self.send(
             deliveries,
-            response_url if isinstance(response_url, str) else None,
-            user_id if isinstance(user_id, str) else None,
+            team_id=team_id if isinstance(team_id, str) else None,
+            response_url=response_url if isinstance(response_url, str) else None,
+            user_id=user_id if isinstance(user_id, str) else None,
         )
 
     def send(
         self,
         deliveries: list[Delivery],
+        *,
+        team_id: str | None,
         response_url: str | None = None,
         user_id: str | None = None,
     ) -> None:
-        """Queue `deliveries`; `response_url` is where `Respond` goes, if the request had one.
+        """Queue `deliveries` for workspace `team_id`; `response_url` is where `Respond` goes,
+        if the request had one.
 
         If a delivery the person is waiting for fails, they are told at `response_url`, or by
         DM to `user_id` when there is none (the Home tab has no response_url).
@@ -140,7 +151,7 @@ class AfterAckSender:
             with self._idle:
                 self._pending += 1
             metrics.after_ack_queued(1)
-            self._executor.submit(self._deliver_all, deliveries, response_url, user_id)
+            self._executor.submit(self._deliver_all, deliveries, team_id, response_url, user_id)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until everything queued so far has been sent (or failed); False on timeout."""
@@ -148,10 +159,19 @@ class AfterAckSender:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def _deliver_all(
-        self, deliveries: list[Delivery], response_url: str | None, user_id: str | None
+        self,
+        deliveries: list[Delivery],
+        team_id: str | None,
+        response_url: str | None,
+        user_id: str | None,
     ) -> None:
         try:
-            self._deliver_each(deliveries, response_url, user_id)
+            client = self.clients.client_for(team_id)
+            if client is None:
+                # Uninstalled since the request came in: nothing may be sent there any more.
+                logger.warning("not sent: workspace %s has no install", team_id)
+                return
+            self._deliver_each(client, deliveries, response_url, user_id)
         finally:
             metrics.after_ack_queued(-1)
             with self._idle:
@@ -159,28 +179,34 @@ class AfterAckSender:
                 self._idle.notify_all()
 
     def _deliver_each(
-        self, deliveries: list[Delivery], response_url: str | None, user_id: str | None
+        self,
+        client: WebClient,
+        deliveries: list[Delivery],
+        response_url: str | None,
+        user_id: str | None,
     ) -> None:
         for delivery in deliveries:
             try:
                 if isinstance(delivery, AfterAck):
-                    self._deliver_each(delivery.run(self.client), response_url, user_id)
+                    self._deliver_each(client, delivery.run(client), response_url, user_id)
                 else:
-                    self._deliver(delivery, response_url, user_id)
+                    self._deliver(client, delivery, response_url, user_id)
             except SlackApiError as error:
                 # Slack said no: its reason is enough, and never the payload (what teams said).
                 reason = error.response.get("error") if error.response is not None else None
                 logger.warning("%s refused by Slack: %s", type(delivery).__name__, reason)
-                self._tell_about(delivery, response_url, user_id)
+                self._tell_about(client, delivery, response_url, user_id)
             except OSError as error:
                 # Slack unreachable (refused, reset, timed out): an outage, not our bug.
                 logger.warning("%s not sent: %s", type(delivery).__name__, type(error).__name__)
-                self._tell_about(delivery, response_url, user_id)
+                self._tell_about(client, delivery, response_url, user_id)
             except Exception:
                 logger.exception("delivering %s failed", type(delivery).__name__)
-                self._tell_about(delivery, response_url, user_id)
+                self._tell_about(client, delivery, response_url, user_id)
 
-    def _tell_about(self, failed: Delivery, response_url: str | None, user_id: str | None) -> None:
+    def _tell_about(
+        self, client: WebClient, failed: Delivery, response_url: str | None, user_id: str | None
+    ) -> None:
         """Tell the person what did not happen, if they were waiting for it."""
         if isinstance(failed, OpenModal):
             text, emoji, replace = MODAL_FAILED, ":hourglass:", False
@@ -196,17 +222,21 @@ class AfterAckSender:
                     {"text": text, "blocks": blocks, "replace_original": replace},
                 )
             elif user_id:
-                self.client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+                client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
         except Exception as error:
             logger.warning("could not tell the leader either: %s", type(error).__name__)
 
-    def _deliver(self, delivery: Delivery, response_url: str | None, user_id: str | None) -> None:
+    def _deliver(
+        self,
+        client: WebClient,
+        delivery: Delivery,
+        response_url: str | None,
+        user_id: str | None,
+    ) -> None:
         if isinstance(delivery, Respond) and not response_url:
             # A click on the Home tab has no response_url: the answer goes by DM instead.
             if user_id:
-                self.client.chat_postMessage(
-                    channel=user_id, text=delivery.text, blocks=delivery.blocks
-                )
+                client.chat_postMessage(channel=user_id, text=delivery.text, blocks=delivery.blocks)
             else:
                 logger.warning("no response_url nor user to answer")
         elif isinstance(delivery, Respond) and response_url:
@@ -220,23 +250,23 @@ class AfterAckSender:
                 },
             )
         elif isinstance(delivery, OpenModal):
-            self.client.views_open(trigger_id=delivery.trigger_id, view=delivery.view)
+            client.views_open(trigger_id=delivery.trigger_id, view=delivery.view)
         elif isinstance(delivery, ChannelMessage):
             try:
-                self.client.chat_postMessage(
+                client.chat_postMessage(
                     channel=delivery.channel, text=delivery.text, blocks=delivery.blocks
                 )
             except SlackApiError:
-                self._deliver(delivery.fallback, response_url, None)
+                self._deliver(client, delivery.fallback, response_url, None)
         elif isinstance(delivery, PublishHome):
-            self.client.views_publish(user_id=delivery.user_id, view=delivery.view())
+            client.views_publish(user_id=delivery.user_id, view=delivery.view())
         elif isinstance(delivery, UploadFile):
             # Files are shared into a channel, so open (or find) the DM with the leader first.
-            opened = self.client.conversations_open(users=delivery.user_id)
+            opened = client.conversations_open(users=delivery.user_id)
             # Text goes as `content`, anything else (a PNG) as `file`.
             content = delivery.content() if callable(delivery.content) else delivery.content
             payload = {"content": content} if isinstance(content, str) else {"file": content}
-            self.client.files_upload_v2(
+            client.files_upload_v2(
                 channel=opened["channel"]["id"],
                 filename=delivery.filename,
                 title=delivery.filename,
@@ -244,11 +274,11 @@ class AfterAckSender:
                 **payload,
             )
         elif isinstance(delivery, DirectMessage):
-            self.client.chat_postMessage(
+            client.chat_postMessage(
                 channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks
             )
 
     def _post_response(self, response_url: str, payload: dict[str, Any]) -> None:
-        response = WebhookClient(response_url, timeout=self.client.timeout).send_dict(payload)
+        response = WebhookClient(response_url, timeout=WEB_API_TIMEOUT_SECONDS).send_dict(payload)
         if response.status_code >= 400:
             raise ResponseUrlError(f"response_url answered {response.status_code}")

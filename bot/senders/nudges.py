@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,12 +25,19 @@ from bot.blocks import as_dicts
 from bot.blocks.nudge import LOW_HEARTBEAT_NOTE, greeting, nudge_blocks, nudge_text
 from bot.nudge_rules import describe_instant, zone
 from bot.question_bank import QuestionBank
-from bot.services.nudges import claim_due_nudges, pause_unreachable, record_sent, todays_nudge
+from bot.senders.pacing import Budget, GiveUp, Later, PacedSends
+from bot.services.nudges import (
+    claim_due_nudges,
+    keep_claims,
+    pause_unreachable,
+    record_sent,
+    todays_nudge,
+)
 from bot.services.schedules import leaders_waiting_for_zone, zone_learned
-from bot.slack_client import fetch_zone
+from bot.slack_client import OneWorkspace, WorkspaceClients, fetch_zone
 from bot.store.claims import DueNudge
 from bot.store.database import Database
-from bot.vocabulary.slack_errors import UNREACHABLE
+from bot.vocabulary.slack_errors import TOKEN_REFUSALS, UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +45,10 @@ logger = logging.getLogger(__name__)
 LEAVER_ERRORS = frozenset(UNREACHABLE)
 # users.info look-ups per pass for schedules waiting for a zone; the rest wait a minute.
 ZONES_PER_PASS = 50
+# A nudge Slack rate-limits is tried again after its Retry-After, this many times in a pass;
+# then, or for a longer Retry-After, that workspace's nudges wait for a later pass.
+RATE_LIMITED_TRIES = 3
+MAX_RETRY_AFTER_SECONDS = 60.0
 
 
 class Outcome(StrEnum):
@@ -65,8 +77,15 @@ class NudgePolicy:
     grace: timedelta = timedelta(hours=3)
     # How long a claim is its process's before another pass may take it again.
     lease: timedelta = timedelta(minutes=5)
-    # Sending threads; also the most leaders a killed process can leave to be nudged twice.
+    # Sending threads: workspaces sent to at once (each sends one nudge at a time); also the
+    # most leaders a killed process can leave to be nudged twice.
     concurrency: int = 16
+    # Each workspace's pace (senders/pacing.py), and how many of its nudges may be on their
+    # way at once: one, so a refused token or a 429 costs one call, not a volley.
+    budget: Budget = field(default_factory=Budget)
+    sends_per_workspace: int = 1
+    # How often a pass renews the leases of nudges still waiting for their workspace's turn.
+    keep_alive_every: timedelta = timedelta(seconds=30)
 
 
 class NudgeDispatcher:
@@ -76,13 +95,13 @@ class NudgeDispatcher:
         self,
         database: Database,
         bank: QuestionBank,
-        client: WebClient,
+        clients: WorkspaceClients | WebClient,
         policy: NudgePolicy = NudgePolicy(),
         rng: random.Random | None = None,
     ) -> None:
         self.database = database
         self.bank = bank
-        self.client = client
+        self.clients = OneWorkspace(clients) if isinstance(clients, WebClient) else clients
         self.policy = policy
         self.rng = rng or random.Random()  # noqa: S311 - choosing questions, not secrets
 
@@ -108,22 +127,67 @@ class NudgeDispatcher:
             return report
         started = time.perf_counter()
         if due.claimed:
-            workers = max(1, min(self.policy.concurrency, len(due.claimed)))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nudge") as pool:
-                for outcome in pool.map(lambda one: self._deliver(one, now), due.claimed):
-                    report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+            for outcome in self._send_paced(due.claimed, now, started):
+                report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
         report.send_seconds = time.perf_counter() - started
         _record_metrics(report, time.perf_counter() - pass_started)
         return report
 
+    def _send_paced(self, claimed: list[DueNudge], now: datetime, started: float) -> list[Outcome]:
+        """Each workspace's nudges within its budget, workspaces in parallel; the claims of
+        nudges still waiting for their turn are kept alive meanwhile."""
+        by_team: dict[str, list[DueNudge]] = {}
+        for due in claimed:
+            by_team.setdefault(due.team_id, []).append(due)
+        waiting = {due.nudge_id for due in claimed}
+        rate_limited: dict[int, int] = {}
+        lock = threading.Lock()
+
+        def keep_alive() -> None:
+            with lock:
+                ids = sorted(waiting)
+            elapsed = timedelta(seconds=time.perf_counter() - started)
+            keep_claims(self.database, ids, now + elapsed + self.policy.lease)
+
+        def send(team_id: str, due: DueNudge) -> Outcome | Later | GiveUp[Outcome]:
+            outcome = self._deliver(due, now)
+            with lock:
+                if isinstance(outcome, Later):
+                    rate_limited[due.nudge_id] = tries = rate_limited.get(due.nudge_id, 0) + 1
+                    if tries <= RATE_LIMITED_TRIES and outcome.seconds <= MAX_RETRY_AFTER_SECONDS:
+                        return outcome
+                    # Slack keeps saying no: this workspace's nudges wait for a later pass.
+                    logger.warning(
+                        "no more nudges to workspace %s this pass: rate-limited %d times",
+                        team_id,
+                        tries,
+                    )
+                    outcome = GiveUp(Outcome.RETRY, Outcome.RETRY)
+                waiting.discard(due.nudge_id)
+            return outcome
+
+        paced: PacedSends[str, DueNudge, Outcome] = PacedSends(
+            self.policy.budget,
+            self.policy.concurrency,
+            per_key=self.policy.sends_per_workspace,
+            while_waiting=keep_alive,
+            tend_every=self.policy.keep_alive_every.total_seconds(),
+        )
+        return paced.run(by_team, send)
+
     def _learn_waiting_zones(self, now: datetime) -> None:
         """Plan the schedules saved while Slack could not tell us the leader's zone."""
-        for leader_id, _team_id, user_id in leaders_waiting_for_zone(self.database, ZONES_PER_PASS):
-            tz = fetch_zone(self.client, user_id)
+        for leader_id, team_id, user_id in leaders_waiting_for_zone(self.database, ZONES_PER_PASS):
+            client = self.clients.client_for(team_id)
+            tz = fetch_zone(client, user_id) if client is not None else None
             if tz is not None:
                 zone_learned(self.database, leader_id, tz, now)
 
-    def _deliver(self, due: DueNudge, now: datetime) -> Outcome:
+    def _deliver(self, due: DueNudge, now: datetime) -> Outcome | Later | GiveUp[Outcome]:
+        client = self.clients.client_for(due.team_id, paced=True)
+        if client is None:
+            logger.warning("no nudges to workspace %s this pass: it has no install", due.team_id)
+            return GiveUp(Outcome.RETRY, Outcome.RETRY)
         try:
             nudge = todays_nudge(self.database, self.bank, due, now, self.rng)
             choice, tz = nudge.choice, zone(due.tz)
@@ -137,11 +201,18 @@ class NudgeDispatcher:
                 nudge.reminders,
                 last_week=choice.last_week,
             )
-            self.client.chat_postMessage(
+            client.chat_postMessage(
                 channel=due.user_id, text=nudge_text(choice.asked), blocks=as_dicts(blocks)
             )
         except SlackApiError as error:
             code = str(error.response.get("error", "")) if error.response is not None else ""
+            if error.response is not None and error.response.status_code == 429:
+                # This workspace waits as long as Slack asks; the others go on.
+                return Later(retry_after(error.response.headers))
+            if code in TOKEN_REFUSALS and code not in LEAVER_ERRORS:
+                # The workspace's token is gone: its other leaders wait, the others go on.
+                logger.warning("no nudges to workspace %s this pass: %s", due.team_id, code)
+                return GiveUp(Outcome.RETRY, Outcome.RETRY)
             if code in LEAVER_ERRORS:
                 logger.info("pausing nudges for leader %s: %s", due.leader_id, code)
                 pause_unreachable(self.database, due, code, now)
@@ -164,6 +235,18 @@ class NudgeDispatcher:
             logger.exception("nudge for leader %s sent but not recorded", due.leader_id)
             return Outcome.RETRY
         return Outcome.SENT
+
+
+def retry_after(headers: dict[str, Any]) -> float:
+    """Slack's Retry-After in seconds (1 if it sent none, or nonsense)."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) and value else value
+            try:
+                return max(0.0, float(raw))
+            except (TypeError, ValueError):
+                break
+    return 1.0
 
 
 def _record_metrics(report: PassReport, seconds: float) -> None:

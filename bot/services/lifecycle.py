@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot.services.context import Context
 from bot.services.deps import Deps
-from bot.store.models import Entry, Leader, ProcessedEvent
+from bot.services.leaders import leader_id_for
+from bot.store.models import CustomQuestion, Entry, Leader, ProcessedEvent, WorkspaceInstall
 from bot.store.upsert import insert_for_dialect
 
 CSV_COLUMNS = (
@@ -83,7 +84,10 @@ def forget_leader(session: Session, leader_id: int) -> int:
 
 
 def forget_workspace(session: Session, team_id: str) -> int:
-    """Delete every leader of a workspace and all that hangs off them; leaders deleted."""
+    """Delete every leader of a workspace and all that hangs off them, and its install (its
+    tokens); leaders deleted."""
+    session.execute(delete(WorkspaceInstall).where(WorkspaceInstall.team_id == team_id))
+    session.execute(delete(CustomQuestion).where(CustomQuestion.team_id == team_id))
     result = session.execute(delete(Leader).where(Leader.team_id == team_id))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -131,6 +135,12 @@ def forget_me(ctx: Context) -> int:
     with ctx.deps.database.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
         return forget_leader(session, leader_id) if leader_id is not None else 0
+
+
+def welcome_installer(deps: Deps, team_id: str, user_id: str, now: datetime) -> None:
+    """Whoever installed the app is its workspace's first leader."""
+    with deps.database.connection() as connection:
+        leader_id_for(connection, team_id, user_id, now)
 
 
 def forget_uninstalled(deps: Deps, team_id: str, event_id: str) -> int | None:

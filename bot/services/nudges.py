@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -71,6 +72,13 @@ def claim_due_nudges(
         decide_seconds=decide_seconds,
         claim_seconds=time.perf_counter() - started - decide_seconds,
     )
+
+
+def keep_claims(database: Database, nudge_ids: Sequence[int], lease_until: datetime) -> int:
+    """Nudges this pass still owes are still ours until `lease_until`: no other process may
+    take them while they only wait for their workspace's turn."""
+    with database.connection() as connection:
+        return claims.extend_leases(connection, nudge_ids, lease_until)
 
 
 @dataclass(frozen=True)

@@ -315,6 +315,18 @@ def mark_sent(
     )
 
 
+def extend_leases(connection: Connection, nudge_ids: Sequence[int], lease_until: datetime) -> int:
+    """Keep this process's claims (still being sent) from running out; how many were kept."""
+    if not nudge_ids:
+        return 0
+    result = connection.execute(
+        update(Nudge)
+        .where(Nudge.id.in_(nudge_ids), Nudge.status == NudgeStatus.CLAIMED)
+        .values(lease_until=lease_until)
+    )
+    return int(result.rowcount)
+
+
 def mark_failed(connection: Connection, nudge_id: int, error: str) -> None:
     """Slack refused the nudge for good: keep its reason, end its lease."""
     connection.execute(

@@ -223,3 +223,35 @@ class CustomQuestion(Base):
     text: Mapped[str] = mapped_column(String(300))
     added_by: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WorkspaceInstall(Base):
+    """A workspace's install of the app (OAuth mode): the latest bot, its tokens encrypted."""
+
+    __tablename__ = "workspace_installs"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # "" outside Enterprise Grid, so the unique key holds on every database (NULLs never clash).
+    enterprise_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), default="")
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), index=True)
+    app_id: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH))
+    bot_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
+    bot_user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
+    bot_scopes: Mapped[str] = mapped_column(Text, default="")
+    # Fernet tokens (bot/store/token_cipher.py), never the token itself.
+    bot_token: Mapped[str] = mapped_column(Text)
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text)
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    installer_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH))
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OAuthState(Base):
+    """An "Add to Slack" click waiting for Slack to send the visitor back; used once."""
+
+    __tablename__ = "oauth_states"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

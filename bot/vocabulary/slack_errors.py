@@ -12,3 +12,17 @@ UNREACHABLE = {
     "not_allowed_token_type": "Slack did not let this app send direct messages",
     "messages_tab_disabled": "Slack said your Messages tab for this app is turned off",
 }
+
+# What Slack answers when the token itself is wrong (revoked, expired, uninstalled): nothing
+# more can go to that workspace with it. Anything else is Slack having a bad moment.
+TOKEN_REFUSALS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+        "team_access_not_granted",
+    }
+)

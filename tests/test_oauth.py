@@ -1,0 +1,375 @@
+"""Many workspaces: "Add to Slack" over OAuth, each workspace served with its own token.
+
+The whole flow runs against the fake Slack (`FakeOAuth` answers `oauth.v2.access` and
+`auth.test` like Slack, and refuses revoked or expired tokens on every call), with the
+browser's side played by plain HTTP: the install page, its cookie, Slack's redirect back.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from sqlalchemy import func, select, text
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.playground.fake_oauth import FakeOAuth, FakeWorkspace
+from bot.playground.fake_slack import FakeSlack
+from bot.playground.local_server import LocalServer
+from bot.playground.slack_driver import Response, SlackDriver, User, event_callback, request
+from bot.question_bank import QuestionBank
+from bot.runtime import nudge_dispatcher
+from bot.senders.after_ack import AfterAckSender
+from bot.services.deps import Deps
+from bot.slack_client import InstalledWorkspaces
+from bot.store.database import Database
+from bot.store.installations import WorkspaceInstalls
+from bot.store.models import Leader, WorkspaceInstall
+from bot.store.token_cipher import TokenCipher, new_key
+from bot.web import wsgi_app
+from tests.conftest import SIGNING_SECRET, Clock, empty_tables
+from tests.support.blocks import press, text_of
+from tests.support.seed import seed_due_leaders
+
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "client-secret"
+KEY = new_key()
+ACME = FakeWorkspace("T0ACME", "Acme", installer="U0ANA")
+GLOBEX = FakeWorkspace("T0GLOBEX", "Globex", installer="U0BEN")
+
+
+def fresh(workspace: FakeWorkspace, **changes: object) -> FakeWorkspace:
+    """A copy with no tokens yet: each test installs from scratch."""
+    fields = {**workspace.__dict__, "tokens": [], **changes}
+    return FakeWorkspace(**fields)  # type: ignore[arg-type]
+
+
+@dataclass
+class Distributed:
+    """The app in OAuth mode, served over HTTP, and Slack's side of it."""
+
+    url: str
+    fake: FakeSlack
+    slack_oauth: FakeOAuth
+    database: Database
+    settings: Settings
+    sender: AfterAckSender
+    bank: QuestionBank
+
+    def driver(self) -> SlackDriver:
+        return SlackDriver(f"{self.url}/slack/events", SIGNING_SECRET, self.fake.base_url + "/r")
+
+    def install(self, workspace: FakeWorkspace) -> Response:
+        """Someone in `workspace` clicks Add to Slack, approves, and Slack sends them back."""
+        page = request("GET", self.url + "/slack/install")
+        assert page.status == 200, page.text
+        cookie = page.headers["set-cookie"].split(";")[0]
+        state = authorize_query(page.text)["state"][0]
+        return self.come_back(code=self.slack_oauth.code_for(workspace), state=state, cookie=cookie)
+
+    def come_back(self, *, cookie: str = "", **query: str) -> Response:
+        """Slack's redirect to /slack/oauth_redirect, in the browser that holds `cookie`."""
+        return request(
+            "GET", f"{self.url}/slack/oauth_redirect?{urlencode(query)}", headers={"Cookie": cookie}
+        )
+
+    def tokens_used_for(self, method: str) -> list[str]:
+        return [
+            call.headers["Authorization"].removeprefix("Bearer ")
+            for call in self.fake.calls_to(method)
+        ]
+
+
+def authorize_query(page: str) -> dict[str, list[str]]:
+    href = html.unescape(re.search(r'href="(https://slack.com/oauth/v2/authorize[^"]+)"', page)[1])  # type: ignore[index]
+    return parse_qs(urlsplit(href).query)
+
+
+def leader(workspace: FakeWorkspace, user_id: str | None = None) -> User:
+    return User(user_id or workspace.installer, workspace.team_id, "leader")
+
+
+@pytest.fixture
+def distributed(db: Database, fake_slack: FakeSlack, bank: QuestionBank) -> Iterator[Distributed]:
+    fake_slack.reset()
+    slack_oauth = FakeOAuth(fake_slack, CLIENT_ID, CLIENT_SECRET)
+    settings = Settings(
+        slack_bot_token="",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        database_url=db.url,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        token_encryption_key=KEY,
+    )
+    deps = Deps(database=db, bank=bank, clock=Clock(), rng=random.Random(7))
+    sender = AfterAckSender(InstalledWorkspaces(settings, WorkspaceInstalls(db, TokenCipher(KEY))))
+    server = LocalServer(wsgi_app(create_app(settings, deps, sender=sender)))
+    yield Distributed(server.url, fake_slack, slack_oauth, db, settings, sender, bank)
+    server.stop()
+    sender.wait_idle()
+    fake_slack.token_check = None
+    empty_tables(db)
+    assert not fake_slack.problems, fake_slack.problems
+
+
+# -- installing ---------------------------------------------------------------------------
+
+
+def test_the_install_page_offers_add_to_slack_with_our_scopes_and_a_fresh_state(
+    distributed: Distributed,
+) -> None:
+    first = request("GET", distributed.url + "/slack/install")
+    second = request("GET", distributed.url + "/slack/install")
+
+    assert "Add to Slack" in first.text
+    query = authorize_query(first.text)
+    assert query["client_id"] == [CLIENT_ID]
+    assert query["scope"][0].split(",") == [
+        "commands",
+        "chat:write",
+        "users:read",
+        "im:write",
+        "files:write",
+    ]
+    assert query["state"] != authorize_query(second.text)["state"]
+    assert "slack-app-oauth-state=" in first.headers["set-cookie"]
+
+
+def test_installing_keeps_the_workspace_with_its_token_encrypted_and_welcomes_the_installer(
+    distributed: Distributed,
+) -> None:
+    acme = fresh(ACME)
+
+    page = distributed.install(acme)
+
+    assert page.status == 200, page.text
+    assert "ask-team is now in Acme" in page.text
+    with distributed.database.transaction(writes=False) as session:
+        install = session.scalars(select(WorkspaceInstall)).one()
+        installer = session.scalars(select(Leader)).one()
+    assert (install.team_id, install.installer_user_id) == ("T0ACME", "U0ANA")
+    assert acme.tokens[0] not in install.bot_token
+    assert (installer.team_id, installer.user_id) == ("T0ACME", "U0ANA")
+
+
+def test_a_replayed_state_and_another_browser_are_refused_with_a_page_that_says_why(
+    distributed: Distributed,
+) -> None:
+    page = request("GET", distributed.url + "/slack/install")
+    cookie = page.headers["set-cookie"].split(";")[0]
+    state = authorize_query(page.text)["state"][0]
+    first = distributed.come_back(
+        code=distributed.slack_oauth.code_for(fresh(ACME)), state=state, cookie=cookie
+    )
+    assert first.status == 200
+
+    replayed = distributed.come_back(code="code-again", state=state, cookie=cookie)
+    forged = distributed.come_back(
+        code="code-x", state="made-up", cookie="slack-app-oauth-state=made-up"
+    )
+    elsewhere = distributed.come_back(code="code-y", state=state)
+
+    assert replayed.status == 401
+    assert "already been used" in replayed.text
+    assert forged.status == 401
+    assert "expired or has already been used" in forged.text
+    assert elsewhere.status == 400
+    assert "another browser" in elsewhere.text
+    with distributed.database.transaction(writes=False) as session:
+        assert session.scalar(select(func.count()).select_from(WorkspaceInstall)) == 1
+
+
+def test_a_cancelled_install_says_nothing_was_installed(distributed: Distributed) -> None:
+    page = distributed.come_back(error="access_denied", state="whatever")
+
+    assert page.status == 200
+    assert "cancelled, so nothing was installed" in page.text
+    assert 'href="/slack/install"' in page.text
+
+
+def test_an_org_wide_install_is_refused_with_a_clear_page_and_nothing_kept(
+    distributed: Distributed,
+) -> None:
+    grid = fresh(ACME, team_id="T0GRID", enterprise_id="E0GRID", org_wide=True)
+
+    page = distributed.install(grid)
+
+    assert page.status == 400
+    assert "one workspace at a time" in page.text
+    with distributed.database.transaction(writes=False) as session:
+        assert session.scalar(select(func.count()).select_from(WorkspaceInstall)) == 0
+
+
+def test_reinstalling_replaces_the_install_and_the_new_token_is_used(
+    distributed: Distributed,
+) -> None:
+    acme = fresh(ACME)
+    distributed.install(acme)
+    distributed.install(acme)
+    distributed.slack_oauth.revoke_token(acme.tokens[0])
+
+    distributed.driver().command("export", leader(acme))
+    distributed.sender.wait_idle()
+
+    with distributed.database.transaction(writes=False) as session:
+        assert session.scalar(select(func.count()).select_from(WorkspaceInstall)) == 1
+    assert set(
+        distributed.tokens_used_for("chat.postMessage")
+        + distributed.tokens_used_for("conversations.open")
+    ) <= {acme.tokens[1]}
+
+
+# -- serving many workspaces -------------------------------------------------------------
+
+
+def log_an_answer(distributed: Distributed, who: User, words: str) -> None:
+    slack = distributed.driver()
+    card = slack.command("", who)
+    assert card.status == 200, card.text
+    press(slack, card.json, "Log answers", user=who)
+    distributed.sender.wait_idle()
+    view = distributed.fake.calls_to("views.open")[-1].params["view"]
+    values = {"answer": {"answer_text": {"type": "plain_text_input", "value": words}}}
+    saved = slack.submit(view if isinstance(view, dict) else json.loads(view), values, who)
+    assert saved.status == 200, saved.text
+    assert not saved.body, saved.text
+    distributed.sender.wait_idle()
+
+
+def test_each_workspace_is_served_with_its_own_token(distributed: Distributed) -> None:
+    acme, globex = fresh(ACME), fresh(GLOBEX)
+    distributed.install(acme)
+    distributed.install(globex)
+
+    log_an_answer(distributed, leader(acme), "Acme's answer")
+    acme_calls = distributed.tokens_used_for("chat.postMessage")
+    distributed.fake.forget_calls()
+    log_an_answer(distributed, leader(globex), "Globex's answer")
+
+    assert set(acme_calls) == {acme.tokens[0]}
+    assert set(distributed.tokens_used_for("chat.postMessage")) == {globex.tokens[0]}
+    assert set(distributed.tokens_used_for("views.open")) == {globex.tokens[0]}
+
+
+def test_the_same_user_id_in_two_workspaces_keeps_two_separate_logs(
+    distributed: Distributed,
+) -> None:
+    acme, globex = fresh(ACME), fresh(GLOBEX, installer="U0ANA")
+    distributed.install(acme)
+    distributed.install(globex)
+    log_an_answer(distributed, leader(acme), "Said in Acme")
+
+    in_globex = distributed.driver().command("history", leader(globex))
+    in_acme = distributed.driver().command("history", leader(acme))
+
+    assert "Said in Acme" not in text_of(in_globex.json)
+    assert "Said in Acme" in text_of(in_acme.json)
+
+
+def test_an_uninstalled_workspace_is_forgotten_and_told_how_to_install_while_the_other_works(
+    distributed: Distributed,
+) -> None:
+    acme, globex = fresh(ACME), fresh(GLOBEX)
+    distributed.install(acme)
+    distributed.install(globex)
+    log_an_answer(distributed, leader(acme), "Acme's answer")
+    log_an_answer(distributed, leader(globex), "Globex's answer")
+
+    distributed.slack_oauth.revoke(acme)
+    event = event_callback("T0ACME", "Ev0UNINSTALL", {"type": "app_uninstalled"})
+    gone = distributed.driver().post(json.dumps(event).encode(), "application/json")
+    assert gone.status == 200
+
+    with distributed.database.transaction(writes=False) as session:
+        assert session.scalars(select(WorkspaceInstall.team_id)).all() == ["T0GLOBEX"]
+        assert session.scalars(select(Leader.team_id).distinct()).all() == ["T0GLOBEX"]
+    told = distributed.driver().command("", leader(acme))
+    assert told.status == 200
+    assert "not installed in this workspace" in told.json["text"]
+    assert "/slack/install" in told.json["text"]
+    still = distributed.driver().command("history", leader(globex))
+    assert "Globex's answer" in text_of(still.json)
+
+
+def test_a_token_about_to_expire_is_refreshed_before_it_is_used(distributed: Distributed) -> None:
+    # Ten minutes left: inside the half hour before expiry in which the bot refreshes.
+    acme = fresh(ACME, expires_in=600)
+    distributed.install(acme)
+
+    log_an_answer(distributed, leader(acme), "After the refresh")
+
+    assert len(acme.tokens) == 2, "the token was refreshed once"
+    assert set(distributed.tokens_used_for("chat.postMessage")) == {acme.tokens[1]}
+    refreshes = [
+        call
+        for call in distributed.fake.calls_to("oauth.v2.access")
+        if call.params.get("grant_type") == "refresh_token"
+    ]
+    assert len(refreshes) == 1
+
+
+# -- nudges ---------------------------------------------------------------------------------
+
+
+def test_the_nudge_pass_uses_each_workspaces_token_and_skips_only_a_revoked_one(
+    distributed: Distributed,
+) -> None:
+    acme, globex = fresh(ACME), fresh(GLOBEX)
+    distributed.install(acme)
+    distributed.install(globex)
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    for workspace in (acme, globex):
+        seed_due_leaders(distributed.database, 3, due, ["Europe/Paris"], team_id=workspace.team_id)
+    distributed.slack_oauth.revoke(acme)
+    distributed.fake.forget_calls()
+
+    dispatcher = nudge_dispatcher(distributed.settings, distributed.database, distributed.bank)
+    report = dispatcher.run_pass(due)
+
+    # Three seeded leaders and the installer, in each workspace.
+    assert report.outcomes == {"sent": 4, "retry": 4}
+    sent = distributed.fake.calls_to("chat.postMessage")
+    ok = [c for c in sent if c.headers["Authorization"].endswith(globex.tokens[0])]
+    assert sorted(c.params["channel"] for c in ok) == [
+        "U00000000",
+        "U00000001",
+        "U00000002",
+        "U0BEN",
+    ]
+    # One refused call told the pass the token was gone; Acme's other leaders were not tried.
+    assert len(sent) - len(ok) <= 1
+
+
+# -- tokens at rest -------------------------------------------------------------------------
+
+
+def test_no_table_holds_a_token_in_clear_text_and_a_new_key_takes_over(
+    distributed: Distributed,
+) -> None:
+    acme = fresh(ACME, expires_in=43_200)
+    distributed.install(acme)
+    with distributed.database.connection(writes=False) as connection:
+        dump = str(connection.execute(text("SELECT * FROM workspace_installs")).all())
+    assert acme.tokens[0] not in dump
+    assert "xoxe-" not in dump
+    assert "xoxb-" not in dump
+
+    newer = new_key()
+    rotated = WorkspaceInstalls(distributed.database, TokenCipher(f"{newer},{KEY}")).rotate_key()
+    assert rotated == 1
+
+    only_new = WorkspaceInstalls(distributed.database, TokenCipher(newer))
+    bot = only_new.find_bot(enterprise_id=None, team_id="T0ACME")
+    assert bot is not None
+    assert bot.bot_token == acme.tokens[0]
+    assert bot.bot_refresh_token
+    assert bot.bot_refresh_token.startswith("xoxe-1-")

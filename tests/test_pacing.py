@@ -1,0 +1,188 @@
+"""Nudges paced to Slack's limits: each workspace within its budget, none held up by another.
+
+The bucket's arithmetic is checked with time passed in; the rest runs real passes against
+the fake Slack, which enforces a per-workspace budget and answers 429 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from bot.playground.fake_slack import Call, SlackLimits
+from bot.runtime import nudge_dispatcher
+from bot.senders.nudges import NudgeDispatcher, NudgePolicy
+from bot.senders.pacing import Budget, GiveUp, Later, PacedSends, TokenBucket
+from bot.slack_client import OneWorkspace, web_client
+from tests.conftest import Harness
+from tests.support.seed import seed_due_leaders
+from tests.test_oauth import ACME, GLOBEX, Distributed, fresh
+
+# The fixture itself, so pytest finds it here; `as` marks the import as meant.
+from tests.test_oauth import distributed as distributed
+
+DUE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+# -- the bucket ----------------------------------------------------------------------------
+
+
+def test_a_budget_allows_its_burst_at_once_then_its_rate() -> None:
+    bucket = TokenBucket(Budget(per_minute=60, burst=3), now=0.0)
+
+    for _ in range(3):
+        assert bucket.ready_at(0.0) == 0.0
+        bucket.take(0.0)
+
+    assert bucket.ready_at(0.0) == 1.0
+    bucket.take(1.0)
+    assert bucket.ready_at(1.0) == 2.0
+
+
+def test_retry_after_holds_a_workspace_back_even_with_budget_left() -> None:
+    bucket = TokenBucket(Budget(per_minute=600, burst=10), now=0.0)
+
+    bucket.pause_until(5.0)
+
+    assert bucket.ready_at(1.0) == 5.0
+
+
+# -- sending ----------------------------------------------------------------------------------
+
+
+def test_a_rate_limited_workspace_waits_while_the_others_go_on() -> None:
+    sent: list[str] = []
+    lock = threading.Lock()
+    told_to_wait = set()
+
+    def send(team: str, item: str) -> str | Later:
+        with lock:
+            if team == "slow" and item not in told_to_wait:
+                told_to_wait.add(item)
+                return Later(0.5)
+            sent.append(item)
+        return "sent"
+
+    paced: PacedSends[str, str, str] = PacedSends(Budget(6000, 10), workers=4)
+    results = paced.run({"slow": ["s1", "s2"], "fast": ["f1", "f2", "f3"]}, send)
+
+    assert sorted(results) == ["sent"] * 5
+    assert sent[:3] == ["f1", "f2", "f3"], "the fast workspace did not wait for the slow one"
+    assert sent[3:] == ["s1", "s2"]
+
+
+def test_giving_up_on_a_workspace_answers_for_its_remaining_items_without_sending_them() -> None:
+    tried: list[str] = []
+
+    def send(team: str, item: str) -> str | GiveUp[str]:
+        tried.append(item)
+        return GiveUp("refused", "not tried") if team == "revoked" else "sent"
+
+    paced: PacedSends[str, str, str] = PacedSends(Budget(6000, 10), workers=2)
+    results = paced.run({"revoked": ["r1", "r2", "r3"], "fine": ["f1"]}, send)
+
+    assert sorted(results) == ["not tried", "not tried", "refused", "sent"]
+    assert sorted(tried) == ["f1", "r1"]
+
+
+# -- real passes against Slack's limits -------------------------------------------------------
+
+
+def test_each_workspace_is_paced_to_its_budget_and_every_leader_is_nudged_once(
+    distributed: Distributed,
+) -> None:
+    acme, globex = fresh(ACME), fresh(GLOBEX)
+    distributed.install(acme)
+    distributed.install(globex)
+    for workspace in (acme, globex):
+        seed_due_leaders(distributed.database, 5, DUE, ["Europe/Paris"], team_id=workspace.team_id)
+    distributed.fake.limits = SlackLimits(per_minute=120, burst=3)
+    distributed.fake.forget_calls()
+    dispatcher = nudge_dispatcher(distributed.settings, distributed.database, distributed.bank)
+    dispatcher.policy = NudgePolicy(budget=Budget(per_minute=115, burst=3))
+
+    try:
+        report = dispatcher.run_pass(DUE)
+    finally:
+        refused = distributed.fake.limits.refused
+        distributed.fake.limits = None
+
+    # Five seeded leaders and the installer in each workspace: all sent, none refused.
+    assert report.outcomes == {"sent": 12}
+    assert refused == 0
+    sent = distributed.fake.calls_to("chat.postMessage")
+    per_workspace = {
+        token: sorted(c.params["channel"] for c in sent if c.headers["Authorization"] == token)
+        for token in {c.headers["Authorization"] for c in sent}
+    }
+    assert [len(set(channels)) for channels in per_workspace.values()] == [6, 6]
+    assert all(len(channels) == 6 for channels in per_workspace.values()), "no duplicates"
+
+
+def test_a_retry_after_from_one_workspace_slows_only_that_workspace(
+    distributed: Distributed,
+) -> None:
+    acme, globex = fresh(ACME), fresh(GLOBEX)
+    distributed.install(acme)
+    distributed.install(globex)
+    for workspace in (acme, globex):
+        seed_due_leaders(distributed.database, 3, DUE, ["Europe/Paris"], team_id=workspace.team_id)
+    once = {"told": False}
+
+    def busy_acme(call: Call) -> tuple[int, dict[str, object], dict[str, str]]:
+        if acme.tokens[0] in call.headers["Authorization"] and not once["told"]:
+            once["told"] = True
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+        return 200, {"ok": True, "channel": "D0DM", "ts": "1.0"}, {}
+
+    distributed.fake.respond_with("chat.postMessage", busy_acme)
+    distributed.fake.forget_calls()
+
+    report = nudge_dispatcher(
+        distributed.settings, distributed.database, distributed.bank
+    ).run_pass(DUE)
+
+    assert report.outcomes == {"sent": 8}
+    calls = distributed.fake.calls_to("chat.postMessage")
+    refused_at = next(c.at for c in calls if c.status == 429)
+    acme_after = [
+        c.at for c in calls if acme.tokens[0] in c.headers["Authorization"] and c.status == 200
+    ]
+    globex_sent = [c.at for c in calls if globex.tokens[0] in c.headers["Authorization"]]
+    assert len(globex_sent) == 4
+    assert len(acme_after) == 4
+    # Acme waited out its Retry-After; Globex did not wait for it.
+    assert min(acme_after) >= refused_at + 1.0
+    assert max(globex_sent) < refused_at + 1.0
+
+
+def test_claims_waiting_for_their_turn_stay_this_passs_however_long_it_takes(
+    harness: Harness,
+) -> None:
+    seed_due_leaders(harness.app.deps.database, 4, DUE, ["Europe/Paris"], team_id="T0TEAM")
+    clients = OneWorkspace.from_settings(harness.app.settings)
+    slow = NudgeDispatcher(
+        harness.app.deps.database,
+        harness.app.deps.bank,
+        clients,
+        NudgePolicy(
+            lease=timedelta(seconds=1),
+            budget=Budget(per_minute=60, burst=1),
+            keep_alive_every=timedelta(seconds=0.2),
+        ),
+    )
+    first = threading.Thread(target=slow.run_pass, args=(DUE,))
+    first.start()
+    harness.fake.wait_for("chat.postMessage", count=2, timeout=10)
+
+    # Past the first pass's one-second lease, were it not kept alive.
+    meanwhile = NudgeDispatcher(
+        harness.app.deps.database, harness.app.deps.bank, web_client(harness.app.settings)
+    ).run_pass(DUE + timedelta(seconds=1.5))
+    first.join(timeout=30)
+
+    assert meanwhile.claimed == 0
+    assert meanwhile.in_flight_elsewhere >= 1
+    channels = [c.params["channel"] for c in harness.fake.calls_to("chat.postMessage")]
+    assert sorted(channels) == sorted(set(channels))
+    assert len(channels) == 4
