@@ -361,6 +361,12 @@ def _socket(settings: Settings) -> int:
 
     if not settings.slack_app_token:
         raise ConfigError("SLACK_APP_TOKEN is needed for Socket Mode (an xapp- app-level token)")
+    if settings.oauth:
+        raise ConfigError(
+            "Socket Mode serves one workspace, and Slack does not list Socket Mode apps for "
+            "distribution: in OAuth mode (SLACK_CLIENT_ID without SLACK_BOT_TOKEN) run "
+            "`ask-team serve` over HTTP, or unset SLACK_APP_TOKEN."
+        )
     app, _database = build_app(settings, preflight(settings), with_clock=True)
     print("ask-team: connecting over Socket Mode; press Ctrl+C to stop", file=sys.stderr)
     try:

@@ -317,6 +317,24 @@ def test_a_token_about_to_expire_is_refreshed_before_it_is_used(distributed: Dis
     assert len(refreshes) == 1
 
 
+def test_a_failed_refresh_is_logged_and_the_token_that_still_works_is_used(
+    distributed: Distributed, caplog: pytest.LogCaptureFixture
+) -> None:
+    acme = fresh(ACME, expires_in=600)
+    distributed.install(acme)
+    distributed.fake.respond_with(
+        "oauth.v2.access",
+        lambda call: (200, {"ok": False, "error": "invalid_refresh_token"}, {}),
+    )
+
+    log_an_answer(distributed, leader(acme), "Saved all the same")
+
+    assert set(distributed.tokens_used_for("chat.postMessage")) == {acme.tokens[0]}
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("could not refresh the bot token of T0ACME" in w for w in warnings)
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 # -- nudges ---------------------------------------------------------------------------------
 
 
