@@ -56,6 +56,7 @@ bench-ack: $(STAMP)
 
 bench-fanout: $(STAMP)
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/fanout.py --workspaces 100
 
 ## bench-history: history, search and App Home over 1,000,000 entries (resets the PostgreSQL "bench" database)
 bench-history: $(STAMP)
