@@ -124,29 +124,29 @@ def main() -> None:
     try:
         database = Database(url)
         prepare(database)
+        common = {
+            "slack_signing_secret": "s",
+            "slack_api_url": base_url + "/api/",
+            "database_url": url,
+            "nudge_concurrency": CONCURRENCY,
+        }
         if WORKSPACES == 1:
             # One workspace, no budget: what the pass itself costs.
             settings = Settings(
                 slack_bot_token="xoxb-bench",
-                slack_signing_secret="s",
-                slack_api_url=base_url + "/api/",
-                database_url=url,
-                nudge_concurrency=CONCURRENCY,
                 nudge_rate_per_minute=1_000_000,
                 nudge_burst=LEADERS,
+                **common,
             )
         else:
             settings = Settings(
                 slack_bot_token="",
-                slack_signing_secret="s",
-                slack_api_url=base_url + "/api/",
-                database_url=url,
-                nudge_concurrency=CONCURRENCY,
                 nudge_rate_per_minute=int(LIMIT_PER_MINUTE * BUDGET_SHARE),
                 nudge_burst=LIMIT_BURST,
                 slack_client_id="1.2",
                 slack_client_secret="secret",
                 token_encryption_key=KEY,
+                **common,
             )
         dispatcher = nudge_dispatcher(settings, database, QuestionBank.load())
         if WORKSPACES == 1:

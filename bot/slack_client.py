@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
@@ -121,9 +121,10 @@ class InstalledWorkspaces:
             refreshed = self._rotator.perform_bot_token_rotation(
                 bot=bot, minutes_before_expiration=int(REFRESH_BEFORE.total_seconds() // 60)
             )
-        except (SlackApiError, OSError) as error:
+        except (SlackTokenRotationError, SlackApiError, OSError) as error:
             # The old token may still work; the next request tries the refresh again.
-            reason = error.response.get("error") if isinstance(error, SlackApiError) else None
+            refused = error.api_error if isinstance(error, SlackTokenRotationError) else error
+            reason = refused.response.get("error") if isinstance(refused, SlackApiError) else None
             logger.warning(
                 "could not refresh the bot token of %s: %s", team_id, reason or type(error).__name__
             )

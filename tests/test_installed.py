@@ -15,6 +15,7 @@ import sysconfig
 import venv
 import zipfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,8 +156,15 @@ def served(installed: Installed, fake_slack: FakeSlack) -> Iterator[str]:
     migrated = run(ask_team, "migrate", cwd=installed.elsewhere, env=env)
     assert "database is at revision" in migrated
 
+    with serving(installed, "serve", env) as url:
+        yield url
+
+
+@contextmanager
+def serving(installed: Installed, command: str, env: dict[str, str]) -> Iterator[str]:
+    """The installed `ask-team <command>`, run from another directory, until the block ends."""
     process = subprocess.Popen(
-        [str(ask_team), "serve"],
+        [str(installed.bin / "ask-team"), command],
         cwd=installed.elsewhere,
         env=env,
         stdout=subprocess.PIPE,
@@ -189,22 +197,9 @@ def test_installed_the_playground_serves_its_page_and_answers_a_command(
     installed: Installed, fake_slack: FakeSlack
 ) -> None:
     env = outside(cli_env(installed.elsewhere, fake_slack))
-    process = subprocess.Popen(
-        [str(installed.bin / "ask-team"), "playground"],
-        cwd=installed.elsewhere,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{env['PORT']}"
-    try:
-        wait_until_serving(process, url)
+    with serving(installed, "playground", env) as url:
         assert "<script" in request("GET", url + "/").text
         assert request("GET", url + "/static/blockkit.js").status == 200
         typed = Visitor(url).command("vision")
         assert typed == {"ok": True}
         assert Visitor(url).last_dm_saying("Question for your team")["ephemeral"]
-    finally:
-        process.terminate()
-        process.wait(timeout=15)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from bot.playground.fake_oauth import FakeWorkspace
 from bot.playground.fake_slack import Call, SlackLimits
 from bot.runtime import nudge_dispatcher
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
@@ -88,14 +89,23 @@ def test_giving_up_on_a_workspace_answers_for_its_remaining_items_without_sendin
 # -- real passes against Slack's limits -------------------------------------------------------
 
 
+def two_workspaces_due(
+    distributed: Distributed, leaders_each: int
+) -> tuple[FakeWorkspace, FakeWorkspace]:
+    """Acme and Globex installed, each with `leaders_each` leaders (and its installer) due."""
+    acme, globex = fresh(ACME), fresh(GLOBEX)
+    for workspace in (acme, globex):
+        distributed.install(workspace)
+        seed_due_leaders(
+            distributed.database, leaders_each, DUE, ["Europe/Paris"], workspace.team_id
+        )
+    return acme, globex
+
+
 def test_each_workspace_is_paced_to_its_budget_and_every_leader_is_nudged_once(
     distributed: Distributed,
 ) -> None:
-    acme, globex = fresh(ACME), fresh(GLOBEX)
-    distributed.install(acme)
-    distributed.install(globex)
-    for workspace in (acme, globex):
-        seed_due_leaders(distributed.database, 5, DUE, ["Europe/Paris"], team_id=workspace.team_id)
+    two_workspaces_due(distributed, leaders_each=5)
     distributed.fake.limits = SlackLimits(per_minute=120, burst=3)
     distributed.fake.forget_calls()
     dispatcher = nudge_dispatcher(distributed.settings, distributed.database, distributed.bank)
@@ -122,11 +132,7 @@ def test_each_workspace_is_paced_to_its_budget_and_every_leader_is_nudged_once(
 def test_a_retry_after_from_one_workspace_slows_only_that_workspace(
     distributed: Distributed,
 ) -> None:
-    acme, globex = fresh(ACME), fresh(GLOBEX)
-    distributed.install(acme)
-    distributed.install(globex)
-    for workspace in (acme, globex):
-        seed_due_leaders(distributed.database, 3, DUE, ["Europe/Paris"], team_id=workspace.team_id)
+    acme, globex = two_workspaces_due(distributed, leaders_each=3)
     once = {"told": False}
 
     def busy_acme(call: Call) -> tuple[int, dict[str, object], dict[str, str]]:

@@ -18,7 +18,10 @@ from bot.playground.run import Playground
 from bot.playground.slack_driver import User
 from bot.playground.workspace import TEAM_ID
 from tests.support.seed import seed_entries
-from tests.test_playground import WHAT_THEY_SAID, start_playground
+from tests.test_playground import WHAT_THEY_SAID
+
+# The fixture itself, so pytest finds it here; `as` marks the import as meant.
+from tests.test_playground import playground as playground
 
 CHROMIUM = "/usr/bin/chromium"
 # CI sets it: there a missing browser must fail the run, not quietly skip what it tests.
@@ -49,13 +52,6 @@ def chromium() -> Iterator[sync_api.Browser]:
 
 
 @pytest.fixture
-def playground(tmp_path: Path) -> Iterator[Playground]:
-    running = start_playground(tmp_path / "playground.db")
-    yield running
-    running.stop()
-
-
-@pytest.fixture
 def page(chromium: sync_api.Browser, playground: Playground) -> Iterator[Page]:
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
@@ -73,8 +69,16 @@ def type_command(page: Page, text: str) -> None:
     composer.press("Enter")
 
 
-def the_dm(page: Page) -> sync_api.Locator:
-    return page.get_by_role("main")
+def log_through_the_form(page: Page, words: str = WHAT_THEY_SAID) -> None:
+    """Ask for a question, press Log answers on it, and save what the team said."""
+    type_command(page, "/ask-team")
+    page.locator(".message", has_text="Only visible to you").last.get_by_role(
+        "button", name="Log answers"
+    ).click()
+    modal = page.get_by_role("dialog", name="Log answers")
+    modal.get_by_label("What did the team say?").fill(words)
+    modal.get_by_role("button", name="Save").click()
+    expect(modal).to_be_hidden()
 
 
 def test_a_leader_asks_logs_with_a_correction_and_reads_the_confirmation(page: Page) -> None:
@@ -123,14 +127,7 @@ def test_history_pages_back_and_an_entry_is_edited_in_place(
 
 
 def test_home_shows_the_leaders_own_log(page: Page) -> None:
-    type_command(page, "/ask-team")
-    page.locator(".message", has_text="Only visible to you").last.get_by_role(
-        "button", name="Log answers"
-    ).click()
-    modal = page.get_by_role("dialog", name="Log answers")
-    modal.get_by_label("What did the team say?").fill(WHAT_THEY_SAID)
-    modal.get_by_role("button", name="Save").click()
-    expect(modal).to_be_hidden()
+    log_through_the_form(page)
 
     page.get_by_role("tab", name="Home").click()
 
@@ -153,14 +150,7 @@ def test_a_subscribed_leader_jumps_the_clock_and_the_nudge_arrives(page: Page) -
 
 
 def test_switching_to_another_pretend_user_shows_their_own_empty_log(page: Page) -> None:
-    type_command(page, "/ask-team")
-    page.locator(".message", has_text="Only visible to you").last.get_by_role(
-        "button", name="Log answers"
-    ).click()
-    modal = page.get_by_role("dialog", name="Log answers")
-    modal.get_by_label("What did the team say?").fill(WHAT_THEY_SAID)
-    modal.get_by_role("button", name="Save").click()
-    expect(modal).to_be_hidden()
+    log_through_the_form(page)
 
     page.get_by_label("Pretend user").select_option(label="Ben Okafor")
     type_command(page, "/ask-team history")

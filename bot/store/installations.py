@@ -51,25 +51,17 @@ class WorkspaceInstalls(InstallationStore):
 
     def save(self, installation: Installation) -> None:
         """Keep a new install, or replace the workspace's earlier one."""
-        self._upsert(
-            enterprise_id=installation.enterprise_id,
-            team_id=installation.team_id,
-            installer_user_id=installation.user_id,
-            app_id=installation.app_id,
-            bot_id=installation.bot_id,
-            bot_user_id=installation.bot_user_id,
-            bot_scopes=",".join(installation.bot_scopes or []),
-            bot_token=installation.bot_token,
-            bot_refresh_token=installation.bot_refresh_token,
-            bot_token_expires_at=installation.bot_token_expires_at,
-        )
+        self._keep(installation, installer_user_id=installation.user_id)
 
     def save_bot(self, bot: Bot) -> None:
         """Keep a bot's refreshed token (token rotation)."""
+        self._keep(bot, installer_user_id=None)
+
+    def _keep(self, bot: Installation | Bot, installer_user_id: str | None) -> None:
         self._upsert(
             enterprise_id=bot.enterprise_id,
             team_id=bot.team_id,
-            installer_user_id=None,
+            installer_user_id=installer_user_id,
             app_id=bot.app_id,
             bot_id=bot.bot_id,
             bot_user_id=bot.bot_user_id,
