@@ -1,4 +1,5 @@
-"""`ask-team` on the command line: run, serve, socket, migrate, send-due, export."""
+"""`ask-team` on the command line: run, playground, serve, socket, migrate, send-due, keys,
+export."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ if TYPE_CHECKING:
 SETTINGS_EPILOG = (
     "Settings come from the environment, or from .env in the current directory: "
     "DATABASE_URL (default sqlite:///ask_team.db), SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-    "(serve, socket, run, send-due), SLACK_APP_TOKEN (socket), HOST, PORT, LOG_LEVEL, "
+    "(serve, socket, run, send-due), SLACK_APP_TOKEN (socket), or SLACK_CLIENT_ID, "
+    "SLACK_CLIENT_SECRET and TOKEN_ENCRYPTION_KEY for many workspaces, HOST, PORT, LOG_LEVEL, "
     "LOG_FORMAT and more; "
     "see the README's Configuration. Every problem at start is one line on stderr, exit code 2."
 )

@@ -12,7 +12,7 @@ import mimetypes
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -541,9 +541,6 @@ class Workspace:
         # Called with the lock held.
         self.version += 1
         self._changed.notify_all()
-
-    def __iter__(self) -> Iterator[PretendUser]:
-        return iter(self.users.values())
 
 
 def _ok(**fields: Any) -> Answer:
