@@ -7,6 +7,7 @@ download is not used. `.ci/run` installs Chromium; elsewhere these skip with one
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import timedelta
@@ -249,3 +250,31 @@ def test_the_renderer_shows_every_block_and_mrkdwn_and_shows_the_unknown_as_json
     expect(sink.get_by_label("At what time")).to_have_value("09:00")
     expect(sink.get_by_label("Who")).to_contain_text("Ben Okafor")
     expect(sink.locator("pre.unknown-block")).to_contain_text("a_block_from_tomorrow")
+
+
+def test_home_settings_save_and_the_modal_updates_in_place(page: Page) -> None:
+    page.get_by_role("tab", name="Home").click()
+    page.get_by_role("button", name="Settings").click()
+    modal = page.get_by_role("dialog", name="Daily question")
+    expect(modal.get_by_label("Time")).to_be_visible()
+
+    modal.get_by_label("Time").fill("08:30")
+    modal.get_by_role("button", name="Save").click()
+
+    # The same modal, updated: what was saved, and Done instead of Save.
+    expect(modal.get_by_role("button", name="Done")).to_be_visible()
+    expect(modal).to_contain_text("8:30")
+    modal.get_by_role("button", name="Done").click()
+    expect(modal).to_be_hidden()
+
+
+def test_the_export_arrives_as_a_csv_file_to_download(page: Page) -> None:
+    log_through_the_form(page)
+
+    type_command(page, "/ask-team export")
+    shared = page.locator(".message", has_text="Everything you have logged").last
+    with page.expect_download() as download:
+        shared.get_by_role("link", name=re.compile(r"\.csv$")).click()
+
+    path = download.value.path()
+    assert WHAT_THEY_SAID in Path(path).read_text(encoding="utf-8")
