@@ -72,7 +72,14 @@ class WorkspaceOnlyOAuthFlow(OAuthFlow):
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
         if installation.is_enterprise_install:
             raise OrgWideInstallRefusedError("org-wide install")
-        super().store_installation(request, installation)
+        try:
+            super().store_installation(request, installation)
+        except BoltError:
+            raise
+        except Exception as error:
+            # Bolt turns only its own errors into the failure page; ours would be a 500.
+            logger.exception("could not keep the install of %s", installation.team_id)
+            raise BoltError("storage error") from error
 
 
 class InstalledAuthorize(Authorize):
@@ -155,7 +162,11 @@ def oauth_flow(
     def installed(args: SuccessArgs) -> BoltResponse:
         installation = args.installation
         if installation.team_id and installation.user_id:
-            welcome_installer(deps, installation.team_id, installation.user_id, clock())
+            try:
+                welcome_installer(deps, installation.team_id, installation.user_id, clock())
+            except Exception:
+                # The install is kept; their leader row is made on their first command.
+                logger.exception("could not welcome the installer of %s", installation.team_id)
         logger.info("installed in workspace %s", installation.team_id)
         return _page(
             200,

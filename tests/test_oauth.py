@@ -399,3 +399,18 @@ def test_no_table_holds_a_token_in_clear_text_and_a_new_key_takes_over(
     assert bot.bot_token == acme.tokens[0]
     assert bot.bot_refresh_token
     assert bot.bot_refresh_token.startswith("xoxe-1-")
+
+
+def test_a_token_refreshed_after_an_uninstall_does_not_bring_the_install_back(
+    distributed: Distributed,
+) -> None:
+    acme = fresh(ACME, expires_in=600)
+    distributed.install(acme)
+    installs = WorkspaceInstalls(distributed.database, TokenCipher(KEY))
+    bot = installs.find_bot(enterprise_id=None, team_id="T0ACME")
+    assert bot is not None
+    installs.delete_all(enterprise_id=None, team_id="T0ACME")
+
+    installs.save_bot(bot)
+
+    assert installs.find_bot(enterprise_id=None, team_id="T0ACME") is None

@@ -9,10 +9,12 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.playground.fake_oauth import FakeWorkspace
 from bot.playground.fake_slack import Call, SlackLimits
 from bot.runtime import nudge_dispatcher
-from bot.senders.nudges import NudgeDispatcher, NudgePolicy
+from bot.senders.nudges import NudgeDispatcher, NudgePolicy, retry_after
 from bot.senders.pacing import Budget, GiveUp, Later, PacedSends, TokenBucket
 from bot.slack_client import OneWorkspace, web_client
 from tests.conftest import Harness
@@ -109,7 +111,8 @@ def test_each_workspace_is_paced_to_its_budget_and_every_leader_is_nudged_once(
     distributed.fake.limits = SlackLimits(per_minute=120, burst=3)
     distributed.fake.forget_calls()
     dispatcher = nudge_dispatcher(distributed.settings, distributed.database, distributed.bank)
-    dispatcher.policy = NudgePolicy(budget=Budget(per_minute=115, burst=3))
+    # Under the limit by enough that the jitter of a busy machine never crosses it.
+    dispatcher.policy = NudgePolicy(budget=Budget(per_minute=90, burst=3))
 
     try:
         report = dispatcher.run_pass(DUE)
@@ -192,3 +195,42 @@ def test_claims_waiting_for_their_turn_stay_this_passs_however_long_it_takes(
     channels = [c.params["channel"] for c in harness.fake.calls_to("chat.postMessage")]
     assert sorted(channels) == sorted(set(channels))
     assert len(channels) == 4
+
+
+def test_giving_up_with_several_sends_in_flight_still_ends_the_run() -> None:
+    def send(team: str, item: int) -> str | GiveUp[str]:
+        return GiveUp("refused", "not tried") if item == 1 else "sent"
+
+    paced: PacedSends[str, int, str] = PacedSends(Budget(60, burst=1), workers=2, per_key=2)
+    finished: list[list[str]] = []
+    runner = threading.Thread(target=lambda: finished.append(paced.run({"A": [1, 2, 3]}, send)))
+    runner.start()
+    runner.join(timeout=10)
+
+    assert finished, "the run never ended"
+    assert "refused" in finished[0]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_send_that_raises_does_not_hang_the_run() -> None:
+    def send(team: str, item: int) -> str:
+        if item == 1:
+            raise RuntimeError("a bug in send")
+        return "sent"
+
+    paced: PacedSends[str, int, str] = PacedSends(Budget(6000, burst=10), workers=1)
+    results: list[str] = []
+    runner = threading.Thread(target=lambda: results.extend(paced.run({"A": [1, 2, 3]}, send)))
+    runner.start()
+    runner.join(timeout=10)
+
+    # The worker that met the bug is gone (its traceback shows), but the run ends.
+    assert not runner.is_alive()
+
+
+def test_nonsense_retry_after_waits_a_second_and_a_huge_one_is_kept() -> None:
+    assert retry_after({"Retry-After": "abc"}) == 1.0
+    assert retry_after({"retry-after": "-5"}) == 1.0
+    assert retry_after({"Retry-After": "nan"}) == 1.0
+    assert retry_after({}) == 1.0
+    assert retry_after({"Retry-After": "3600"}) == 3600.0

@@ -225,3 +225,19 @@ def _labels(message: dict[str, object]) -> list[str]:
         for element in block.get("elements", [])
         if element.get("type") == "button"
     ]
+
+
+def test_only_the_pages_own_json_requests_from_its_own_address_are_taken(ana: Visitor) -> None:
+    form = request(
+        "POST",
+        f"{ana.base_url}/ui/command",
+        b'{"user": "U0ANA", "text": "forget me"}',
+        {"Content-Type": "text/plain"},
+    )
+    rebound = request(
+        "GET", f"{ana.base_url}/ui/state?user=U0ANA", headers={"Host": "evil.example:3000"}
+    )
+
+    assert form.status == 400
+    assert "application/json" in form.json["error"]
+    assert rebound.status == 421

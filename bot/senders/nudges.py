@@ -9,6 +9,7 @@ for a later pass, or, when Slack says the leader has gone, paused with the reaso
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -150,7 +151,12 @@ class NudgeDispatcher:
             keep_claims(self.database, ids, now + elapsed + self.policy.lease)
 
         def send(team_id: str, due: DueNudge) -> Outcome | Later | GiveUp[Outcome]:
-            outcome = self._deliver(due, now)
+            try:
+                outcome = self._deliver(due, now)
+            except Exception:
+                # Our own failure (the database, say): this nudge waits for a later pass.
+                logger.exception("nudge for leader %s not sent; will retry", due.leader_id)
+                outcome = Outcome.RETRY
             with lock:
                 if isinstance(outcome, Later):
                     rate_limited[due.nudge_id] = tries = rate_limited.get(due.nudge_id, 0) + 1
@@ -163,6 +169,9 @@ class NudgeDispatcher:
                         tries,
                     )
                     outcome = GiveUp(Outcome.RETRY, Outcome.RETRY)
+                if isinstance(outcome, GiveUp):
+                    # None of this workspace's nudges is ours to keep alive any more.
+                    waiting.difference_update(other.nudge_id for other in by_team[team_id])
                 waiting.discard(due.nudge_id)
             return outcome
 
@@ -178,7 +187,8 @@ class NudgeDispatcher:
     def _learn_waiting_zones(self, now: datetime) -> None:
         """Plan the schedules saved while Slack could not tell us the leader's zone."""
         for leader_id, team_id, user_id in leaders_waiting_for_zone(self.database, ZONES_PER_PASS):
-            client = self.clients.client_for(team_id)
+            # Paced: a 429 here is one line, not a sleep of Slack's choosing mid-pass.
+            client = self.clients.client_for(team_id, paced=True)
             tz = fetch_zone(client, user_id) if client is not None else None
             if tz is not None:
                 zone_learned(self.database, leader_id, tz, now)
@@ -238,14 +248,16 @@ class NudgeDispatcher:
 
 
 def retry_after(headers: dict[str, Any]) -> float:
-    """Slack's Retry-After in seconds (1 if it sent none, or nonsense)."""
+    """Slack's Retry-After in seconds: at least 1, and 1 if it sent none, or nonsense."""
     for name, value in headers.items():
         if name.lower() == "retry-after":
             raw = value[0] if isinstance(value, list) and value else value
             try:
-                return max(0.0, float(raw))
+                seconds = float(raw)
             except (TypeError, ValueError):
                 break
+            # A huge (or infinite) wait is kept: it gives up on the workspace for this pass.
+            return max(1.0, seconds) if not math.isnan(seconds) else 1.0
     return 1.0
 
 

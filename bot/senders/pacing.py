@@ -128,6 +128,13 @@ class PacedSends(Generic[Key, Item, Result]):
                 heapq.heappush(ready, (buckets[key].ready_at(self.clock()), next(order), key))
                 scheduled.add(key)
 
+        def unschedule(key: Key) -> None:
+            # Called with the lock held.
+            if key in scheduled:
+                scheduled.discard(key)
+                ready[:] = [entry for entry in ready if entry[2] != key]
+                heapq.heapify(ready)
+
         def next_item() -> tuple[Key, Item] | None:
             with changed:
                 while True:
@@ -157,14 +164,12 @@ class PacedSends(Generic[Key, Item, Result]):
                     queue.appendleft(item)
                     buckets[key].pause_until(self.clock() + outcome.seconds)
                     # A key already waiting in line waits for the pause too.
-                    if key in scheduled:
-                        scheduled.discard(key)
-                        ready[:] = [entry for entry in ready if entry[2] != key]
-                        heapq.heapify(ready)
+                    unschedule(key)
                 elif isinstance(outcome, GiveUp):
                     results.append(outcome.result)
                     results.extend(outcome.rest for _ in queue)
                     queue.clear()
+                    unschedule(key)
                 else:
                     results.append(outcome)
                 schedule(key)
@@ -180,6 +185,7 @@ class PacedSends(Generic[Key, Item, Result]):
                     # show, but never leave the other workers waiting for this send.
                     with changed:
                         in_flight[key] -= 1
+                        schedule(key)
                         changed.notify_all()
                     raise
                 done(key, item, outcome)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from logging import Logger, getLogger
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from bot.store.database import Database
 from bot.store.models import OAuthState, WorkspaceInstall, utcnow
@@ -54,10 +54,30 @@ class WorkspaceInstalls(InstallationStore):
         self._keep(installation, installer_user_id=installation.user_id)
 
     def save_bot(self, bot: Bot) -> None:
-        """Keep a bot's refreshed token (token rotation)."""
-        self._keep(bot, installer_user_id=None)
+        """Keep a bot's refreshed token (token rotation); never brings back an install that
+        was removed meanwhile."""
+        if not bot.team_id or not bot.bot_token:
+            raise ValueError("a bot needs a workspace and a token")
+        expires = (
+            datetime.fromtimestamp(bot.bot_token_expires_at, tz=UTC)
+            if bot.bot_token_expires_at
+            else None
+        )
+        with self.database.connection() as connection:
+            connection.execute(
+                update(WorkspaceInstall)
+                .where(WorkspaceInstall.team_id == bot.team_id)
+                .values(
+                    bot_token=self.cipher.encrypt(bot.bot_token),
+                    bot_refresh_token=self.cipher.encrypt(bot.bot_refresh_token)
+                    if bot.bot_refresh_token
+                    else None,
+                    bot_token_expires_at=expires,
+                    updated_at=self.clock(),
+                )
+            )
 
-    def _keep(self, bot: Installation | Bot, installer_user_id: str | None) -> None:
+    def _keep(self, bot: Installation, installer_user_id: str | None) -> None:
         self._upsert(
             enterprise_id=bot.enterprise_id,
             team_id=bot.team_id,
@@ -89,9 +109,7 @@ class WorkspaceInstalls(InstallationStore):
             raise ValueError("an install needs a workspace and a bot token")
         now = self.clock()
         expires = (
-            datetime.fromtimestamp(bot_token_expires_at, tz=now.tzinfo)
-            if bot_token_expires_at
-            else None
+            datetime.fromtimestamp(bot_token_expires_at, tz=UTC) if bot_token_expires_at else None
         )
         values: dict[str, Any] = {
             "app_id": app_id,
@@ -119,9 +137,7 @@ class WorkspaceInstalls(InstallationStore):
                 values["installer_user_id"] = installer_user_id
                 values["installed_at"] = now
             connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["enterprise_id", "team_id"], set_=values
-                )
+                statement.on_conflict_do_update(index_elements=["team_id"], set_=values)
             )
 
     # -- reading ---------------------------------------------------------------------------
@@ -185,7 +201,7 @@ class WorkspaceInstalls(InstallationStore):
             # Slack's workspace ids are unique across Slack, Enterprise Grid included.
             row = session.scalars(
                 select(WorkspaceInstall).where(WorkspaceInstall.team_id == team_id)
-            ).first()
+            ).one_or_none()
             if row is not None:
                 session.expunge(row)
             return row

@@ -229,12 +229,13 @@ class WorkspaceInstall(Base):
     """A workspace's install of the app (OAuth mode): the latest bot, its tokens encrypted."""
 
     __tablename__ = "workspace_installs"
-    __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # "" outside Enterprise Grid, so the unique key holds on every database (NULLs never clash).
+    # "" outside Enterprise Grid.
     enterprise_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), default="")
-    team_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), index=True)
+    # Slack's workspace ids are unique across Slack, Grid included: one install each, even for
+    # a workspace that joined an enterprise after installing.
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), unique=True)
     app_id: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH))
     bot_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
     bot_user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))

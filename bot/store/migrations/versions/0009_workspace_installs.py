@@ -33,12 +33,7 @@ def upgrade() -> None:
         sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workspace_installs")),
-        sa.UniqueConstraint(
-            "enterprise_id", "team_id", name=op.f("uq_workspace_installs_enterprise_id")
-        ),
-    )
-    op.create_index(
-        op.f("ix_workspace_installs_team_id"), "workspace_installs", ["team_id"], unique=False
+        sa.UniqueConstraint("team_id", name=op.f("uq_workspace_installs_team_id")),
     )
     op.create_table(
         "oauth_states",
@@ -54,5 +49,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_oauth_states_expires_at"), table_name="oauth_states")
     op.drop_table("oauth_states")
-    op.drop_index(op.f("ix_workspace_installs_team_id"), table_name="workspace_installs")
     op.drop_table("workspace_installs")
