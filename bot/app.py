@@ -56,7 +56,8 @@ def create_app(settings: Settings, deps: Deps, *, sender: AfterAckSender | None 
 
 
 def _create_oauth_app(settings: Settings, deps: Deps, sender: AfterAckSender | None) -> App:
-    installs = WorkspaceInstalls(deps.database, TokenCipher(settings.token_encryption_key or ""))
+    cipher = TokenCipher(settings.token_encryption_key or "")
+    installs = WorkspaceInstalls(deps.database, cipher, deps.clock)
     workspaces = InstalledWorkspaces(settings, installs)
     # No token of its own: each request's client gets its workspace's token from `authorize`.
     client = web_client(settings, token="")

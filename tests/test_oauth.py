@@ -13,7 +13,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -43,6 +43,8 @@ CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "client-secret"
 KEY = new_key()
 ACME = FakeWorkspace("T0ACME", "Acme", installer="U0ANA")
+# The app's clock in these tests (conftest's Clock): every install happens then.
+INSTALLED_AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 GLOBEX = FakeWorkspace("T0GLOBEX", "Globex", installer="U0BEN")
 
 
@@ -80,6 +82,12 @@ class Distributed:
         return request(
             "GET", f"{self.url}/slack/oauth_redirect?{urlencode(query)}", headers={"Cookie": cookie}
         )
+
+    def uninstalled(self, team_id: str, *, at: datetime) -> Response:
+        """Slack tells the app it was removed from `team_id` at `at` (perhaps late)."""
+        event = event_callback(team_id, f"Ev{at.timestamp():.0f}", {"type": "app_uninstalled"})
+        event["event_time"] = int(at.timestamp())
+        return self.driver().post(json.dumps(event).encode(), "application/json")
 
     def tokens_used_for(self, method: str) -> list[str]:
         return [
@@ -293,8 +301,7 @@ def test_an_uninstalled_workspace_is_forgotten_and_told_how_to_install_while_the
     log_an_answer(distributed, leader(globex), "Globex's answer")
 
     distributed.slack_oauth.revoke(acme)
-    event = event_callback("T0ACME", "Ev0UNINSTALL", {"type": "app_uninstalled"})
-    gone = distributed.driver().post(json.dumps(event).encode(), "application/json")
+    gone = distributed.uninstalled("T0ACME", at=INSTALLED_AT + timedelta(minutes=5))
     assert gone.status == 200
 
     with distributed.database.transaction(writes=False) as session:
@@ -414,3 +421,18 @@ def test_a_token_refreshed_after_an_uninstall_does_not_bring_the_install_back(
     installs.save_bot(bot)
 
     assert installs.find_bot(enterprise_id=None, team_id="T0ACME") is None
+
+
+def test_news_of_a_removal_that_arrives_after_a_reinstall_keeps_the_new_install(
+    distributed: Distributed,
+) -> None:
+    acme = fresh(ACME)
+    distributed.install(acme)
+    log_an_answer(distributed, leader(acme), "Kept after the reinstall")
+
+    # Removed an hour before this install; Slack's delivery of it comes only now.
+    late = distributed.uninstalled("T0ACME", at=INSTALLED_AT - timedelta(hours=1))
+
+    assert late.status == 200
+    history = distributed.driver().command("history", leader(acme))
+    assert "Kept after the reinstall" in text_of(history.json)

@@ -5,6 +5,7 @@ removed (`app_uninstalled`, `tokens_revoked`)."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -86,7 +87,13 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
             return
         if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
             return  # only user tokens were revoked; the bot still works here
-        leaders = forget_uninstalled(deps, team_id, event_id)
+        event_time = body.get("event_time")
+        happened_at = (
+            datetime.fromtimestamp(event_time, tz=UTC)
+            if isinstance(event_time, int) and 0 < event_time < 2**33
+            else None
+        )
+        leaders = forget_uninstalled(deps, team_id, event_id, happened_at)
         if leaders is not None:
             logger.info("workspace removed the app: forgot %d leaders", leaders)
 

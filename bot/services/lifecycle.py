@@ -143,10 +143,19 @@ def welcome_installer(deps: Deps, team_id: str, user_id: str, now: datetime) -> 
         leader_id_for(connection, team_id, user_id, now)
 
 
-def forget_uninstalled(deps: Deps, team_id: str, event_id: str) -> int | None:
-    """Forget a workspace that removed the app; leaders forgotten, or None for a retry."""
+def forget_uninstalled(
+    deps: Deps, team_id: str, event_id: str, happened_at: datetime | None = None
+) -> int | None:
+    """Forget a workspace that removed the app; leaders forgotten, or None for a retry, or
+    for news older than the workspace's latest install (it removed the app, then installed
+    it again, and Slack's delivery of the removal came late)."""
     with deps.database.connection() as connection:
         if not first_delivery(connection, event_id, deps.clock()):
             return None
     with deps.database.transaction() as session:
+        installed_at = session.scalar(
+            select(WorkspaceInstall.installed_at).where(WorkspaceInstall.team_id == team_id)
+        )
+        if installed_at is not None and happened_at is not None and installed_at > happened_at:
+            return None
         return forget_workspace(session, team_id)
