@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 from typing import Protocol
 
@@ -115,11 +116,15 @@ class InstalledWorkspaces:
     def bot_for(self, team_id: str | None) -> Bot | None:
         """The workspace's bot with a token that works for a while yet; None if not installed."""
         bot = self.installs.find_bot(enterprise_id=None, team_id=team_id)
-        if bot is None or not bot.bot_refresh_token:
+        if bot is None or team_id is None or not _expires_soon(bot):
             return bot
+        minutes = int(REFRESH_BEFORE.total_seconds() // 60)
         try:
-            refreshed = self._rotator.perform_bot_token_rotation(
-                bot=bot, minutes_before_expiration=int(REFRESH_BEFORE.total_seconds() // 60)
+            refreshed = self.installs.refreshed_bot(
+                team_id,
+                lambda current: self._rotator.perform_bot_token_rotation(
+                    bot=current, minutes_before_expiration=minutes
+                ),
             )
         except (SlackTokenRotationError, SlackApiError, OSError) as error:
             # The old token may still work; the next request tries the refresh again.
@@ -129,10 +134,8 @@ class InstalledWorkspaces:
                 "could not refresh the bot token of %s: %s", team_id, reason or type(error).__name__
             )
             return bot
-        if refreshed is None:
-            return bot
-        self.installs.save_bot(refreshed)
-        logger.info("refreshed the bot token of %s", team_id)
+        if refreshed is not None and refreshed.bot_token != bot.bot_token:
+            logger.info("refreshed the bot token of %s", team_id)
         return refreshed
 
     def client_for(self, team_id: str | None, *, paced: bool = False) -> WebClient | None:
@@ -145,3 +148,11 @@ class InstalledWorkspaces:
                 client = web_client(self.settings, token=bot.bot_token, paced=paced)
                 self._clients[(team_id, paced)] = (bot.bot_token, client)
             return client
+
+
+def _expires_soon(bot: Bot) -> bool:
+    """A rotating token within REFRESH_BEFORE of its expiry (checked again under the lock)."""
+    expires_at = bot.bot_token_expires_at
+    return bool(bot.bot_refresh_token and expires_at) and (
+        expires_at - time.time() < REFRESH_BEFORE.total_seconds()  # type: ignore[operator]
+    )

@@ -11,6 +11,7 @@ import html
 import json
 import random
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -436,3 +437,37 @@ def test_news_of_a_removal_that_arrives_after_a_reinstall_keeps_the_new_install(
     assert late.status == 200
     history = distributed.driver().command("history", leader(acme))
     assert "Kept after the reinstall" in text_of(history.json)
+
+
+def test_two_workers_refreshing_at_once_spend_the_refresh_token_once(
+    distributed: Distributed,
+) -> None:
+    acme = fresh(ACME, expires_in=600)
+    distributed.install(acme)
+    workers = [
+        InstalledWorkspaces(
+            distributed.settings, WorkspaceInstalls(distributed.database, TokenCipher(KEY))
+        )
+        for _ in range(2)
+    ]
+    start = threading.Barrier(2)
+    tokens: list[str | None] = []
+
+    def refresh(worker: InstalledWorkspaces) -> None:
+        start.wait()
+        bot = worker.bot_for("T0ACME")
+        tokens.append(bot.bot_token if bot else None)
+
+    threads = [threading.Thread(target=refresh, args=(worker,)) for worker in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    refreshes = [
+        call
+        for call in distributed.fake.calls_to("oauth.v2.access")
+        if call.params.get("grant_type") == "refresh_token"
+    ]
+    assert len(refreshes) == 1
+    assert tokens == [acme.tokens[1], acme.tokens[1]]

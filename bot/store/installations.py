@@ -151,8 +151,42 @@ class WorkspaceInstalls(InstallationStore):
     ) -> Bot | None:
         """The workspace's bot, its token decrypted; None if it has no install."""
         row = self._row(enterprise_id, team_id)
-        if row is None:
-            return None
+        return None if row is None else self._bot_of(row)
+
+    def refreshed_bot(self, team_id: str, refresh: Callable[[Bot], Bot | None]) -> Bot | None:
+        """The workspace's bot after `refresh` (None: nothing to do), one process at a time.
+
+        The row is locked (FOR UPDATE on PostgreSQL; SQLite's writer lock) around the call to
+        Slack, so two workers never spend the same refresh token: Slack revokes a used one.
+        The second reads the first's new token and finds nothing to refresh.
+        """
+        with self.database.transaction() as session:
+            row = session.scalars(
+                select(WorkspaceInstall)
+                .where(WorkspaceInstall.team_id == team_id)
+                .with_for_update()
+            ).one_or_none()
+            if row is None:
+                return None
+            bot = self._bot_of(row)
+            refreshed = refresh(bot)
+            if refreshed is None:
+                return bot
+            row.bot_token = self.cipher.encrypt(refreshed.bot_token)
+            row.bot_refresh_token = (
+                self.cipher.encrypt(refreshed.bot_refresh_token)
+                if refreshed.bot_refresh_token
+                else None
+            )
+            row.bot_token_expires_at = (
+                datetime.fromtimestamp(refreshed.bot_token_expires_at, tz=UTC)
+                if refreshed.bot_token_expires_at
+                else None
+            )
+            row.updated_at = self.clock()
+            return refreshed
+
+    def _bot_of(self, row: WorkspaceInstall) -> Bot:
         return Bot(
             app_id=row.app_id,
             enterprise_id=row.enterprise_id or None,
