@@ -471,3 +471,32 @@ def test_two_workers_refreshing_at_once_spend_the_refresh_token_once(
     ]
     assert len(refreshes) == 1
     assert tokens == [acme.tokens[1], acme.tokens[1]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "state=&code=",
+        "code=x",
+        "state=" + "s" * 20_000 + "&code=x",
+        "state=%ff%fe&code=%00",
+        "state=a&state=b&code=x&code=y",
+        "error=" + "e" * 5_000,
+    ],
+    ids=["nothing", "empty", "no state", "huge state", "bad bytes", "twice", "long error"],
+)
+def test_a_redirect_slack_never_sends_gets_a_page_not_a_500_or_a_traceback(
+    distributed: Distributed, query: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = request(
+        "GET",
+        f"{distributed.url}/slack/oauth_redirect?{query}",
+        headers={"Cookie": "slack-app-oauth-state=whatever"},
+    )
+
+    assert page.status < 500, page.text
+    assert "ask-team was not installed" in page.text
+    assert not [record for record in caplog.records if record.exc_info]
+    with distributed.database.transaction(writes=False) as session:
+        assert session.scalar(select(func.count()).select_from(WorkspaceInstall)) == 0
