@@ -73,12 +73,6 @@ class FakeOAuth:
         with self._lock:
             self._tokens.pop(token, None)
 
-    def expire_now(self, workspace: FakeWorkspace) -> None:
-        """Let the workspace's current token run out, as time passing would."""
-        with self._lock:
-            token = workspace.tokens[-1]
-            self._tokens[token] = (workspace, time.time() - 1)
-
     def refusal(self, token: str) -> str | None:
         """Slack's error for a call made with `token`, or None if the token works."""
         with self._lock:
@@ -87,14 +81,6 @@ class FakeOAuth:
             return "invalid_auth"
         expires_at = known[1]
         return "token_expired" if expires_at is not None and expires_at < time.time() else None
-
-    def token_works(self, token: str) -> FakeWorkspace | None:
-        with self._lock:
-            known = self._tokens.get(token)
-        if known is None:
-            return None
-        workspace, expires_at = known
-        return None if expires_at is not None and expires_at < time.time() else workspace
 
     # -- the Web API -----------------------------------------------------------------------
 
@@ -147,9 +133,11 @@ class FakeOAuth:
 
     def _auth_test(self, call: Call) -> Answer:
         token = call.headers.get("Authorization", "").removeprefix("Bearer ")
-        workspace = self.token_works(token)
-        if workspace is None:
-            return 200, {"ok": False, "error": "invalid_auth"}, {}
+        refused = self.refusal(token)
+        if refused is not None:
+            return 200, {"ok": False, "error": refused}, {}
+        with self._lock:
+            workspace = self._tokens[token][0]
         return (
             200,
             {

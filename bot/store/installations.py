@@ -58,24 +58,25 @@ class WorkspaceInstalls(InstallationStore):
         was removed meanwhile."""
         if not bot.team_id or not bot.bot_token:
             raise ValueError("a bot needs a workspace and a token")
-        expires = (
-            datetime.fromtimestamp(bot.bot_token_expires_at, tz=UTC)
-            if bot.bot_token_expires_at
-            else None
-        )
         with self.database.connection() as connection:
             connection.execute(
                 update(WorkspaceInstall)
                 .where(WorkspaceInstall.team_id == bot.team_id)
-                .values(
-                    bot_token=self.cipher.encrypt(bot.bot_token),
-                    bot_refresh_token=self.cipher.encrypt(bot.bot_refresh_token)
-                    if bot.bot_refresh_token
-                    else None,
-                    bot_token_expires_at=expires,
-                    updated_at=self.clock(),
-                )
+                .values(**self._token_columns(bot))
             )
+
+    def _token_columns(self, bot: Bot) -> dict[str, Any]:
+        """A refreshed bot's token, refresh token and expiry, as stored."""
+        return {
+            "bot_token": self.cipher.encrypt(bot.bot_token),
+            "bot_refresh_token": self.cipher.encrypt(bot.bot_refresh_token)
+            if bot.bot_refresh_token
+            else None,
+            "bot_token_expires_at": datetime.fromtimestamp(bot.bot_token_expires_at, tz=UTC)
+            if bot.bot_token_expires_at
+            else None,
+            "updated_at": self.clock(),
+        }
 
     def _keep(self, bot: Installation, installer_user_id: str | None) -> None:
         self._upsert(
@@ -150,7 +151,7 @@ class WorkspaceInstalls(InstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
         """The workspace's bot, its token decrypted; None if it has no install."""
-        row = self._row(enterprise_id, team_id)
+        row = self._row(team_id)
         return None if row is None else self._bot_of(row)
 
     def refreshed_bot(self, team_id: str, refresh: Callable[[Bot], Bot | None]) -> Bot | None:
@@ -172,18 +173,8 @@ class WorkspaceInstalls(InstallationStore):
             refreshed = refresh(bot)
             if refreshed is None:
                 return bot
-            row.bot_token = self.cipher.encrypt(refreshed.bot_token)
-            row.bot_refresh_token = (
-                self.cipher.encrypt(refreshed.bot_refresh_token)
-                if refreshed.bot_refresh_token
-                else None
-            )
-            row.bot_token_expires_at = (
-                datetime.fromtimestamp(refreshed.bot_token_expires_at, tz=UTC)
-                if refreshed.bot_token_expires_at
-                else None
-            )
-            row.updated_at = self.clock()
+            for column, value in self._token_columns(refreshed).items():
+                setattr(row, column, value)
             return refreshed
 
     def _bot_of(self, row: WorkspaceInstall) -> Bot:
@@ -210,10 +201,10 @@ class WorkspaceInstalls(InstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        bot = self.find_bot(enterprise_id=enterprise_id, team_id=team_id)
-        if bot is None:
+        row = self._row(team_id)
+        if row is None:
             return None
-        row = self._row(enterprise_id, team_id)
+        bot = self._bot_of(row)
         return Installation(
             app_id=bot.app_id,
             enterprise_id=bot.enterprise_id,
@@ -224,11 +215,11 @@ class WorkspaceInstalls(InstallationStore):
             bot_scopes=bot.bot_scopes,
             bot_refresh_token=bot.bot_refresh_token,
             bot_token_expires_at=bot.bot_token_expires_at,
-            user_id=(row.installer_user_id if row else None) or "",
+            user_id=row.installer_user_id or "",
             installed_at=bot.installed_at,
         )
 
-    def _row(self, enterprise_id: str | None, team_id: str | None) -> WorkspaceInstall | None:
+    def _row(self, team_id: str | None) -> WorkspaceInstall | None:
         if not team_id:
             return None
         with self.database.transaction(writes=False) as session:
@@ -239,10 +230,6 @@ class WorkspaceInstalls(InstallationStore):
             if row is not None:
                 session.expunge(row)
             return row
-
-    def installed_teams(self) -> list[str]:
-        with self.database.transaction(writes=False) as session:
-            return list(session.scalars(select(WorkspaceInstall.team_id)))
 
     # -- forgetting ------------------------------------------------------------------------
 
