@@ -23,7 +23,7 @@ from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store import Bot, Installation
 
 from bot.config import Settings
 from bot.services.deps import Deps
@@ -33,6 +33,8 @@ from bot.store.installations import OAuthStates, WorkspaceInstalls
 from bot.vocabulary.slack_scopes import BOT_SCOPES
 
 INSTALL_PATH = "/slack/install"
+# Where the not-installed check leaves the workspace's bot for `InstalledAuthorize`.
+INSTALLED_BOT = "ask_team_installed_bot"
 REDIRECT_PATH = "/slack/oauth_redirect"
 logger = logging.getLogger(__name__)
 
@@ -98,7 +100,8 @@ class InstalledAuthorize(Authorize):
         user_id: str | None,
         **_: Any,
     ) -> AuthorizeResult | None:
-        bot = self.workspaces.bot_for(team_id)
+        found = context.get(INSTALLED_BOT)
+        bot = found if isinstance(found, Bot) else self.workspaces.bot_for(team_id)
         if bot is None:
             return None
         return AuthorizeResult(
@@ -125,7 +128,12 @@ def not_installed_answer(
         req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
         team_id = req.context.team_id
-        if team_id is None or workspaces.installs.find_bot(enterprise_id=None, team_id=team_id):
+        if team_id is None:
+            return next()
+        bot = workspaces.bot_for(team_id)
+        if bot is not None:
+            # Authorizing next reads it from here: one look-up (and refresh) per request.
+            req.context[INSTALLED_BOT] = bot
             return next()
         logger.info("request from workspace %s, which has no install", team_id)
         if req.body.get("command"):
