@@ -15,8 +15,16 @@ def labels_for_weeks(now: datetime, weeks: int) -> list[str]:
     return [(now - timedelta(weeks=weeks - 1 - n)).strftime("%d %b") for n in range(weeks)]
 
 
-def heartbeat_chart_png(weeks: Sequence[WeekPulse], week_labels: Sequence[str]) -> bytes:
-    """A PNG line chart of `weeks` (oldest first); weeks with no answers leave a gap."""
+def heartbeat_chart_png(
+    weeks: Sequence[WeekPulse],
+    week_labels: Sequence[str],
+    team_weeks: Sequence[WeekPulse] = (),
+) -> bytes:
+    """A PNG line chart of `weeks` (oldest first); weeks with no answers leave a gap.
+
+    `team_weeks`, the team's own pulse, is a second line in another colour and style, with a
+    legend, so nobody mistakes one for the other.
+    """
     # Imported here: matplotlib costs each process ~40 MB and ~0.6 s, and charts are rare.
     # A bare Figure, not pyplot: no global state, so sender threads may draw at once.
     from matplotlib.figure import Figure
@@ -31,7 +39,19 @@ def heartbeat_chart_png(weeks: Sequence[WeekPulse], week_labels: Sequence[str]) 
         marker="o",
         color="#c1121f",
         linewidth=2,
+        label="Your reading, when you log",
     )
+    if any(week.average is not None for week in team_weeks):
+        axes.plot(
+            xs,
+            [float("nan") if w.average is None else w.average for w in team_weeks],
+            marker="s",
+            linestyle="--",
+            color="#1d3557",
+            linewidth=2,
+            label="The team's own pulse (anonymous)",
+        )
+        axes.legend(loc="lower left", fontsize=8, frameon=False)
     for x, week in zip(xs, weeks, strict=True):
         if week.average is not None:
             axes.annotate(

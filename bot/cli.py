@@ -20,8 +20,10 @@ from bot.question_bank import PromptError, QuestionBank
 from bot.runtime import (
     SchemaNotReadyError,
     SlackUnreachableError,
+    ask_closer,
     build_app,
     configure_logging,
+    deps_for,
     ensure_schema,
     nudge_dispatcher,
     open_database,
@@ -272,7 +274,8 @@ def _instant(text: str) -> datetime:
 def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
     database = open_database(settings)
     ensure_schema(database)
-    dispatcher = nudge_dispatcher(settings, database, QuestionBank.load())
+    bank = QuestionBank.load()
+    dispatcher = nudge_dispatcher(settings, database, bank)
     report = dispatcher.run_pass(now, dry_run=dry_run)
     if dry_run:
         for team_id, user_id, local_date, due_at in report.preview:
@@ -285,6 +288,11 @@ def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
         f"ask-team: at {now.isoformat()}: {report.claimed} claimed"
         f"{': ' + outcomes if outcomes else ''}; {report.in_flight_elsewhere} in flight elsewhere, "
         f"{report.missed} missed (past the grace window), {report.advanced} moved on"
+    )
+    asks = ask_closer(settings, deps_for(settings, database, bank)).run_pass(now)
+    print(
+        f"ask-team: asks of the team: {asks.closed} closed, {asks.posted} posted, "
+        f"{asks.failed} to retry"
     )
     database.dispose()
     return 0

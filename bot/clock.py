@@ -10,6 +10,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.senders.nudges import NudgeDispatcher
+from bot.senders.team_asks import AskCloser
 from bot.store.models import utcnow
 
 JOB_ID = "dispatch-due-nudges"
@@ -17,12 +18,15 @@ logger = logging.getLogger(__name__)
 
 
 def start_clock(
-    dispatcher: NudgeDispatcher, now: Callable[[], datetime] = utcnow
+    dispatcher: NudgeDispatcher,
+    now: Callable[[], datetime] = utcnow,
+    closer: AskCloser | None = None,
 ) -> BackgroundScheduler:
-    """Run a nudge pass at second 0 of every minute in a background thread, at `now()`."""
+    """Run a nudge pass (and the asks' closing pass) at second 0 of every minute in a
+    background thread, at `now()`."""
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
     scheduler.add_job(
-        lambda: _tick(dispatcher, now),
+        lambda: _tick(dispatcher, now, closer),
         CronTrigger(second=0, timezone="UTC"),
         id=JOB_ID,
         name="nudge pass",
@@ -36,7 +40,11 @@ def start_clock(
     return scheduler
 
 
-def _tick(dispatcher: NudgeDispatcher, now: Callable[[], datetime]) -> None:
+def _tick(
+    dispatcher: NudgeDispatcher, now: Callable[[], datetime], closer: AskCloser | None
+) -> None:
+    if closer is not None:
+        close_asks(closer, now())
     try:
         report = dispatcher.run_pass(now())
         if report.claimed or report.missed:
@@ -51,3 +59,18 @@ def _tick(dispatcher: NudgeDispatcher, now: Callable[[], datetime]) -> None:
             )
     except Exception:
         logger.exception("nudge pass failed; the next tick will try again")
+
+
+def close_asks(closer: AskCloser, now: datetime) -> None:
+    """One closing pass; a failure is logged and the next tick tries again."""
+    try:
+        report = closer.run_pass(now)
+        if report.posted or report.closed or report.failed:
+            logger.info(
+                "asks pass: %d posted, %d closed, %d to retry",
+                report.posted,
+                report.closed,
+                report.failed,
+            )
+    except Exception:
+        logger.exception("asks pass failed; the next tick will try again")

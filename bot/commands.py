@@ -10,7 +10,9 @@ from typing import Any
 
 from bot.habits import HABIT_ALIASES, Habit, habit_for_word
 from bot.history_filters import FilterError, HistoryQuery, parse_history_filters
+from bot.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH
 from bot.text import clean_text
+from bot.vocabulary.slack_ids import CHANNEL_MENTION, USER_MENTION
 
 MAX_SCHEDULE_TEXT = 100
 
@@ -89,6 +91,20 @@ class ListOwnQuestions:
 
 
 @dataclass(frozen=True)
+class AskTeamInSlack:
+    """`ask #channel …` or `ask @ana @ben …`; `pulse #channel` asks the heartbeat 1-5."""
+
+    channel: str | None = None
+    people: tuple[str, ...] = ()
+    pulse: bool = False
+    # None: the kind's default (named for a question, anonymous for a pulse).
+    anonymous: bool | None = None
+    habit: Habit | None = None
+    # The leader's own wording; None draws a question from the bank.
+    question: str | None = None
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """Help, possibly because the leader typed something we did not understand."""
 
@@ -113,6 +129,7 @@ Command = (
     | HeartbeatChart
     | AddQuestion
     | ListOwnQuestions
+    | AskTeamInSlack
 )
 
 
@@ -187,11 +204,31 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                 "(`hir` finds hiring; also `/ask-team search`)",
             ),
             (
-                "/ask-team history person:@ana since:2026-01-01 until:2026-03-31",
+                "/ask-team history person:@ana since:2026-01-01 until:2026-03-31 from:team",
                 "filters, combinable with each other and with words (also `habit:vision`)",
             ),
         ),
         makes=(ShowHistory,),
+    ),
+    Subcommand(
+        words=("ask",),
+        read=lambda word, rest: _ask_team(word, rest, pulse=False),
+        suggest=("ask",),
+        help=(
+            (
+                "/ask-team ask #team",
+                "ask a channel in Slack; answers come back to your log "
+                "(`ask @ana @ben`, `ask #team anonymously vision`, `ask #team Your own question?`)",
+            ),
+        ),
+        makes=(AskTeamInSlack,),
+    ),
+    Subcommand(
+        words=("pulse",),
+        read=lambda word, rest: _ask_team(word, rest, pulse=True),
+        suggest=("pulse",),
+        help=(("/ask-team pulse #team", "the team's heartbeat, 1-5, anonymous by default"),),
+        makes=(AskTeamInSlack,),
     ),
     Subcommand(
         words=("schedule", "subscribe", "daily", "nudge", "nudges", "settings"),
@@ -345,6 +382,50 @@ def _add(rest: str) -> Command:
             "`/ask-team add vision What would make our goals feel worth it?`"
         )
     return AddQuestion(habit, text.strip())
+
+
+_PRIVACY_WORDS = {"anonymous": True, "anonymously": True, "anon": True, "named": False}
+
+
+def _ask_team(word: str, rest: str, *, pulse: bool) -> Command:
+    example = f"`/ask-team {word.lower()} #team`" + ("" if pulse else " or `ask @ana @ben`")
+    channel: str | None = None
+    people: list[str] = []
+    tokens = rest.split(" ") if rest else []
+    while tokens:
+        if (found := CHANNEL_MENTION.match(tokens[0])) is not None:
+            if channel is not None:
+                return ShowHelp(problem=f"Ask one channel at a time, as in {example}.")
+            channel = found[1]
+        elif (found := USER_MENTION.match(tokens[0])) is not None:
+            people.append(found[1])
+        else:
+            break
+        tokens.pop(0)
+    if channel is None and not people:
+        hint = " Pick it from the list as you type #, so Slack links it." if rest[:1] == "#" else ""
+        return ShowHelp(problem=f"Say where to ask: {example}.{hint}")
+    if channel is not None and people:
+        return ShowHelp(problem=f"Ask a channel or people, not both: {example}.")
+    if len(set(people)) > MAX_ASKED_PEOPLE:
+        return ShowHelp(problem=f"Ask at most {MAX_ASKED_PEOPLE} people by DM; ask a channel.")
+    anonymous = _PRIVACY_WORDS.get(tokens[0].lower()) if tokens else None
+    if anonymous is not None:
+        tokens.pop(0)
+    wording = " ".join(tokens)
+    habit = habit_for_word(wording.lower()) if wording else None
+    if pulse and wording:
+        return ShowHelp(problem=f"A pulse asks its own question: {example}.")
+    if len(wording) > MAX_QUESTION_LENGTH:
+        return ShowHelp(problem=f"Keep the question under {MAX_QUESTION_LENGTH} characters.")
+    return AskTeamInSlack(
+        channel=channel,
+        people=tuple(dict.fromkeys(people)),
+        pulse=pulse,
+        anonymous=anonymous,
+        habit=habit,
+        question=wording if wording and habit is None else None,
+    )
 
 
 def _history(rest: str) -> Command:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import logging
 import os
@@ -67,6 +69,18 @@ class Settings:
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     token_encryption_key: str | None = None
+    # The key of anonymous answerers' hashes; see `answer_key`.
+    answer_secret: str | None = None
+    anonymous_minimum: int = 3
+
+    @property
+    def answer_key(self) -> bytes:
+        """ANSWER_SECRET, or a key derived from the signing secret: either way never stored in
+        the database, so its hashes of who answered cannot be reversed from a copy of it."""
+        if self.answer_secret:
+            return self.answer_secret.encode()
+        label = b"ask-team anonymous answers"
+        return hmac.new(self.slack_signing_secret.encode(), label, hashlib.sha256).digest()
 
     @property
     def oauth(self) -> bool:
@@ -144,6 +158,10 @@ class Settings:
             slack_client_id=client_id,
             slack_client_secret=client_secret,
             token_encryption_key=encryption_key,
+            answer_secret=get("ANSWER_SECRET"),
+            anonymous_minimum=_int_setting(
+                "ANONYMOUS_MINIMUM", get("ANONYMOUS_MINIMUM"), 3, 3, 1000
+            ),
         )
 
 

@@ -11,6 +11,7 @@ from bot.habits import Habit
 from bot.heartbeat import HIGHEST, LOWEST
 from bot.heartbeat import parse as parse_heartbeat
 from bot.nudge_rules import Rule
+from bot.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH, MAX_TEAM_ANSWER_LENGTH
 from bot.text import clean_text
 from bot.vocabulary import ids
 from bot.vocabulary.limits import (
@@ -104,14 +105,7 @@ def _text_value(values: dict[str, Any], block_id: str, action_id: str) -> str:
 
 
 def _selected_users(values: dict[str, Any]) -> list[str] | None:
-    selected = _state(values, ids.LOG_PEOPLE_BLOCK, ids.LOG_PEOPLE_ACTION).get("selected_users")
-    if selected is None:
-        return []
-    if not isinstance(selected, list) or not all(
-        isinstance(user, str) and USER_ID.match(user) for user in selected
-    ):
-        return None
-    return list(dict.fromkeys(selected))
+    return _users_in(values, ids.LOG_PEOPLE_BLOCK, ids.LOG_PEOPLE_ACTION)
 
 
 def _heartbeat(values: dict[str, Any]) -> int | None:
@@ -191,3 +185,118 @@ def _selected(values: dict[str, Any], block_id: str, action_id: str) -> list[dic
     if not isinstance(options, list):
         return []
     return [option for option in options if isinstance(option, dict)]
+
+
+@dataclass(frozen=True)
+class AskForm:
+    """Asking the team: a channel or people, the question, named or anonymous, closing day."""
+
+    channel: str | None
+    people: tuple[str, ...]
+    question: str
+    anonymous: bool
+    closes_on: date
+
+
+def parse_ask_form(values: Any) -> AskForm | dict[str, str]:
+    if not isinstance(values, dict):
+        values = {}
+    errors: dict[str, str] = {}
+    channel = _state(values, ids.ASK_CHANNEL_BLOCK, ids.ASK_CHANNEL_ACTION).get(
+        "selected_conversation"
+    )
+    if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):
+        errors[ids.ASK_CHANNEL_BLOCK] = "Pick a channel from the list."
+        channel = None
+    people = _users_in(values, ids.ASK_PEOPLE_BLOCK, ids.ASK_PEOPLE_ACTION)
+    if people is None:
+        errors[ids.ASK_PEOPLE_BLOCK] = "Pick people from your workspace."
+        people = []
+    elif len(people) > MAX_ASKED_PEOPLE:
+        errors[ids.ASK_PEOPLE_BLOCK] = (
+            f"Pick at most {MAX_ASKED_PEOPLE} people, or ask a channel instead."
+        )
+    if channel and people:
+        errors[ids.ASK_PEOPLE_BLOCK] = "Ask a channel or people, not both: clear one of them."
+    elif not channel and not people and not errors:
+        errors[ids.ASK_CHANNEL_BLOCK] = "Pick a channel, or people below."
+    question = clean_text(_text_value(values, ids.ASK_QUESTION_BLOCK, ids.ASK_QUESTION_ACTION))
+    if not question:
+        errors[ids.ASK_QUESTION_BLOCK] = "Write the question to ask."
+    elif len(question) > MAX_QUESTION_LENGTH:
+        errors[ids.ASK_QUESTION_BLOCK] = (
+            f"That is {len(question):,} characters; keep it under {MAX_QUESTION_LENGTH}."
+        )
+    option = _state(values, ids.ASK_PRIVACY_BLOCK, ids.ASK_PRIVACY_ACTION).get("selected_option")
+    privacy = option.get("value") if isinstance(option, dict) else None
+    if privacy not in ("named", "anonymous"):
+        errors[ids.ASK_PRIVACY_BLOCK] = "Choose named or anonymous answers."
+    closes_on: date | None = None
+    picked = _state(values, ids.ASK_CLOSES_BLOCK, ids.ASK_CLOSES_ACTION).get("selected_date")
+    try:
+        closes_on = date.fromisoformat(picked) if isinstance(picked, str) else None
+    except ValueError:
+        closes_on = None
+    if closes_on is None:
+        errors[ids.ASK_CLOSES_BLOCK] = "Pick the day answers close."
+    if errors or closes_on is None:
+        return errors
+    return AskForm(channel, tuple(people), question, privacy == "anonymous", closes_on)
+
+
+@dataclass(frozen=True)
+class TeamAnswerForm:
+    text: str
+    score: int | None
+    # In an anonymous ask, the answerer chose to put their name to it.
+    add_name: bool = False
+
+
+def parse_team_answer_form(values: Any, *, pulse: bool) -> TeamAnswerForm | dict[str, str]:
+    """A team member's answer: words (a pulse: a 1-5 score, and words if they like)."""
+    if not isinstance(values, dict):
+        values = {}
+    errors: dict[str, str] = {}
+    text = clean_text(_text_value(values, ids.TEAM_ANSWER_TEXT_BLOCK, ids.TEAM_ANSWER_TEXT_ACTION))
+    if len(text) > MAX_TEAM_ANSWER_LENGTH:
+        errors[ids.TEAM_ANSWER_TEXT_BLOCK] = (
+            f"That is {len(text):,} characters; the limit is {MAX_TEAM_ANSWER_LENGTH:,}. "
+            "Everything you typed is still here."
+        )
+    elif not text and not pulse:
+        errors[ids.TEAM_ANSWER_TEXT_BLOCK] = "Write your answer; a sentence is plenty."
+    score: int | None = None
+    if pulse:
+        option = _state(values, ids.TEAM_ANSWER_SCORE_BLOCK, ids.TEAM_ANSWER_SCORE_ACTION).get(
+            "selected_option"
+        )
+        score = parse_heartbeat(option.get("value") if isinstance(option, dict) else None)
+        if score is None:
+            errors[ids.TEAM_ANSWER_SCORE_BLOCK] = f"Pick a number from {LOWEST} to {HIGHEST}."
+    if errors:
+        return errors
+    named = _selected(values, ids.TEAM_ANSWER_NAME_BLOCK, ids.TEAM_ANSWER_NAME_ACTION)
+    return TeamAnswerForm(text, score, any(option.get("value") == "named" for option in named))
+
+
+def parse_reply_form(values: Any) -> str | dict[str, str]:
+    """The leader's reply to the team: one message, up to 3,000 characters."""
+    if not isinstance(values, dict):
+        values = {}
+    text = clean_text(_text_value(values, ids.TEAM_REPLY_BLOCK, ids.TEAM_REPLY_ACTION))
+    if not text:
+        return {ids.TEAM_REPLY_BLOCK: "Write what you want to tell the team."}
+    if len(text) > MAX_TEAM_ANSWER_LENGTH:
+        return {ids.TEAM_REPLY_BLOCK: f"Keep it under {MAX_TEAM_ANSWER_LENGTH:,} characters."}
+    return text
+
+
+def _users_in(values: dict[str, Any], block_id: str, action_id: str) -> list[str] | None:
+    selected = _state(values, block_id, action_id).get("selected_users")
+    if selected is None:
+        return []
+    if not isinstance(selected, list) or not all(
+        isinstance(user, str) and USER_ID.match(user) for user in selected
+    ):
+        return None
+    return list(dict.fromkeys(selected))

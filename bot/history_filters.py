@@ -25,10 +25,12 @@ class HistoryQuery:
     person: str | None = None
     since: date | None = None
     until: date | None = None
+    # Only questions asked of the team in Slack (`from:team`).
+    from_team: bool = False
 
     @property
     def is_filtered(self) -> bool:
-        return any((self.habit, self.words, self.person, self.since, self.until))
+        return any((self.habit, self.words, self.person, self.since, self.until, self.from_team))
 
 
 def searchable_words(words: str) -> list[str]:
@@ -46,6 +48,7 @@ def parse_history_filters(text: str) -> HistoryQuery:
     if whole is not None:
         return HistoryQuery(habit=whole)
     habit = person = since = until = None
+    from_team = False
     words: list[str] = []
     for token in rest.split(" ") if rest else []:
         key, colon, value = token.partition(":")
@@ -57,6 +60,10 @@ def parse_history_filters(text: str) -> HistoryQuery:
                     f"No habit called “{value}”. Try habit:questions, people, heartbeat, "
                     "vision or follow-through."
                 )
+        elif colon and key == "from":
+            if value.lower() != "team":
+                raise FilterError("from: takes one value, as in from:team.")
+            from_team = True
         elif colon and key == "person":
             person = _person(value)
         elif colon and key in ("since", "until"):
@@ -79,7 +86,9 @@ def parse_history_filters(text: str) -> HistoryQuery:
             f"“{searched}” has no letters or numbers to search for. Try a word the team "
             "said, as in `/ask-team history budget`."
         )
-    return HistoryQuery(habit=habit, words=searched, person=person, since=since, until=until)
+    return HistoryQuery(
+        habit=habit, words=searched, person=person, since=since, until=until, from_team=from_team
+    )
 
 
 def _person(value: str) -> str:

@@ -35,6 +35,8 @@ def query_fields(query: HistoryQuery) -> dict[str, Any]:
         fields["s"] = query.since.isoformat()
     if query.until:
         fields["t2"] = query.until.isoformat()
+    if query.from_team:
+        fields["f"] = 1
     return fields
 
 
@@ -51,7 +53,17 @@ def query_from(data: dict[str, Any]) -> HistoryQuery | None:
         return None
     if person is not None and (not isinstance(person, str) or not USER_ID.match(person)):
         return None
-    return HistoryQuery(habit=habit, words=words or None, person=person, since=since, until=until)
+    from_team = data.get("f", 0)
+    if from_team not in (0, 1) or isinstance(from_team, bool):
+        return None
+    return HistoryQuery(
+        habit=habit,
+        words=words or None,
+        person=person,
+        since=since,
+        until=until,
+        from_team=from_team == 1,
+    )
 
 
 def encode_entry_action(entry_id: int, query: HistoryQuery) -> str:

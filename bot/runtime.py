@@ -17,6 +17,7 @@ from bot.log_format import formatter
 from bot.question_bank import QuestionBank
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
 from bot.senders.pacing import Budget
+from bot.senders.team_asks import AskCloser
 from bot.services.deps import Deps
 from bot.slack_client import InstalledWorkspaces, OneWorkspace, WorkspaceClients, web_client
 from bot.store import migrate
@@ -109,6 +110,21 @@ def nudge_dispatcher(settings: Settings, database: Database, bank: QuestionBank)
     return NudgeDispatcher(database, bank, workspace_clients(settings, database), policy)
 
 
+def deps_for(settings: Settings, database: Database, bank: QuestionBank) -> Deps:
+    """What use cases need, with the settings' answer key and anonymity minimum."""
+    return Deps(
+        database=database,
+        bank=bank,
+        answer_secret=settings.answer_key,
+        anonymous_minimum=settings.anonymous_minimum,
+    )
+
+
+def ask_closer(settings: Settings, deps: Deps) -> AskCloser:
+    """The pass that posts asks left behind and closes asks that are due."""
+    return AskCloser(deps, workspace_clients(settings, deps.database))
+
+
 def check_bot_token(settings: Settings) -> None:
     """Ask Slack once, at start, whether the bot token works.
 
@@ -190,7 +206,8 @@ def build_app(
     With `with_clock` (and SCHEDULER on), also start the every-minute nudge pass.
     """
     database = Database(settings.database_url)
-    app = create_app(settings, Deps(database=database, bank=bank))
+    deps = deps_for(settings, database, bank)
+    app = create_app(settings, deps)
     if with_clock and settings.scheduler_enabled:
-        start_clock(nudge_dispatcher(settings, database, bank))
+        start_clock(nudge_dispatcher(settings, database, bank), closer=ask_closer(settings, deps))
     return app, database

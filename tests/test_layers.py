@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "bot.question_bank",
             "bot.nudge_rules",
+            "bot.team_ask_rules",
             "bot.commands",
             "bot.forms",
             "bot.payloads",

@@ -28,9 +28,11 @@ def entry_blocks(entry: Entry) -> list[Block]:
         SectionBlock(
             text=MarkdownTextObject(text=f"*{shown(entry.question_text, QUESTION_LIMIT)}*")
         ),
-        SectionBlock(text=MarkdownTextObject(text=shown(entry.answer, ANSWER_LIMIT))),
-        ContextBlock(elements=[MarkdownTextObject(text="  ·  ".join(details))]),
     ]
+    # A question asked of the team in Slack has no words of the leader's until they log some.
+    if entry.answer:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=shown(entry.answer, ANSWER_LIMIT))))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text="  ·  ".join(details))]))
     if entry.promise:
         blocks.append(
             ContextBlock(

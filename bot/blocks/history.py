@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks import delete_button
 from bot.blocks.entries import entry_blocks
+from bot.blocks.team_asks import conversation_block
 from bot.history_cursor import encode_page_request
 from bot.history_filters import HistoryQuery
 from bot.payloads import encode_entry_action
@@ -27,6 +28,8 @@ from bot.vocabulary import ids
 
 def describe_query(query: HistoryQuery) -> str:
     parts = []
+    if query.from_team:
+        parts.append("asked of the team in Slack")
     if query.habit is not None:
         parts.append(query.habit.title)
     if query.person:
@@ -51,6 +54,9 @@ def history_blocks(page: HistoryPage) -> list[Block]:
     for entry in page.entries:
         blocks.append(DividerBlock())
         blocks.extend(entry_blocks(entry))
+        conversation = page.team.get(entry.id)
+        if conversation is not None:
+            blocks.append(conversation_block(conversation))
         thread = page.follow_ups.get(entry.id)
         if thread:
             blocks.append(_follow_ups(thread))
@@ -80,7 +86,7 @@ def history_blocks(page: HistoryPage) -> list[Block]:
             elements=[
                 MarkdownTextObject(
                     text="Filter: `/ask-team history habit:vision person:@ana since:2026-01-01 "
-                    "until:2026-03-31 budget` (any of them, in any order)"
+                    "until:2026-03-31 from:team budget` (any of them, in any order)"
                 )
             ]
         )
@@ -96,7 +102,7 @@ def _follow_ups(thread: Sequence[Entry]) -> SectionBlock:
     lines = [
         f":leftwards_arrow_with_hook: "
         f"{slack_date(child.created_at)} "
-        f"_{shown(child.question_text, 200)}_\n{shown(child.answer, 500)}"
+        f"_{shown(child.question_text, 200)}_\n{shown(child.answer, 500) or '(asked of the team)'}"
         for child in thread[-FOLLOW_UPS_SHOWN:]
     ]
     earlier = len(thread) - FOLLOW_UPS_SHOWN

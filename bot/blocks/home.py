@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import heartbeat
+from bot.blocks.team_asks import conversation_block
 from bot.habits import Habit
 from bot.services.home import HomeData
 from bot.text import counted, escape_mrkdwn, shown, slack_date
@@ -47,6 +48,18 @@ def home_view(data: HomeData) -> View:
             )
         )
     )
+    if any(week.answers for week in data.team_weeks):
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="The line above is your own reading when you log. "
+                        f"*The team's own pulse* (`/ask-team pulse`): "
+                        f"`{heartbeat.sparkline(data.team_weeks)}`"
+                    )
+                ]
+            )
+        )
     blocks.append(DividerBlock())
     blocks.extend(_promises(data))
     blocks.append(DividerBlock())
@@ -97,14 +110,18 @@ def _recent(data: HomeData) -> list[Block]:
     ]
     for entry in data.recent:
         beat = f" · {heartbeat.label(entry.heartbeat)}" if entry.heartbeat else ""
+        said = f"{shown(entry.answer, 400)}\n" if entry.answer else ""
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"*{shown(entry.question_text, 300)}*\n{shown(entry.answer, 400)}\n"
+                    text=f"*{shown(entry.question_text, 300)}*\n{said}"
                     f"_{slack_date(entry.created_at)}{beat}_"
                 )
             )
         )
+        conversation = data.team.get(entry.id)
+        if conversation is not None:
+            blocks.append(conversation_block(conversation))
     return blocks
 
 

@@ -56,6 +56,13 @@ def question_card(
                     else encode_log_metadata(asked.ref, parent=parent),
                     style="primary",
                 ),
+                ButtonElement(
+                    text="Ask the team in Slack",
+                    action_id=ids.ASK_TEAM_OPEN,
+                    value=asked.ref
+                    if parent is None
+                    else encode_log_metadata(asked.ref, parent=parent),
+                ),
                 *_trend_button(question.habit),
             ],
         ),

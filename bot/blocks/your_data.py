@@ -15,15 +15,22 @@ from bot.text import counted
 from bot.vocabulary import ids
 
 
-def forget_me_blocks(entries: int) -> list[Block]:
+def forget_me_blocks(entries: int, named_answers: int = 0) -> list[Block]:
     """What would be deleted, with Delete everything (confirmed again) and Keep my data."""
+    answers = (
+        f", the {counted(named_answers, 'named answer', 'named answers')} you gave to your "
+        "leads' questions"
+        if named_answers
+        else ""
+    )
     return [
         SectionBlock(
             text=MarkdownTextObject(
                 text=":warning: This deletes "
-                f"{counted(entries, 'logged entry', 'logged entries')}, your daily-question "
-                "schedule and which questions you have been asked. "
-                "It cannot be undone. `/ask-team export` first if you want a copy."
+                f"{counted(entries, 'logged entry', 'logged entries')}{answers}, your "
+                "daily-question schedule and which questions you have been asked. "
+                "It cannot be undone. `/ask-team export` first if you want a copy. "
+                "Anonymous answers carry no name, so they cannot be found to delete."
             )
         ),
         ActionsBlock(

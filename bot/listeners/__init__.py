@@ -19,6 +19,7 @@ from bot.listeners import (
     nudges,
     own_questions,
     questions,
+    team_asks,
     your_data,
 )
 from bot.senders.after_ack import AfterAckSender
@@ -40,6 +41,7 @@ def register_all(app: App, deps: Deps, sender: AfterAckSender) -> None:
     home.register(app, sender)
     your_data.register(app, deps, sender)
     own_questions.register(app, sender)
+    team_asks.register(app, deps, sender)
     # Last: catch-alls for buttons, forms and events no feature claims.
     fallbacks.register(app, sender)
     errors.register(app, sender)

@@ -23,6 +23,7 @@ from bot.commands import (
     AddQuestion,
     AskFollowUp,
     AskQuestion,
+    AskTeamInSlack,
     Command,
     ExportLog,
     ForgetMe,
@@ -42,6 +43,7 @@ from bot.listeners.caller import context_of
 from bot.listeners.heartbeat import answer_heartbeat_chart
 from bot.listeners.nudges import answer_schedule_command
 from bot.listeners.own_questions import answer_add, answer_list
+from bot.listeners.team_asks import answer_ask_command
 from bot.listeners.your_data import answer_export, answer_forget_me
 from bot.senders.after_ack import AfterAckSender, OpenModal
 from bot.services.context import Context
@@ -129,6 +131,7 @@ HANDLERS: dict[type[Any], Handler] = {
     ForgetMe: lambda ack, ctx, _parsed, _command, _sender: answer_forget_me(ack, ctx),
     AddQuestion: lambda ack, ctx, parsed, _command, _sender: answer_add(ack, ctx, parsed),
     ListOwnQuestions: lambda ack, ctx, _parsed, _command, _sender: answer_list(ack, ctx),
+    AskTeamInSlack: answer_ask_command,
     HeartbeatChart: lambda ack, ctx, _p, command, sender: answer_heartbeat_chart(
         ack, ctx, command, sender
     ),

@@ -33,15 +33,15 @@ def answer_heartbeat_chart(
 
 def heartbeat_trend(ctx: Context) -> tuple[Respond, list[Delivery]]:
     """The trend in words, to show at once, and the chart to DM (none if nothing is logged)."""
-    weeks = heartbeat_by_week(ctx)
-    if not any(week.answers for week in weeks):
+    weeks, team_weeks = heartbeat_by_week(ctx)
+    if not any(week.answers for week in weeks) and not any(w.answers for w in team_weeks):
         return _reading(NOTHING_YET), []
     reading = heartbeat.reading(weeks)
     labels = labels_for_weeks(ctx.now, len(weeks))
     chart = UploadFile(
         user_id=ctx.user_id,
         filename=f"heartbeat-{ctx.now:%Y-%m-%d}.png",
-        content=lambda: heartbeat_chart_png(weeks, labels),
+        content=lambda: heartbeat_chart_png(weeks, labels, team_weeks),
         comment=f"Team heartbeat, last {len(weeks)} weeks. {reading}",
         failure_note=(
             f"{reading} I could not share the chart in our DM just now: Slack refused "

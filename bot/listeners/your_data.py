@@ -18,7 +18,7 @@ from bot.senders.after_ack import AfterAckSender, Delivery, Respond, UploadFile
 from bot.senders.home import home_for
 from bot.services.context import Context
 from bot.services.deps import Deps
-from bot.services.lifecycle import entry_count, export_of, forget_me, forget_uninstalled
+from bot.services.lifecycle import export_of, forget_me, forget_uninstalled, kept_about
 from bot.text import counted
 from bot.vocabulary import ids
 
@@ -56,7 +56,9 @@ def answer_export(ack: Ack, ctx: Context, command: dict[str, Any], sender: After
 def answer_forget_me(ack: Ack, ctx: Context) -> None:
     """Ask first: deleting is final."""
     text = "Delete everything ask-team keeps about you?"
-    ack(response_type="ephemeral", text=text, blocks=as_dicts(forget_me_blocks(entry_count(ctx))))
+    kept = kept_about(ctx)
+    blocks = as_dicts(forget_me_blocks(kept.entries, kept.named_answers))
+    ack(response_type="ephemeral", text=text, blocks=blocks)
 
 
 def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
@@ -65,10 +67,15 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
             text = "Nothing was deleted."
             return [Respond(text, as_dicts(notice(text, ":wastebasket:")))]
         # Who is forgotten comes from the signed request, never from the button.
-        entries = forget_me(ctx)
+        kept = forget_me(ctx)
+        answers = (
+            f", {counted(kept.named_answers, 'named answer', 'named answers')}"
+            if kept.named_answers
+            else ""
+        )
         text = (
-            f"Deleted {counted(entries, 'entry', 'entries')}, your schedule and your question "
-            "history. If you use ask-team again it starts afresh."
+            f"Deleted {counted(kept.entries, 'entry', 'entries')}{answers}, your schedule and "
+            "your question history. If you use ask-team again it starts afresh."
         )
         return [
             Respond(text, as_dicts(notice(text, ":wastebasket:"))),

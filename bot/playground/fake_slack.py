@@ -381,9 +381,11 @@ def default_answer(call: Call) -> dict[str, Any]:
             "bot_id": "BBOT",
         }
     if call.method == "chat.postMessage":
+        channel = str(params.get("channel", ""))
         return {
             "ok": True,
-            "channel": "D0DM",
+            # A post to a person goes to their DM with the bot; to a channel, there.
+            "channel": channel if channel[:1] in ("C", "G") else "D0DM",
             "ts": f"{time.time():.6f}",
             "message": {"text": params.get("text", "")},
         }

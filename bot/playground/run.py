@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from dataclasses import replace
 
 from bot.app import create_app
 from bot.clock import start_clock
@@ -16,10 +17,9 @@ from bot.playground.page import Page
 from bot.playground.slack_driver import SlackDriver
 from bot.playground.workspace import Workspace
 from bot.question_bank import QuestionBank
-from bot.runtime import nudge_dispatcher, open_database
+from bot.runtime import ask_closer, deps_for, nudge_dispatcher, open_database
 from bot.senders.after_ack import AfterAckSender
 from bot.server import check_port_free
-from bot.services.deps import Deps
 from bot.slack_client import web_client
 from bot.store import migrate
 from bot.web import wsgi_app
@@ -46,17 +46,20 @@ class Playground:
             database_url=settings.database_url,
             log_level=settings.log_level,
             log_format=settings.log_format,
+            # Fixed, so a pretend person's anonymous answer is theirs after a restart too.
+            answer_secret="ask-team playground",  # noqa: S106  a local toy's key
         )
         bank = QuestionBank.load()
         self.database = open_database(bot_settings)
         migrate.upgrade(self.database)
-        self.deps = deps = Deps(database=self.database, bank=bank, clock=self.clock)
+        self.deps = deps = replace(deps_for(bot_settings, self.database, bank), clock=self.clock)
         sender = AfterAckSender(web_client(bot_settings))
         self.bot = LocalServer(
             wsgi_app(create_app(bot_settings, deps, sender=sender), ready=self.database.is_usable)
         )
         dispatcher = nudge_dispatcher(bot_settings, self.database, bank)
-        self.scheduler = start_clock(dispatcher, now=self.clock)
+        closer = ask_closer(bot_settings, deps)
+        self.scheduler = start_clock(dispatcher, now=self.clock, closer=closer)
         driver = SlackDriver(
             f"{self.bot.url}/slack/events", secret, self.fake.base_url + "/response"
         )

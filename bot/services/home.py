@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -16,7 +16,9 @@ from bot.question_bank import Asked, QuestionBank
 from bot.services.context import Context
 from bot.services.leaders import last_question_ref
 from bot.services.promises import open_promises
-from bot.store.models import Entry, QuestionView, Schedule
+from bot.services.team_conversations import TeamConversation, team_conversations
+from bot.store.models import Entry, QuestionView, Schedule, TeamAsk
+from bot.team_ask_rules import MIN_GROUP, AskKind
 
 RECENT = 5
 OPEN_PROMISES_SHOWN = 10
@@ -32,15 +34,23 @@ class HomeData:
     open_promises: Sequence[Entry]
     open_promise_count: int
     asked_per_habit: dict[Habit, int]
+    # The team's own pulse (`/ask-team pulse`), beside the leader's readings in `weeks`.
+    team_weeks: Sequence[WeekPulse] = ()
+    # Team conversations among `recent`, by entry id.
+    team: Mapping[int, TeamConversation] = field(default_factory=dict)
 
 
 def gather_home(
-    session: Session, bank: QuestionBank, leader_id: int | None, now: datetime
+    session: Session,
+    bank: QuestionBank,
+    leader_id: int | None,
+    now: datetime,
+    minimum: int = MIN_GROUP,
 ) -> HomeData:
     """Everything the Home tab shows; a leader who never used the bot gets an empty one."""
     if leader_id is None:
         empty = [WeekPulse(None, 0)] * HOME_WEEKS
-        return HomeData(None, None, [], empty, [], 0, dict.fromkeys(Habit, 0))
+        return HomeData(None, None, [], empty, [], 0, dict.fromkeys(Habit, 0), empty)
     schedule = session.get(Schedule, leader_id)
     next_nudge = (
         describe_instant(schedule.next_due_at, zone(schedule.tz), now)
@@ -63,6 +73,8 @@ def gather_home(
         open_promises=promised,
         open_promise_count=promised_count,
         asked_per_habit=_asked_per_habit(session, leader_id, now),
+        team_weeks=weekly_team_pulse(session, leader_id, now, HOME_WEEKS, minimum),
+        team=team_conversations(session, [entry.id for entry in recent], minimum),
     )
 
 
@@ -84,6 +96,30 @@ def weekly_heartbeat(
             continue
         weeks_ago = min(weeks - 1, max(0, (now - created_at).days // 7))
         buckets[weeks - 1 - weeks_ago].append(heartbeat)
+    return [
+        WeekPulse(sum(values) / len(values) if values else None, len(values)) for values in buckets
+    ]
+
+
+def weekly_team_pulse(
+    session: Session, leader_id: int, now: datetime, weeks: int, minimum: int
+) -> list[WeekPulse]:
+    """The team's own pulse scores by week, from pulses whose answers the leader may read."""
+    since = now - timedelta(weeks=weeks)
+    asks = session.scalars(
+        select(TeamAsk).where(
+            TeamAsk.leader_id == leader_id,
+            TeamAsk.kind == AskKind.PULSE.value,
+            TeamAsk.created_at > since,
+        )
+    ).all()
+    buckets: list[list[int]] = [[] for _ in range(weeks)]
+    for conversation in team_conversations(session, [a.entry_id for a in asks], minimum).values():
+        for answer in conversation.answers:
+            if answer.score is None:
+                continue
+            weeks_ago = min(weeks - 1, max(0, (now - answer.at).days // 7))
+            buckets[weeks - 1 - weeks_ago].append(answer.score)
     return [
         WeekPulse(sum(values) / len(values) if values else None, len(values)) for values in buckets
     ]
@@ -112,11 +148,23 @@ def home_of(ctx: Context) -> HomeData:
     """Everything the caller's Home tab shows, as it stands now."""
     with ctx.deps.database.transaction(writes=False) as session:
         connection = session.connection()
-        return gather_home(session, ctx.bank(connection), ctx.leader_id(connection), ctx.now)
+        return gather_home(
+            session,
+            ctx.bank(connection),
+            ctx.leader_id(connection),
+            ctx.now,
+            ctx.deps.anonymous_minimum,
+        )
 
 
-def heartbeat_by_week(ctx: Context) -> list[WeekPulse]:
-    """The caller's weekly heartbeat for the chart, oldest first; none if they are new."""
+def heartbeat_by_week(ctx: Context) -> tuple[list[WeekPulse], list[WeekPulse]]:
+    """The caller's weekly heartbeat for the chart, oldest first, and the team's own pulse;
+    none if they are new."""
     with ctx.deps.database.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
-        return weekly_heartbeat(session, leader_id, ctx.now, CHART_WEEKS) if leader_id else []
+        if leader_id is None:
+            return [], []
+        return (
+            weekly_heartbeat(session, leader_id, ctx.now, CHART_WEEKS),
+            weekly_team_pulse(session, leader_id, ctx.now, CHART_WEEKS, ctx.deps.anonymous_minimum),
+        )

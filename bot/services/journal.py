@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, exists, select, tuple_
+from sqlalchemy import Select, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from bot.forms import LogForm
@@ -18,8 +18,11 @@ from bot.payloads import LogTarget
 from bot.question_bank import Asked
 from bot.services.context import Context
 from bot.services.questions import ask_follow_up
+from bot.services.team_conversations import TeamConversation, team_conversations
 from bot.store.fulltext import entry_matches
-from bot.store.models import Entry, EntryPerson
+from bot.store.models import Entry, EntryPerson, TeamAsk
+from bot.store.team_asks import entries_with_answer_words, entries_with_named_answer
+from bot.team_ask_rules import MIN_GROUP
 
 PAGE_SIZE = 5
 
@@ -32,6 +35,8 @@ class HistoryPage:
     has_newer: bool
     # Unfiltered history reads as threads: each conversation's follow-ups, oldest first.
     follow_ups: Mapping[int, Sequence[Entry]] = field(default_factory=dict)
+    # The team's own answers, for entries that are questions asked of the team in Slack.
+    team: Mapping[int, TeamConversation] = field(default_factory=dict)
 
     @property
     def newest(self) -> Cursor | None:
@@ -124,6 +129,7 @@ def history_page(
     older_than: Cursor | None = None,
     newer_than: Cursor | None = None,
     page_size: int = PAGE_SIZE,
+    minimum: int = MIN_GROUP,
 ) -> HistoryPage:
     """One page of this leader's entries, newest first, by keyset on (created_at, id).
 
@@ -132,7 +138,10 @@ def history_page(
     """
     if leader_id is None:
         return HistoryPage(entries=[], query=query, has_older=False, has_newer=False)
-    page = _page(session, leader_id, query, older_than, newer_than, page_size)
+    page = _page(session, leader_id, query, older_than, newer_than, page_size, minimum)
+    if page.entries:
+        team = team_conversations(session, [entry.id for entry in page.entries], minimum)
+        page = replace(page, team=team)
     if query.is_filtered or not page.entries:
         return page
     children = session.scalars(
@@ -153,9 +162,12 @@ def _page(
     older_than: Cursor | None,
     newer_than: Cursor | None,
     page_size: int,
+    minimum: int,
 ) -> HistoryPage:
     dialect = session.get_bind().dialect.name
-    base = _filtered(select(Entry).where(Entry.leader_id == leader_id), query, leader_id, dialect)
+    base = _filtered(
+        select(Entry).where(Entry.leader_id == leader_id), query, leader_id, dialect, minimum
+    )
     if not query.is_filtered:
         base = base.where(Entry.parent_id.is_(None))
     position = tuple_(Entry.created_at, Entry.id)
@@ -189,20 +201,32 @@ def _page(
 
 
 def _filtered(
-    statement: Select[Any], query: HistoryQuery, leader_id: int, dialect: str
+    statement: Select[Any], query: HistoryQuery, leader_id: int, dialect: str, minimum: int
 ) -> Select[Any]:
     if query.habit is not None:
         statement = statement.where(Entry.habit == query.habit.value)
+    if query.from_team:
+        statement = statement.where(Entry.id.in_(select(TeamAsk.entry_id)))
     if query.person is not None:
         statement = statement.where(
-            exists().where(EntryPerson.entry_id == Entry.id, EntryPerson.user_id == query.person)
+            or_(
+                exists().where(
+                    EntryPerson.entry_id == Entry.id, EntryPerson.user_id == query.person
+                ),
+                Entry.id.in_(entries_with_named_answer(leader_id, query.person)),
+            )
         )
     if query.since is not None:
         statement = statement.where(Entry.created_at >= _midnight(query.since))
     if query.until is not None:
         statement = statement.where(Entry.created_at < _midnight(query.until + timedelta(days=1)))
     if query.words:
-        statement = statement.where(entry_matches(dialect, leader_id, query.words))
+        statement = statement.where(
+            or_(
+                entry_matches(dialect, leader_id, query.words),
+                Entry.id.in_(entries_with_answer_words(leader_id, query.words, minimum)),
+            )
+        )
     return statement
 
 
@@ -283,7 +307,7 @@ def delete_own_entry(ctx: Context, entry_id: int, query: HistoryQuery) -> Histor
             return None
         delete_entry(session, entry)
         session.flush()
-        return history_page(session, leader_id, query)
+        return history_page(session, leader_id, query, minimum=ctx.deps.anonymous_minimum)
 
 
 def browse(
@@ -297,7 +321,14 @@ def browse(
     leader comes from the signed request, so a forged one pages the caller's own entries."""
     with ctx.deps.database.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
-        return history_page(session, leader_id, query, older_than=older_than, newer_than=newer_than)
+        return history_page(
+            session,
+            leader_id,
+            query,
+            older_than=older_than,
+            newer_than=newer_than,
+            minimum=ctx.deps.anonymous_minimum,
+        )
 
 
 def follow_up_to_entry(ctx: Context, entry_id: int) -> tuple[Asked, int] | None:

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
@@ -15,9 +16,14 @@ from sqlalchemy.orm import Session
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.leaders import leader_id_for
+from bot.services.team_asks import forget_named_answers, named_answers_of
+from bot.services.team_conversations import team_conversations
 from bot.store.models import CustomQuestion, Entry, Leader, ProcessedEvent, WorkspaceInstall
 from bot.store.upsert import insert_for_dialect
+from bot.team_ask_rules import MIN_GROUP
 
+# "source": "you" for what the leader logged, "team" for a team member's own answer (asked in
+# Slack), whose "who_answered" is their user id, or "anonymous".
 CSV_COLUMNS = (
     "entry_id",
     "logged_at_utc",
@@ -29,7 +35,9 @@ CSV_COLUMNS = (
     "promise",
     "follow_up_of_entry",
     "question_ref",
+    "source",
 )
+EXPORT_BATCH = 500
 
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
@@ -41,33 +49,56 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def export_rows(session: Session, leader_id: int) -> Iterator[list[str]]:
-    """One row per entry the leader logged, oldest first, with the header row first."""
+def export_rows(session: Session, leader_id: int, minimum: int = MIN_GROUP) -> Iterator[list[str]]:
+    """One row per entry the leader logged, oldest first, each followed by the team's own
+    answers the leader may read; the header row first."""
     yield list(CSV_COLUMNS)
     entries = session.scalars(
         select(Entry).where(Entry.leader_id == leader_id).order_by(Entry.created_at, Entry.id)
     )
-    for entry in entries:
-        yield [
-            str(entry.id),
-            entry.created_at.isoformat(timespec="seconds"),
-            entry.habit,
-            entry.question_text,
-            entry.answer,
-            " ".join(person.user_id for person in entry.people),
-            "" if entry.heartbeat is None else str(entry.heartbeat),
-            entry.promise or "",
-            "" if entry.parent_id is None else str(entry.parent_id),
-            entry.question_ref,
-        ]
+    while batch := list(islice(entries, EXPORT_BATCH)):
+        team = team_conversations(session, [entry.id for entry in batch], minimum)
+        for entry in batch:
+            yield _entry_row(entry)
+            conversation = team.get(entry.id)
+            for answer in conversation.answers if conversation else ():
+                yield [
+                    str(entry.id),
+                    answer.at.isoformat(timespec="seconds"),
+                    entry.habit,
+                    entry.question_text,
+                    answer.text,
+                    answer.user_id or "anonymous",
+                    "" if answer.score is None else str(answer.score),
+                    "",
+                    "",
+                    entry.question_ref,
+                    "team",
+                ]
 
 
-def export_csv(session: Session, leader_id: int) -> str:
+def _entry_row(entry: Entry) -> list[str]:
+    return [
+        str(entry.id),
+        entry.created_at.isoformat(timespec="seconds"),
+        entry.habit,
+        entry.question_text,
+        entry.answer,
+        " ".join(person.user_id for person in entry.people),
+        "" if entry.heartbeat is None else str(entry.heartbeat),
+        entry.promise or "",
+        "" if entry.parent_id is None else str(entry.parent_id),
+        entry.question_ref,
+        "you",
+    ]
+
+
+def export_csv(session: Session, leader_id: int, minimum: int = MIN_GROUP) -> str:
     """The leader's log as CSV text (RFC 4180 quoting; newlines inside answers are kept)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(
-        [spreadsheet_safe(cell) for cell in row] for row in export_rows(session, leader_id)
+        [spreadsheet_safe(cell) for cell in row] for row in export_rows(session, leader_id, minimum)
     )
     return buffer.getvalue()
 
@@ -119,22 +150,37 @@ def export_of(ctx: Context) -> Export:
     with ctx.deps.database.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
         entries = count_entries(session, leader_id) if leader_id is not None else 0
-        content = export_csv(session, leader_id) if leader_id is not None and entries else ""
+        content = (
+            export_csv(session, leader_id, ctx.deps.anonymous_minimum)
+            if leader_id is not None and entries
+            else ""
+        )
     return Export(entries, content)
 
 
-def entry_count(ctx: Context) -> int:
-    """How many entries the caller has logged."""
+@dataclass(frozen=True)
+class Kept:
+    """What ask-team keeps about a person: as a leader, and as a team member."""
+
+    entries: int
+    named_answers: int
+
+
+def kept_about(ctx: Context) -> Kept:
+    """How many entries the caller logged, and named answers they gave."""
     with ctx.deps.database.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
-        return count_entries(session, leader_id) if leader_id is not None else 0
+        entries = count_entries(session, leader_id) if leader_id is not None else 0
+        return Kept(entries, named_answers_of(session, ctx.team_id, ctx.user_id))
 
 
-def forget_me(ctx: Context) -> int:
-    """Delete everything kept about the caller; how many entries that was."""
+def forget_me(ctx: Context) -> Kept:
+    """Delete everything kept about the caller, their named answers included; what it was."""
     with ctx.deps.database.transaction() as session:
+        answers = forget_named_answers(session, ctx.team_id, ctx.user_id)
         leader_id = ctx.leader_id(session.connection())
-        return forget_leader(session, leader_id) if leader_id is not None else 0
+        entries = forget_leader(session, leader_id) if leader_id is not None else 0
+        return Kept(entries, answers)
 
 
 def welcome_installer(deps: Deps, team_id: str, user_id: str, now: datetime) -> None:

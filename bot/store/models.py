@@ -256,3 +256,82 @@ class OAuthState(Base):
 
     state: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AskStatus(StrEnum):
+    """Where a question asked of the team stands: posting -> open -> closing -> closed; or
+    unposted, when Slack would not let the bot post where the leader asked."""
+
+    POSTING = "posting"
+    OPEN = "open"
+    UNPOSTED = "unposted"
+    CLOSING = "closing"
+    CLOSED = "closed"
+
+
+class TeamAsk(Base):
+    """A question the leader asked the team in Slack; the team's answers hang off it.
+
+    Its conversation in the leader's log is `entry_id`: deleting that entry deletes the ask
+    and every answer to it.
+    """
+
+    __tablename__ = "team_asks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), unique=True)
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH))
+    # "question", or "pulse": a 1-5 heartbeat with an optional comment.
+    kind: Mapped[str] = mapped_column(String(16))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    # Where it was asked: a channel, or (None) the people in team_ask_people, each by DM.
+    channel_id: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # An AskStatus as a plain string, like nudges.status.
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    # Posting and closing are claims: a process that died mid-way is taken over after this.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The channel message's answer count is updated at most every few seconds.
+    count_shown: Mapped[int] = mapped_column(Integer, default=0)
+    count_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TeamAskPerson(Base):
+    """Someone asked by DM, and the message that asked them."""
+
+    __tablename__ = "team_ask_people"
+
+    ask_id: Mapped[int] = mapped_column(
+        ForeignKey("team_asks.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), primary_key=True)
+    dm_channel: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class TeamAnswer(Base):
+    """One person's answer to an ask, named or anonymous.
+
+    `answerer_key` is a keyed hash of (ask, workspace, person) under a secret kept out of the
+    database (bot/team_ask_rules.py): it lets a person change or withdraw their answer, and
+    stops a second one. An anonymous answer has no `user_id`.
+    """
+
+    __tablename__ = "team_answers"
+    __table_args__ = (
+        UniqueConstraint("ask_id", "answerer_key"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("team_asks.id", ondelete="CASCADE"))
+    answerer_key: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,3 +26,9 @@ TOKEN_REFUSALS = frozenset(
         "team_access_not_granted",
     }
 )
+
+# A channel post refused with one of these needs the leader to act (invite the bot, pick
+# another channel); retrying alone will not help.
+CANNOT_POST_IN_CHANNEL = frozenset(
+    {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "no_permission"}
+)

@@ -11,3 +11,5 @@ CHANNEL_ID = re.compile(rf"^[CG][A-Z0-9]{{2,{MAX_LENGTH - 1}}}\Z")
 # A mention typed in a command, as Slack escapes it (should_escape in the manifest):
 # <@U123> or <@U123|name>.
 USER_MENTION = re.compile(rf"^<@([UW][A-Z0-9]{{2,{MAX_LENGTH - 1}}})(?:\|[^>]*)?>$")
+# A channel typed in a command, as Slack escapes it: <#C123> or <#C123|name>.
+CHANNEL_MENTION = re.compile(rf"^<#([CG][A-Z0-9]{{2,{MAX_LENGTH - 1}}})(?:\|[^>]*)?>$")

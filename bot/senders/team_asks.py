@@ -1,0 +1,235 @@
+"""Asking the team, on Slack's side: posting an ask, keeping its answer count current, and
+the pass that closes asks and sends each leader their summary, exactly once.
+
+Posting and closing are claims in the database (bot/store/team_asks.py): a process that dies
+part-way leaves a lease that another process's pass takes over when it runs out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import as_dicts
+from bot.blocks.team_asks import (
+    summary_blocks,
+    summary_file,
+    summary_overflows,
+    summary_text,
+    team_message,
+    team_message_text,
+    unposted_notice,
+)
+from bot.senders.after_ack import AfterAck, AfterAckSender, Delivery, DirectMessage
+from bot.services.deps import Deps
+from bot.services.team_asks import (
+    AskMessage,
+    claim_asks_to_post,
+    claim_closings,
+    closing_of,
+    count_to_show,
+    dm_messages,
+    finish_closing,
+    message_of,
+    record_count_shown,
+    record_posted,
+    record_unposted,
+)
+from bot.slack_client import WorkspaceClients
+from bot.store.models import AskStatus
+from bot.vocabulary.slack_errors import CANNOT_POST_IN_CHANNEL, UNREACHABLE
+
+logger = logging.getLogger(__name__)
+RECHECK_EVERY = timedelta(seconds=1)
+
+
+def _reason(error: SlackApiError) -> str:
+    return str(error.response.get("error", "")) if error.response is not None else ""
+
+
+def post_ask(deps: Deps, ask_id: int, client: WebClient) -> list[Delivery]:
+    """Post an ask where the leader asked; what the leader must be told, if anything."""
+    message = message_of(deps, ask_id)
+    if message is None:
+        return []
+    blocks, text = as_dicts(team_message(message)), team_message_text(message)
+    if message.channel_id is not None:
+        try:
+            posted = client.chat_postMessage(channel=message.channel_id, text=text, blocks=blocks)
+        except SlackApiError as error:
+            if _reason(error) not in CANNOT_POST_IN_CHANNEL:
+                raise  # a Slack outage: the pass posts it once the lease runs out
+            record_unposted(deps, ask_id)
+            logger.info("ask not posted: %s", _reason(error))
+            notice = as_dicts(unposted_notice(message))
+            return [DirectMessage(message.leader_user_id, "I could not post your question", notice)]
+        record_posted(deps, ask_id, str(posted["ts"]), {})
+        return []
+    sent: dict[str, tuple[str, str]] = {}
+    for person in message.people:
+        try:
+            posted = client.chat_postMessage(channel=person, text=text, blocks=blocks)
+            sent[person] = (str(posted["channel"]), str(posted["ts"]))
+        except SlackApiError as error:
+            # One person Slack cannot reach does not hold back the others.
+            logger.info("ask not sent to one person: %s", _reason(error))
+    record_posted(deps, ask_id, None, sent)
+    return []
+
+
+class CountRefresher:
+    """Keeps a channel message's "N answers so far" current, at most once every few seconds
+    across all processes, and always ending on the true count."""
+
+    def __init__(self, deps: Deps, sender: AfterAckSender) -> None:
+        self._deps = deps
+        self._sender = sender
+        self._waiting: set[int] = set()
+        self._lock = threading.Lock()
+
+    def answered(self, ask_id: int, team_id: str) -> None:
+        """An answer came, changed or went: the count may need updating."""
+        self._sender.send(
+            [AfterAck(run=lambda client: self._refresh(ask_id, team_id, client))],
+            team_id=team_id,
+        )
+
+    def _refresh(self, ask_id: int, team_id: str, client: WebClient) -> list[Delivery]:
+        decision = count_to_show(self._deps, ask_id, self._deps.clock())
+        if isinstance(decision, timedelta):
+            self._later(ask_id, team_id, decision)
+        elif isinstance(decision, AskMessage) and decision.channel_id and decision.message_ts:
+            client.chat_update(
+                channel=decision.channel_id,
+                ts=decision.message_ts,
+                text=team_message_text(decision),
+                blocks=as_dicts(team_message(decision)),
+            )
+            record_count_shown(self._deps, ask_id, decision.answered)
+            # Answers that came during the update are shown by the next one.
+            self._later(ask_id, team_id, timedelta(0), only_if_stale=True)
+        return []
+
+    def _later(
+        self, ask_id: int, team_id: str, delay: timedelta, *, only_if_stale: bool = False
+    ) -> None:
+        with self._lock:
+            if ask_id in self._waiting:
+                return
+            self._waiting.add(ask_id)
+
+        def fire() -> None:
+            with self._lock:
+                self._waiting.discard(ask_id)
+            self.answered(ask_id, team_id)
+
+        if only_if_stale:
+            # count_to_show answers None when nothing changed, so this costs one read.
+            delay = max(delay, timedelta(seconds=0.05))
+        # Looked at again at least every second: another process may have updated it since.
+        timer = threading.Timer(min(delay, RECHECK_EVERY).total_seconds(), fire)
+        timer.daemon = True
+        timer.start()
+
+
+@dataclass
+class ClosingReport:
+    posted: int = 0
+    closed: int = 0
+    failed: int = 0
+
+
+class AskCloser:
+    """The pass that posts asks a stopped process left behind and closes asks that are due."""
+
+    def __init__(self, deps: Deps, clients: WorkspaceClients) -> None:
+        self.deps = deps
+        self.clients = clients
+
+    def run_pass(self, now: datetime) -> ClosingReport:
+        report = ClosingReport()
+        for ask_id in claim_asks_to_post(self.deps, now):
+            message = message_of(self.deps, ask_id)
+            client = self.clients.client_for(message.team_id) if message else None
+            if client is None:
+                continue
+            try:
+                for delivery in post_ask(self.deps, ask_id, client):
+                    if isinstance(delivery, DirectMessage):
+                        client.chat_postMessage(
+                            channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks
+                        )
+                report.posted += 1
+            except (SlackApiError, OSError) as error:
+                logger.warning("ask still not posted: %s", type(error).__name__)
+        for ask_id in claim_closings(self.deps, now):
+            if self._close(ask_id, now):
+                report.closed += 1
+            else:
+                report.failed += 1
+        return report
+
+    def _close(self, ask_id: int, now: datetime) -> bool:
+        closing = closing_of(self.deps, ask_id)
+        if closing is None:
+            return True
+        message = closing.message
+        client = self.clients.client_for(message.team_id)
+        if client is None:
+            finish_closing(self.deps, ask_id, now)  # uninstalled: nobody to tell
+            return True
+        try:
+            client.chat_postMessage(
+                channel=message.leader_user_id,
+                text=summary_text(closing),
+                blocks=as_dicts(summary_blocks(closing)),
+            )
+            if summary_overflows(closing):
+                opened = client.conversations_open(users=message.leader_user_id)
+                client.files_upload_v2(
+                    channel=opened["channel"]["id"],
+                    filename=f"answers-{ask_id}.txt",
+                    title="Every answer",
+                    content=summary_file(closing),
+                )
+        except SlackApiError as error:
+            if _reason(error) not in UNREACHABLE:
+                logger.warning("summary not sent, will retry: %s", _reason(error))
+                return False
+            logger.info("summary not sent, leader unreachable: %s", _reason(error))
+        except OSError as error:
+            logger.warning("summary not sent, will retry: %s", type(error).__name__)
+            return False
+        self._close_team_messages(client, message)
+        finish_closing(self.deps, ask_id, now)
+        return True
+
+    def _close_team_messages(self, client: WebClient, message: AskMessage) -> None:
+        closed = message_of(self.deps, message.ask_id) or message
+        blocks = as_dicts(team_message(_as_closed(closed)))
+        targets: list[tuple[str | None, str | None]] = (
+            [(message.channel_id, message.message_ts)] if message.channel_id else []
+        )
+        targets += self._dm_targets(message.ask_id)
+        for channel, ts in targets:
+            if channel is None or ts is None:
+                continue
+            try:
+                client.chat_update(
+                    channel=channel, ts=ts, text=team_message_text(closed), blocks=blocks
+                )
+            except (SlackApiError, OSError) as error:
+                # The summary is what matters; a message left showing "open" refuses answers.
+                logger.info("team message not closed: %s", type(error).__name__)
+
+    def _dm_targets(self, ask_id: int) -> list[tuple[str | None, str | None]]:
+        return [(target.channel, target.thread_ts) for target in dm_messages(self.deps, ask_id)]
+
+
+def _as_closed(message: AskMessage) -> AskMessage:
+    return replace(message, status=AskStatus.CLOSED)

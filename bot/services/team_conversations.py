@@ -1,0 +1,120 @@
+"""What the leader may read of their team's answers: named ones always, anonymous ones only
+once enough people answered. Used by history, Home, the export and the closing summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.models import TeamAnswer, TeamAsk, TeamAskPerson
+from bot.team_ask_rules import AskKind, PulseStats, pulse_stats, shows_anonymous
+
+
+@dataclass(frozen=True)
+class TeamAnswerShown:
+    # None for an anonymous answer.
+    user_id: str | None
+    text: str
+    score: int | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TeamConversation:
+    """One ask as its leader sees it."""
+
+    ask_id: int
+    entry_id: int
+    kind: AskKind
+    anonymous: bool
+    channel_id: str | None
+    people: tuple[str, ...]
+    status: str
+    closes_at: datetime
+    answered: int
+    # Named answers, then anonymous ones once there are enough of them.
+    answers: tuple[TeamAnswerShown, ...]
+    minimum: int
+    # Of the shown answers' scores, for a pulse.
+    pulse: PulseStats | None
+    # Anonymous answers waiting for the minimum group size.
+    held_back: int = 0
+
+    @property
+    def asked(self) -> int | None:
+        """How many were asked, when known: the people of a DM ask (a channel's is not)."""
+        return len(self.people) if self.channel_id is None else None
+
+
+def team_conversations(
+    session: Session, entry_ids: Collection[int], minimum: int
+) -> Mapping[int, TeamConversation]:
+    """The team conversations among these entries, by entry id."""
+    if not entry_ids:
+        return {}
+    asks = list(session.scalars(select(TeamAsk).where(TeamAsk.entry_id.in_(entry_ids))))
+    return {ask.entry_id: conversation for ask, conversation in _read(session, asks, minimum)}
+
+
+def conversation_of_ask(session: Session, ask: TeamAsk, minimum: int) -> TeamConversation:
+    return _read(session, [ask], minimum)[0][1]
+
+
+def _read(
+    session: Session, asks: list[TeamAsk], minimum: int
+) -> list[tuple[TeamAsk, TeamConversation]]:
+    if not asks:
+        return []
+    ids = [ask.id for ask in asks]
+    answers: dict[int, list[TeamAnswer]] = defaultdict(list)
+    for answer in session.scalars(
+        select(TeamAnswer)
+        .where(TeamAnswer.ask_id.in_(ids))
+        .order_by(TeamAnswer.created_at, TeamAnswer.id)
+    ):
+        answers[answer.ask_id].append(answer)
+    people: dict[int, list[str]] = defaultdict(list)
+    for ask_id, user_id in session.execute(
+        select(TeamAskPerson.ask_id, TeamAskPerson.user_id)
+        .where(TeamAskPerson.ask_id.in_(ids))
+        .order_by(TeamAskPerson.user_id)
+    ):
+        people[ask_id].append(user_id)
+    return [(ask, _conversation(ask, answers[ask.id], people[ask.id], minimum)) for ask in asks]
+
+
+def _conversation(
+    ask: TeamAsk, answers: list[TeamAnswer], people: list[str], minimum: int
+) -> TeamConversation:
+    kind = AskKind(ask.kind)
+    named = [_shown(answer) for answer in answers if answer.user_id is not None]
+    unnamed = [_shown(answer) for answer in answers if answer.user_id is None]
+    visible = shows_anonymous(len(unnamed), minimum)
+    # In the order they arrived, anonymous answers could be matched to who was seen answering.
+    unnamed.sort(key=lambda answer: (answer.score or 0, answer.text))
+    shown = named + (unnamed if visible else [])
+    scores = [answer.score for answer in shown if answer.score is not None]
+    return TeamConversation(
+        ask_id=ask.id,
+        entry_id=ask.entry_id,
+        kind=kind,
+        anonymous=ask.anonymous,
+        channel_id=ask.channel_id,
+        people=tuple(people),
+        status=ask.status,
+        closes_at=ask.closes_at,
+        answered=len(answers),
+        answers=tuple(shown),
+        minimum=minimum,
+        pulse=pulse_stats(scores) if kind is AskKind.PULSE and scores else None,
+        held_back=0 if visible else len(unnamed),
+    )
+
+
+def _shown(answer: TeamAnswer) -> TeamAnswerShown:
+    return TeamAnswerShown(answer.user_id, answer.text, answer.score, answer.created_at)

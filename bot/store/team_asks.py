@@ -1,0 +1,112 @@
+"""The SQL of asking the team: claiming an ask to post or to close, and the count's throttle.
+
+Each claim is one conditional UPDATE … RETURNING, so however many processes run the pass,
+each row goes to exactly one of them; a claim's lease lets another take over if its process
+died mid-way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
+
+from bot.history_filters import searchable_words
+from bot.store.models import AskStatus, TeamAnswer, TeamAsk
+from bot.team_ask_rules import MIN_GROUP
+
+
+def claim_unposted(connection: Connection, now: datetime, lease: timedelta) -> list[int]:
+    """Asks whose posting was started by a process that stopped before it finished."""
+    statement = (
+        update(TeamAsk)
+        .where(
+            TeamAsk.status == AskStatus.POSTING,
+            or_(TeamAsk.lease_until.is_(None), TeamAsk.lease_until < now),
+            TeamAsk.closes_at > now,
+        )
+        .values(lease_until=now + lease)
+        .returning(TeamAsk.id)
+    )
+    return list(connection.scalars(statement))
+
+
+def claim_due_closings(connection: Connection, now: datetime, lease: timedelta) -> list[int]:
+    """Open asks whose answers close by `now`, and closings a dead process left unfinished."""
+    statement = (
+        update(TeamAsk)
+        .where(
+            or_(
+                and_(TeamAsk.status == AskStatus.OPEN, TeamAsk.closes_at <= now),
+                and_(TeamAsk.status == AskStatus.CLOSING, TeamAsk.lease_until < now),
+            )
+        )
+        .values(status=AskStatus.CLOSING, lease_until=now + lease)
+        .returning(TeamAsk.id)
+    )
+    return list(connection.scalars(statement))
+
+
+def claim_count_update(
+    connection: Connection, ask_id: int, now: datetime, every: timedelta
+) -> bool:
+    """Whether this process may update the channel message's count now (at most once per
+    `every` for all processes together)."""
+    statement = (
+        update(TeamAsk)
+        .where(
+            TeamAsk.id == ask_id,
+            TeamAsk.status == AskStatus.OPEN,
+            TeamAsk.message_ts.is_not(None),
+            or_(TeamAsk.count_updated_at.is_(None), TeamAsk.count_updated_at <= now - every),
+        )
+        .values(count_updated_at=now)
+        .returning(TeamAsk.id)
+    )
+    return connection.scalar(statement) is not None
+
+
+def answer_count(connection: Connection, ask_id: int) -> int:
+    return connection.scalar(select(func.count()).where(TeamAnswer.ask_id == ask_id)) or 0
+
+
+def _visible(minimum: int) -> ColumnElement[bool]:
+    """Answers the leader may read: named ones, and anonymous ones once there are enough."""
+    others = aliased(TeamAnswer)
+    unnamed = (
+        select(func.count())
+        .where(others.ask_id == TeamAnswer.ask_id, others.user_id.is_(None))
+        .correlate(TeamAnswer)
+        .scalar_subquery()
+    )
+    return or_(TeamAnswer.user_id.is_not(None), unnamed >= max(minimum, MIN_GROUP))
+
+
+def entries_with_answer_words(leader_id: int, words: str, minimum: int) -> Select[Any]:
+    """This leader's team conversations with an answer the leader may read containing every
+    word (anywhere in the answer: team answers are few per leader, so no index is kept)."""
+    matches = [
+        TeamAnswer.text.ilike(f"%{_escape_like(word)}%", escape="\\")
+        for word in searchable_words(words)
+    ]
+    return (
+        select(TeamAsk.entry_id)
+        .join(TeamAnswer, TeamAnswer.ask_id == TeamAsk.id)
+        .where(TeamAsk.leader_id == leader_id, _visible(minimum), and_(true(), *matches))
+    )
+
+
+def entries_with_named_answer(leader_id: int, user_id: str) -> Select[Any]:
+    """This leader's team conversations in which `user_id` answered by name."""
+    return (
+        select(TeamAsk.entry_id)
+        .join(TeamAnswer, TeamAnswer.ask_id == TeamAsk.id)
+        .where(TeamAsk.leader_id == leader_id, TeamAnswer.user_id == user_id)
+    )
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,120 @@
+"""The team's side of asking in Slack: people in a channel who press Answer, as Slack sends it."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from bot.playground.fake_slack import Call
+from bot.playground.slack_driver import Response, User
+from bot.vocabulary import ids
+from tests.conftest import Harness
+from tests.support.blocks import block_and_button
+
+CHANNEL = "C0TEAMROOM"
+ANA = User("U0ANA", "T0TEAM", "ana")
+BEN = User("U0BEN", "T0TEAM", "ben")
+MEI = User("U0MEI", "T0TEAM", "mei")
+DEV = User("U0DEV", "T0TEAM", "dev")
+KAI = User("U0KAI", "T0TEAM", "kai")
+LEE = User("U0LEE", "T0TEAM", "lee")
+ZOE = User("U0ZOE", "T0TEAM", "zoe")
+OUTSIDER = User("U0OUTSIDE", "T0ELSEWHERE", "outsider")
+
+
+def posts_to(harness: Harness, channel: str) -> list[Call]:
+    return [c for c in harness.fake.calls_to("chat.postMessage") if c.params["channel"] == channel]
+
+
+def ask_channel(harness: Harness, rest: str = "", channel: str = CHANNEL) -> Call:
+    """The leader types `/ask-team ask #channel <rest>`: the bot's post in the channel."""
+    reply = harness.slack.command(f"ask <#{channel}|team> {rest}".strip())
+    assert reply.status == 200, reply.text
+    harness.settle()
+    posts = posts_to(harness, channel)
+    assert posts, "nothing was posted in the channel"
+    return posts[-1]
+
+
+def press_in(
+    harness: Harness,
+    message: Call | dict[str, Any],
+    label: str,
+    user: User,
+    channel: str = CHANNEL,
+) -> Response:
+    """`user` presses `label` on the bot's message in `channel`, as Slack sends it."""
+    block, pressed = block_and_button(message, label)
+    action = {
+        "action_id": pressed["action_id"],
+        "block_id": block.get("block_id", "Xq3z"),
+        "text": pressed["text"],
+        "value": pressed.get("value", ""),
+        "type": "button",
+        "action_ts": f"{time.time():.6f}",
+    }
+    payload = harness.slack.block_actions_payload(
+        action,
+        user,
+        container={
+            "type": "message",
+            "message_ts": "1700000000.000200",
+            "channel_id": channel,
+            "is_ephemeral": False,
+        },
+        channel={"id": channel, "name": "team"},
+        response_url=harness.fake.base_url + "/response/answer",
+    )
+    return harness.slack.interaction(payload)
+
+
+def open_answer_form(harness: Harness, post: Call, user: User) -> dict[str, Any]:
+    """`user` presses Answer: the form Slack was asked to open for them."""
+    before = len(harness.fake.calls_to("views.open"))
+    assert press_in(harness, post, "Answer", user).status == 200
+    harness.settle()
+    opened = harness.fake.calls_to("views.open")
+    assert len(opened) == before + 1, "no answer form opened"
+    view = opened[-1].params["view"]
+    return json.loads(view) if isinstance(view, str) else dict(view)
+
+
+def answer_values(
+    text: str | None, *, add_name: bool = False, score: int | None = None
+) -> dict[str, Any]:
+    """`view.state.values` of the answer form as Slack sends it."""
+    chosen = [{"value": "named", "text": {"type": "plain_text", "text": "Put my name to it"}}]
+    values: dict[str, Any] = {
+        ids.TEAM_ANSWER_TEXT_BLOCK: {
+            ids.TEAM_ANSWER_TEXT_ACTION: {"type": "plain_text_input", "value": text}
+        },
+        ids.TEAM_ANSWER_NAME_BLOCK: {
+            ids.TEAM_ANSWER_NAME_ACTION: {
+                "type": "checkboxes",
+                "selected_options": chosen if add_name else [],
+            }
+        },
+    }
+    if score is not None:
+        values[ids.TEAM_ANSWER_SCORE_BLOCK] = {
+            ids.TEAM_ANSWER_SCORE_ACTION: {
+                "type": "radio_buttons",
+                "selected_option": {"value": str(score)},
+            }
+        }
+    return values
+
+
+def answer(
+    harness: Harness,
+    post: Call,
+    user: User,
+    text: str | None,
+    *,
+    add_name: bool = False,
+    score: int | None = None,
+) -> Response:
+    """`user` presses Answer, writes `text` and sends it."""
+    view = open_answer_form(harness, post, user)
+    return harness.slack.submit(view, answer_values(text, add_name=add_name, score=score), user)
