@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format lock bench bench-ack bench-fanout bench-history bench-search-sqlite bench-slow-clients bench-after-ack migrate clean playground screenshots
+.PHONY: run test lint format lock bench bench-ack bench-fanout bench-answers bench-history bench-search-sqlite bench-slow-clients bench-after-ack migrate clean playground screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-ack: $(STAMP)
 bench-fanout: $(STAMP)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/fanout.py --workspaces 100
+
+## bench-answers: 500 people answer a channel ask within a minute, next to plain /ask-team acks (BENCH_DATABASE_URL for PostgreSQL)
+bench-answers: $(STAMP)
+	$(BIN)/python bench/team_answers.py
 
 ## bench-history: history, search and App Home over 1,000,000 entries (resets the PostgreSQL "bench" database)
 bench-history: $(STAMP)

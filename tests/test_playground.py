@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,10 +22,13 @@ from bot.playground.fake_slack import FakeSlack
 from bot.playground.run import Playground
 from bot.playground.slack_driver import request
 from tests.support.blocks import text_of
-from tests.support.playground import Visitor
+from tests.support.playground import Message, Visitor
+from tests.support.team import answer_values
 from tests.test_cli import cli_env, start_ask_team, wait_until_serving
 
 WHAT_THEY_SAID = "Reviews wait two days; we lose the thread."
+TEAM = "C0TEAM"
+STOP = "What should we stop doing?"
 
 
 def start_playground(database: Path) -> Playground:
@@ -53,6 +57,16 @@ def ana(playground: Playground) -> Visitor:
 @pytest.fixture
 def ben(playground: Playground) -> Visitor:
     return Visitor(playground.fake.base_url, "U0BEN")
+
+
+@pytest.fixture
+def mei(playground: Playground) -> Visitor:
+    return Visitor(playground.fake.base_url, "U0MEI")
+
+
+@pytest.fixture
+def dev(playground: Playground) -> Visitor:
+    return Visitor(playground.fake.base_url, "U0DEV")
 
 
 def log_an_answer(visitor: Visitor, words: str = WHAT_THEY_SAID) -> None:
@@ -241,3 +255,90 @@ def test_only_the_pages_own_json_requests_from_its_own_address_are_taken(ana: Vi
     assert form.status == 400
     assert "application/json" in form.json["error"]
     assert rebound.status == 421
+
+
+def answer_in_team(
+    visitor: Visitor, post: Message, words: str, *, named: bool = False
+) -> dict[str, Any]:
+    """Press Answer on the question in #team, write `words` and send them: the modal after."""
+    shown = visitor.state()["modals"]
+    visitor.click(post, "Answer", TEAM)
+    # The form opens in place of whatever modal was left open.
+    visitor.top_modal(other_than=shown[-1]["id"] if shown else None)
+    assert visitor.submit(answer_values(words, add_name=named))["errors"] is None
+    return visitor.top_modal()
+
+
+def test_a_leader_asks_team_anonymously_and_closing_answers_brings_her_the_summary(
+    ana: Visitor, ben: Visitor, mei: Visitor, dev: Visitor
+) -> None:
+    # Typed as a person types it: the page sends `#team` as Slack links it.
+    assert ana.command(f"ask #team anonymously {STOP}", channel=TEAM) == {"ok": True}
+
+    assert ana.last_saying("Asking in", TEAM)["ephemeral"]
+    post = ben.last_saying("asks the team", TEAM)
+    assert not post["ephemeral"]
+    assert "Anonymous, unless you add your name" in text_of(post["blocks"])
+    assert "Answer" in _labels(post)
+    assert not any("Asking in" in m["text"] for m in ben.in_channel(TEAM))
+
+    thanks = answer_in_team(ben, post, "Stop the weekly status report", named=True)
+    assert "your answer is in" in text_of(thanks["view"]["blocks"])
+    answer_in_team(mei, post, "Slack pings after 7")
+    answer_in_team(dev, post, "The reorg rumours")
+    # The bot updates the count with chat.update, at most once every 5 seconds.
+    counted = ana.last_saying("3 answers so far", TEAM, seconds=15)
+    assert counted["ts"] == post["ts"]
+
+    jumped = ana.do("clock", action="close")
+
+    assert jumped["summary"].startswith("It is now")
+    assert "answers closed on 1 question to the team" in jumped["summary"]
+    lisbon = datetime.fromisoformat(jumped["now"]).astimezone(ZoneInfo("Europe/Lisbon"))
+    assert (lisbon.hour, lisbon.minute) == (18, 0)
+    summary = text_of(ana.last_dm_saying("Your team answered")["blocks"])
+    assert STOP in summary
+    assert "3 answered" in summary
+    assert "<@U0BEN>: Stop the weekly status report" in summary
+    # Two anonymous answers are fewer than the three it takes to show any: they stay hidden.
+    assert "Slack pings" not in summary
+    assert "reorg" not in summary
+    closed = mei.last_saying("Answers closed", TEAM)
+    assert closed["ts"] == post["ts"]
+    assert "Answer" not in _labels(closed)
+    assert ana.do("clock", action="close")["ok"] is False
+
+
+def test_a_team_member_answers_then_withdraws_and_the_leader_cannot_answer_herself(
+    ana: Visitor, ben: Visitor
+) -> None:
+    assert ana.do("clock", action="close")["error"].startswith("No question to the team")
+    ana.command(f"ask #team {STOP}", channel=TEAM)
+    post = ben.last_saying("asks the team", TEAM)
+
+    ana.click(post, "Answer", TEAM)
+    assert ana.last_saying("your own question", TEAM)["ephemeral"]
+    done = answer_in_team(ben, post, "Fewer meetings")
+    ana.last_saying("1 answer so far", TEAM)
+    ben.click(post, "Answer", TEAM)
+    form = ben.top_modal(other_than=done["id"])
+    assert "You answered already" in text_of(form["view"]["blocks"])
+    ben.click_in_modal(form, "Withdraw my answer")
+
+    withdrawn = ben.wait_until(
+        lambda s: "withdrawn" in text_of(s["modals"][-1]["view"]["blocks"]) if s["modals"] else 0
+    )
+    assert withdrawn["modals"][-1]["id"] == form["id"], "the same modal, updated"
+    assert not any("your own question" in m["text"] for m in ben.in_channel(TEAM))
+
+
+def test_asking_people_by_name_sends_each_of_them_the_question_by_dm(
+    ana: Visitor, ben: Visitor, mei: Visitor, dev: Visitor
+) -> None:
+    ana.command("ask @ben @mei What would you change first?")
+
+    for asked in (ben, mei):
+        question = asked.last_dm_saying("A question from your lead")
+        assert "What would you change first?" in text_of(question["blocks"])
+        assert "Answer" in _labels(question)
+    assert dev.dm() == []

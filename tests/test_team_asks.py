@@ -4,11 +4,17 @@ anonymously), the leader gets one summary when answers close, and the answers jo
 from __future__ import annotations
 
 import json
+import logging
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.runtime import ask_closer
+from bot.store.models import Base, TeamAnswer
 from tests.conftest import LEADER, Harness
 from tests.support.blocks import button, press, text_of
 from tests.support.team import (
@@ -19,6 +25,7 @@ from tests.support.team import (
     KAI,
     LEE,
     MEI,
+    OUTSIDER,
     ZOE,
     answer,
     answer_values,
@@ -242,3 +249,374 @@ def assert_home_and_export_show(harness: Harness, words: str) -> None:
     (upload,) = harness.fake.wait_for("file_upload")
     assert words in upload.params["content"]
     assert ",team" in upload.params["content"]
+
+
+# -- what is refused ------------------------------------------------------------------------
+
+
+def refusal_after(harness: Harness, response: Any) -> str:
+    assert response.status == 200
+    harness.settle()
+    return text_of(harness.fake.calls_to("response_url")[-1])
+
+
+def test_the_question_is_not_for_people_outside_it(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    # Pressed from another workspace (a shared channel), the button is refused politely.
+    assert "no longer open" in refusal_after(harness, press_in(harness, post, "Answer", OUTSIDER))
+    # The same button value pressed in another channel is not this channel's question.
+    elsewhere = press_in(harness, post, "Answer", ANA, channel="C0ELSEWHERE")
+    assert "not for you" in refusal_after(harness, elsewhere)
+    # The leader does not answer their own question.
+    own = press_in(harness, post, "Answer", LEADER)
+    assert "your own question" in refusal_after(harness, own)
+    assert not harness.fake.calls_to("views.open")
+
+
+def test_people_asked_by_dm_answer_and_nobody_else_can(harness: Harness) -> None:
+    submit_ask_form(harness, people=[ANA.user_id, BEN.user_id])
+    harness.settle()
+    (dm,) = dms_to(harness, ANA.user_id)
+    assert answer(harness, dm, ANA, "More pairing", channel="D0ANA").status == 200
+    # Mei was not asked: the same button, forged into her DM, is not for her.
+    forged = press_in(harness, dm, "Answer", MEI, channel="D0MEI")
+    assert "not for you" in refusal_after(harness, forged)
+    assert "More pairing" in history(harness, "from:team")
+
+
+def test_a_submission_is_checked_again_against_who_sends_it(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Ana's words")
+    answer(harness, post, BEN, "Ben's own words")
+    form = open_answer_form(harness, post, ANA)
+    # Ana's form, submitted by someone outside the workspace, saves nothing.
+    outside = harness.slack.submit(form, answer_values("Not from here"), OUTSIDER).json
+    assert outside["response_action"] == "errors"
+    # Ben pressing Withdraw on Ana's form withdraws only his own answer, never hers.
+    assert press_withdraw(harness, form, BEN).status == 200
+    harness.settle()
+    log = history(harness, "from:team")
+    assert f"<@{ANA.user_id}>: Ana's words" in log and "Ben's own words" not in log
+    assert "Not from here" not in log
+    # Tampered form metadata is refused with the form kept open.
+    for metadata in ("{", '{"a": "1", "c": "C0"}', '{"a": 999999, "c": "C0TEAMROOM"}', "[]"):
+        tampered = harness.slack.submit(
+            {**form, "private_metadata": metadata}, answer_values("x"), ANA
+        ).json
+        assert tampered["response_action"] == "errors"
+
+
+def test_an_answer_to_a_closed_ask_is_refused_and_kept_in_the_form(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    form = open_answer_form(harness, post, ANA)
+    close_answers(harness)
+    refused = harness.slack.submit(form, answer_values("Too late?"), ANA).json
+    assert refused["response_action"] == "errors"
+    assert "closed" in refused["errors"]["team_answer"]
+    assert "Too late" not in history(harness, "from:team")
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("ask", "Say where to ask"),
+        ("ask #team", "Pick it from the list"),
+        (f"ask <#{CHANNEL}|team> <@U0ANA|ana>", "not both"),
+        (f"pulse <#{CHANNEL}|team> how are you", "A pulse asks its own question"),
+        (f"ask <#{CHANNEL}|a> <#C0OTHERONE|b>", "one channel at a time"),
+        (f"ask <#{CHANNEL}|team> " + "why " * 200, "under 600"),
+    ],
+)
+def test_a_malformed_ask_command_gets_an_example(harness: Harness, typed: str, says: str) -> None:
+    reply = harness.slack.command(typed)
+    assert reply.status == 200
+    assert says in text_of(reply.json)
+    harness.settle()
+    assert not harness.fake.calls_to("chat.postMessage")
+
+
+# -- closing ----------------------------------------------------------------------------------
+
+
+def test_no_anonymous_answerer_can_be_found_in_the_database_logs_or_export(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    caplog.set_level(logging.INFO)
+    post = ask_channel(harness, f"anonymously {QUESTION}")
+    for person, words in ((DEV, "one"), (KAI, "two"), (LEE, "three")):
+        answer(harness, post, person, f"anonymous answer {words}")
+    answer(harness, post, ZOE, "changed my mind")
+    form = open_answer_form(harness, post, ZOE)
+    press_withdraw(harness, form, ZOE)
+    answer(harness, post, ANA, "named answer", add_name=True)
+    harness.settle()
+    close_answers(harness)
+    harness.slack.command("export")
+    (upload,) = harness.fake.wait_for("file_upload")
+
+    anonymous = [person.user_id for person in (DEV, KAI, LEE, ZOE)]
+    stored = database_text(harness)
+    assert ANA.user_id in stored  # named, as she chose
+    assert "anonymous answer two" in stored
+    for user_id in anonymous:
+        assert user_id not in stored
+        assert user_id not in caplog.text
+        assert user_id not in upload.params["content"]
+    assert "anonymous answer two" in upload.params["content"]
+
+
+def database_text(harness: Harness) -> str:
+    """Every value in every table, as text."""
+    with harness.app.deps.database.transaction(writes=False) as session:
+        return "\n".join(
+            repr(tuple(row))
+            for table in Base.metadata.sorted_tables
+            for row in session.execute(select(table))
+        )
+
+
+def test_the_summary_goes_out_once_however_many_processes_close_at_once(
+    harness: Harness, tmp_path: Any
+) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    harness.settle()
+    harness.fake.forget_calls()
+    after_close = harness.clock.advance(days=4)
+    passes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "send-due", "--at", after_close.isoformat()],
+            env=cli_env(harness),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=60) for process in passes]
+    assert all(process.returncode == 0 for process in passes), outputs
+    closed = [out for out, _ in outputs if "asks of the team: 1 closed" in out]
+    assert len(closed) == 1, outputs
+    summaries = [
+        dm for dm in dms_to(harness, LEADER.user_id) if "Your team answered" in text_of(dm)
+    ]
+    assert len(summaries) == 1
+    # Later passes find nothing more to close.
+    ask_closer(harness.app.settings, harness.app.deps).run_pass(harness.clock.advance(days=1))
+    assert len([dm for dm in dms_to(harness, LEADER.user_id)]) == 1
+
+
+def cli_env(harness: Harness) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SLACK_BOT_TOKEN": harness.app.settings.slack_bot_token,
+        "SLACK_SIGNING_SECRET": harness.app.settings.slack_signing_secret,
+        "SLACK_API_URL": harness.fake.api_url,
+        "DATABASE_URL": harness.app.deps.database.url,
+        "SLACK_APP_TOKEN": "",
+    }
+
+
+def test_a_summary_slack_refuses_for_a_moment_is_sent_once_slack_is_back(
+    harness: Harness,
+) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    harness.settle()
+    harness.fake.respond_with("chat.postMessage", lambda call: (500, {"ok": False}, {}))
+    closer = ask_closer(harness.app.settings, harness.app.deps)
+    report = closer.run_pass(harness.clock.advance(days=4))
+    assert (report.closed, report.failed) == (0, 1)
+    # The next pass within the lease leaves it alone; after the lease, it is sent once.
+    harness.fake.reset()
+    assert closer.run_pass(harness.clock.advance(minutes=1)).closed == 0
+    assert closer.run_pass(harness.clock.advance(minutes=10)).closed == 1
+    assert closer.run_pass(harness.clock.advance(minutes=10)).closed == 0
+    (summary,) = dms_to(harness, LEADER.user_id)
+    assert "Fewer meetings" in text_of(summary)
+
+
+def test_a_summary_with_many_long_answers_stays_within_slacks_limits(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    with harness.app.deps.database.transaction() as session:
+        ask_id = int(json.loads(json.dumps(button(post, "Answer")["value"])))
+        session.add_all(
+            TeamAnswer(
+                ask_id=ask_id,
+                answerer_key=f"{n:064x}",
+                user_id=f"U0MEMBER{n:03d}",
+                text=f"answer {n} " + "words " * 450,
+                created_at=harness.clock(),
+                updated_at=harness.clock(),
+            )
+            for n in range(60)
+        )
+    close_answers(harness)
+    (summary,) = [
+        dm for dm in dms_to(harness, LEADER.user_id) if "Your team answered" in text_of(dm)
+    ]
+    assert len(summary.params["blocks"]) <= 50
+    assert "every answer is in the file" in text_of(summary)
+    (upload,) = harness.fake.wait_for("file_upload")
+    assert "answer 59 " in upload.params["content"]
+
+
+# -- the channel message ------------------------------------------------------------------------
+
+
+def test_the_answer_count_is_updated_at_most_every_few_seconds_and_ends_true(
+    harness: Harness,
+) -> None:
+    post = ask_channel(harness, QUESTION)
+    people = [DEV, KAI, LEE, ZOE, ANA, BEN, MEI]
+    for person in people:
+        answer(harness, post, person, f"from {person.name}")
+    harness.settle()
+    first = harness.fake.calls_to("chat.update")
+    assert len(first) == 1, "one update, then nothing until the window passes"
+    # Five seconds on, the waiting update shows the true count.
+    harness.clock.advance(seconds=5)
+    (_, last) = harness.fake.wait_for("chat.update", count=2, timeout=5)
+    assert "7 answers so far" in text_of(last)
+    assert "from dev" not in text_of(last)  # counts, never what was said
+
+
+# -- the leader's follow-through -------------------------------------------------------------
+
+
+def test_reply_to_the_team_posts_in_the_thread_of_the_question(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    close_answers(harness)
+    (summary,) = [
+        dm for dm in dms_to(harness, LEADER.user_id) if "Your team answered" in text_of(dm)
+    ]
+    assert press(harness, summary, "Reply to the team").status == 200
+    harness.settle()
+    view = harness.fake.calls_to("views.open")[-1].params["view"]
+    values = {"team_reply": {"team_reply_text": {"value": "Meetings are now 25 minutes."}}}
+    assert harness.slack.submit(view, values).status == 200
+    harness.settle()
+    (reply,) = [p for p in posts_to(harness, CHANNEL) if p.params.get("thread_ts")]
+    assert reply.params["thread_ts"] == harness.fake.calls_to("chat.update")[-1].params["ts"]
+    assert "Meetings are now 25 minutes." in text_of(reply)
+    # Someone else's click on the leader's button opens nothing.
+    harness.fake.forget_calls()
+    press(harness, summary, "Reply to the team", user=ANA)
+    harness.settle()
+    assert not harness.fake.calls_to("views.open")
+
+
+def test_log_what_you_promised_opens_the_conversation_in_the_log(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    close_answers(harness)
+    (summary,) = [
+        dm for dm in dms_to(harness, LEADER.user_id) if "Your team answered" in text_of(dm)
+    ]
+    press(harness, summary, "Log what you promised")
+    harness.settle()
+    opened = harness.fake.calls_to("views.open")[-1]
+    assert opened.params["view"]["title"]["text"] == "Edit entry"
+    assert QUESTION in json.dumps(opened.params["view"])
+
+
+def test_a_follow_up_to_a_team_conversation_goes_back_to_the_same_channel(
+    harness: Harness,
+) -> None:
+    ask_channel(harness, "vision")
+    page = harness.slack.command("history from:team").json
+    press(harness, page, "Ask a follow-up")
+    harness.settle()
+    (card,) = harness.fake.calls_to("response_url")
+    press(harness, card.params, "Ask the team in Slack")
+    (opened,) = harness.fake.wait_for("views.open")
+    channel = next(b for b in opened.params["view"]["blocks"] if b["block_id"] == "ask_channel")
+    assert channel["element"]["initial_conversation"] == CHANNEL
+
+
+def test_a_channel_without_the_bot_gets_how_to_invite_it_and_a_retry(harness: Harness) -> None:
+    harness.fake.respond_with(
+        "chat.postMessage",
+        lambda call: (
+            (200, {"ok": False, "error": "not_in_channel"}, {})
+            if call.params["channel"] == CHANNEL
+            else (200, {"ok": True, "channel": "D0DM", "ts": "1.2"}, {})
+        ),
+    )
+    harness.slack.command(f"ask <#{CHANNEL}|team> {QUESTION}")
+    harness.settle()
+    (notice,) = dms_to(harness, LEADER.user_id)
+    assert "/invite @ask-team" in text_of(notice)
+    harness.fake.reset()
+    assert press(harness, notice, "Try again").status == 200
+    harness.settle()
+    (post,) = posts_to(harness, CHANNEL)
+    assert QUESTION in text_of(post)
+
+
+def test_an_ask_whose_process_died_before_posting_is_posted_by_the_next_pass(
+    harness: Harness,
+) -> None:
+    harness.fake.respond_with("chat.postMessage", lambda call: (503, {"ok": False}, {}))
+    harness.slack.command(f"ask <#{CHANNEL}|team> {QUESTION}")
+    harness.settle()
+    harness.fake.reset()
+    closer = ask_closer(harness.app.settings, harness.app.deps)
+    assert closer.run_pass(harness.clock.advance(seconds=30)).posted == 0  # lease still held
+    assert closer.run_pass(harness.clock.advance(minutes=3)).posted == 1
+    (post,) = posts_to(harness, CHANNEL)
+    assert QUESTION in text_of(post)
+
+
+# -- the pulse ------------------------------------------------------------------------------
+
+
+def test_a_pulse_shows_the_distribution_and_last_times_average(harness: Harness) -> None:
+    for scores in ((2, 3, 3), (4, 5, 4, 3)):
+        post = pulse(harness)
+        assert "1 to 5" in text_of(post)
+        for person, score in zip((ANA, BEN, MEI, DEV), scores, strict=False):
+            assert (
+                answer(harness, post, person, None, score=score).json["response_action"] == "update"
+            )
+        close_answers(harness)
+    summaries = [
+        dm for dm in dms_to(harness, LEADER.user_id) if "Your team answered" in text_of(dm)
+    ]
+    said = text_of(summaries[-1])
+    assert "Average 4.0* (last time 2.7)" in said
+    assert "`5` Energised" in said
+    home = harness.slack.command("trend").json
+    assert home  # the reading answers at once; the chart (two series) follows by DM
+
+
+def pulse(harness: Harness) -> Any:
+    reply = harness.slack.command(f"pulse <#{CHANNEL}|team>")
+    assert "anonymous" in text_of(reply.json)
+    harness.settle()
+    return posts_to(harness, CHANNEL)[-1]
+
+
+def test_a_pulse_score_outside_one_to_five_is_refused(harness: Harness) -> None:
+    post = pulse(harness)
+    view = open_answer_form(harness, post, ANA)
+    refused = harness.slack.submit(view, answer_values(None, score=9), ANA).json
+    assert refused["response_action"] == "errors"
+    assert "from 1 to 5" in refused["errors"]["team_score"]
+
+
+# -- a team member's data -----------------------------------------------------------------------
+
+
+def test_forget_me_deletes_a_team_members_named_answers(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    answer(harness, post, BEN, "Less email")
+    ask = harness.slack.command("forget me", user=ANA).json
+    assert "1 named answer" in text_of(ask)
+    press(harness, ask, "Delete everything", user=ANA)
+    harness.settle()
+    log = history(harness, "from:team")
+    assert "Fewer meetings" not in log and "Less email" in log

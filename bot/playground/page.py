@@ -8,6 +8,7 @@ arrives through the Web API and the workspace keeps it.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -31,8 +32,10 @@ from bot.playground.workspace import (
     Workspace,
 )
 from bot.senders.nudges import NudgeDispatcher, PassReport
+from bot.senders.team_asks import AskCloser, ClosingReport
 from bot.services.context import Caller, Context
 from bot.services.deps import Deps
+from bot.services.playground_asks import earliest_open_close
 from bot.services.schedules import next_nudge_at
 
 # How long a state request waits for something new before answering with the same state.
@@ -48,6 +51,9 @@ STATIC_TYPES = {
 }
 # What Slack shows when an app fails a slash command.
 COMMAND_FAILED = '/ask-team failed with the error "{reason}"'
+# `#team` or `@ana` as typed, not inside a word (`ana@example.com`); a name may hold dots,
+# but a full stop after it ends the sentence, not the name.
+TYPED_MENTION = re.compile(r"(?<![\w@#])([#@])([\w-]+(?:\.[\w-]+)*)")
 
 
 class PageRequestError(ValueError):
@@ -76,12 +82,14 @@ class Page:
         clock: PlaygroundClock,
         dispatcher: NudgeDispatcher,
         deps: Deps,
+        closer: AskCloser,
     ) -> None:
         self.workspace = workspace
         self.driver = driver
         self.clock = clock
         self.dispatcher = dispatcher
         self.deps = deps
+        self.closer = closer
         self._posts: dict[str, Callable[[PretendUser, dict[str, Any]], dict[str, Any]]] = {
             "command": self.command,
             "say": self.say,
@@ -196,7 +204,8 @@ class Page:
     def command(self, user: PretendUser, body: dict[str, Any]) -> dict[str, Any]:
         """`/ask-team <text>` typed in a conversation."""
         channel = self._channel(user, body)
-        text = _text(body, "text")
+        # The app's manifest sets should_escape: Slack sends `#team` as `<#C0TEAM|team>`.
+        text = self._as_slack_sends(_text(body, "text"))
         origin = Origin(user.id, channel, None)
         form = self.driver.command_form(
             text,
@@ -214,8 +223,7 @@ class Page:
         return {"ok": True}
 
     def say(self, user: PretendUser, body: dict[str, Any]) -> dict[str, Any]:
-        # Slack escapes what a person types, so their `<` never becomes a link or a mention.
-        typed = _text(body, "text").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        typed = self._as_slack_sends(_text(body, "text"))
         self.workspace.say(user.id, self._channel(user, body), typed)
         return {"ok": True}
 
@@ -335,36 +343,56 @@ class Page:
         return {"ok": True}
 
     def move_clock(self, user: PretendUser, body: dict[str, Any]) -> dict[str, Any]:
-        """Run the nudge pass now, or jump to `user`'s next nudge and run it there."""
-        if body.get("action") == "run":
-            report = self.dispatcher.run_pass(self.clock())
-            self.workspace.touch()
-            return {"ok": True, "now": self.clock().isoformat(), "summary": summary(report)}
-        if body.get("action") != "next":
-            raise PageRequestError("the clock can run or go to the next nudge")
-        due = next_nudge_at(self._context(user, self.clock()))
+        """Run the passes now, or jump to `user`'s next nudge or the next closing of answers."""
+        action = body.get("action")
+        if action == "run":
+            return {"ok": True, "now": self.clock().isoformat(), "summary": self._run_passes()}
+        if action == "next":
+            due = next_nudge_at(self._context(user, self.clock()))
+            missing = f"{user.real_name} has no nudge planned: try /ask-team schedule 9:00 weekdays"
+        elif action == "close":
+            due = earliest_open_close(self.deps, TEAM_ID)
+            missing = "No question to the team is open: try /ask-team ask #team"
+        else:
+            raise PageRequestError("the clock can run, go to the next nudge or close answers")
         if due is None:
-            return {
-                "ok": False,
-                "error": f"{user.real_name} has no nudge planned: try "
-                "/ask-team schedule 9:00 weekdays first.",
-            }
+            return {"ok": False, "error": f"{missing} first."}
         self.clock.jump_to(due)
-        report = self.dispatcher.run_pass(self.clock())
-        # Every page shows the new time and next nudge, even where no message arrived.
-        self.workspace.touch()
-        local = due.astimezone(ZoneInfo(user.tz))
+        local = self.clock().astimezone(ZoneInfo(user.tz))
         return {
             "ok": True,
             "now": self.clock().isoformat(),
             "summary": f"It is now {local:%a %d %b, %H:%M} for {user.real_name}: "
-            + summary(report),
+            + self._run_passes(),
         }
+
+    def _run_passes(self) -> str:
+        """What the clock's tick runs, at the playground's now; one line about it."""
+        # Closings first, as the tick does: a jump past an ask's close ends it at once.
+        closing = self.closer.run_pass(self.clock())
+        report = self.dispatcher.run_pass(self.clock())
+        # Every page shows the new time and next nudge, even where no message arrived.
+        self.workspace.touch()
+        return summary(report, closing)
 
     # -- helpers ---------------------------------------------------------------------------
 
     def _context(self, user: PretendUser, now: datetime) -> Context:
         return Context(self.deps, Caller(team_id=TEAM_ID, user_id=user.id), now)
+
+    def _as_slack_sends(self, typed: str) -> str:
+        """Typed text as Slack sends it: `& < >` escaped, `#team` and `@ana` linked."""
+        escaped = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return TYPED_MENTION.sub(self._linked, escaped)
+
+    def _linked(self, typed: re.Match[str]) -> str:
+        """`#team` or `@ana` as Slack links it, if it names the channel or a pretend person."""
+        sign, name = typed[1], typed[2].lower()
+        if sign == "#":
+            channel = next((c for c in self.workspace.channels.values() if c.name == name), None)
+            return f"<#{channel.id}|{channel.name}>" if channel else typed[0]
+        person = next((u for u in self.workspace.users.values() if u.name == name), None)
+        return f"<@{person.id}|{person.name}>" if person else typed[0]
 
     def _channel_name(self, channel: str) -> str:
         found = self.workspace.channels.get(channel)
@@ -383,15 +411,32 @@ def as_slack_user(user: PretendUser) -> User:
     return User(user_id=user.id, team_id=TEAM_ID, name=user.name)
 
 
-def summary(report: PassReport) -> str:
-    """One line about a nudge pass, for the page."""
+def summary(report: PassReport, closing: ClosingReport | None = None) -> str:
+    """One line about the asks' closing pass (if it did anything) and a nudge pass."""
     sent = report.outcomes.get("sent", 0)
-    parts = [f"{sent} nudge{'' if sent == 1 else 's'} sent"]
+    parts = closing_summary(closing) if closing else []
+    parts.append(f"{sent} nudge{'' if sent == 1 else 's'} sent")
     if report.missed:
         parts.append(f"{report.missed} missed (past the grace window)")
     others = {k: v for k, v in report.outcomes.items() if k != "sent" and v}
     parts.extend(f"{count} {name}" for name, count in sorted(others.items()))
     return ", ".join(parts)
+
+
+def closing_summary(closing: ClosingReport) -> list[str]:
+    """What the asks' closing pass did, in words; nothing if it did nothing."""
+    said = []
+    if closing.closed:
+        said.append(f"answers closed on {closing.closed} question{_s(closing.closed)} to the team")
+    if closing.posted:
+        said.append(f"{closing.posted} question{_s(closing.posted)} to the team posted")
+    if closing.failed:
+        said.append(f"{closing.failed} summar{'y' if closing.failed == 1 else 'ies'} to retry")
+    return said
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 def static_file(name: str) -> PageReply:

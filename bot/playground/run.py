@@ -63,7 +63,7 @@ class Playground:
         driver = SlackDriver(
             f"{self.bot.url}/slack/events", secret, self.fake.base_url + "/response"
         )
-        self.fake.pages = Page(self.workspace, driver, self.clock, dispatcher, deps).handle
+        self.fake.pages = Page(self.workspace, driver, self.clock, dispatcher, deps, closer).handle
 
     @property
     def url(self) -> str:

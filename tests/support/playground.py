@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.playground.slack_driver import Response, request
-from tests.support.blocks import block_and_button
+from tests.support.blocks import block_and_button, text_of
 
 State = dict[str, Any]
 Message = dict[str, Any]
@@ -60,26 +60,44 @@ class Visitor:
         messages: list[Message] = state["conversations"][state["dm_channel"]]
         return messages
 
-    def command(self, text: str = "") -> dict[str, Any]:
-        return self.do("command", channel=self.dm_channel(), text=text)
+    def in_channel(self, channel: str, state: State | None = None) -> list[Message]:
+        """The messages of `channel` this person sees."""
+        state = state or self.state()
+        messages: list[Message] = state["conversations"][channel]
+        return messages
+
+    def command(self, text: str = "", channel: str | None = None) -> dict[str, Any]:
+        """Type `/ask-team <text>` in `channel` (their DM with the app, unless said)."""
+        return self.do("command", channel=channel or self.dm_channel(), text=text)
 
     def dm_channel(self) -> str:
         return "D" + self.user[1:]
 
-    def click(self, message: Message, label: str) -> dict[str, Any]:
-        """Press the button labelled `label` on a message of the DM."""
+    def click(self, message: Message, label: str, channel: str | None = None) -> dict[str, Any]:
+        """Press the button labelled `label` on a message of `channel` (the DM, unless said)."""
         block, pressed = block_and_button(message["blocks"], label)
         return self.do(
             "action",
             surface="message",
-            channel=self.dm_channel(),
+            channel=channel or self.dm_channel(),
             ts=message["ts"],
             action={**pressed, "block_id": block.get("block_id", "")},
         )
 
-    def top_modal(self) -> dict[str, Any]:
-        modals = self.wait_until(lambda s: s["modals"])["modals"]
-        top: dict[str, Any] = modals[-1]
+    def click_in_modal(self, modal: dict[str, Any], label: str) -> dict[str, Any]:
+        """Press the button labelled `label` in an open modal."""
+        block, pressed = block_and_button(modal["view"]["blocks"], label)
+        return self.do(
+            "action",
+            surface="modal",
+            view_id=modal["id"],
+            action={**pressed, "block_id": block.get("block_id", "")},
+        )
+
+    def top_modal(self, other_than: str | None = None) -> dict[str, Any]:
+        """The modal on top, once there is one (and it is not the view `other_than`)."""
+        modals = self.wait_until(lambda s: s["modals"] and s["modals"][-1]["id"] != other_than)
+        top: dict[str, Any] = modals["modals"][-1]
         return top
 
     def submit(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -88,3 +106,14 @@ class Visitor:
     def last_dm_saying(self, words: str) -> Message:
         state = self.wait_until(lambda s: any(words in m["text"] for m in self.dm(s)))
         return next(m for m in reversed(self.dm(state)) if words in m["text"])
+
+    def last_saying(self, words: str, channel: str, seconds: float = 5.0) -> Message:
+        """The latest message of `channel` whose text or blocks say `words`, once one does."""
+
+        def says(message: Message) -> bool:
+            return words in message["text"] or words in text_of(message["blocks"] or [])
+
+        state = self.wait_until(
+            lambda s: any(says(m) for m in self.in_channel(channel, s)), seconds
+        )
+        return next(m for m in reversed(self.in_channel(channel, state)) if says(m))

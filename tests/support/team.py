@@ -69,10 +69,12 @@ def press_in(
     return harness.slack.interaction(payload)
 
 
-def open_answer_form(harness: Harness, post: Call, user: User) -> dict[str, Any]:
-    """`user` presses Answer: the form Slack was asked to open for them."""
+def open_answer_form(
+    harness: Harness, post: Call, user: User, channel: str = CHANNEL
+) -> dict[str, Any]:
+    """`user` presses Answer in `channel`: the form Slack was asked to open for them."""
     before = len(harness.fake.calls_to("views.open"))
-    assert press_in(harness, post, "Answer", user).status == 200
+    assert press_in(harness, post, "Answer", user, channel).status == 200
     harness.settle()
     opened = harness.fake.calls_to("views.open")
     assert len(opened) == before + 1, "no answer form opened"
@@ -114,7 +116,8 @@ def answer(
     *,
     add_name: bool = False,
     score: int | None = None,
+    channel: str = CHANNEL,
 ) -> Response:
     """`user` presses Answer, writes `text` and sends it."""
-    view = open_answer_form(harness, post, user)
+    view = open_answer_form(harness, post, user, channel)
     return harness.slack.submit(view, answer_values(text, add_name=add_name, score=score), user)

@@ -680,6 +680,8 @@ function start() {
   $("user-select").addEventListener("change", (event) => switchUser(event.target.value));
   $("clock-run").addEventListener("click", (event) => moveClock("run", event.currentTarget));
   $("clock-next-button").addEventListener("click", (event) => moveClock("next", event.currentTarget));
+  // Jumps to when the first open question to the team closes, and closes it there.
+  $("clock-close").addEventListener("click", (event) => moveClock("close", event.currentTarget));
   const composer = $("composer");
   composer.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
