@@ -18,7 +18,8 @@ message ends on (or the database holds) is not the number who answered.
 
 Usage: python bench/team_answers.py [--seconds 60] [--answers 500] [--senders 16]
        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench]
-(SQLite in a temporary file by default; a PostgreSQL database given here is reset.)
+(SQLite in a temporary file by default; a PostgreSQL database, given here or in
+BENCH_DATABASE_URL, is reset.)
 """
 
 from __future__ import annotations

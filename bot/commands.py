@@ -11,7 +11,7 @@ from typing import Any
 from bot.habits import HABIT_ALIASES, Habit, habit_for_word
 from bot.history_filters import FilterError, HistoryQuery, parse_history_filters
 from bot.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH
-from bot.text import clean_text
+from bot.text import clean_text, unescape_slack
 from bot.vocabulary.slack_ids import CHANNEL_MENTION, USER_MENTION
 
 MAX_SCHEDULE_TEXT = 100
@@ -381,7 +381,7 @@ def _add(rest: str) -> Command:
             problem="Say which habit and the question, as in "
             "`/ask-team add vision What would make our goals feel worth it?`"
         )
-    return AddQuestion(habit, text.strip())
+    return AddQuestion(habit, unescape_slack(text.strip()))
 
 
 _PRIVACY_WORDS = {"anonymous": True, "anonymously": True, "anon": True, "named": False}
@@ -412,7 +412,7 @@ def _ask_team(word: str, rest: str, *, pulse: bool) -> Command:
     anonymous = _PRIVACY_WORDS.get(tokens[0].lower()) if tokens else None
     if anonymous is not None:
         tokens.pop(0)
-    wording = " ".join(tokens)
+    wording = unescape_slack(" ".join(tokens))
     habit = habit_for_word(wording.lower()) if wording else None
     if pulse and wording:
         return ShowHelp(problem=f"A pulse asks its own question: {example}.")

@@ -26,6 +26,12 @@ def escape_mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape_slack(text: str) -> str:
+    """Command text as typed: Slack sends `&`, `<` and `>` escaped (&amp; first would undo
+    a typed "&lt;")."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def shown(text: str, limit: int) -> str:
     """`text` escaped for mrkdwn and cut with an ellipsis so the escaped form fits `limit`."""
     escaped = escape_mrkdwn(text)

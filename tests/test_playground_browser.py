@@ -278,3 +278,27 @@ def test_the_export_arrives_as_a_csv_file_to_download(page: Page) -> None:
 
     path = download.value.path()
     assert WHAT_THEY_SAID in Path(path).read_text(encoding="utf-8")
+
+
+def test_a_teammate_answers_in_team_and_closing_answers_marks_the_message_closed(
+    page: Page,
+) -> None:
+    page.get_by_role("button", name="# team").click()
+    type_command(page, "/ask-team ask #team What should we stop doing?")
+    expect(page.locator(".message", has_text="asks the team").last).to_be_visible()
+
+    page.get_by_label("Pretend user").select_option(label="Ben Okafor")
+    page.get_by_role("button", name="# team").click()
+    asked = page.locator(".message", has_text="asks the team").last
+    asked.get_by_role("button", name="Answer", exact=True).click()
+    modal = page.get_by_role("dialog", name="Answer")
+    modal.get_by_label("Your answer").fill("Fewer status meetings")
+    modal.get_by_role("button", name="Send").click()
+    expect(modal).to_contain_text("your answer is in")
+    modal.get_by_role("button", name="Done").click()
+    expect(modal).to_be_hidden()
+
+    page.get_by_role("button", name="Close answers now").click()
+
+    expect(asked).to_contain_text("Answers closed")
+    expect(asked.get_by_role("button", name="Answer", exact=True)).to_have_count(0)

@@ -30,10 +30,11 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.playground.fake_slack import FakeSlack
-from bot.playground.slack_driver import SlackDriver, User, log_values, request
+from bot.playground.slack_driver import Response, SlackDriver, User, log_values, request
 from tests.conftest import BACKENDS, POSTGRES_URL, REPO_ROOT, SIGNING_SECRET
-from tests.support.blocks import press
+from tests.support.blocks import button, press
 from tests.support.load import LogAnswersLoad, Outcome
+from tests.support.team import CHANNEL, answer_values
 from tests.test_cli import cli_env, free_port
 
 WORKERS = 2
@@ -645,3 +646,68 @@ def test_nothing_a_team_said_reaches_the_logs_of_any_request(
     assert not saved.body, saved.body
     assert "a form failed" in output, "the failure reached the logs (once, by the error policy)"
     assert " DEBUG " in output
+
+
+# -- the team's own answers --------------------------------------------------------------------
+
+# Each submission is a new person: every thread answers as a stream of different people.
+PEOPLE_PER_ROUND = 40
+
+
+class TeamAnswersLoad(LogAnswersLoad):
+    """Team members answering the question in `view`, each once, each with their own words."""
+
+    def submit(self, number: int, sequence: int, answer: str) -> Response:
+        member = User(f"U0MEMBER{number}X{sequence}", "T0TEAM", "member")
+        return self.slack.submit(self.view, answer_values(answer), member)
+
+
+def stored_team_answers(backend: Backend, marker: str) -> list[str]:
+    query = "SELECT text FROM team_answers WHERE text LIKE "
+    if backend.sqlite_path is not None:
+        with contextlib.closing(sqlite3.connect(backend.sqlite_path)) as connection:
+            rows = connection.execute(query + "?", (f"{marker}%",)).fetchall()
+    else:
+        with psycopg.connect(backend.url) as connection:
+            rows = connection.execute(query + "%s", (f"{marker}%",)).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def test_every_acknowledged_team_answer_survives_sigkill_and_restart(
+    backend: Backend, servers: Servers, fake: FakeSlack
+) -> None:
+    marker = f"team-{uuid.uuid4().hex[:10]}"
+    servers.migrate(backend)
+    server = servers.start(backend)
+    slack = slack_for(servers, fake)
+    assert slack.command(f"ask <#{CHANNEL}|team> What should we stop doing?").status == 200
+    (post,) = fake.wait_for("chat.postMessage", timeout=15)
+    pressed = button(post, "Answer")
+    view = {
+        "callback_id": "team_answer",
+        "private_metadata": f'{{"a":{int(pressed["value"])},"c":"{CHANNEL}"}}',
+        "blocks": [],
+    }
+    fake.validate = False
+    load = TeamAnswersLoad(slack, view, marker=marker, threads=6, max_seconds=120)
+    load.phase = "killed mid-load"
+    load.start()
+    try:
+        stalled = not load.wait_for_acknowledged(PEOPLE_PER_ROUND, timeout=30)
+        servers.kill(server)
+        load.phase = "after the restart"
+        last = servers.start(backend)
+        wanted = len(load.acknowledged()) + PEOPLE_PER_ROUND
+        stalled = stalled or not load.wait_for_acknowledged(wanted, timeout=30)
+    finally:
+        load.stop()
+    servers.stop(last)
+
+    stored = stored_team_answers(backend, marker)
+    acknowledged = [outcome.answer for outcome in load.acknowledged()]
+    story = account(load.outcomes, set(stored), [started.log for started in servers.started])
+    lost = [answer for answer in acknowledged if answer not in stored]
+    assert not lost, f"{len(lost)} of {len(acknowledged)} acknowledged answers lost:\n{story}"
+    assert len(stored) == len(set(stored)), "an answer was stored twice"
+    assert not stalled, story
+    assert backend.integrity() == "ok"

@@ -74,6 +74,9 @@ def nudge_blocks(
                     text="Log answers", action_id=ids.QUESTION_LOG, value=asked.ref, style="primary"
                 ),
                 ButtonElement(
+                    text="Ask the team in Slack", action_id=ids.ASK_TEAM_OPEN, value=asked.ref
+                ),
+                ButtonElement(
                     text="Another question", action_id=ids.QUESTION_ANOTHER, value=ANY_HABIT
                 ),
                 ButtonElement(

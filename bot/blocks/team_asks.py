@@ -39,7 +39,7 @@ from bot.team_ask_rules import (
     AskKind,
     PulseStats,
 )
-from bot.text import counted, shown
+from bot.text import counted, escape_mrkdwn, shown
 from bot.vocabulary import ids
 
 SECTION_LIMIT = 2900
@@ -268,7 +268,8 @@ def team_message(message: AskMessage) -> list[Block]:
 
 
 def team_message_text(message: AskMessage) -> str:
-    return f"A question from your lead: {message.question}"
+    """Notification fallback: Slack reads `text` as markup too, so it is escaped."""
+    return f"A question from your lead: {escape_mrkdwn(message.question)}"
 
 
 def answer_metadata(ask_id: int, channel_id: str) -> str:
@@ -518,7 +519,11 @@ def summary_file(closing: Closing) -> str:
 
 
 def summary_text(closing: Closing) -> str:
-    return f"Your team answered: {closing.message.question}"
+    return f"Your team answered: {escape_mrkdwn(closing.message.question)}"
+
+
+def asked_text(message: AskMessage) -> str:
+    return f"Asking: {escape_mrkdwn(message.question)}"
 
 
 def reply_modal(ask_id: int, question: str) -> View:

@@ -17,6 +17,7 @@ from bot.blocks.team_asks import (
     ask_metadata,
     ask_modal,
     asked_confirmation,
+    asked_text,
     refusal_text,
     reply_blocks,
     reply_modal,
@@ -63,6 +64,7 @@ from bot.services.team_asks import (
     withdraw_team_answer,
 )
 from bot.team_ask_rules import PULSE_QUESTION, AskKind, close_problem, closing_instant
+from bot.text import escape_mrkdwn
 from bot.vocabulary import ids
 
 FORM_GONE = "This form is out of date. Close it and press the button again."
@@ -84,7 +86,7 @@ def answer_ask_command(
     """`/ask-team ask #team …` and `pulse #team`: ask at once, with the defaults."""
     message = start_ask(ctx, request_from_command(ctx, parsed))
     blocks = as_dicts(asked_confirmation(message))
-    ack(response_type="ephemeral", text=f"Asking: {message.question}", blocks=blocks)
+    ack(response_type="ephemeral", text=asked_text(message), blocks=blocks)
     sender.reply(command, [_posting(ctx, message, [])])
 
 
@@ -153,7 +155,7 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
         )
         ack()
         confirmation = DirectMessage(
-            ctx.user_id, f"Asking: {message.question}", as_dicts(asked_confirmation(message))
+            ctx.user_id, asked_text(message), as_dicts(asked_confirmation(message))
         )
         sender.send([_posting(ctx, message, [confirmation])], team_id=ctx.team_id)
 
@@ -266,11 +268,15 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
             return
         ack()
         blocks = as_dicts(reply_blocks(ctx.user_id, text))
+        fallback = escape_mrkdwn(text)
 
         def post(client: WebClient) -> list[Delivery]:
             for target in targets:
                 client.chat_postMessage(
-                    channel=target.channel, thread_ts=target.thread_ts, text=text, blocks=blocks
+                    channel=target.channel,
+                    thread_ts=target.thread_ts,
+                    text=fallback,
+                    blocks=blocks,
                 )
             said = "Posted your reply where the team answered."
             return [DirectMessage(ctx.user_id, said, as_dicts(notice(said, ":mega:")))]

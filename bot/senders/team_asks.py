@@ -111,6 +111,16 @@ class CountRefresher:
                 blocks=as_dicts(team_message(decision)),
             )
             record_count_shown(self._deps, ask_id, decision.answered)
+            latest = message_of(self._deps, ask_id)
+            if latest is not None and not latest.is_open:
+                # Closed while this update was on its way: it must not reopen the message.
+                client.chat_update(
+                    channel=decision.channel_id,
+                    ts=decision.message_ts,
+                    text=team_message_text(latest),
+                    blocks=as_dicts(team_message(_as_closed(latest))),
+                )
+                return []
             # Answers that came during the update are shown by the next one.
             self._later(ask_id, team_id, timedelta(0), only_if_stale=True)
         return []

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.playground.slack_driver import SlackDriver, User, log_values
+from bot.playground.slack_driver import Response, SlackDriver, User, log_values
 
 # A request the server never answered (refused while it restarts, reset when it was killed)
 # is retried by the next loop turn after this pause, so a dead server is not hammered.
@@ -31,8 +31,11 @@ class Outcome:
 
     @property
     def acknowledged(self) -> bool:
-        """Slack closes the modal on an empty 200: the leader was told it is saved."""
-        return self.status == 200 and self.body in (b"", b"{}")
+        """Slack closes the modal on an empty 200, or shows our "thank you" view in its place:
+        the person was told it is saved."""
+        return self.status == 200 and (
+            self.body in (b"", b"{}") or b'"response_action": "update"' in self.body
+        )
 
 
 class LogAnswersLoad:
@@ -96,15 +99,19 @@ class LogAnswersLoad:
                 self._changed.wait(min(remaining, 0.5))
         return True
 
-    def _run(self, number: int) -> None:
+    def submit(self, number: int, sequence: int, answer: str) -> Response:
+        """Thread `number`'s leader saves `answer`."""
         user = User(f"U0LOAD{number}", "T0TEAM", f"load{number}")
+        return self.slack.submit(self.view, log_values(answer), user)
+
+    def _run(self, number: int) -> None:
         for sequence in range(self._max_per_thread):
             if self._stop.is_set() or time.monotonic() > self._deadline:
                 return
             answer = f"{self.marker} t{number} n{sequence}: the team said it plainly"
             phase = self.phase
             try:
-                response = self.slack.submit(self.view, log_values(answer), user)
+                response = self.submit(number, sequence, answer)
                 outcome = Outcome(answer, phase, response.status, response.body)
             except (OSError, http.client.HTTPException):
                 outcome = Outcome(answer, phase, None, b"")
