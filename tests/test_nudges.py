@@ -149,7 +149,13 @@ def test_the_nudge_arrives_once_at_the_leaders_nine_oclock(
     (dm,) = dms(harness)
     assert dm.params["channel"] == LEADER.user_id
     labels = list(buttons(dm.params["blocks"]))
-    assert labels == ["Log answers", "Another question", "Snooze 1 hour", "Skip today"]
+    assert labels == [
+        "Log answers",
+        "Ask the team in Slack",
+        "Another question",
+        "Snooze 1 hour",
+        "Skip today",
+    ]
     assert "Good morning!" in headline(dm), "the DM opens with a greeting"
     assert "Next: Monday 9:00 Europe/Paris" in json.dumps(dm.params["blocks"])
 
