@@ -12,10 +12,8 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from wsgiref.simple_server import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -23,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from bot.app import create_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.playground.fake_slack import FakeSlack  # noqa: E402
+from bot.playground.local_server import LocalServer  # noqa: E402
 from bot.playground.slack_driver import SlackDriver, log_values  # noqa: E402
 from bot.question_bank import QuestionBank  # noqa: E402
 from bot.senders.after_ack import AfterAckSender  # noqa: E402
@@ -31,7 +30,6 @@ from bot.slack_client import web_client  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.web import wsgi_app  # noqa: E402
-from tests.conftest import _QuietHandler, _ThreadingWSGIServer  # noqa: E402
 
 SECRET = "bench-signing-secret"
 SAMPLES = 200
@@ -55,13 +53,8 @@ def measure(latency: float, directory: Path) -> tuple[list[float], list[float]]:
     migrate.upgrade(database)
     sender = AfterAckSender(web_client(settings))
     app = wsgi_app(create_app(settings, Deps(database, QuestionBank.load()), sender=sender))
-    server = make_server(
-        "127.0.0.1", 0, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    slack = SlackDriver(
-        f"http://127.0.0.1:{server.server_port}/slack/events", SECRET, fake.response_url()
-    )
+    server = LocalServer(app)
+    slack = SlackDriver(f"{server.url}/slack/events", SECRET, fake.response_url())
     card = slack.command("vision").json["blocks"]
     log = next(
         element
@@ -85,7 +78,7 @@ def measure(latency: float, directory: Path) -> tuple[list[float], list[float]]:
         sender.wait_idle()
         acks.append((acked - started) * 1000)
         windows.append((landed - acked) * 1000)
-    server.shutdown()
+    server.stop()
     fake.close()
     database.dispose()
     return acks, windows

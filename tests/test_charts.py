@@ -44,3 +44,12 @@ def test_each_week_is_labelled_with_its_day_this_week_last() -> None:
     now = datetime(2026, 3, 15, 9, 0, tzinfo=UTC)
 
     assert labels_for_weeks(now, 3) == ["01 Mar", "08 Mar", "15 Mar"]
+
+
+def test_the_teams_own_pulse_is_a_second_labelled_line() -> None:
+    weeks = [WeekPulse(3.0, 2)] * 12
+    team = [WeekPulse(None, 0)] * 6 + [WeekPulse(4.2, 5)] * 6
+    with_team = heartbeat_chart_png(weeks, [f"w{w}" for w in range(12)], team)
+    alone = heartbeat_chart_png(weeks, [f"w{w}" for w in range(12)])
+    assert with_team.startswith(b"\x89PNG")
+    assert with_team != alone

@@ -271,7 +271,7 @@ def refusal_after(harness: Harness, response: Any) -> str:
 def test_the_question_is_not_for_people_outside_it(harness: Harness) -> None:
     post = ask_channel(harness, QUESTION)
     # Pressed from another workspace (a shared channel), the button is refused politely.
-    assert "no longer open" in refusal_after(harness, press_in(harness, post, "Answer", OUTSIDER))
+    assert "not for you" in refusal_after(harness, press_in(harness, post, "Answer", OUTSIDER))
     # The same button value pressed in another channel is not this channel's question.
     elsewhere = press_in(harness, post, "Answer", ANA, channel="C0ELSEWHERE")
     assert "not for you" in refusal_after(harness, elsewhere)
@@ -597,8 +597,7 @@ def test_a_pulse_shows_the_distribution_and_last_times_average(harness: Harness)
     said = text_of(summaries[-1])
     assert "Average 4.0* (last time 2.7)" in said
     assert "`5` Energised" in said
-    home = harness.slack.command("trend").json
-    assert home  # the reading answers at once; the chart (two series) follows by DM
+    assert "The team's own pulse" in text_of(open_home(harness))
 
 
 def pulse(harness: Harness) -> Any:
@@ -630,3 +629,18 @@ def test_forget_me_deletes_a_team_members_named_answers(harness: Harness) -> Non
     log = history(harness, "from:team")
     assert "Fewer meetings" not in log
     assert "Less email" in log
+
+
+def test_the_leader_hears_who_slack_could_not_reach_by_dm(harness: Harness) -> None:
+    harness.fake.respond_with(
+        "chat.postMessage",
+        lambda call: (
+            (200, {"ok": False, "error": "user_not_found"}, {})
+            if call.params["channel"] == BEN.user_id
+            else (200, {"ok": True, "channel": "D0DM", "ts": "1.2"}, {})
+        ),
+    )
+    harness.slack.command(f"ask <@{ANA.user_id}|ana> <@{BEN.user_id}|ben> {QUESTION}")
+    harness.settle()
+    (notice,) = dms_to(harness, LEADER.user_id)
+    assert f"1 of the 2 people you asked: <@{BEN.user_id}>" in text_of(notice)

@@ -207,6 +207,19 @@ def unposted_notice(message: AskMessage) -> list[Block]:
     ]
 
 
+def unreached_notice(missed: Sequence[str], asked: int) -> list[Block]:
+    """Slack would not deliver the question to some of the people asked by DM."""
+    names = ", ".join(f"<@{person}>" for person in missed[:20])
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f":warning: Slack did not deliver your question to {len(missed)} of the "
+                f"{asked} people you asked: {names}. The others have it."
+            )
+        )
+    ]
+
+
 # -- the team's side ------------------------------------------------------------------------
 
 

@@ -25,7 +25,6 @@ from bot.blocks.team_asks import (
 from bot.commands import AskTeamInSlack
 from bot.forms import (
     AskForm,
-    TeamAnswerForm,
     parse_ask_form,
     parse_reply_form,
     parse_team_answer_form,
@@ -193,20 +192,18 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
             ack(response_action="errors", errors={ids.TEAM_ANSWER_TEXT_BLOCK: FORM_GONE})
             return
         ask_id, channel_id = target
-        invite = answer_invite(ctx, ask_id, channel_id)
-        if isinstance(invite, Refusal):
-            ack(response_action="errors", errors={ids.TEAM_ANSWER_TEXT_BLOCK: refusal_text(invite)})
-            return
-        pulse = invite.message.kind is AskKind.PULSE
-        form = parse_team_answer_form(view.get("state", {}).get("values"), pulse=pulse)
-        if not isinstance(form, TeamAnswerForm):
-            ack(response_action="errors", errors=form)
-            return
+        values = view.get("state", {}).get("values")
         taken = save_team_answer(
-            ctx, ask_id, channel_id, form.text, form.score, add_name=form.add_name
+            ctx,
+            ask_id,
+            channel_id,
+            lambda kind: parse_team_answer_form(values, pulse=kind is AskKind.PULSE),
         )
         if isinstance(taken, Refusal):
             ack(response_action="errors", errors={ids.TEAM_ANSWER_TEXT_BLOCK: refusal_text(taken)})
+            return
+        if isinstance(taken, dict):
+            ack(response_action="errors", errors=taken)
             return
         said = "Your answer is changed." if taken.replaced else "Thank you: your answer is in."
         ack(response_action="update", view=answer_done_view(taken.message, said).to_dict())

@@ -24,6 +24,7 @@ from bot.blocks.team_asks import (
     team_message,
     team_message_text,
     unposted_notice,
+    unreached_notice,
 )
 from bot.senders.after_ack import AfterAck, AfterAckSender, Delivery, DirectMessage
 from bot.services.deps import Deps
@@ -79,7 +80,11 @@ def post_ask(deps: Deps, ask_id: int, client: WebClient) -> list[Delivery]:
             # One person Slack cannot reach does not hold back the others.
             logger.info("ask not sent to one person: %s", _reason(error))
     record_posted(deps, ask_id, None, sent)
-    return []
+    missed = [person for person in message.people if person not in sent]
+    if not missed:
+        return []
+    note = as_dicts(unreached_notice(missed, len(message.people)))
+    return [DirectMessage(message.leader_user_id, "Some could not be reached", note)]
 
 
 class CountRefresher:
@@ -94,6 +99,9 @@ class CountRefresher:
 
     def answered(self, ask_id: int, team_id: str) -> None:
         """An answer came, changed or went: the count may need updating."""
+        with self._lock:
+            if ask_id in self._waiting:
+                return  # an update is already planned here; it will read the count then
         self._sender.send(
             [AfterAck(run=lambda client: self._refresh(ask_id, team_id, client))],
             team_id=team_id,

@@ -7,6 +7,7 @@ export, beside whatever the leader logs themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -15,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.commands import AskTeamInSlack
+from bot.forms import TeamAnswerForm
 from bot.habits import Habit
 from bot.services.context import Context
 from bot.services.deps import Deps
@@ -320,8 +322,10 @@ class AnswerInvite:
 def _gate(session: Session, ctx: Context, ask_id: int, channel_id: str) -> TeamAsk | Refusal:
     """The ask, if the caller was asked it here and it still takes answers."""
     found = session.get(TeamAsk, ask_id)
-    if found is None or found.team_id != ctx.team_id:
+    if found is None:
         return Refusal.GONE
+    if found.team_id != ctx.team_id:
+        return Refusal.NOT_ASKED
     if found.channel_id is not None:
         if channel_id != found.channel_id:
             return Refusal.NOT_ASKED
@@ -373,33 +377,35 @@ def save_team_answer(
     ctx: Context,
     ask_id: int,
     channel_id: str,
-    text: str,
-    score: int | None,
-    *,
-    add_name: bool = False,
-) -> AnswerTaken | Refusal:
-    """Keep the caller's answer; a second one from them replaces the first. In an anonymous
-    ask it carries their name only if they chose `add_name`."""
+    read_form: Callable[[AskKind], TeamAnswerForm | dict[str, str]],
+) -> AnswerTaken | Refusal | dict[str, str]:
+    """Keep the caller's answer, as `read_form` reads it for the ask's kind; a second one from
+    them replaces the first. In an anonymous ask it carries their name only if they chose.
+    A form with mistakes comes back as its errors, and nothing is saved."""
     with ctx.deps.database.transaction() as session:
         found = _gate(session, ctx, ask_id, channel_id)
         if isinstance(found, Refusal):
             return found
+        form = read_form(AskKind(found.kind))
+        if not isinstance(form, TeamAnswerForm):
+            return form
         mine = _own_answer(session, ctx, ask_id)
-        author = ctx.user_id if add_name or not found.anonymous else None
+        author = ctx.user_id if form.add_name or not found.anonymous else None
         if mine is None:
             session.add(
                 TeamAnswer(
                     ask_id=ask_id,
                     answerer_key=_key(ctx, ask_id),
                     user_id=author,
-                    text=text,
-                    score=score,
+                    text=form.text,
+                    score=form.score,
                     created_at=ctx.now,
                     updated_at=ctx.now,
                 )
             )
         else:
-            mine.text, mine.score, mine.user_id, mine.updated_at = text, score, author, ctx.now
+            mine.text, mine.score, mine.user_id = form.text, form.score, author
+            mine.updated_at = ctx.now
         session.flush()
         return AnswerTaken(_message(session, found, ctx.deps.anonymous_minimum), mine is not None)
 
@@ -423,19 +429,25 @@ def withdraw_team_answer(ctx: Context, ask_id: int, channel_id: str) -> AnswerTa
 
 
 def count_to_show(deps: Deps, ask_id: int, now: datetime) -> AskMessage | timedelta | None:
-    """The message to update now; or how long until it may be; or None if it is up to date."""
-    with deps.database.transaction() as session:
-        connection = session.connection()
-        if claim_count_update(connection, ask_id, now, COUNT_UPDATE_EVERY):
-            found = session.get(TeamAsk, ask_id)
-            return _message(session, found, deps.anonymous_minimum) if found else None
+    """The message to update now; or how long until it may be; or None if it is up to date.
+
+    Read first, without the write lock: most answers arrive inside the window, and a claim
+    attempted for each would queue them behind one another on SQLite.
+    """
+    with deps.database.transaction(writes=False) as session:
         found = session.get(TeamAsk, ask_id)
         if found is None or found.status != AskStatus.OPEN or found.message_ts is None:
             return None
-        if found.count_shown == answer_count(connection, ask_id):
+        if found.count_shown == answer_count(session.connection(), ask_id):
             return None
-        last = found.count_updated_at or now
-        return max(last + COUNT_UPDATE_EVERY - now, timedelta(milliseconds=50))
+        last = found.count_updated_at
+        if last is not None and last + COUNT_UPDATE_EVERY > now:
+            return last + COUNT_UPDATE_EVERY - now
+    with deps.database.transaction() as session:
+        if not claim_count_update(session.connection(), ask_id, now, COUNT_UPDATE_EVERY):
+            return COUNT_UPDATE_EVERY  # another process just did; look again after it
+        found = session.get(TeamAsk, ask_id)
+        return _message(session, found, deps.anonymous_minimum) if found else None
 
 
 def record_count_shown(deps: Deps, ask_id: int, count: int) -> None:
