@@ -8,13 +8,14 @@ import logging
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.runtime import ask_closer
-from bot.store.models import Base, TeamAnswer
+from bot.store.models import Base, TeamAnswer, TeamAsk
 from tests.conftest import LEADER, Harness
 from tests.support.blocks import button, press, text_of
 from tests.support.team import (
@@ -66,6 +67,21 @@ def test_asking_a_channel_posts_the_question_with_an_answer_button(harness: Harn
     assert "reads each answer with its author's name" in shown
     assert "0 answers so far" in shown
     assert button(post, "Answer")
+
+
+def test_answers_close_at_the_end_of_the_next_working_day_in_the_leaders_zone(
+    harness: Harness,
+) -> None:
+    # Thursday 09:00 UTC; Slack says the leader is in Paris (the fake's users.info).
+    ask_channel(harness, QUESTION)
+    with harness.app.deps.database.transaction(writes=False) as session:
+        (closes_at,) = session.scalars(select(TeamAsk.closes_at)).all()
+    assert closes_at == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)  # Friday 18:00 in Paris
+    harness.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    ask_channel(harness, QUESTION)
+    with harness.app.deps.database.transaction(writes=False) as session:
+        latest = session.scalars(select(TeamAsk.closes_at).order_by(TeamAsk.id.desc())).first()
+    assert latest == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # Friday -> Monday
 
 
 def test_the_question_card_opens_the_ask_form_with_the_question_editable(

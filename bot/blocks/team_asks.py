@@ -160,9 +160,15 @@ def ask_modal(
     )
 
 
-def asked_confirmation(message: AskMessage) -> list[Block]:
-    """The leader's reply once an ask is on its way."""
+def asked_confirmation(message: AskMessage, *, default_close: bool = False) -> list[Block]:
+    """The leader's reply once an ask is on its way. A default close is said in words: it
+    moves into the leader's zone once Slack has told us it."""
     privacy = "anonymous" if message.anonymous else "named"
+    closes = (
+        "at the end of the next working day (18:00 your time)"
+        if default_close
+        else closes_text(message.closes_at)
+    )
     return [
         SectionBlock(
             text=MarkdownTextObject(
@@ -173,7 +179,7 @@ def asked_confirmation(message: AskMessage) -> list[Block]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"Answers are {privacy} and close {closes_text(message.closes_at)}; "
+                    text=f"Answers are {privacy} and close {closes}; "
                     "then the summary comes to you by DM. They also show in "
                     "`/ask-team history from:team`."
                 )

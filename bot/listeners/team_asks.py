@@ -45,6 +45,7 @@ from bot.senders.team_asks import CountRefresher, post_ask
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.questions import remember_for_logging
+from bot.services.schedules import follow_zone
 from bot.services.team_asks import (
     PULSE_REF,
     AskMessage,
@@ -52,6 +53,7 @@ from bot.services.team_asks import (
     Refusal,
     answer_invite,
     caller_tz,
+    close_in_zone,
     default_closing,
     message_of,
     prefill_from_entry,
@@ -61,7 +63,9 @@ from bot.services.team_asks import (
     save_team_answer,
     start_ask,
     withdraw_team_answer,
+    zone_known,
 )
+from bot.slack_client import fetch_zone
 from bot.team_ask_rules import PULSE_QUESTION, AskKind, close_problem, closing_instant
 from bot.text import escape_mrkdwn
 from bot.vocabulary import ids
@@ -70,11 +74,34 @@ FORM_GONE = "This form is out of date. Close it and press the button again."
 NEVER_POSTED = "Your question was never posted, so there is no thread to reply in."
 
 
-def _posting(ctx: Context, message: AskMessage, then: list[Delivery]) -> AfterAck:
-    """Post the ask after the ack; `then` is sent once it is out (if nothing went wrong)."""
+def _posting(
+    ctx: Context, message: AskMessage, then: list[Delivery], *, default_close: bool = False
+) -> AfterAck:
+    """Post the ask after the ack; `then` is sent once it is out (if nothing went wrong).
+
+    With `default_close`, a leader whose zone Slack has not told us yet has it asked for
+    first, so "the end of the next working day" is theirs, not UTC's.
+    """
 
     def run(client: WebClient) -> list[Delivery]:
+        if default_close and not zone_known(ctx):
+            tz = fetch_zone(client, ctx.user_id)
+            if tz is not None:
+                follow_zone(ctx, tz)
+                close_in_zone(ctx.deps, message.ask_id, tz)
         return post_ask(ctx.deps, message.ask_id, client) or then
+
+    return AfterAck(run=run)
+
+
+def _learn_zone(ctx: Context) -> AfterAck:
+    """Ask Slack for the caller's zone, for the close of the ask they are about to submit."""
+
+    def run(client: WebClient) -> list[Delivery]:
+        tz = fetch_zone(client, ctx.user_id)
+        if tz is not None:
+            follow_zone(ctx, tz)
+        return []
 
     return AfterAck(run=run)
 
@@ -84,9 +111,9 @@ def answer_ask_command(
 ) -> None:
     """`/ask-team ask #team …` and `pulse #team`: ask at once, with the defaults."""
     message = start_ask(ctx, request_from_command(ctx, parsed))
-    blocks = as_dicts(asked_confirmation(message))
+    blocks = as_dicts(asked_confirmation(message, default_close=True))
     ack(response_type="ephemeral", text=asked_text(message), blocks=blocks)
-    sender.reply(command, [_posting(ctx, message, [])])
+    sender.reply(command, [_posting(ctx, message, [], default_close=True)])
 
 
 def _channel_of(body: dict[str, Any]) -> str:
@@ -117,7 +144,8 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
             default_closing(ctx).date(),
             prefill_from_entry(ctx, parent),
         )
-        return [OpenModal(trigger_id=trigger_id, view=view.to_dict())]
+        opening = OpenModal(trigger_id=trigger_id, view=view.to_dict())
+        return [opening] if zone_known(ctx) else [opening, _learn_zone(ctx)]
 
     def ask_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ctx = context_of(context)

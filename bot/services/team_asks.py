@@ -161,6 +161,21 @@ def default_closing(ctx: Context) -> datetime:
         return default_close(ctx.now, leader_tz(session, ctx.leader_id(session.connection())))
 
 
+def zone_known(ctx: Context) -> bool:
+    """Whether Slack has told us the caller's zone yet."""
+    with ctx.deps.database.transaction(writes=False) as session:
+        leader_id = ctx.leader_id(session.connection())
+        return leader_id is not None and leader_zone(session, leader_id) is not None
+
+
+def close_in_zone(deps: Deps, ask_id: int, tz: str) -> None:
+    """Move a default close, planned before the leader's zone was known, into it."""
+    with deps.database.transaction() as session:
+        found = session.get(TeamAsk, ask_id)
+        if found is not None and found.status == AskStatus.POSTING:
+            found.closes_at = default_close(found.created_at, tz)
+
+
 def caller_tz(ctx: Context) -> str:
     with ctx.deps.database.transaction(writes=False) as session:
         return leader_tz(session, ctx.leader_id(session.connection()))
