@@ -4,6 +4,7 @@ interaction's response_url."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App
@@ -13,6 +14,7 @@ from bot.blocks.log_modal import log_modal
 from bot.blocks.question_card import question_card, question_card_text
 from bot.listeners.replies import button, stale_button
 from bot.payloads import decode_log_metadata, valid_habit_filter, valid_ref
+from bot.question_bank import Asked
 from bot.senders.after_ack import AfterAckSender, Delivery, OpenModal, Respond
 from bot.services.context import Context
 from bot.services.questions import ask, follow_up, remember_for_logging
@@ -41,14 +43,36 @@ def _follow_up(ctx: Context, action: dict[str, Any], _body: dict[str, Any]) -> l
     return [Respond(question_card_text(asked), as_dicts(question_card(asked)))]
 
 
-def _open_log(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
+@dataclass(frozen=True)
+class ClickedQuestion:
+    """The question a Log answers or Ask the team button names, and the click's trigger."""
+
+    asked: Asked
+    # The entry it follows up, for a follow-up to a logged conversation.
+    parent: int | None
+    trigger_id: str
+
+
+def clicked_question(
+    ctx: Context, action: dict[str, Any], body: dict[str, Any]
+) -> ClickedQuestion | None:
+    """The button's question, now what the caller acts on; None for a stale or tampered one."""
     value = action.get("value")
     # A plain question reference, or {"q": ref, "p": entry} for a follow-up to an entry.
     target = decode_log_metadata(value) if isinstance(value, str) and value[:1] == "{" else None
     ref = target.ref if target else valid_ref(value)
     trigger_id = body.get("trigger_id")
-    asked = remember_for_logging(ctx, ref) if ref and isinstance(trigger_id, str) else None
-    if asked is None or not isinstance(trigger_id, str):
+    if not ref or not isinstance(trigger_id, str):
+        return None
+    asked = remember_for_logging(ctx, ref)
+    if asked is None:
+        return None
+    return ClickedQuestion(asked, target.parent if target else None, trigger_id)
+
+
+def _open_log(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
+    clicked = clicked_question(ctx, action, body)
+    if clicked is None:
         return [stale_button()]
-    parent = target.parent if target else None
-    return [OpenModal(trigger_id=trigger_id, view=log_modal(asked, parent=parent).to_dict())]
+    view = log_modal(clicked.asked, parent=clicked.parent)
+    return [OpenModal(trigger_id=clicked.trigger_id, view=view.to_dict())]

@@ -31,8 +31,9 @@ from bot.forms import (
 )
 from bot.habits import Habit
 from bot.listeners.caller import context_of
+from bot.listeners.questions import clicked_question
 from bot.listeners.replies import button, stale_button
-from bot.payloads import decode_log_metadata, json_object, parse_id, valid_id, valid_ref
+from bot.payloads import json_object, parse_id, valid_id, valid_ref
 from bot.senders.after_ack import (
     AfterAck,
     AfterAckSender,
@@ -44,7 +45,6 @@ from bot.senders.after_ack import (
 from bot.senders.team_asks import CountRefresher, post_ask
 from bot.services.context import Context
 from bot.services.deps import Deps
-from bot.services.questions import remember_for_logging
 from bot.services.schedules import follow_zone
 from bot.services.team_asks import (
     PULSE_REF,
@@ -130,21 +130,16 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
     refresher = CountRefresher(deps, sender)
 
     def open_ask_form(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
-        value = action.get("value")
-        target = decode_log_metadata(value) if isinstance(value, str) and value[:1] == "{" else None
-        ref = target.ref if target else valid_ref(value)
-        trigger_id = body.get("trigger_id")
-        asked = remember_for_logging(ctx, ref) if ref and isinstance(trigger_id, str) else None
-        if asked is None or not isinstance(trigger_id, str):
+        clicked = clicked_question(ctx, action, body)
+        if clicked is None:
             return [stale_button()]
-        parent = target.parent if target else None
         view = ask_modal(
-            asked.text,
-            ask_metadata(asked.ref, asked.habit.value, parent),
+            clicked.asked.text,
+            ask_metadata(clicked.asked.ref, clicked.asked.habit.value, clicked.parent),
             default_closing(ctx).date(),
-            prefill_from_entry(ctx, parent),
+            prefill_from_entry(ctx, clicked.parent),
         )
-        opening = OpenModal(trigger_id=trigger_id, view=view.to_dict())
+        opening = OpenModal(trigger_id=clicked.trigger_id, view=view.to_dict())
         return [opening] if zone_known(ctx) else [opening, _learn_zone(ctx)]
 
     def ask_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
