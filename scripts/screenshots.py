@@ -87,6 +87,39 @@ def walk_through(page: Page, playground: Playground) -> None:
     expect(page.locator(".message", has_text="Today's question for your team").last).to_be_visible()
     shoot(page, "nudge")
 
+    ask_the_team(page)
+
+
+def ask_the_team(page: Page) -> None:
+    """Ana asks #team; Ben and Mei answer; answers close and her summary arrives."""
+    page.get_by_role("button", name="# team").click()
+    type_command(
+        page, "/ask-team ask #team What should we stop doing, to have more time for what matters?"
+    )
+    expect(page.locator(".message", has_text="asks the team").last).to_be_visible()
+    for name, words in (
+        ("Ben Okafor", "The Monday status meeting: the written update already says it all."),
+        ("Mei Tanaka", "Reviewing every ticket twice. One careful review is enough."),
+    ):
+        page.get_by_label("Pretend user").select_option(label=name)
+        page.get_by_role("button", name="# team").click()
+        asked = page.locator(".message", has_text="asks the team").last
+        asked.get_by_role("button", name="Answer", exact=True).click()
+        modal = page.get_by_role("dialog", name="Answer")
+        modal.get_by_label("Your answer").fill(words)
+        modal.get_by_role("button", name="Send").click()
+        expect(modal).to_contain_text("your answer is in")
+        modal.get_by_role("button", name="Done").click()
+    page.get_by_label("Pretend user").select_option(label="Ana Lima")
+    page.get_by_role("button", name="# team").click()
+    expect(page.locator(".message", has_text="2 answers so far").last).to_be_visible()
+    shoot(page, "team-ask")
+    page.get_by_role("button", name="Close answers now").click()
+    page.locator("#nav-app").click()
+    page.get_by_role("tab", name="Messages").click()
+    expect(page.locator(".message", has_text="Your team answered").last).to_be_visible()
+    shoot(page, "team-summary")
+
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
