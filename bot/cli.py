@@ -32,7 +32,6 @@ from bot.runtime import (
 )
 from bot.server import PortUnavailableError
 from bot.services.context import Caller, Context
-from bot.services.deps import Deps
 from bot.services.lifecycle import export_of
 from bot.store import migrate
 from bot.store.database import DatabaseUnavailableError, is_in_memory
@@ -321,7 +320,7 @@ def _export(settings: Settings, team_id: str, user_id: str, output: str | None) 
     bank = QuestionBank.load()
     # The operator acts for this leader: the same use case as their `/ask-team export`.
     caller = Caller(team_id=team_id, user_id=user_id)
-    export = export_of(Context(Deps(database=database, bank=bank), caller, utcnow()))
+    export = export_of(Context(deps_for(settings, database, bank), caller, utcnow()))
     database.dispose()
     if not export.entries:
         print(f"ask-team: {user_id} has logged nothing in workspace {team_id}", file=sys.stderr)

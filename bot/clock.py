@@ -43,8 +43,6 @@ def start_clock(
 def _tick(
     dispatcher: NudgeDispatcher, now: Callable[[], datetime], closer: AskCloser | None
 ) -> None:
-    if closer is not None:
-        close_asks(closer, now())
     try:
         report = dispatcher.run_pass(now())
         if report.claimed or report.missed:
@@ -59,6 +57,9 @@ def _tick(
             )
     except Exception:
         logger.exception("nudge pass failed; the next tick will try again")
+    # After the nudges, which are due at a minute; a closing can wait for them.
+    if closer is not None:
+        close_asks(closer, now())
 
 
 def close_asks(closer: AskCloser, now: datetime) -> None:

@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -198,22 +199,14 @@ def test_the_team_answers_named_and_anonymously_and_the_log_holds_back_the_anony
     harness.settle()
     assert "withdrawn" in text_of(harness.fake.calls_to("views.update")[-1])
 
-    # The third anonymous answer (after the withdrawal, counting anew) opens them all.
+    # A third anonymous answer (after the withdrawal, counting anew) is enough, but they are
+    # read only when answers close: read as they arrive, each would point at who just answered.
     answer(harness, post, LEE, "Overtime as a badge")
-    assert "reorg" not in history(harness, "from:team")
     answer(harness, post, ZOE, "Guessing priorities")
     log = history(harness, "from:team")
-    assert "The reorg rumours" in log
-    assert "Overtime as a badge" in log
-    assert "Guessing priorities" in log
-    assert "Friday deploys" not in log
+    assert "3 anonymous answers so far: you read them when answers close" in log
+    assert "reorg" not in log
     assert f"<@{BEN.user_id}>: Stop the weekly status report" in log
-    assert "6 answers" in log
-    assert "The reorg rumours" in history(harness, "reorg rumours")
-    assert "Fewer meetings" in history(harness, f"person:<@{ANA.user_id}|ana>")
-
-    # Home and the export carry them too.
-    assert_home_and_export_show(harness, "The reorg rumours")
 
     # When answers close, the leader gets one summary; the team's message says closed.
     close_answers(harness)
@@ -224,11 +217,22 @@ def test_the_team_answers_named_and_anonymously_and_the_log_holds_back_the_anony
     assert "6 answered" in said
     assert "The reorg rumours" in said
     assert f"<@{ANA.user_id}>: Fewer meetings" in said
+    assert "Friday deploys" not in said
     assert button(summary, "Log what you promised")
     assert button(summary, "Reply to the team")
     (closed,) = harness.fake.calls_to("chat.update")[-1:]
     assert "Answers closed: 6 answers" in text_of(closed)
     assert "Answer" not in [b["text"]["text"] for b in _buttons(closed)]
+
+    # History, search, Home and the export now carry every answer.
+    log = history(harness, "from:team")
+    for words in ("The reorg rumours", "Overtime as a badge", "Guessing priorities"):
+        assert words in log
+    assert "Friday deploys" not in log
+    assert "6 answers" in log
+    assert "The reorg rumours" in history(harness, "reorg rumours")
+    assert "Fewer meetings" in history(harness, f"person:<@{ANA.user_id}|ana>")
+    assert_home_and_export_show(harness, "The reorg rumours")
 
     # A late answer is refused, politely.
     late = press_in(harness, post, "Answer", MEI)
@@ -462,7 +466,47 @@ def test_a_summary_slack_refuses_for_a_moment_is_sent_once_slack_is_back(
     assert "Fewer meetings" in text_of(summary)
 
 
-def test_a_summary_with_many_long_answers_stays_within_slacks_limits(harness: Harness) -> None:
+def test_fewer_anonymous_answers_than_the_minimum_stay_hidden_after_the_close(
+    harness: Harness,
+) -> None:
+    post = ask_channel(harness, f"anonymously {QUESTION}")
+    answer(harness, post, DEV, "The reorg rumours")
+    answer(harness, post, KAI, "Friday deploys")
+    answer(harness, post, ANA, "Fewer meetings", add_name=True)
+    close_answers(harness)
+    (summary,) = [
+        dm for dm in dms_to(harness, LEADER.user_id) if "Your team answered" in text_of(dm)
+    ]
+    said = text_of(summary)
+    assert "Only 2 people answered anonymously" in said
+    assert "Fewer meetings" in said
+    assert "reorg" not in said
+    assert "reorg" not in history(harness, "from:team")
+    harness.slack.command("export")
+    (upload,) = harness.fake.wait_for("file_upload")
+    assert "reorg" not in upload.params["content"]
+
+
+def test_a_summary_slack_refuses_for_good_closes_the_ask_without_retrying(
+    harness: Harness,
+) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    harness.settle()
+    harness.fake.respond_with(
+        "chat.postMessage", lambda call: (200, {"ok": False, "error": "invalid_blocks"}, {})
+    )
+    closer = ask_closer(harness.app.settings, harness.app.deps)
+    assert closer.run_pass(harness.clock.advance(days=4)).closed == 1
+    report = closer.run_pass(harness.clock.advance(minutes=10))
+    assert (report.closed, report.failed) == (0, 0)
+    assert "Answers closed" in text_of(harness.fake.calls_to("chat.update")[-1])
+
+
+@pytest.mark.parametrize(("answers", "words"), [(60, 450), (12, 200)])
+def test_a_summary_with_many_long_answers_stays_within_slacks_limits(
+    harness: Harness, answers: int, words: int
+) -> None:
     post = ask_channel(harness, QUESTION)
     with harness.app.deps.database.transaction() as session:
         ask_id = int(json.loads(json.dumps(button(post, "Answer")["value"])))
@@ -471,20 +515,22 @@ def test_a_summary_with_many_long_answers_stays_within_slacks_limits(harness: Ha
                 ask_id=ask_id,
                 answerer_key=f"{n:064x}",
                 user_id=f"U0MEMBER{n:03d}",
-                text=f"answer {n} " + "words " * 450,
+                text=f"answer {n} " + "words " * words,
                 created_at=harness.clock(),
                 updated_at=harness.clock(),
             )
-            for n in range(60)
+            for n in range(answers)
         )
     close_answers(harness)
     (summary,) = [
         dm for dm in dms_to(harness, LEADER.user_id) if "Your team answered" in text_of(dm)
     ]
     assert len(summary.params["blocks"]) <= 50
+    # Slack refuses a message whose blocks hold much more than 12,000 characters.
+    assert len(text_of(summary)) < 11_000
     assert "every answer is in the file" in text_of(summary)
     (upload,) = harness.fake.wait_for("file_upload")
-    assert "answer 59 " in upload.params["content"]
+    assert f"answer {answers - 1} " in upload.params["content"]
 
 
 # -- the channel message ------------------------------------------------------------------------
@@ -660,3 +706,17 @@ def test_the_leader_hears_who_slack_could_not_reach_by_dm(harness: Harness) -> N
     harness.settle()
     (notice,) = dms_to(harness, LEADER.user_id)
     assert f"1 of the 2 people you asked: <@{BEN.user_id}>" in text_of(notice)
+
+
+def test_one_person_pressing_send_twice_at_once_is_one_answer(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    form = open_answer_form(harness, post, ANA)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        responses = list(
+            pool.map(
+                lambda n: harness.slack.submit(form, answer_values(f"take {n}"), ANA), range(4)
+            )
+        )
+    assert all(r.json["response_action"] == "update" for r in responses)
+    with harness.app.deps.database.transaction(writes=False) as session:
+        assert len(session.scalars(select(TeamAnswer)).all()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -36,6 +36,7 @@ from bot.team_ask_rules import (
     MAX_ASKED_PEOPLE,
     MAX_QUESTION_LENGTH,
     MAX_TEAM_ANSWER_LENGTH,
+    MIN_GROUP,
     AskKind,
     PulseStats,
 )
@@ -43,8 +44,10 @@ from bot.text import counted, escape_mrkdwn, shown
 from bot.vocabulary import ids
 
 SECTION_LIMIT = 2900
-# A summary message keeps to this many blocks of answers; the rest go in a file.
-SUMMARY_ANSWER_BLOCKS = 40
+# A summary message keeps its answers to this many characters, the rest going in a file:
+# Slack refuses a message whose blocks hold much more than 12,000 (msg_blocks_too_long),
+# well before 50 blocks of 3,000.
+SUMMARY_ANSWER_CHARACTERS = 9000
 # History and Home show a conversation's answers up to this much text.
 LOG_ANSWERS_LIMIT = 1500
 NAMED, ANONYMOUS = "named", "anonymous"
@@ -61,7 +64,8 @@ def where(channel_id: str | None, people: Sequence[str]) -> str:
 
 def closes_text(closes_at: datetime) -> str:
     stamp = int(closes_at.timestamp())
-    return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{closes_at:%Y-%m-%d %H:%M} UTC>"
+    utc = closes_at.astimezone(UTC)
+    return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{utc:%Y-%m-%d %H:%M} UTC>"
 
 
 # -- the leader's ask form ----------------------------------------------------------------------
@@ -79,6 +83,7 @@ def ask_modal(
     metadata: str,
     closes_on: date,
     prefill: AskPrefill | None = None,
+    minimum: int = MIN_GROUP,
 ) -> View:
     """Where to ask, the question (editable), named or anonymous, and when answers close."""
     privacy = [
@@ -90,7 +95,7 @@ def ask_modal(
         Option(
             value=ANONYMOUS,
             label="Anonymous",
-            description="No names, and nothing shown until 3 have answered.",
+            description=f"No names; shown at the close, if {minimum} or more answered.",
         ),
     ]
     anonymous = prefill.anonymous if prefill else False
@@ -234,8 +239,8 @@ def privacy_line(message: AskMessage) -> str:
     if message.anonymous:
         return (
             f":lock: *Anonymous, unless you add your name.* {leader} reads anonymous answers "
-            f"without names, and only once at least {message.minimum} have come in. ask-team "
-            "keeps no record of who wrote them."
+            f"without names, when answers close, and only if at least {message.minimum} came in. "
+            "ask-team keeps no record of who wrote them."
         )
     return f":bust_in_silhouette: *Named.* {leader} reads each answer with its author's name."
 
@@ -418,11 +423,10 @@ def pulse_lines(stats: PulseStats, previous: float | None = None) -> str:
 
 
 def held_back_text(conversation: TeamConversation) -> str:
-    n = conversation.held_back
-    return (
-        f"{counted(n, 'anonymous answer', 'anonymous answers')} so far: they will show when "
-        f"{conversation.minimum} have answered."
-    )
+    n = counted(conversation.held_back, "anonymous answer", "anonymous answers")
+    if conversation.held_back < conversation.minimum:
+        return f"{n} so far: they will show when {conversation.minimum} have answered."
+    return f"{n} so far: you read them when answers close."
 
 
 def answer_sections(answers: Sequence[TeamAnswerShown]) -> list[str]:
@@ -478,11 +482,10 @@ def summary_blocks(closing: Closing) -> list[Block]:
                 )
             )
         )
-    with_words = [a for a in conversation.answers if a.text or a.score is None]
-    sections = answer_sections(with_words)
-    for text in sections[:SUMMARY_ANSWER_BLOCKS]:
+    sections = summary_sections(closing)
+    for text in sections:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
-    if len(sections) > SUMMARY_ANSWER_BLOCKS:
+    if summary_overflows(closing):
         blocks.append(
             ContextBlock(
                 elements=[
@@ -522,9 +525,25 @@ def summary_blocks(closing: Closing) -> list[Block]:
     return blocks
 
 
+def _summary_answers(closing: Closing) -> list[TeamAnswerShown]:
+    return [a for a in closing.conversation.answers if a.text or a.score is None]
+
+
+def summary_sections(closing: Closing) -> list[str]:
+    """The answers that fit in the summary message, as section texts."""
+    kept: list[str] = []
+    used = 0
+    for text in answer_sections(_summary_answers(closing)):
+        if used + len(text) > SUMMARY_ANSWER_CHARACTERS:
+            break
+        kept.append(text)
+        used += len(text)
+    return kept
+
+
 def summary_overflows(closing: Closing) -> bool:
-    answers = [a for a in closing.conversation.answers if a.text or a.score is None]
-    return len(answer_sections(answers)) > SUMMARY_ANSWER_BLOCKS
+    """Whether some answers did not fit in the message, so the file carries them all."""
+    return len(summary_sections(closing)) < len(answer_sections(_summary_answers(closing)))
 
 
 def summary_file(closing: Closing) -> str:

@@ -138,6 +138,7 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
             ask_metadata(clicked.asked.ref, clicked.asked.habit.value, clicked.parent),
             default_closing(ctx).date(),
             prefill_from_entry(ctx, clicked.parent),
+            ctx.deps.anonymous_minimum,
         )
         opening = OpenModal(trigger_id=clicked.trigger_id, view=view.to_dict())
         return [opening] if zone_known(ctx) else [opening, _learn_zone(ctx)]

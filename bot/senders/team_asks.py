@@ -30,6 +30,7 @@ from bot.senders.after_ack import AfterAck, AfterAckSender, Delivery, DirectMess
 from bot.services.deps import Deps
 from bot.services.team_asks import (
     AskMessage,
+    Closing,
     claim_asks_to_post,
     claim_closings,
     closing_of,
@@ -43,7 +44,8 @@ from bot.services.team_asks import (
 )
 from bot.slack_client import WorkspaceClients
 from bot.store.models import AskStatus
-from bot.vocabulary.slack_errors import CANNOT_POST_IN_CHANNEL, UNREACHABLE
+from bot.team_ask_rules import COUNT_UPDATE_EVERY
+from bot.vocabulary.slack_errors import CANNOT_POST_IN_CHANNEL
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = timedelta(seconds=1)
@@ -53,11 +55,22 @@ def _reason(error: SlackApiError) -> str:
     return str(error.response.get("error", "")) if error.response is not None else ""
 
 
+# What Slack says when it is having a moment: worth trying again later.
+PASSING_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+def _is_passing(error: SlackApiError) -> bool:
+    status = error.response.status_code if error.response is not None else 500
+    return status == 429 or status >= 500 or _reason(error) in PASSING_ERRORS
+
+
 def post_ask(deps: Deps, ask_id: int, client: WebClient) -> list[Delivery]:
     """Post an ask where the leader asked; what the leader must be told, if anything."""
     message = message_of(deps, ask_id)
-    if message is None:
-        return []
+    if message is None or message.status != AskStatus.POSTING:
+        return []  # posted (or closed) by another process meanwhile
     blocks, text = as_dicts(team_message(message)), team_message_text(message)
     if message.channel_id is not None:
         try:
@@ -112,12 +125,18 @@ class CountRefresher:
         if isinstance(decision, timedelta):
             self._later(ask_id, team_id, decision)
         elif isinstance(decision, AskMessage) and decision.channel_id and decision.message_ts:
-            client.chat_update(
-                channel=decision.channel_id,
-                ts=decision.message_ts,
-                text=team_message_text(decision),
-                blocks=as_dicts(team_message(decision)),
-            )
+            try:
+                client.chat_update(
+                    channel=decision.channel_id,
+                    ts=decision.message_ts,
+                    text=team_message_text(decision),
+                    blocks=as_dicts(team_message(decision)),
+                )
+            except (SlackApiError, OSError) as error:
+                # The count stays as it was; the next window tries again.
+                logger.warning("answer count not updated: %s", type(error).__name__)
+                self._later(ask_id, team_id, COUNT_UPDATE_EVERY)
+                return []
             record_count_shown(self._deps, ask_id, decision.answered)
             latest = message_of(self._deps, ask_id)
             if latest is not None and not latest.is_open:
@@ -185,14 +204,19 @@ class AskCloser:
                 report.posted += 1
             except (SlackApiError, OSError) as error:
                 logger.warning("ask still not posted: %s", type(error).__name__)
-        for ask_id in claim_closings(self.deps, now):
-            if self._close(ask_id, now):
-                report.closed += 1
-            else:
-                report.failed += 1
+        self.run_closings(now, report)
         return report
 
+    def run_closings(self, now: datetime, report: ClosingReport) -> None:
+        while claimed := claim_closings(self.deps, now):
+            for ask_id in claimed:
+                if self._close(ask_id, now):
+                    report.closed += 1
+                else:
+                    report.failed += 1
+
     def _close(self, ask_id: int, now: datetime) -> bool:
+        """Send the summary and close the ask; False to try again after the lease."""
         closing = closing_of(self.deps, ask_id)
         if closing is None:
             return True
@@ -207,25 +231,35 @@ class AskCloser:
                 text=summary_text(closing),
                 blocks=as_dicts(summary_blocks(closing)),
             )
-            if summary_overflows(closing):
-                opened = client.conversations_open(users=message.leader_user_id)
-                client.files_upload_v2(
-                    channel=opened["channel"]["id"],
-                    filename=f"answers-{ask_id}.txt",
-                    title="Every answer",
-                    content=summary_file(closing),
-                )
         except SlackApiError as error:
-            if _reason(error) not in UNREACHABLE:
-                logger.warning("summary not sent, will retry: %s", _reason(error))
+            if _is_passing(error):
+                logger.warning("summary not sent, will retry: %s", _reason(error) or "HTTP error")
                 return False
-            logger.info("summary not sent, leader unreachable: %s", _reason(error))
+            # Sending it again would meet the same refusal: the ask closes without it.
+            logger.warning("summary refused for good: %s", _reason(error))
         except OSError as error:
             logger.warning("summary not sent, will retry: %s", type(error).__name__)
             return False
-        self._close_team_messages(client, message)
+        # Recorded at once: from here on nothing may send the summary again.
         finish_closing(self.deps, ask_id, now)
+        self._send_every_answer(client, closing)
+        self._close_team_messages(client, message)
         return True
+
+    def _send_every_answer(self, client: WebClient, closing: Closing) -> None:
+        if not summary_overflows(closing):
+            return
+        try:
+            opened = client.conversations_open(users=closing.message.leader_user_id)
+            client.files_upload_v2(
+                channel=opened["channel"]["id"],
+                filename=f"answers-{closing.message.ask_id}.txt",
+                title="Every answer",
+                content=summary_file(closing),
+            )
+        except (SlackApiError, OSError) as error:
+            # The summary says the file follows; the export has every answer too.
+            logger.warning("answers file not sent: %s", type(error).__name__)
 
     def _close_team_messages(self, client: WebClient, message: AskMessage) -> None:
         closed = message_of(self.deps, message.ask_id) or message

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.commands import AskTeamInSlack
@@ -335,8 +336,12 @@ class AnswerInvite:
 
 
 def _gate(session: Session, ctx: Context, ask_id: int, channel_id: str) -> TeamAsk | Refusal:
-    """The ask, if the caller was asked it here and it still takes answers."""
-    found = session.get(TeamAsk, ask_id)
+    """The ask, if the caller was asked it here and it still takes answers.
+
+    Read with a share lock on PostgreSQL: the closing pass's claim waits for an answer being
+    saved, so no answer lands after its summary was read.
+    """
+    found = session.get(TeamAsk, ask_id, with_for_update={"read": True})
     if found is None:
         return Refusal.GONE
     if found.team_id != ctx.team_id:
@@ -404,21 +409,26 @@ def save_team_answer(
         form = read_form(AskKind(found.kind))
         if not isinstance(form, TeamAnswerForm):
             return form
-        mine = _own_answer(session, ctx, ask_id)
         author = ctx.user_id if form.add_name or not found.anonymous else None
+        mine = _own_answer(session, ctx, ask_id)
         if mine is None:
-            session.add(
-                TeamAnswer(
-                    ask_id=ask_id,
-                    answerer_key=_key(ctx, ask_id),
-                    user_id=author,
-                    text=form.text,
-                    score=form.score,
-                    created_at=ctx.now,
-                    updated_at=ctx.now,
-                )
-            )
-        else:
+            try:
+                with session.begin_nested():
+                    session.add(
+                        TeamAnswer(
+                            ask_id=ask_id,
+                            answerer_key=_key(ctx, ask_id),
+                            user_id=author,
+                            text=form.text,
+                            score=form.score,
+                            created_at=ctx.now,
+                            updated_at=ctx.now,
+                        )
+                    )
+            except IntegrityError:
+                # The same person pressed Send twice at once: the first is in; this replaces it.
+                mine = _own_answer(session, ctx, ask_id)
+        if mine is not None:
             mine.text, mine.score, mine.user_id = form.text, form.score, author
             mine.updated_at = ctx.now
         session.flush()
@@ -484,6 +494,7 @@ class Closing:
 
 
 def claim_closings(deps: Deps, now: datetime) -> list[int]:
+    """A batch of asks due to close, this process's to close now."""
     with deps.database.connection() as connection:
         return claim_due_closings(connection, now, CLOSE_LEASE)
 
@@ -504,6 +515,8 @@ def closing_of(deps: Deps, ask_id: int) -> Closing | None:
 
 
 def _previous_average(session: Session, current: TeamAsk, minimum: int) -> float | None:
+    if current.channel_id is None:
+        return None  # people asked by DM differ from one pulse to the next
     earlier = session.scalars(
         select(TeamAsk)
         .where(

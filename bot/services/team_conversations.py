@@ -1,5 +1,10 @@
-"""What the leader may read of their team's answers: named ones always, anonymous ones only
-once enough people answered. Used by history, Home, the export and the closing summary."""
+"""What the leader may read of their team's answers: named ones always; anonymous ones once
+the ask has closed, and only if enough people answered anonymously. Used by history, Home,
+the export and the closing summary.
+
+Anonymous answers wait for the close because a leader watching them arrive one by one, beside
+the channel's count, could tell each new one's author by who was seen answering.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.models import TeamAnswer, TeamAsk, TeamAskPerson
+from bot.store.models import AskStatus, TeamAnswer, TeamAsk, TeamAskPerson
 from bot.team_ask_rules import AskKind, PulseStats, pulse_stats, shows_anonymous
 
 
@@ -42,8 +47,12 @@ class TeamConversation:
     minimum: int
     # Of the shown answers' scores, for a pulse.
     pulse: PulseStats | None
-    # Anonymous answers waiting for the minimum group size.
+    # Anonymous answers not shown: the ask is open, or fewer than the minimum came in.
     held_back: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (AskStatus.OPEN, AskStatus.POSTING)
 
     @property
     def asked(self) -> int | None:
@@ -92,9 +101,11 @@ def _conversation(
     ask: TeamAsk, answers: list[TeamAnswer], people: list[str], minimum: int
 ) -> TeamConversation:
     kind = AskKind(ask.kind)
-    named = [_shown(answer) for answer in answers if answer.user_id is not None]
-    unnamed = [_shown(answer) for answer in answers if answer.user_id is None]
-    visible = shows_anonymous(len(unnamed), minimum)
+    named = [_shown(answer, answer.created_at) for answer in answers if answer.user_id is not None]
+    # An anonymous answer carries the ask's time, not its own: when it came could say whose.
+    unnamed = [_shown(answer, ask.created_at) for answer in answers if answer.user_id is None]
+    closed = ask.status in (AskStatus.CLOSING, AskStatus.CLOSED)
+    visible = closed and shows_anonymous(len(unnamed), minimum)
     # In the order they arrived, anonymous answers could be matched to who was seen answering.
     unnamed.sort(key=lambda answer: (answer.score or 0, answer.text))
     shown = named + (unnamed if visible else [])
@@ -116,5 +127,5 @@ def _conversation(
     )
 
 
-def _shown(answer: TeamAnswer) -> TeamAnswerShown:
-    return TeamAnswerShown(answer.user_id, answer.text, answer.score, answer.created_at)
+def _shown(answer: TeamAnswer, at: datetime) -> TeamAnswerShown:
+    return TeamAnswerShown(answer.user_id, answer.text, answer.score, at)

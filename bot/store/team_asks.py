@@ -34,16 +34,28 @@ def claim_unposted(connection: Connection, now: datetime, lease: timedelta) -> l
     return list(connection.scalars(statement))
 
 
+# Closings are claimed a few at a time, so a slow pass never holds more than it can finish
+# within the lease.
+CLOSING_BATCH = 10
+
+
 def claim_due_closings(connection: Connection, now: datetime, lease: timedelta) -> list[int]:
-    """Open asks whose answers close by `now`, and closings a dead process left unfinished."""
+    """Up to CLOSING_BATCH asks whose answers close by `now`: open ones, closings a dead
+    process left unfinished, and asks whose posting never finished before the close."""
+    due = or_(
+        and_(TeamAsk.status == AskStatus.OPEN, TeamAsk.closes_at <= now),
+        and_(TeamAsk.status == AskStatus.CLOSING, TeamAsk.lease_until < now),
+        and_(
+            TeamAsk.status == AskStatus.POSTING,
+            TeamAsk.closes_at <= now,
+            or_(TeamAsk.lease_until.is_(None), TeamAsk.lease_until < now),
+        ),
+    )
+    batch = select(TeamAsk.id).where(due).order_by(TeamAsk.closes_at).limit(CLOSING_BATCH)
     statement = (
         update(TeamAsk)
-        .where(
-            or_(
-                and_(TeamAsk.status == AskStatus.OPEN, TeamAsk.closes_at <= now),
-                and_(TeamAsk.status == AskStatus.CLOSING, TeamAsk.lease_until < now),
-            )
-        )
+        # `due` again: a row another process claimed since the batch was read is not ours.
+        .where(TeamAsk.id.in_(batch.scalar_subquery()), due)
         .values(status=AskStatus.CLOSING, lease_until=now + lease)
         .returning(TeamAsk.id)
     )
@@ -74,7 +86,8 @@ def answer_count(connection: Connection, ask_id: int) -> int:
 
 
 def _visible(minimum: int) -> ColumnElement[bool]:
-    """Answers the leader may read: named ones, and anonymous ones once there are enough."""
+    """Answers the leader may read: named ones, and anonymous ones of a closed ask once there
+    are enough (as services/team_conversations.py decides for what it shows)."""
     others = aliased(TeamAnswer)
     unnamed = (
         select(func.count())
@@ -82,7 +95,8 @@ def _visible(minimum: int) -> ColumnElement[bool]:
         .correlate(TeamAnswer)
         .scalar_subquery()
     )
-    return or_(TeamAnswer.user_id.is_not(None), unnamed >= max(minimum, MIN_GROUP))
+    closed = TeamAsk.status.in_([AskStatus.CLOSING, AskStatus.CLOSED])
+    return or_(TeamAnswer.user_id.is_not(None), and_(closed, unnamed >= max(minimum, MIN_GROUP)))
 
 
 def entries_with_answer_words(leader_id: int, words: str, minimum: int) -> Select[Any]:
