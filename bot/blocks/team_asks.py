@@ -338,7 +338,19 @@ def answer_modal(invite: AnswerInvite) -> View:
             ),
         )
     )
-    if message.anonymous:
+    if message.anonymous and invite.named:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Your name stays on this answer: <@{message.leader_user_id}> may "
+                        "have read it already. To answer anonymously, withdraw it and answer "
+                        "again in other words."
+                    )
+                ]
+            )
+        )
+    elif message.anonymous:
         sign = Option(value="named", label="Put my name to it: my lead sees it is mine")
         blocks.append(
             InputBlock(
@@ -348,7 +360,6 @@ def answer_modal(invite: AnswerInvite) -> View:
                 element=CheckboxesElement(
                     action_id=ids.TEAM_ANSWER_NAME_ACTION,
                     options=[sign],
-                    initial_options=[sign] if invite.named else None,
                 ),
             )
         )

@@ -409,8 +409,10 @@ def save_team_answer(
         form = read_form(AskKind(found.kind))
         if not isinstance(form, TeamAnswerForm):
             return form
-        author = ctx.user_id if form.add_name or not found.anonymous else None
         mine = _own_answer(session, ctx, ask_id)
+        # A name once given stays: the leader may have read the answer with it already.
+        named_before = mine is not None and mine.user_id is not None
+        author = ctx.user_id if form.add_name or named_before or not found.anonymous else None
         if mine is None:
             try:
                 with session.begin_nested():
@@ -429,7 +431,8 @@ def save_team_answer(
                 # The same person pressed Send twice at once: the first is in; this replaces it.
                 mine = _own_answer(session, ctx, ask_id)
         if mine is not None:
-            mine.text, mine.score, mine.user_id = form.text, form.score, author
+            mine.text, mine.score = form.text, form.score
+            mine.user_id = mine.user_id or author
             mine.updated_at = ctx.now
         session.flush()
         return AnswerTaken(_message(session, found, ctx.deps.anonymous_minimum), mine is not None)
