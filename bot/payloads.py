@@ -15,7 +15,7 @@ from typing import Any, TypeGuard
 from bot.habits import Habit
 from bot.history_filters import MAX_SEARCH_LENGTH, HistoryQuery
 from bot.vocabulary.limits import MAX_REF_LENGTH, MAX_ROW_ID
-from bot.vocabulary.slack_ids import USER_ID
+from bot.vocabulary.slack_ids import MAX_LENGTH, USER_ID
 
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
 _ROW_ID = re.compile(r"[0-9]{1,10}")
@@ -117,6 +117,58 @@ def decode_log_metadata(metadata: str) -> LogTarget | None:
     if (ref is None) == (entry_id is None):
         return None  # exactly one of: a question to answer, or an entry to edit
     return LogTarget(ref=ref, parent=parent, entry_id=entry_id)
+
+
+@dataclass(frozen=True)
+class AskFormTarget:
+    """What an Ask the team form was opened for: a question of the bank, its habit, and the
+    caller's entry it follows up (re-checked as theirs when saved)."""
+
+    ref: str
+    habit: Habit
+    parent: int | None = None
+
+
+def encode_ask_metadata(ref: str, habit: Habit, parent: int | None) -> str:
+    data: dict[str, Any] = {"q": ref, "h": habit.value}
+    if parent is not None:
+        data["p"] = parent
+    return json.dumps(data, separators=(",", ":"))
+
+
+def decode_ask_metadata(metadata: Any) -> AskFormTarget | None:
+    """The ask form's question, or None if tampered with; a bad follow-up link is dropped."""
+    data = json_object(metadata)
+    ref = valid_ref(data.get("q")) if data else None
+    habit = valid_habit_filter(data.get("h")) if data else None
+    if data is None or ref is None or habit is None:
+        return None
+    return AskFormTarget(ref, habit, valid_id(data.get("p")))
+
+
+def encode_answer_target(ask_id: int, channel_id: str) -> str:
+    """An answer form's metadata and its Withdraw button: the ask, and where it was pressed."""
+    return json.dumps({"a": ask_id, "c": channel_id}, separators=(",", ":"))
+
+
+def decode_answer_target(value: Any) -> tuple[int, str] | None:
+    """(ask, channel) as `encode_answer_target` wrote them, or None if tampered with."""
+    data = json_object(value)
+    ask_id = valid_id(data.get("a")) if data else None
+    channel = data.get("c") if data else None
+    if ask_id is None or not isinstance(channel, str) or len(channel) > MAX_LENGTH:
+        return None
+    return ask_id, channel
+
+
+def encode_reply_metadata(ask_id: int) -> str:
+    return json.dumps({"a": ask_id}, separators=(",", ":"))
+
+
+def decode_reply_metadata(metadata: Any) -> int | None:
+    """The ask a Reply to the team form answers, or None if tampered with."""
+    data = json_object(metadata)
+    return valid_id(data.get("a")) if data else None
 
 
 def valid_ref(value: Any) -> str | None:

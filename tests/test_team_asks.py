@@ -61,6 +61,18 @@ def the_summary(harness: Harness) -> Any:
     return summary
 
 
+def refuse_posts_to(harness: Harness, channel: str, error: str) -> None:
+    """Slack refuses the bot's posts to `channel` with `error`, and takes every other."""
+    harness.fake.respond_with(
+        "chat.postMessage",
+        lambda call: (
+            (200, {"ok": False, "error": error}, {})
+            if call.params["channel"] == channel
+            else (200, {"ok": True, "channel": "D0DM", "ts": "1.2"}, {})
+        ),
+    )
+
+
 def close_answers(harness: Harness) -> None:
     """Time passes beyond the close and the closing pass runs."""
     harness.clock.advance(days=4)
@@ -616,14 +628,7 @@ def test_a_follow_up_to_a_team_conversation_goes_back_to_the_same_channel(
 
 
 def test_a_channel_without_the_bot_gets_how_to_invite_it_and_a_retry(harness: Harness) -> None:
-    harness.fake.respond_with(
-        "chat.postMessage",
-        lambda call: (
-            (200, {"ok": False, "error": "not_in_channel"}, {})
-            if call.params["channel"] == CHANNEL
-            else (200, {"ok": True, "channel": "D0DM", "ts": "1.2"}, {})
-        ),
-    )
+    refuse_posts_to(harness, CHANNEL, "not_in_channel")
     harness.slack.command(f"ask <#{CHANNEL}|team> {QUESTION}")
     harness.settle()
     (notice,) = dms_to(harness, LEADER.user_id)
@@ -700,14 +705,7 @@ def test_forget_me_deletes_a_team_members_named_answers(harness: Harness) -> Non
 
 
 def test_the_leader_hears_who_slack_could_not_reach_by_dm(harness: Harness) -> None:
-    harness.fake.respond_with(
-        "chat.postMessage",
-        lambda call: (
-            (200, {"ok": False, "error": "user_not_found"}, {})
-            if call.params["channel"] == BEN.user_id
-            else (200, {"ok": True, "channel": "D0DM", "ts": "1.2"}, {})
-        ),
-    )
+    refuse_posts_to(harness, BEN.user_id, "user_not_found")
     harness.slack.command(f"ask <@{ANA.user_id}|ana> <@{BEN.user_id}|ben> {QUESTION}")
     harness.settle()
     (notice,) = dms_to(harness, LEADER.user_id)

@@ -3,7 +3,6 @@ answer form, the leader's closing summary, and the team's answers in the leader'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
@@ -29,7 +28,7 @@ from slack_sdk.models.views import View
 
 from bot import heartbeat
 from bot.history_filters import HistoryQuery
-from bot.payloads import encode_entry_action
+from bot.payloads import encode_answer_target, encode_entry_action, encode_reply_metadata
 from bot.services.team_asks import AnswerInvite, AskMessage, AskPrefill, Closing
 from bot.services.team_conversations import TeamAnswerShown, TeamConversation
 from bot.team_ask_rules import (
@@ -69,13 +68,6 @@ def closes_text(closes_at: datetime) -> str:
 
 
 # -- the leader's ask form ----------------------------------------------------------------------
-
-
-def ask_metadata(ref: str, habit: str, parent: int | None) -> str:
-    data: dict[str, object] = {"q": ref, "h": habit}
-    if parent is not None:
-        data["p"] = parent
-    return json.dumps(data, separators=(",", ":"))
 
 
 def ask_modal(
@@ -296,10 +288,6 @@ def team_message_text(message: AskMessage) -> str:
     return f"A question from your lead: {escape_mrkdwn(message.question)}"
 
 
-def answer_metadata(ask_id: int, channel_id: str) -> str:
-    return json.dumps({"a": ask_id, "c": channel_id}, separators=(",", ":"))
-
-
 def answer_modal(invite: AnswerInvite) -> View:
     """The answer form: the question, who will read it and how, and the caller's answer."""
     message = invite.message
@@ -375,7 +363,7 @@ def answer_modal(invite: AnswerInvite) -> View:
                     ButtonElement(
                         text="Withdraw my answer",
                         action_id=ids.TEAM_ANSWER_WITHDRAW,
-                        value=answer_metadata(message.ask_id, invite.channel_id),
+                        value=encode_answer_target(message.ask_id, invite.channel_id),
                         style="danger",
                         confirm=ConfirmObject(
                             title="Withdraw your answer?",
@@ -391,7 +379,7 @@ def answer_modal(invite: AnswerInvite) -> View:
     return View(
         type="modal",
         callback_id=ids.TEAM_ANSWER_CALLBACK,
-        private_metadata=answer_metadata(message.ask_id, invite.channel_id),
+        private_metadata=encode_answer_target(message.ask_id, invite.channel_id),
         title="Answer",
         submit="Send",
         close="Cancel",
@@ -579,7 +567,7 @@ def reply_modal(ask_id: int, question: str) -> View:
     return View(
         type="modal",
         callback_id=ids.TEAM_REPLY_CALLBACK,
-        private_metadata=json.dumps({"a": ask_id}),
+        private_metadata=encode_reply_metadata(ask_id),
         title="Reply to the team",
         submit="Post reply",
         close="Cancel",

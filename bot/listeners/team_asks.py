@@ -14,7 +14,6 @@ from bot.blocks.notices import notice
 from bot.blocks.team_asks import (
     answer_done_view,
     answer_modal,
-    ask_metadata,
     ask_modal,
     asked_confirmation,
     asked_text,
@@ -29,11 +28,16 @@ from bot.forms import (
     parse_reply_form,
     parse_team_answer_form,
 )
-from bot.habits import Habit
 from bot.listeners.caller import context_of
 from bot.listeners.questions import clicked_question
 from bot.listeners.replies import button, stale_button
-from bot.payloads import json_object, parse_id, valid_id, valid_ref
+from bot.payloads import (
+    decode_answer_target,
+    decode_ask_metadata,
+    decode_reply_metadata,
+    encode_ask_metadata,
+    parse_id,
+)
 from bot.senders.after_ack import (
     AfterAck,
     AfterAckSender,
@@ -135,7 +139,7 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
             return [stale_button()]
         view = ask_modal(
             clicked.asked.text,
-            ask_metadata(clicked.asked.ref, clicked.asked.habit.value, clicked.parent),
+            encode_ask_metadata(clicked.asked.ref, clicked.asked.habit, clicked.parent),
             default_closing(ctx).date(),
             prefill_from_entry(ctx, clicked.parent),
             ctx.deps.anonymous_minimum,
@@ -145,11 +149,8 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
 
     def ask_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ctx = context_of(context)
-        meta = json_object(view.get("private_metadata"))
-        ref = valid_ref(meta.get("q")) if meta else None
-        habit = _habit(meta.get("h")) if meta else None
-        parent = valid_id(meta.get("p")) if meta and "p" in meta else None
-        if ctx is None or ref is None or habit is None:
+        target = decode_ask_metadata(view.get("private_metadata"))
+        if ctx is None or target is None:
             ack(response_action="errors", errors={ids.ASK_QUESTION_BLOCK: FORM_GONE})
             return
         form = parse_ask_form(view.get("state", {}).get("values"))
@@ -161,19 +162,19 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
         if problem:
             ack(response_action="errors", errors={ids.ASK_CLOSES_BLOCK: problem})
             return
-        pulse = ref == PULSE_REF
+        pulse = target.ref == PULSE_REF
         message = start_ask(
             ctx,
             AskRequest(
                 kind=AskKind.PULSE if pulse else AskKind.QUESTION,
-                ref=ref,
+                ref=target.ref,
                 text=PULSE_QUESTION if pulse else form.question,
-                habit=habit,
+                habit=target.habit,
                 channel_id=form.channel,
                 people=form.people,
                 anonymous=form.anonymous,
                 closes_at=closes_at,
-                parent_entry_id=parent,
+                parent_entry_id=target.parent,
             ),
         )
         ack()
@@ -211,7 +212,7 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
 
     def answer_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ctx = context_of(context)
-        target = _answer_target(view.get("private_metadata"))
+        target = decode_answer_target(view.get("private_metadata"))
         if ctx is None or target is None:
             ack(response_action="errors", errors={ids.TEAM_ANSWER_TEXT_BLOCK: FORM_GONE})
             return
@@ -234,7 +235,7 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
         refresher.answered(ask_id, ctx.team_id)
 
     def withdraw(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
-        target = _answer_target(action.get("value"))
+        target = decode_answer_target(action.get("value"))
         view = body.get("view")
         view_id = view.get("id") if isinstance(view, dict) else None
         if target is None or not isinstance(view_id, str):
@@ -274,8 +275,7 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
 
     def reply_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ctx = context_of(context)
-        meta = json_object(view.get("private_metadata"))
-        ask_id = valid_id(meta.get("a")) if meta else None
+        ask_id = decode_reply_metadata(view.get("private_metadata"))
         targets = reply_targets(ctx, ask_id) if ctx and ask_id else None
         if ctx is None or targets is None:
             ack(response_action="errors", errors={ids.TEAM_REPLY_BLOCK: FORM_GONE})
@@ -312,17 +312,3 @@ def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
     app.view(ids.ASK_TEAM_CALLBACK)(ask_submitted)
     app.view(ids.TEAM_ANSWER_CALLBACK)(answer_submitted)
     app.view(ids.TEAM_REPLY_CALLBACK)(reply_submitted)
-
-
-def _habit(value: object) -> Habit | None:
-    return next((habit for habit in Habit if habit.value == value), None)
-
-
-def _answer_target(value: object) -> tuple[int, str] | None:
-    """(ask, channel) from an answer form's metadata or its Withdraw button."""
-    data = json_object(value)
-    ask_id = valid_id(data.get("a")) if data else None
-    channel = data.get("c") if data else None
-    if ask_id is None or not isinstance(channel, str) or len(channel) > 255:
-        return None
-    return ask_id, channel

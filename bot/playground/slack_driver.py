@@ -151,8 +151,11 @@ class SlackDriver:
         *,
         response_url: str | None = None,
         block_id: str = "question_actions",
+        channel: str = "C0CHANNEL",
+        ephemeral: bool = True,
     ) -> dict[str, Any]:
-        """The `block_actions` payload Slack sends for that press."""
+        """The `block_actions` payload Slack sends for that press, on a message in `channel`
+        (one only `user` sees, unless `ephemeral` is False)."""
         action = {
             "action_id": action_id,
             "block_id": block_id,
@@ -167,10 +170,10 @@ class SlackDriver:
             container={
                 "type": "message",
                 "message_ts": "1700000000.000100",
-                "channel_id": "C0CHANNEL",
-                "is_ephemeral": True,
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
             },
-            channel={"id": "C0CHANNEL", "name": "general"},
+            channel={"id": channel, "name": "general"},
             response_url=response_url or f"{self.response_url_base}/click",
         )
 

@@ -31,6 +31,7 @@ from bot.services.deps import Deps
 from bot.services.team_asks import (
     AskMessage,
     Closing,
+    ReplyTarget,
     claim_asks_to_post,
     claim_closings,
     closing_of,
@@ -49,6 +50,7 @@ from bot.vocabulary.slack_errors import CANNOT_POST_IN_CHANNEL
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = timedelta(seconds=1)
+AT_ONCE = timedelta(milliseconds=50)
 
 
 def _reason(error: SlackApiError) -> str:
@@ -148,13 +150,12 @@ class CountRefresher:
                     blocks=as_dicts(team_message(_as_closed(latest))),
                 )
                 return []
-            # Answers that came during the update are shown by the next one.
-            self._later(ask_id, team_id, timedelta(0), only_if_stale=True)
+            # Answers that came during the update are shown by the next one (if nothing
+            # changed, count_to_show answers None at the cost of one read).
+            self._later(ask_id, team_id, AT_ONCE)
         return []
 
-    def _later(
-        self, ask_id: int, team_id: str, delay: timedelta, *, only_if_stale: bool = False
-    ) -> None:
+    def _later(self, ask_id: int, team_id: str, delay: timedelta) -> None:
         with self._lock:
             if ask_id in self._waiting:
                 return
@@ -165,9 +166,6 @@ class CountRefresher:
                 self._waiting.discard(ask_id)
             self.answered(ask_id, team_id)
 
-        if only_if_stale:
-            # count_to_show answers None when nothing changed, so this costs one read.
-            delay = max(delay, timedelta(seconds=0.05))
         # Looked at again at least every second: another process may have updated it since.
         timer = threading.Timer(min(delay, RECHECK_EVERY).total_seconds(), fire)
         timer.daemon = True
@@ -264,23 +262,21 @@ class AskCloser:
     def _close_team_messages(self, client: WebClient, message: AskMessage) -> None:
         closed = message_of(self.deps, message.ask_id) or message
         blocks = as_dicts(team_message(_as_closed(closed)))
-        targets: list[tuple[str | None, str | None]] = (
-            [(message.channel_id, message.message_ts)] if message.channel_id else []
-        )
-        targets += self._dm_targets(message.ask_id)
-        for channel, ts in targets:
-            if channel is None or ts is None:
-                continue
+        # The channel's message, or each DM that asked someone.
+        targets = dm_messages(self.deps, message.ask_id)
+        if message.channel_id and message.message_ts:
+            targets.append(ReplyTarget(message.channel_id, message.message_ts))
+        for target in targets:
             try:
                 client.chat_update(
-                    channel=channel, ts=ts, text=team_message_text(closed), blocks=blocks
+                    channel=target.channel,
+                    ts=target.thread_ts,
+                    text=team_message_text(closed),
+                    blocks=blocks,
                 )
             except (SlackApiError, OSError) as error:
                 # The summary is what matters; a message left showing "open" refuses answers.
                 logger.info("team message not closed: %s", type(error).__name__)
-
-    def _dm_targets(self, ask_id: int) -> list[tuple[str | None, str | None]]:
-        return [(target.channel, target.thread_ts) for target in dm_messages(self.deps, ask_id)]
 
 
 def _as_closed(message: AskMessage) -> AskMessage:

@@ -158,8 +158,7 @@ def leader_tz(session: Session, leader_id: int | None) -> str:
 
 def default_closing(ctx: Context) -> datetime:
     """The end of the caller's next working day, in their zone."""
-    with ctx.deps.database.transaction(writes=False) as session:
-        return default_close(ctx.now, leader_tz(session, ctx.leader_id(session.connection())))
+    return default_close(ctx.now, caller_tz(ctx))
 
 
 def zone_known(ctx: Context) -> bool:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from bot.playground.fake_slack import Call
 from bot.playground.slack_driver import Response, User
 from bot.vocabulary import ids
 from tests.conftest import Harness
-from tests.support.blocks import block_and_button
+from tests.support.blocks import SLACK_MADE_BLOCK_ID, block_and_button
 
 CHANNEL = "C0TEAMROOM"
 ANA = User("U0ANA", "T0TEAM", "ana")
@@ -46,25 +45,14 @@ def press_in(
 ) -> Response:
     """`user` presses `label` on the bot's message in `channel`, as Slack sends it."""
     block, pressed = block_and_button(message, label)
-    action = {
-        "action_id": pressed["action_id"],
-        "block_id": block.get("block_id", "Xq3z"),
-        "text": pressed["text"],
-        "value": pressed.get("value", ""),
-        "type": "button",
-        "action_ts": f"{time.time():.6f}",
-    }
-    payload = harness.slack.block_actions_payload(
-        action,
+    payload = harness.slack.click_payload(
+        pressed["action_id"],
+        pressed.get("value", ""),
         user,
-        container={
-            "type": "message",
-            "message_ts": "1700000000.000200",
-            "channel_id": channel,
-            "is_ephemeral": False,
-        },
-        channel={"id": channel, "name": "team"},
         response_url=harness.fake.base_url + "/response/answer",
+        block_id=block.get("block_id", SLACK_MADE_BLOCK_ID),
+        channel=channel,
+        ephemeral=False,
     )
     return harness.slack.interaction(payload)
 
