@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,9 @@ from bot.playground.workspace import TEAM_ID
 from tests.support.seed import seed_entries
 from tests.test_playground import WHAT_THEY_SAID
 
-# The fixture itself, so pytest finds it here; `as` marks the import as meant.
+# The fixtures themselves, so pytest finds them here; `as` marks the imports as meant.
 from tests.test_playground import playground as playground
+from tests.test_playground_doors import sent_to_the_bot as sent_to_the_bot
 
 CHROMIUM = "/usr/bin/chromium"
 # CI sets it: there a missing browser must fail the run, not quietly skip what it tests.
@@ -302,3 +305,60 @@ def test_a_teammate_answers_in_team_and_closing_answers_marks_the_message_closed
 
     expect(asked).to_contain_text("Answers closed")
     expect(asked.get_by_role("button", name="Answer", exact=True)).to_have_count(0)
+
+
+class _AnotherSite(BaseHTTPRequestHandler):
+    """Any page at all, of an origin that is not the playground's."""
+
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>Another site</title><p>Nothing to see here."
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def another_site() -> Iterator[str]:
+    """The address of a page on another loopback port: another origin, as a site would be."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _AnotherSite)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+# What the issue's page ran: a request the browser sends without asking the playground first.
+FORGET_ANA_FROM_ELSEWHERE = """async (url) => {
+    const response = await fetch(url, {
+        method: "POST",
+        mode: "no-cors",
+        headers: {"content-type": "text/plain; x=application/json"},
+        body: JSON.stringify({user: "U0ANA", text: "forget me"}),
+    });
+    return response.type;
+}"""
+
+
+def test_a_page_of_another_origin_cannot_run_a_command_with_fetch(
+    chromium: sync_api.Browser,
+    playground: Playground,
+    another_site: str,
+    sent_to_the_bot: list[bytes],
+) -> None:
+    context = chromium.new_context()
+    try:
+        elsewhere = context.new_page()
+        elsewhere.goto(another_site)
+
+        sent = elsewhere.evaluate(FORGET_ANA_FROM_ELSEWHERE, playground.url + "ui/command")
+    finally:
+        context.close()
+
+    # The browser did send it (its answer is opaque to the page); the playground refused it.
+    assert sent == "opaque"
+    assert sent_to_the_bot == []

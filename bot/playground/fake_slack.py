@@ -7,6 +7,7 @@ it receives with slack_sdk.models, so a test fails if we ever send Block Kit Sla
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 import math
 import threading
@@ -126,11 +127,23 @@ class FakeSlack:
     """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, *, pages: PageHandler | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        pages: PageHandler | None = None,
+        own_origin_only: bool = False,
+        require_token: str | None = None,
     ) -> None:
         self._lock = threading.Condition()
         self.observers: list[Observer] = []
         self.pages = pages
+        # Served to a browser (the playground), any site the visitor has open can send it
+        # requests: it then answers only at its own address, to its own page.
+        self.own_origin_only = own_origin_only
+        # When set, the Web API answers only calls bearing this token (the playground's bot);
+        # the tests' stand-in takes any bot token, as their workspaces each have their own.
+        self.require_token = require_token
         # The playground runs for hours: it keeps its own state, not every call forever.
         self.record = True
         # Set by FakeOAuth: Slack's error for a call with a token it does not know, or None.
@@ -226,6 +239,12 @@ class FakeSlack:
     # -- serving ---------------------------------------------------------------------------
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        if self.own_origin_only and (refusal := door_refusal(request)) is not None:
+            # The body is left unread: the connection cannot serve another request.
+            request.close_connection = True
+            status, reason = refusal
+            _reply(request, status, reason.encode(), "text/plain; charset=utf-8")
+            return
         parts = urlsplit(request.path)
         if parts.path == "/_stats":
             self._stats(request)
@@ -239,6 +258,9 @@ class FakeSlack:
         if len(raw) < length:
             # The sender died mid-request (a test killed it): Slack would never see this call.
             request.close_connection = True
+            return
+        if parts.path.startswith("/api/") and not self._bears_required_token(request):
+            _reply(request, 200, json.dumps({"ok": False, "error": "invalid_auth"}).encode())
             return
         content_type = request.headers.get("Content-Type", "")
         params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -300,15 +322,15 @@ class FakeSlack:
             self.problems.extend(f"{method}: {problem}" for problem in problems)
             self._lock.notify_all()
         payload = (json.dumps(body) if method != "response_url" or body else "ok").encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json; charset=utf-8")
-        request.send_header("Content-Length", str(len(payload)))
-        for name, value in headers.items():
-            request.send_header(name, value)
-        request.end_headers()
-        # The caller may be gone: a test killed it on purpose.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            request.wfile.write(payload)
+        _reply(request, status, payload, headers=headers)
+
+    def _bears_required_token(self, request: BaseHTTPRequestHandler) -> bool:
+        """Whether a Web API call carries the one token this stand-in answers, if it has one."""
+        if self.require_token is None:
+            return True
+        expected = f"Bearer {self.require_token}".encode()
+        given = (request.headers.get("Authorization") or "").encode()
+        return hmac.compare_digest(given, expected)
 
     def _over_limit(self, method: str, authorization: str, params: dict[str, Any]) -> float | None:
         if self.limits is None or method != "chat.postMessage":
@@ -346,11 +368,50 @@ class FakeSlack:
                 "last_dm_monotonic": last_dm,
             }
         ).encode()
-        request.send_response(200)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+        _reply(request, 200, body)
+
+
+def _reply(
+    request: BaseHTTPRequestHandler,
+    status: int,
+    payload: bytes,
+    content_type: str = "application/json; charset=utf-8",
+    headers: dict[str, str] | None = None,
+) -> None:
+    request.send_response(status)
+    request.send_header("Content-Type", content_type)
+    request.send_header("Content-Length", str(len(payload)))
+    for name, value in (headers or {}).items():
+        request.send_header(name, value)
+    request.end_headers()
+    # The caller may be gone: a test killed it on purpose.
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        request.wfile.write(payload)
+
+
+def door_refusal(request: BaseHTTPRequestHandler) -> tuple[int, str] | None:
+    """Why a request may not come in, as (status, reason): 421 for a name that is not this
+    server's address, 403 for another origin's page; None to let it in."""
+    host = (request.headers.get("Host") or "").strip()
+    if not addressed_to_us(host, request.server.server_address):
+        # Another site's page, through a DNS name pointed at 127.0.0.1, would be same-origin.
+        return 421, "this playground answers only to its own address"
+    origin = request.headers.get("Origin")
+    # Browsers name the page behind every POST and every cross-origin request; a page of our
+    # own origin is the one at this Host. Callers that are not browsers send no Origin.
+    if origin is not None and origin.strip().lower() != f"http://{host}".lower():
+        return 403, "this playground answers only to its own page"
+    return None
+
+
+def addressed_to_us(host: str, address: object) -> bool:
+    """Whether a Host header names the loopback address a server at `address` listens on."""
+    # An IPv6 address comes bracketed, port or not: "[::1]:3000".
+    name = (host[1:].split("]", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0]).lower()
+    bound = str(address[0]).lower() if isinstance(address, tuple) else ""
+    # Bound to every interface (HOST=0.0.0.0, in a container), it cannot know its own name.
+    everywhere = bound in ("0.0.0.0", "::")  # noqa: S104 - comparing, not binding
+    return everywhere or name in ("127.0.0.1", "localhost", "::1", bound)
 
 
 def serve_forever(

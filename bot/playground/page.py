@@ -129,10 +129,7 @@ class Page:
         path: str,
         query: dict[str, list[str]],
     ) -> PageReply | None:
-        if not _addressed_to_us(request):
-            # Another site's page, through a DNS name pointed at 127.0.0.1, may not drive
-            # the playground or read what it shows.
-            return PageReply(421, b"this playground answers only to its own address", "text/plain")
+        # Only requests to our own address, from no page but ours, get here (door_refusal).
         if method in ("GET", "HEAD"):
             if path == "/":
                 return static_file("index.html")
@@ -451,19 +448,24 @@ def static_file(name: str) -> PageReply:
     return PageReply(200, content, STATIC_TYPES[suffix])
 
 
-def _addressed_to_us(request: BaseHTTPRequestHandler) -> bool:
-    host = (request.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
-    address = request.server.server_address
-    bound = str(address[0]).lower() if isinstance(address, tuple) else ""
-    # Bound to every interface (HOST=0.0.0.0, in a container), it cannot know its own name.
-    everywhere = bound in ("0.0.0.0", "::")  # noqa: S104 - comparing, not binding
-    return everywhere or host in ("127.0.0.1", "localhost", "::1", bound)
+def is_json_media_type(content_type: str) -> bool:
+    """Whether a Content-Type header is `application/json`, with at most a UTF-8 charset."""
+    media_type, *parameters = content_type.split(";")
+    if media_type.strip().lower() != "application/json":
+        return False
+    return all(_is_utf8_charset(parameter) for parameter in parameters if parameter.strip())
+
+
+def _is_utf8_charset(parameter: str) -> bool:
+    name, _, value = parameter.partition("=")
+    return name.strip().lower() == "charset" and value.strip().strip('"').lower() == "utf-8"
 
 
 def _read_json(request: BaseHTTPRequestHandler) -> dict[str, Any]:
-    # Only a script of the page's own origin can send JSON: another site's form cannot
-    # without a CORS preflight, which this server never grants.
-    if "application/json" not in (request.headers.get("Content-Type") or ""):
+    # Another site's page can send a form or text without asking first, but JSON only after
+    # a CORS preflight, which this server never grants. Hence the media type itself, parsed:
+    # `text/plain; x=application/json` is text.
+    if not is_json_media_type(request.headers.get("Content-Type") or ""):
         raise PageRequestError("the page sends JSON (Content-Type: application/json)")
     try:
         length = int(request.headers.get("Content-Length") or 0)

@@ -32,7 +32,12 @@ class Playground:
 
     def __init__(self, settings: Settings) -> None:
         check_port_free(settings.port, settings.host)
-        self.fake = FakeSlack(settings.host, settings.port)
+        # New at every start, and the only token the stand-in answers: nothing but this
+        # process's bot can use the playground's Web API.
+        self.bot_token = "xoxb-playground-" + secrets.token_hex(16)
+        self.fake = FakeSlack(
+            settings.host, settings.port, own_origin_only=True, require_token=self.bot_token
+        )
         # The stand-in's history lives in the workspace; the call log would only grow.
         self.fake.record = False
         self.clock = PlaygroundClock()
@@ -40,7 +45,7 @@ class Playground:
         self.workspace.answer_for(self.fake)
         secret = secrets.token_hex(16)
         bot_settings = Settings(
-            slack_bot_token="xoxb-playground",  # noqa: S106  valid only at the stand-in
+            slack_bot_token=self.bot_token,
             slack_signing_secret=secret,
             slack_api_url=self.fake.api_url,
             database_url=settings.database_url,
@@ -63,7 +68,8 @@ class Playground:
         driver = SlackDriver(
             f"{self.bot.url}/slack/events", secret, self.fake.base_url + "/response"
         )
-        self.fake.pages = Page(self.workspace, driver, self.clock, dispatcher, deps, closer).handle
+        self.page = Page(self.workspace, driver, self.clock, dispatcher, deps, closer)
+        self.fake.pages = self.page.handle
 
     @property
     def url(self) -> str:

@@ -10,6 +10,7 @@ import itertools
 import json
 import mimetypes
 import secrets
+import string
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,15 @@ TEAM_ID = "T0PLAYGROUND"
 BOT_USER_ID = "U0ASKTEAM"
 # How many messages a conversation keeps: the page shows the latest, as Slack scrolls.
 CONVERSATION_LIMIT = 200
+# File ids in Slack's shape, random: a download's address is its file id, so the next one
+# must not follow from the last.
+FILE_ID_ALPHABET = string.ascii_uppercase + string.digits
+FILE_ID_LENGTH = 16
+
+
+def new_file_id() -> str:
+    """A fresh file id: "F" and 16 random letters and digits (about 82 bits)."""
+    return "F" + "".join(secrets.choice(FILE_ID_ALPHABET) for _ in range(FILE_ID_LENGTH))
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,8 @@ class Workspace:
         self.homes: dict[str, OpenView] = {}
         self.files: dict[str, StoredFile] = {}
         self._origins: dict[str, Origin] = {}
+        # The secret of each upload URL handed out and not used yet, and its file's id.
+        self._uploads: dict[str, str] = {}
         self._triggers: dict[str, str] = {}
         self._numbers = itertools.count(1)
         self._changed = threading.Condition()
@@ -458,19 +470,23 @@ class Workspace:
             return _ok(view=self.homes[user_id].as_slack(user_id))
 
     def _upload_url(self, call: Call) -> Answer:
-        file_id = f"F{next(self._numbers):06d}"
+        file_id = new_file_id()
+        # The page shows file ids: the URL that takes the file's bytes holds its own secret.
+        secret = secrets.token_urlsafe(16)
         name = str(call.params.get("filename") or "file")
         with self._changed:
             self.files[file_id] = StoredFile(file_id, name, name)
-        host = call.headers.get("Host", "127.0.0.1")
-        return _ok(upload_url=f"http://{host}/upload/{file_id}", file_id=file_id)
+            self._uploads[secret] = file_id
+        return _ok(upload_url=f"{self.base_url}/upload/{secret}", file_id=file_id)
 
     def _file_upload(self, call: Call) -> Answer:
-        file_id = str(call.params.get("file", "")).rsplit("/", 1)[-1]
+        secret = str(call.params.get("file", "")).rsplit("/", 1)[-1]
         with self._changed:
-            stored = self.files.get(file_id)
-            if stored is not None:
-                stored.content = bytes(call.params.get("raw") or b"")
+            # Used once: the bot's bytes, once in, stay.
+            stored = self.files.get(self._uploads.pop(secret, ""))
+            if stored is None:
+                return 404, {"ok": False, "error": "invalid_upload_url"}, {}
+            stored.content = bytes(call.params.get("raw") or b"")
         return 200, {}, {}
 
     def _complete_upload(self, call: Call) -> Answer:
