@@ -28,16 +28,17 @@ from bot.runtime import (
     nudge_dispatcher,
     open_database,
     preflight,
+    token_refresher,
     token_refused,
+    workspace_installs,
 )
 from bot.server import PortUnavailableError
 from bot.services.context import Caller, Context
 from bot.services.lifecycle import export_of
 from bot.store import migrate
 from bot.store.database import DatabaseUnavailableError, is_in_memory
-from bot.store.installations import WorkspaceInstalls
 from bot.store.models import utcnow
-from bot.store.token_cipher import TokenCipher, TokenKeyError, new_key
+from bot.store.token_cipher import TokenKeyError, new_key
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -293,6 +294,12 @@ def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
         f"ask-team: asks of the team: {asks.closed} closed, {asks.posted} posted, "
         f"{asks.failed} to retry"
     )
+    refresher = token_refresher(settings, database)
+    if refresher is not None:
+        tokens = refresher.run_pass(now)
+        print(
+            f"ask-team: workspace tokens: {tokens.refreshed} refreshed, {tokens.refused} to retry"
+        )
     database.dispose()
     return 0
 
@@ -303,8 +310,7 @@ def _rotate_key(settings: Settings) -> int:
     database = open_database(settings)
     try:
         ensure_schema(database)
-        installs = WorkspaceInstalls(database, TokenCipher(settings.token_encryption_key))
-        rotated = installs.rotate_key()
+        rotated = workspace_installs(settings, database).rotate_key()
     finally:
         database.dispose()
     print(

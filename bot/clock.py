@@ -11,6 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.senders.nudges import NudgeDispatcher
 from bot.senders.team_asks import AskCloser
+from bot.senders.token_refresh import TokenRefresher
 from bot.store.models import utcnow
 
 JOB_ID = "dispatch-due-nudges"
@@ -21,12 +22,13 @@ def start_clock(
     dispatcher: NudgeDispatcher,
     now: Callable[[], datetime] = utcnow,
     closer: AskCloser | None = None,
+    refresher: TokenRefresher | None = None,
 ) -> BackgroundScheduler:
-    """Run a nudge pass (and the asks' closing pass) at second 0 of every minute in a
-    background thread, at `now()`."""
+    """Run a nudge pass (then the asks' closing pass, then the token refresh pass) at second 0
+    of every minute in a background thread, at `now()`."""
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
     scheduler.add_job(
-        lambda: _tick(dispatcher, now, closer),
+        lambda: _tick(dispatcher, now, closer, refresher),
         CronTrigger(second=0, timezone="UTC"),
         id=JOB_ID,
         name="nudge pass",
@@ -41,7 +43,10 @@ def start_clock(
 
 
 def _tick(
-    dispatcher: NudgeDispatcher, now: Callable[[], datetime], closer: AskCloser | None
+    dispatcher: NudgeDispatcher,
+    now: Callable[[], datetime],
+    closer: AskCloser | None,
+    refresher: TokenRefresher | None,
 ) -> None:
     try:
         report = dispatcher.run_pass(now())
@@ -60,6 +65,9 @@ def _tick(
     # After the nudges, which are due at a minute; a closing can wait for them.
     if closer is not None:
         close_asks(closer, now())
+    # Last: tokens are refreshed an hour ahead, so the sends above never need to wait for it.
+    if refresher is not None:
+        refresh_tokens(refresher, now())
 
 
 def close_asks(closer: AskCloser, now: datetime) -> None:
@@ -75,3 +83,11 @@ def close_asks(closer: AskCloser, now: datetime) -> None:
             )
     except Exception:
         logger.exception("asks pass failed; the next tick will try again")
+
+
+def refresh_tokens(refresher: TokenRefresher, now: datetime) -> None:
+    """One token refresh pass; a failure is logged and the next tick tries again."""
+    try:
+        refresher.run_pass(now)
+    except Exception:
+        logger.exception("token refresh pass failed; the next tick will try again")

@@ -1,9 +1,10 @@
 """Installing into many workspaces: Bolt's OAuth flow over our stores, and who may be served.
 
 Bolt's flow serves "Add to Slack" (GET /slack/install) and Slack's redirect back
-(GET /slack/oauth_redirect); `WorkspaceInstalls` and `OAuthStates` keep installs and states in
-our database, tokens encrypted. Requests are then authorized from those installs, without a
-call to Slack per request.
+(GET /slack/oauth_redirect); `WorkspaceInstalls` keeps installs in our database, tokens
+encrypted, and `OAuthStates` signs each state and records it only when it comes back, once.
+Requests are then authorized from the stored installs, without a call to Slack: rotating
+tokens are refreshed ahead of time by the clock (bot/senders/token_refresh.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from bot.config import Settings
 from bot.services.deps import Deps
 from bot.services.lifecycle import welcome_installer
 from bot.slack_client import InstalledWorkspaces
-from bot.store.installations import OAuthStates, WorkspaceInstalls
+from bot.store.installations import OAuthStates, WorkspaceInstalls, state_key
+from bot.vocabulary.slack_ids import TEAM_ID
 from bot.vocabulary.slack_scopes import BOT_SCOPES
 
 INSTALL_PATH = "/slack/install"
@@ -60,7 +62,17 @@ class OrgWideInstallRefusedError(BoltError):
 
 
 class WorkspaceOnlyOAuthFlow(OAuthFlow):
-    """Bolt's flow, refusing an org-wide install before anything is stored."""
+    """Bolt's flow, refusing an org-wide install before anything is stored, taking `?team=`
+    only when it is a workspace id, and never logging the authorization code."""
+
+    def build_authorize_url(self, state: str, request: BoltRequest) -> str:
+        """Slack's authorize URL; `?team=` (preselecting a workspace) only if it is a team id.
+
+        Bolt pastes the value into the URL as it is, so `?team=T1%26redirect_uri%3D…` would
+        add parameters of the visitor's choosing."""
+        teams = request.query.get("team") or []
+        team = teams[0] if len(teams) == 1 and TEAM_ID.fullmatch(teams[0]) else None
+        return self.settings.authorize_url_generator.generate(state=state, team=team)
 
     def build_install_page_html(self, url: str, request: BoltRequest) -> str:
         """Our own page: Bolt's loads Slack's button image from the internet."""
@@ -186,7 +198,8 @@ def oauth_flow(
 
     def failed(args: FailureArgs) -> BoltResponse:
         reason = "org_wide" if isinstance(args.error, OrgWideInstallRefusedError) else args.reason
-        logger.info("install failed: %s", reason)
+        # `reason` can be the visitor's own `?error=`: quoted and cut short, never a new line.
+        logger.info("install failed: %.80r", reason)
         message = FAILURES.get(reason, "The install did not complete. Please start again.")
         status = 400 if reason == "org_wide" else args.suggested_status_code
         return _page(
@@ -201,13 +214,19 @@ def oauth_flow(
         scopes=list(BOT_SCOPES),
         installation_store=installs,
         installation_store_bot_only=True,
-        state_store=OAuthStates(deps.database, clock),
+        state_store=OAuthStates(
+            deps.database, state_key(settings.slack_client_secret or ""), clock
+        ),
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         callback_options=CallbackOptions(success=installed, failure=failed),
         authorization_url="https://slack.com/oauth/v2/authorize",
     )
-    return WorkspaceOnlyOAuthFlow(client=client, settings=oauth_settings)
+    # Bolt logs a refused code with the code in it, and the request's query (code and state) at
+    # DEBUG; `failed` above says what went wrong instead, with neither.
+    silent = logging.getLogger(f"{__name__}.bolt_flow")
+    silent.disabled = True
+    return WorkspaceOnlyOAuthFlow(client=client, settings=oauth_settings, logger=silent)
 
 
 def _page(status: int, title: str, body_html: str) -> BoltResponse:

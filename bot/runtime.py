@@ -18,6 +18,7 @@ from bot.question_bank import QuestionBank
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
 from bot.senders.pacing import Budget
 from bot.senders.team_asks import AskCloser
+from bot.senders.token_refresh import TokenRefresher
 from bot.services.deps import Deps
 from bot.slack_client import InstalledWorkspaces, OneWorkspace, WorkspaceClients, web_client
 from bot.store import migrate
@@ -93,12 +94,28 @@ def token_refused(setting: str, error: SlackApiError, advice: str) -> SlackUnrea
     return SlackUnreachableError(f"Slack refused {setting} ({reason}). {advice}")
 
 
+def workspace_installs(settings: Settings, database: Database) -> WorkspaceInstalls:
+    """Workspaces' installs (OAuth mode), their tokens opened with TOKEN_ENCRYPTION_KEY."""
+    return WorkspaceInstalls(database, TokenCipher(settings.token_encryption_key or ""))
+
+
 def workspace_clients(settings: Settings, database: Database) -> WorkspaceClients:
     """Each workspace's Web API client: SLACK_BOT_TOKEN's, or its install's (OAuth mode)."""
     if settings.oauth:
-        cipher = TokenCipher(settings.token_encryption_key or "")
-        return InstalledWorkspaces(settings, WorkspaceInstalls(database, cipher))
+        return InstalledWorkspaces(settings, workspace_installs(settings, database))
     return OneWorkspace.from_settings(settings)
+
+
+def token_refresher(settings: Settings, database: Database) -> TokenRefresher | None:
+    """The pass that refreshes rotating tokens ahead of expiry; None outside OAuth mode."""
+    if not settings.oauth:
+        return None
+    return TokenRefresher(
+        workspace_installs(settings, database),
+        web_client(settings, token=""),
+        settings.slack_client_id or "",
+        settings.slack_client_secret or "",
+    )
 
 
 def nudge_dispatcher(settings: Settings, database: Database, bank: QuestionBank) -> NudgeDispatcher:
@@ -194,8 +211,7 @@ def preflight(settings: Settings) -> QuestionBank:
 
 def check_encryption_key(settings: Settings, database: Database) -> None:
     """TOKEN_ENCRYPTION_KEY makes a cipher and opens the tokens already stored, or one line."""
-    cipher = TokenCipher(settings.token_encryption_key or "")
-    WorkspaceInstalls(database, cipher).check_key()
+    workspace_installs(settings, database).check_key()
 
 
 def build_app(
@@ -209,5 +225,9 @@ def build_app(
     deps = deps_for(settings, database, bank)
     app = create_app(settings, deps)
     if with_clock and settings.scheduler_enabled:
-        start_clock(nudge_dispatcher(settings, database, bank), closer=ask_closer(settings, deps))
+        start_clock(
+            nudge_dispatcher(settings, database, bank),
+            closer=ask_closer(settings, deps),
+            refresher=token_refresher(settings, database),
+        )
     return app, database

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from datetime import timedelta
 from typing import Protocol
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackTokenRotationError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.oauth.installation_store import Bot
-from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.config import Settings
 from bot.nudge_rules import known_zone
@@ -68,10 +65,6 @@ def fetch_zone(client: WebClient, user_id: str) -> str | None:
     return known_zone(user.get("tz")) if isinstance(user, dict) else None
 
 
-# Refresh a rotating token this long before it expires, so no request meets an expired one.
-REFRESH_BEFORE = timedelta(minutes=30)
-
-
 class WorkspaceClients(Protocol):
     """The Web API client for a workspace: with its own bot token."""
 
@@ -98,45 +91,22 @@ class OneWorkspace:
 
 
 class InstalledWorkspaces:
-    """OAuth mode: each workspace's client with the token of its latest install, refreshed
-    before it expires when the app rotates tokens."""
+    """OAuth mode: each workspace's client with the token of its latest install.
+
+    Only the stored token is read: a rotating token is refreshed ahead of its expiry by the
+    clock's pass (bot/senders/token_refresh.py), never on the way to answering a request.
+    """
 
     def __init__(self, settings: Settings, installs: WorkspaceInstalls) -> None:
         self.settings = settings
         self.installs = installs
-        self._rotator = TokenRotator(
-            client_id=settings.slack_client_id or "",
-            client_secret=settings.slack_client_secret or "",
-            client=web_client(settings, token=""),
-        )
         # One client per workspace (and pacing), made again when its token changes.
         self._clients: dict[tuple[str, bool], tuple[str, WebClient]] = {}
         self._lock = threading.Lock()
 
     def bot_for(self, team_id: str | None) -> Bot | None:
-        """The workspace's bot with a token that works for a while yet; None if not installed."""
-        bot = self.installs.find_bot(enterprise_id=None, team_id=team_id)
-        if bot is None or team_id is None or not _expires_soon(bot):
-            return bot
-        minutes = int(REFRESH_BEFORE.total_seconds() // 60)
-        try:
-            refreshed = self.installs.refreshed_bot(
-                team_id,
-                lambda current: self._rotator.perform_bot_token_rotation(
-                    bot=current, minutes_before_expiration=minutes
-                ),
-            )
-        except (SlackTokenRotationError, SlackApiError, OSError) as error:
-            # The old token may still work; the next request tries the refresh again.
-            refused = error.api_error if isinstance(error, SlackTokenRotationError) else error
-            reason = refused.response.get("error") if isinstance(refused, SlackApiError) else None
-            logger.warning(
-                "could not refresh the bot token of %s: %s", team_id, reason or type(error).__name__
-            )
-            return bot
-        if refreshed is not None and refreshed.bot_token != bot.bot_token:
-            logger.info("refreshed the bot token of %s", team_id)
-        return refreshed
+        """The workspace's bot as stored (one read, no call to Slack); None if not installed."""
+        return self.installs.find_bot(enterprise_id=None, team_id=team_id)
 
     def client_for(self, team_id: str | None, *, paced: bool = False) -> WebClient | None:
         bot = self.bot_for(team_id)
@@ -148,11 +118,3 @@ class InstalledWorkspaces:
                 client = web_client(self.settings, token=bot.bot_token, paced=paced)
                 self._clients[(team_id, paced)] = (bot.bot_token, client)
             return client
-
-
-def _expires_soon(bot: Bot) -> bool:
-    """A rotating token within REFRESH_BEFORE of its expiry (checked again under the lock)."""
-    expires_at = bot.bot_token_expires_at
-    return bool(bot.bot_refresh_token and expires_at) and (
-        expires_at - time.time() < REFRESH_BEFORE.total_seconds()  # type: ignore[operator]
-    )

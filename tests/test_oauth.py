@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import random
 import re
 import threading
@@ -23,17 +24,18 @@ from sqlalchemy import func, select, text
 from bot.app import create_app
 from bot.config import Settings
 from bot.playground.fake_oauth import FakeOAuth, FakeWorkspace
-from bot.playground.fake_slack import FakeSlack
+from bot.playground.fake_slack import Call, FakeSlack
 from bot.playground.local_server import LocalServer
 from bot.playground.slack_driver import Response, SlackDriver, User, event_callback, request
 from bot.question_bank import QuestionBank
-from bot.runtime import nudge_dispatcher
+from bot.runtime import nudge_dispatcher, token_refresher
 from bot.senders.after_ack import AfterAckSender
+from bot.senders.token_refresh import RefreshReport, TokenRefresher
 from bot.services.deps import Deps
 from bot.slack_client import InstalledWorkspaces
 from bot.store.database import Database
 from bot.store.installations import WorkspaceInstalls
-from bot.store.models import Leader, WorkspaceInstall
+from bot.store.models import Leader, OAuthState, WorkspaceInstall
 from bot.store.token_cipher import TokenCipher, new_key
 from bot.web import wsgi_app
 from tests.conftest import SIGNING_SECRET, Clock, empty_tables
@@ -66,6 +68,7 @@ class Distributed:
     settings: Settings
     sender: AfterAckSender
     bank: QuestionBank
+    clock: Clock
 
     def driver(self) -> SlackDriver:
         return SlackDriver(f"{self.url}/slack/events", SIGNING_SECRET, self.fake.base_url + "/r")
@@ -119,10 +122,11 @@ def distributed(db: Database, fake_slack: FakeSlack, bank: QuestionBank) -> Iter
         slack_client_secret=CLIENT_SECRET,
         token_encryption_key=KEY,
     )
-    deps = Deps(database=db, bank=bank, clock=Clock(), rng=random.Random(7))
+    clock = Clock()
+    deps = Deps(database=db, bank=bank, clock=clock, rng=random.Random(7))
     sender = AfterAckSender(InstalledWorkspaces(settings, WorkspaceInstalls(db, TokenCipher(KEY))))
     server = LocalServer(wsgi_app(create_app(settings, deps, sender=sender)))
-    yield Distributed(server.url, fake_slack, slack_oauth, db, settings, sender, bank)
+    yield Distributed(server.url, fake_slack, slack_oauth, db, settings, sender, bank, clock)
     server.stop()
     sender.wait_idle()
     fake_slack.token_check = None
@@ -195,6 +199,93 @@ def test_a_replayed_state_and_another_browser_are_refused_with_a_page_that_says_
     assert "another browser" in elsewhere.text
     with distributed.database.transaction(writes=False) as session:
         assert session.scalar(select(func.count()).select_from(WorkspaceInstall)) == 1
+
+
+def install_link(distributed: Distributed, query: str = "") -> tuple[str, str]:
+    """The state in the install page's Add to Slack link, and the cookie that goes with it."""
+    page = request("GET", f"{distributed.url}/slack/install{query}")
+    assert page.status == 200, page.text
+    return authorize_query(page.text)["state"][0], page.headers["set-cookie"].split(";")[0]
+
+
+def test_visiting_the_install_page_writes_nothing_and_each_link_still_installs_once(
+    distributed: Distributed,
+) -> None:
+    links = [install_link(distributed) for _ in range(50)]
+    with distributed.database.transaction(writes=False) as session:
+        written = session.scalar(select(func.count()).select_from(OAuthState))
+
+    state, cookie = links[9]
+    code = distributed.slack_oauth.code_for(fresh(ACME))
+    first = distributed.come_back(code=code, state=state, cookie=cookie)
+    replayed = distributed.come_back(code=code, state=state, cookie=cookie)
+
+    assert written == 0
+    assert first.status == 200, first.text
+    assert replayed.status == 401
+    assert "already been used" in replayed.text
+
+
+def test_an_install_link_is_refused_after_ten_minutes_or_with_its_state_altered(
+    distributed: Distributed,
+) -> None:
+    state, cookie = install_link(distributed)
+    expires, nonce, signature = state.split(".")
+    later = f"{int(expires) + 3600}.{nonce}.{signature}"
+    code = distributed.slack_oauth.code_for(fresh(ACME))
+
+    altered = distributed.come_back(code=code, state=later, cookie=f"slack-app-oauth-state={later}")
+    distributed.clock.advance(minutes=11)
+    expired = distributed.come_back(code=code, state=state, cookie=cookie)
+
+    assert (altered.status, expired.status) == (401, 401)
+    assert "expired or has already been used" in expired.text
+    with distributed.database.transaction(writes=False) as session:
+        assert session.scalar(select(func.count()).select_from(WorkspaceInstall)) == 0
+
+
+@pytest.mark.parametrize(
+    "team",
+    [
+        "T0ACME&redirect_uri=https://evil.example/steal",
+        "T0ACME&scope=admin",
+        "T0ACME&user_scope=admin",
+        "T0ACME&state=chosen",
+        "T0ACME#fragment",
+        "t0acme",
+    ],
+)
+def test_an_install_link_cannot_be_bent_to_ask_slack_for_more(
+    distributed: Distributed, team: str
+) -> None:
+    page = request("GET", f"{distributed.url}/slack/install?{urlencode({'team': team})}")
+
+    query = authorize_query(page.text)
+    assert set(query) == {"state", "client_id", "scope"}
+    assert all(len(values) == 1 for values in query.values())
+
+
+def test_an_install_link_may_preselect_a_workspace_by_its_id(distributed: Distributed) -> None:
+    page = request("GET", f"{distributed.url}/slack/install?team=T0ACME")
+
+    assert authorize_query(page.text)["team"] == ["T0ACME"]
+
+
+def test_a_redirect_back_writes_no_line_of_its_own_and_no_code_into_the_log(
+    distributed: Distributed, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    state, cookie = install_link(distributed)
+
+    forged = distributed.come_back(error="x\n2026-12-02 INFO bot: FORGED line\x00")
+    refused = distributed.come_back(code="code-that-slack-refuses", state=state, cookie=cookie)
+
+    assert forged.status == 200
+    assert refused.status == 401
+    said = [record.getMessage() for record in caplog.records]
+    assert any("install failed" in line for line in said)
+    assert not [line for line in said if "\n" in line or "\x00" in line]
+    assert not [line for line in said if "code-that-slack-refuses" in line]
 
 
 def test_a_cancelled_install_says_nothing_was_installed(distributed: Distributed) -> None:
@@ -316,39 +407,153 @@ def test_an_uninstalled_workspace_is_forgotten_and_told_how_to_install_while_the
     assert "Globex's answer" in text_of(still.json)
 
 
-def test_a_token_about_to_expire_is_refreshed_before_it_is_used(distributed: Distributed) -> None:
-    # Ten minutes left: inside the half hour before expiry in which the bot refreshes.
-    acme = fresh(ACME, expires_in=600)
-    distributed.install(acme)
+# -- refreshing rotating tokens, off the request path ------------------------------------
 
-    log_an_answer(distributed, leader(acme), "After the refresh")
 
-    assert len(acme.tokens) == 2, "the token was refreshed once"
-    assert set(distributed.tokens_used_for("chat.postMessage")) == {acme.tokens[1]}
-    refreshes = [
+def refreshes(distributed: Distributed) -> list[Call]:
+    return [
         call
         for call in distributed.fake.calls_to("oauth.v2.access")
         if call.params.get("grant_type") == "refresh_token"
     ]
-    assert len(refreshes) == 1
 
 
-def test_a_failed_refresh_is_logged_and_the_token_that_still_works_is_used(
-    distributed: Distributed, caplog: pytest.LogCaptureFixture
+def stored_token(distributed: Distributed, team_id: str) -> str | None:
+    bot = WorkspaceInstalls(distributed.database, TokenCipher(KEY)).find_bot(
+        enterprise_id=None, team_id=team_id
+    )
+    return bot.bot_token if bot else None
+
+
+@pytest.fixture
+def refresher(distributed: Distributed) -> TokenRefresher:
+    """The clock's token pass, as a worker's clock runs it (time is real: Slack's tokens are)."""
+    made = token_refresher(distributed.settings, distributed.database)
+    assert made is not None
+    return made
+
+
+def test_no_request_waits_for_a_refresh_even_when_the_token_is_about_to_expire(
+    distributed: Distributed,
 ) -> None:
     acme = fresh(ACME, expires_in=600)
     distributed.install(acme)
-    distributed.fake.respond_with(
-        "oauth.v2.access",
-        lambda call: (200, {"ok": False, "error": "invalid_refresh_token"}, {}),
-    )
 
+    for _ in range(5):
+        helped = distributed.driver().command("help", leader(acme))
+        assert helped.status == 200
+    log_an_answer(distributed, leader(acme), "Saved with the stored token")
+
+    assert refreshes(distributed) == []
+    assert set(distributed.tokens_used_for("chat.postMessage")) == {acme.tokens[0]}
+
+
+def test_the_clock_refreshes_a_token_an_hour_before_it_expires_and_requests_use_the_new_one(
+    distributed: Distributed, refresher: TokenRefresher
+) -> None:
+    acme = fresh(ACME, expires_in=50 * 60)
+    globex = fresh(GLOBEX, expires_in=5 * 60 * 60)
+    distributed.install(acme)
+    distributed.install(globex)
+
+    first = refresher.run_pass(datetime.now(UTC))
+    again = refresher.run_pass(datetime.now(UTC))
+    log_an_answer(distributed, leader(acme), "After the refresh")
+
+    assert first == RefreshReport(refreshed=1, refused=0)
+    assert again == RefreshReport(), "a refreshed token lasts 12 hours"
+    assert (len(acme.tokens), len(globex.tokens)) == (2, 1)
+    assert set(distributed.tokens_used_for("chat.postMessage")) == {acme.tokens[1]}
+
+
+def test_a_refused_refresh_is_logged_once_retried_with_a_backoff_and_the_stored_token_serves(
+    distributed: Distributed, refresher: TokenRefresher, caplog: pytest.LogCaptureFixture
+) -> None:
+    acme = fresh(ACME, expires_in=600)
+    distributed.install(acme)
+    distributed.slack_oauth.refresh_refusal = "invalid_refresh_token"
+    start = datetime.now(UTC)
+
+    for seconds in (0, 10, 20, 30, 40):
+        refresher.run_pass(start + timedelta(seconds=seconds))
+    tried_in_the_first_minute = len(refreshes(distributed))
+    for seconds in (61, 62, 120, 182):
+        refresher.run_pass(start + timedelta(seconds=seconds))
     log_an_answer(distributed, leader(acme), "Saved all the same")
 
+    # Backoff: 1 minute, then 2 (at 61 s and 182 s, not at 62 s or 120 s).
+    assert tried_in_the_first_minute == 1
+    assert len(refreshes(distributed)) == 3
     assert set(distributed.tokens_used_for("chat.postMessage")) == {acme.tokens[0]}
-    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert any("could not refresh the bot token of T0ACME" in w for w in warnings)
+    said = [r.getMessage() for r in caplog.records if "could not refresh" in r.getMessage()]
+    warned = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert (
+        len([r for r in warned if "could not refresh the bot token of T0ACME" in r.getMessage()])
+        == 1
+    )
+    assert all("invalid_refresh_token" in line for line in said)
     assert not [r for r in caplog.records if r.exc_info]
+
+    distributed.slack_oauth.refresh_refusal = None
+    healed = refresher.run_pass(start + timedelta(minutes=8))
+    assert healed == RefreshReport(refreshed=1)
+    assert stored_token(distributed, "T0ACME") == acme.tokens[1]
+
+
+def test_two_processes_refreshing_at_once_spend_the_refresh_token_once(
+    distributed: Distributed,
+) -> None:
+    acme = fresh(ACME, expires_in=600)
+    distributed.install(acme)
+    workers = [token_refresher(distributed.settings, distributed.database) for _ in range(2)]
+    start = threading.Barrier(2)
+    reports: list[RefreshReport] = []
+
+    def refresh(worker: TokenRefresher | None) -> None:
+        assert worker is not None
+        start.wait()
+        reports.append(worker.run_pass(datetime.now(UTC)))
+
+    threads = [threading.Thread(target=refresh, args=(worker,)) for worker in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert len(refreshes(distributed)) == 1
+    assert sorted(report.refreshed for report in reports) == [0, 1]
+    assert stored_token(distributed, "T0ACME") == acme.tokens[1]
+
+
+def test_slack_stalling_on_a_refresh_holds_up_no_request_in_any_workspace(
+    distributed: Distributed, refresher: TokenRefresher
+) -> None:
+    acme, globex = fresh(ACME, expires_in=600), fresh(GLOBEX)
+    distributed.install(acme)
+    distributed.install(globex)
+    released = threading.Event()
+    stalled = distributed.slack_oauth.hold_refreshes(released)
+    refreshing = threading.Thread(target=refresher.run_pass, args=(datetime.now(UTC),))
+    refreshing.start()
+    try:
+        assert stalled.wait(10), "the refresh pass asked Slack"
+
+        helped = distributed.driver().command("help", leader(acme))
+        log_an_answer(distributed, leader(globex), "Globex, while Acme's refresh hangs")
+        log_an_answer(distributed, leader(acme), "Acme, with the token it still has")
+
+        # Everything above was answered while Slack had still not answered the refresh.
+        assert refreshing.is_alive()
+    finally:
+        released.set()
+        refreshing.join(timeout=20)
+    assert helped.status == 200
+    assert "/ask-team" in text_of(helped.json)
+    assert stored_token(distributed, "T0ACME") == acme.tokens[1]
+    acme_posts = [
+        token for token in distributed.tokens_used_for("chat.postMessage") if "T0ACME" in token
+    ]
+    assert set(acme_posts) == {acme.tokens[0]}
 
 
 # -- nudges ---------------------------------------------------------------------------------
@@ -437,40 +642,6 @@ def test_news_of_a_removal_that_arrives_after_a_reinstall_keeps_the_new_install(
     assert late.status == 200
     history = distributed.driver().command("history", leader(acme))
     assert "Kept after the reinstall" in text_of(history.json)
-
-
-def test_two_workers_refreshing_at_once_spend_the_refresh_token_once(
-    distributed: Distributed,
-) -> None:
-    acme = fresh(ACME, expires_in=600)
-    distributed.install(acme)
-    workers = [
-        InstalledWorkspaces(
-            distributed.settings, WorkspaceInstalls(distributed.database, TokenCipher(KEY))
-        )
-        for _ in range(2)
-    ]
-    start = threading.Barrier(2)
-    tokens: list[str | None] = []
-
-    def refresh(worker: InstalledWorkspaces) -> None:
-        start.wait()
-        bot = worker.bot_for("T0ACME")
-        tokens.append(bot.bot_token if bot else None)
-
-    threads = [threading.Thread(target=refresh, args=(worker,)) for worker in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
-
-    refreshes = [
-        call
-        for call in distributed.fake.calls_to("oauth.v2.access")
-        if call.params.get("grant_type") == "refresh_token"
-    ]
-    assert len(refreshes) == 1
-    assert tokens == [acme.tokens[1], acme.tokens[1]]
 
 
 @pytest.mark.parametrize(

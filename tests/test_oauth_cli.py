@@ -26,19 +26,32 @@ def oauth_env(tmp_path: Path, fake: FakeSlack, **extra: str) -> dict[str, str]:
     return env
 
 
+def acme_install() -> Installation:
+    return Installation(
+        team_id="T0ACME",
+        bot_token=TOKEN,
+        bot_id="B0BOT",
+        bot_user_id="U0BOT",
+        user_id="U0ANA",
+        installed_at=time.time(),
+    )
+
+
+def globex_install() -> Installation:
+    return Installation(
+        team_id="T0GLOBEX",
+        bot_token="xoxb-T0GLOBEX-token",
+        bot_id="B0BOT",
+        bot_user_id="U0BOT",
+        user_id="U0BEN",
+        installed_at=time.time(),
+    )
+
+
 def installed_with(key: str, env: dict[str, str]) -> Database:
     database = Database(normalize_database_url(env["DATABASE_URL"]))
     migrate.upgrade(database)
-    WorkspaceInstalls(database, TokenCipher(key)).save(
-        Installation(
-            team_id="T0ACME",
-            bot_token=TOKEN,
-            bot_id="B0BOT",
-            bot_user_id="U0BOT",
-            user_id="U0ANA",
-            installed_at=time.time(),
-        )
-    )
+    WorkspaceInstalls(database, TokenCipher(key)).save(acme_install())
     return database
 
 
@@ -106,3 +119,44 @@ def test_serve_in_oauth_mode_offers_add_to_slack(tmp_path: Path, fake_slack: Fak
 
     assert page.status == 200
     assert "Add to Slack" in page.text
+
+
+def test_dropping_a_key_that_still_opens_one_workspaces_token_stops_the_start_in_one_line(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    first, newer = new_key(), new_key()
+    env = oauth_env(tmp_path, fake_slack, TOKEN_ENCRYPTION_KEY=newer)
+    database = installed_with(first, env)
+    WorkspaceInstalls(database, TokenCipher(first)).save(globex_install())
+    # Started with `newer,first`, Acme reinstalled: its token, the first row, is under `newer`.
+    WorkspaceInstalls(database, TokenCipher(f"{newer},{first}")).save(acme_install())
+    database.dispose()
+
+    result = ask_team("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "1 of 2 installed workspaces has a token that does not open" in line
+    assert "ask-team rotate-key" in line
+
+
+def test_rotate_key_rewrites_nothing_when_one_token_does_not_open(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    old, new, lost = new_key(), new_key(), new_key()
+    env = oauth_env(tmp_path, fake_slack, TOKEN_ENCRYPTION_KEY=f"{new},{old}")
+    database = installed_with(old, env)
+    WorkspaceInstalls(database, TokenCipher(lost)).save(globex_install())
+    database.dispose()
+
+    result = ask_team("rotate-key", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "1 of 2 installed workspaces" in result.stderr
+    database = Database(normalize_database_url(env["DATABASE_URL"]))
+    still_old = WorkspaceInstalls(database, TokenCipher(old)).find_bot(
+        enterprise_id=None, team_id="T0ACME"
+    )
+    database.dispose()
+    assert still_old is not None
+    assert still_old.bot_token == TOKEN

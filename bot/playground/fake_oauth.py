@@ -51,6 +51,9 @@ class FakeOAuth:
         self._refresh: dict[str, FakeWorkspace] = {}
         self._numbers = itertools.count(1)
         self._lock = threading.RLock()
+        # Slack's faults on refreshes, set by tests: a reason to refuse with, a hold.
+        self.refresh_refusal: str | None = None
+        self._held: tuple[threading.Event, threading.Event] | None = None
         fake.respond_with("oauth.v2.access", self._access)
         fake.respond_with("auth.test", self._auth_test)
         fake.token_check = self.refusal
@@ -73,6 +76,13 @@ class FakeOAuth:
         with self._lock:
             self._tokens.pop(token, None)
 
+    def hold_refreshes(self, released: threading.Event) -> threading.Event:
+        """Slack stalls on refreshes until `released` (20 s at most); the event returned is
+        set once a refresh is waiting."""
+        waiting = threading.Event()
+        self._held = (released, waiting)
+        return waiting
+
     def refusal(self, token: str) -> str | None:
         """Slack's error for a call made with `token`, or None if the token works."""
         with self._lock:
@@ -88,6 +98,13 @@ class FakeOAuth:
         params = call.params
         if not self._client_ok(call):
             return 200, {"ok": False, "error": "invalid_client_id"}, {}
+        if params.get("grant_type") == "refresh_token":
+            if self._held is not None:
+                released, waiting = self._held
+                waiting.set()
+                released.wait(20)
+            if self.refresh_refusal is not None:
+                return 200, {"ok": False, "error": self.refresh_refusal}, {}
         with self._lock:
             if params.get("grant_type") == "refresh_token":
                 workspace = self._refresh.pop(str(params.get("refresh_token")), None)

@@ -8,23 +8,39 @@ come from our migrations on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from logging import Logger, getLogger
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, or_, select, update
 
 from bot.store.database import Database
 from bot.store.models import OAuthState, WorkspaceInstall, utcnow
-from bot.store.token_cipher import TokenCipher
+from bot.store.token_cipher import TokenCipher, TokenKeyError
 from bot.store.upsert import insert_for_dialect
 
 # How long an "Add to Slack" click may take to come back through Slack's consent screen.
 STATE_LIFETIME = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class RefreshClaim:
+    """A rotating token this process may refresh now: no other process will until `lease` ends.
+
+    `stored_refresh` is the refresh token as stored (encrypted): the new tokens are kept only if
+    it is still the one stored, so a reinstall meanwhile is never overwritten."""
+
+    bot: Bot
+    stored_refresh: str
+    failures: int
 
 
 def _key(enterprise_id: str | None) -> str:
@@ -123,6 +139,9 @@ class WorkspaceInstalls(InstallationStore):
             else None,
             "bot_token_expires_at": expires,
             "updated_at": now,
+            # A new install starts with a working refresh token: no backoff carried over.
+            "refresh_not_before": None,
+            "refresh_failures": 0,
         }
         table = WorkspaceInstall.__table__
         with self.database.connection() as connection:
@@ -154,30 +173,68 @@ class WorkspaceInstalls(InstallationStore):
         row = self._row(team_id)
         return None if row is None else self._bot_of(row)
 
-    def refreshed_bot(self, team_id: str, refresh: Callable[[Bot], Bot | None]) -> Bot | None:
-        """The workspace's bot after `refresh` (None: nothing to do), one process at a time.
+    def claim_refreshes(
+        self, now: datetime, *, expiring_before: datetime, lease: timedelta
+    ) -> list[RefreshClaim]:
+        """Claim every rotating token that expires before `expiring_before` and is not claimed
+        or backing off: one short write, so no lock is held while Slack is asked."""
+        with self.database.connection() as connection:
+            rows = connection.execute(
+                update(WorkspaceInstall)
+                .where(
+                    WorkspaceInstall.bot_refresh_token.is_not(None),
+                    WorkspaceInstall.bot_token_expires_at < expiring_before,
+                    or_(
+                        WorkspaceInstall.refresh_not_before.is_(None),
+                        WorkspaceInstall.refresh_not_before <= now,
+                    ),
+                )
+                .values(refresh_not_before=now + lease)
+                .returning(*WorkspaceInstall.__table__.c)
+            ).all()
+        claims = []
+        for row in rows:
+            try:
+                bot = self._bot_of(row)  # type: ignore[arg-type]
+            except TokenKeyError:
+                # Start-up refuses keys that do not open every token; a key removed since
+                # then leaves this one to its lease, and the others are still refreshed.
+                self._logger.warning("the token of %s does not open with the keys", row.team_id)
+                continue
+            claims.append(RefreshClaim(bot, row.bot_refresh_token, row.refresh_failures))
+        return claims
 
-        The row is locked (FOR UPDATE on PostgreSQL; SQLite's writer lock) around the call to
-        Slack, so two workers never spend the same refresh token: Slack revokes a used one.
-        The second reads the first's new token and finds nothing to refresh.
-        """
-        with self.database.transaction() as session:
-            row = session.scalars(
-                select(WorkspaceInstall)
-                .where(WorkspaceInstall.team_id == team_id)
-                .with_for_update()
-            ).one_or_none()
-            if row is None:
-                return None
-            bot = self._bot_of(row)
-            refreshed = refresh(bot)
-            if refreshed is None:
-                return bot
-            for column, value in self._token_columns(refreshed).items():
-                setattr(row, column, value)
-            return refreshed
+    def keep_refreshed(self, claim: RefreshClaim, refreshed: Bot) -> bool:
+        """Store a refreshed token, unless the install changed meanwhile; whether it was."""
+        values = self._token_columns(refreshed) | {
+            "refresh_not_before": None,
+            "refresh_failures": 0,
+        }
+        with self.database.connection() as connection:
+            kept = connection.execute(
+                update(WorkspaceInstall)
+                .where(
+                    WorkspaceInstall.team_id == claim.bot.team_id,
+                    WorkspaceInstall.bot_refresh_token == claim.stored_refresh,
+                )
+                .values(**values)
+            )
+            return kept.rowcount == 1
+
+    def refresh_refused(self, claim: RefreshClaim, retry_at: datetime) -> None:
+        """Count a refused refresh and leave the token alone until `retry_at`."""
+        with self.database.connection() as connection:
+            connection.execute(
+                update(WorkspaceInstall)
+                .where(
+                    WorkspaceInstall.team_id == claim.bot.team_id,
+                    WorkspaceInstall.bot_refresh_token == claim.stored_refresh,
+                )
+                .values(refresh_not_before=retry_at, refresh_failures=claim.failures + 1)
+            )
 
     def _bot_of(self, row: WorkspaceInstall) -> Bot:
+        """The install as slack-sdk's `Bot`, its tokens decrypted (an ORM or a Core row)."""
         return Bot(
             app_id=row.app_id,
             enterprise_id=row.enterprise_id or None,
@@ -250,14 +307,30 @@ class WorkspaceInstalls(InstallationStore):
     # -- keys ------------------------------------------------------------------------------
 
     def check_key(self) -> None:
-        """Raise `TokenKeyError` if the stored tokens do not open with the keys we have."""
-        with self.database.transaction(writes=False) as session:
-            stored = session.scalars(select(WorkspaceInstall.bot_token).limit(1)).first()
-        if stored is not None:
-            self.cipher.decrypt(stored)
+        """Raise `TokenKeyError` unless every stored token opens with the keys we have."""
+        rows = self._stored_tokens()
+        closed = sum(1 for tokens in rows if not all(map(self.cipher.opens, tokens)))
+        if closed:
+            which = f"{closed} of {len(rows)} installed workspaces"
+            has = "has a token that does" if closed == 1 else "have tokens that do"
+            raise TokenKeyError(
+                f"{which} {has} not open with TOKEN_ENCRYPTION_KEY. Put back the key they were "
+                "encrypted with, after the new one (TOKEN_ENCRYPTION_KEY=new,old), run "
+                "`ask-team rotate-key`, and only then drop the old key."
+            )
+
+    def _stored_tokens(self) -> list[tuple[str, ...]]:
+        with self.database.connection(writes=False) as connection:
+            rows = connection.execute(
+                select(WorkspaceInstall.bot_token, WorkspaceInstall.bot_refresh_token)
+            ).all()
+        return [tuple(token for token in row if token) for row in rows]
 
     def rotate_key(self) -> int:
-        """Re-encrypt every stored token with the newest key; how many rows were."""
+        """Re-encrypt every stored token with the newest key; how many workspaces' were.
+
+        All or nothing: if any token does not open, nothing is rewritten."""
+        self.check_key()
         with self.database.transaction() as session:
             rows = list(session.scalars(select(WorkspaceInstall).with_for_update()))
             for row in rows:
@@ -268,10 +341,20 @@ class WorkspaceInstalls(InstallationStore):
 
 
 class OAuthStates(OAuthStateStore):
-    """Single-use states for "Add to Slack", kept in the database so any process can check."""
+    """States for "Add to Slack" that any process can check, and that write nothing when issued.
 
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    A state is its expiry and a nonce, signed with a key only the app has. Issuing one writes
+    no row, so visitors to the install page cannot fill the database; coming back with it
+    records its nonce until it expires, so it works once.
+    """
+
+    def __init__(
+        self, database: Database, key: bytes, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        if not key:
+            raise ValueError("OAuth states need a signing key")
         self.database = database
+        self._key = key
         self.clock = clock
         self._logger = getLogger(__name__)
 
@@ -280,24 +363,51 @@ class OAuthStates(OAuthStateStore):
         return self._logger
 
     def issue(self, *args: Any, **kwargs: Any) -> str:
-        state = secrets.token_urlsafe(32)
-        now = self.clock()
-        with self.database.connection() as connection:
-            # Forget states nobody came back with, so the table stays small.
-            connection.execute(delete(OAuthState).where(OAuthState.expires_at <= now))
-            connection.execute(
-                insert(OAuthState).values(state=state, expires_at=now + STATE_LIFETIME)
-            )
-        return state
+        expires = int((self.clock() + STATE_LIFETIME).timestamp())
+        unsigned = f"{expires}.{secrets.token_urlsafe(16)}"
+        return f"{unsigned}.{self._signature(unsigned)}"
 
     def consume(self, state: str) -> bool:
         """True once for a state we issued that has not expired; False ever after."""
-        if not isinstance(state, str) or not state:
+        nonce_and_expiry = self._verified(state)
+        if nonce_and_expiry is None:
             return False
+        nonce, expires_at = nonce_and_expiry
+        now = self.clock()
         with self.database.connection() as connection:
-            used = connection.execute(
-                delete(OAuthState).where(
-                    OAuthState.state == state, OAuthState.expires_at > self.clock()
-                )
-            )
-            return used.rowcount == 1
+            # States nobody can use any more: the table holds only the last few minutes'.
+            connection.execute(delete(OAuthState).where(OAuthState.expires_at <= now))
+            recorded = connection.execute(
+                insert_for_dialect(connection.dialect.name, OAuthState.__table__)
+                .values(state=nonce, expires_at=expires_at)
+                .on_conflict_do_nothing(index_elements=["state"])
+                # Not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT here.
+                .returning(OAuthState.state)
+            ).first()
+            return recorded is not None
+
+    def _verified(self, state: object) -> tuple[str, datetime] | None:
+        """The nonce and expiry of a state we signed that has not expired, else None."""
+        if not isinstance(state, str) or len(state) > 200:
+            return None
+        unsigned, _, signature = state.rpartition(".")
+        expires, _, nonce = unsigned.partition(".")
+        if not (expires.isascii() and expires.isdigit() and nonce):
+            return None
+        if not hmac.compare_digest(signature, self._signature(unsigned)):
+            return None
+        expires_at = datetime.fromtimestamp(int(expires), tz=UTC)
+        now = self.clock()
+        if not now < expires_at <= now + STATE_LIFETIME:
+            return None
+        return nonce, expires_at
+
+    def _signature(self, unsigned: str) -> str:
+        digest = hmac.new(self._key, unsigned.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def state_key(client_secret: str) -> bytes:
+    """The key that signs OAuth states: derived from the app's client secret, which every
+    process has and no visitor does."""
+    return hmac.new(client_secret.encode(), b"ask-team oauth state", hashlib.sha256).digest()

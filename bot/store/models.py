@@ -247,10 +247,18 @@ class WorkspaceInstall(Base):
     installer_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH))
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The clock's refresh pass (bot/senders/token_refresh.py) claims a rotating token by
+    # moving this ahead (a lease), and after a refused refresh by its backoff.
+    refresh_not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Refused refreshes in a row: the backoff grows with it, and only the first is logged.
+    refresh_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class OAuthState(Base):
-    """An "Add to Slack" click waiting for Slack to send the visitor back; used once."""
+    """An "Add to Slack" state that came back: kept until it expires, so it works only once.
+
+    The states themselves are signed, not stored (`OAuthStates`): a click on the install page
+    writes nothing."""
 
     __tablename__ = "oauth_states"
 

@@ -44,6 +44,14 @@ class TokenCipher:
                 "before `ask-team rotate-key` re-encrypted everything with the new one?"
             ) from None
 
+    def opens(self, stored: str) -> bool:
+        """Whether a stored token opens with these keys."""
+        try:
+            self._fernet.decrypt(stored.encode())
+        except InvalidToken:
+            return False
+        return True
+
     def rotate(self, stored: str) -> str:
         """The same token, encrypted again with the first (newest) key."""
         try:

@@ -7,6 +7,8 @@ import re
 MAX_LENGTH = 255
 # \Z, not $: "$" would let a trailing newline in.
 USER_ID = re.compile(rf"^[UW][A-Z0-9]{{2,{MAX_LENGTH - 1}}}\Z")
+# A workspace: what `/slack/install?team=` may preselect.
+TEAM_ID = re.compile(rf"^T[A-Z0-9]{{2,{MAX_LENGTH - 1}}}\Z")
 CHANNEL_ID = re.compile(rf"^[CG][A-Z0-9]{{2,{MAX_LENGTH - 1}}}\Z")
 # A mention typed in a command, as Slack escapes it (should_escape in the manifest):
 # <@U123> or <@U123|name>.
