@@ -8,14 +8,18 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from itertools import count
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.playground.fake_slack import Call, default_answer
+from bot.playground.slack_driver import event_callback
 from bot.runtime import ask_closer
 from bot.store.models import Base, TeamAnswer, TeamAsk
 from tests.conftest import LEADER, Harness
@@ -107,6 +111,80 @@ def test_answers_close_at_the_end_of_the_next_working_day_in_the_leaders_zone(
     with harness.app.deps.database.transaction(writes=False) as session:
         latest = session.scalars(select(TeamAsk.closes_at).order_by(TeamAsk.id.desc())).first()
     assert latest == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # Friday -> Monday
+
+
+# Friday 18:00 in Paris, where the fake Slack says the leader is.
+FRIDAY_CLOSE_IN_PARIS = datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
+
+
+def closes_of(harness: Harness) -> list[datetime]:
+    """When each of the leader's asks closes, in the order they were asked."""
+    with harness.app.deps.database.transaction(writes=False) as session:
+        return list(session.scalars(select(TeamAsk.closes_at).order_by(TeamAsk.id)))
+
+
+def closing_pass(harness: Harness) -> None:
+    """The clock's minute tick runs the asks' pass, at the current time."""
+    ask_closer(harness.app.settings, harness.app.deps).run_pass(harness.clock())
+
+
+def channel_shows(harness: Harness, question: str) -> str:
+    """What the channel's message of the ask `question` says now, after every update."""
+    drawn = [*posts_to(harness, CHANNEL), *harness.fake.calls_to("chat.update")]
+    return text_of([call for call in drawn if question in text_of(call)][-1])
+
+
+def test_asks_made_before_slack_says_the_leaders_zone_all_close_in_it(
+    harness: Harness,
+) -> None:
+    # Slack is slow to say where the leader is, and meanwhile refuses to say it again.
+    asked, answered = threading.Event(), threading.Event()
+    lookups = count()
+
+    def slow_then_busy(call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if next(lookups) > 0:
+            return 200, {"ok": False, "error": "internal_error"}, {}
+        asked.set()
+        answered.wait(5)
+        return 200, default_answer(call), {}
+
+    harness.fake.respond_with("users.info", slow_then_busy)
+    assert harness.slack.command(f"ask <#{CHANNEL}|team> First question").status == 200
+    assert asked.wait(5)
+    # A second ask before the first look-up answers: it goes out with the close in UTC.
+    assert harness.slack.command(f"ask <#{CHANNEL}|team> Second question").status == 200
+    harness.fake.wait_for("chat.postMessage")
+    answered.set()
+    harness.settle()
+
+    assert closes_of(harness) == [FRIDAY_CLOSE_IN_PARIS, FRIDAY_CLOSE_IN_PARIS]
+    # Within the minute the second question's message says the close it moved to.
+    closing_pass(harness)
+    assert "2026-11-27 17:00 UTC" in channel_shows(harness, "Second question")
+    assert "2026-11-27 17:00 UTC" in channel_shows(harness, "First question")
+
+
+def test_an_open_ask_moves_into_the_leaders_zone_when_slack_says_it_later(
+    harness: Harness,
+) -> None:
+    harness.fake.respond_with(
+        "users.info", lambda call: (200, {"ok": False, "error": "fatal_error"}, {})
+    )
+    ask_channel(harness, QUESTION)
+    assert closes_of(harness) == [datetime(2026, 11, 27, 18, 0, tzinfo=UTC)]  # UTC's end of day
+    # Slack tells the bot the leader's zone when their profile changes.
+    user = {"id": LEADER.user_id, "team_id": LEADER.team_id, "tz": "Europe/Paris"}
+    event = event_callback(LEADER.team_id, "EvZone", {"type": "user_change", "user": user})
+    assert harness.slack.post(json.dumps(event).encode(), "application/json").status == 200
+
+    assert closes_of(harness) == [FRIDAY_CLOSE_IN_PARIS]
+    closing_pass(harness)
+    assert "2026-11-27 17:00 UTC" in channel_shows(harness, QUESTION)
+    # Answers still come in until the new close, then it closes there.
+    assert answer(harness, posts_to(harness, CHANNEL)[-1], ANA, "Fewer meetings").status == 200
+    harness.clock.set(FRIDAY_CLOSE_IN_PARIS)
+    closing_pass(harness)
+    assert "Fewer meetings" in text_of(the_summary(harness))
 
 
 def test_the_question_card_opens_the_ask_form_with_the_question_editable(

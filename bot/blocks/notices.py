@@ -35,6 +35,11 @@ STALE_FORM = (
     "This form belongs to an older version of ask-team and cannot be saved. "
     "Close it and run `/ask-team` again."
 )
+# For someone from another workspace acting in a Slack Connect channel of this one.
+FROM_ANOTHER_WORKSPACE = (
+    "Sorry, ask-team here only works for people of the workspace it is installed in, and you "
+    "are in this shared channel from another one. Nothing was saved."
+)
 # Room for the typed texts within a modal's 100 blocks, each section's text within 3,000.
 _TYPED_SHOWN = 20
 _TYPED_LENGTH = 2900
@@ -54,4 +59,14 @@ def stale_form_view(typed: list[str]) -> View:
         title=PlainTextObject(text="ask-team"),
         close=PlainTextObject(text="Close"),
         blocks=blocks,
+    )
+
+
+def another_workspace_view() -> View:
+    """What replaces a form sent by someone from another workspace: why nothing was kept."""
+    return View(
+        type="modal",
+        title=PlainTextObject(text="ask-team"),
+        close=PlainTextObject(text="Close"),
+        blocks=notice(FROM_ANOTHER_WORKSPACE, ":wave:"),
     )

@@ -32,7 +32,7 @@ SHORTCUT_CALLBACKS: frozenset[str] = frozenset()
 
 
 def register_all(app: App, deps: Deps, sender: AfterAckSender) -> None:
-    caller.register(app, deps)
+    caller.register(app, deps, sender)
     commands.register(app, sender)
     questions.register(app, sender)
     journal.register(app, sender)

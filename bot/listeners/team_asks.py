@@ -57,7 +57,7 @@ from bot.services.team_asks import (
     Refusal,
     answer_invite,
     caller_tz,
-    close_in_zone,
+    close_awaits_zone,
     default_closing,
     message_of,
     prefill_from_entry,
@@ -78,21 +78,19 @@ FORM_GONE = "This form is out of date. Close it and press the button again."
 NEVER_POSTED = "Your question was never posted, so there is no thread to reply in."
 
 
-def _posting(
-    ctx: Context, message: AskMessage, then: list[Delivery], *, default_close: bool = False
-) -> AfterAck:
+def _posting(ctx: Context, message: AskMessage, then: list[Delivery]) -> AfterAck:
     """Post the ask after the ack; `then` is sent once it is out (if nothing went wrong).
 
-    With `default_close`, a leader whose zone Slack has not told us yet has it asked for
-    first, so "the end of the next working day" is theirs, not UTC's.
+    A default close planned before Slack told us the leader's zone has the zone asked for
+    first, so "the end of the next working day" is theirs, not UTC's. Keeping the zone
+    moves every such close of theirs, this one's and any other ask's still waiting.
     """
 
     def run(client: WebClient) -> list[Delivery]:
-        if default_close and not zone_known(ctx):
+        if close_awaits_zone(ctx.deps, message.ask_id):
             tz = fetch_zone(client, ctx.user_id)
             if tz is not None:
                 follow_zone(ctx, tz)
-                close_in_zone(ctx.deps, message.ask_id, tz)
         return post_ask(ctx.deps, message.ask_id, client) or then
 
     return AfterAck(run=run)
@@ -117,7 +115,7 @@ def answer_ask_command(
     message = start_ask(ctx, request_from_command(ctx, parsed))
     blocks = as_dicts(asked_confirmation(message, default_close=True))
     ack(response_type="ephemeral", text=asked_text(message), blocks=blocks)
-    sender.reply(command, [_posting(ctx, message, [], default_close=True)])
+    sender.reply(command, [_posting(ctx, message, [])])
 
 
 def _channel_of(body: dict[str, Any]) -> str:

@@ -39,6 +39,7 @@ from bot.services.team_asks import (
     dm_messages,
     finish_closing,
     message_of,
+    moved_closes,
     record_count_shown,
     record_posted,
     record_unposted,
@@ -84,7 +85,7 @@ def post_ask(deps: Deps, ask_id: int, client: WebClient) -> list[Delivery]:
             logger.info("ask not posted: %s", _reason(error))
             notice = as_dicts(unposted_notice(message))
             return [DirectMessage(message.leader_user_id, "I could not post your question", notice)]
-        record_posted(deps, ask_id, str(posted["ts"]), {})
+        record_posted(deps, ask_id, str(posted["ts"]), {}, message.closes_at)
         return []
     sent: dict[str, tuple[str, str]] = {}
     for person in message.people:
@@ -94,7 +95,7 @@ def post_ask(deps: Deps, ask_id: int, client: WebClient) -> list[Delivery]:
         except SlackApiError as error:
             # One person Slack cannot reach does not hold back the others.
             logger.info("ask not sent to one person: %s", _reason(error))
-    record_posted(deps, ask_id, None, sent)
+    record_posted(deps, ask_id, None, sent, message.closes_at)
     missed = [person for person in message.people if person not in sent]
     if not missed:
         return []
@@ -172,6 +173,33 @@ class CountRefresher:
         timer.start()
 
 
+def _targets(deps: Deps, message: AskMessage) -> list[ReplyTarget]:
+    """The messages that asked: the channel's, or each DM."""
+    targets = dm_messages(deps, message.ask_id)
+    if message.channel_id and message.message_ts:
+        targets.append(ReplyTarget(message.channel_id, message.message_ts))
+    return targets
+
+
+def redraw(deps: Deps, ask_id: int, client: WebClient) -> None:
+    """Draw an open ask's messages again: the close they show moved into the leader's zone."""
+    message = message_of(deps, ask_id)
+    if message is None or not message.is_open:
+        return
+    blocks, text = as_dicts(team_message(message)), team_message_text(message)
+    for target in _targets(deps, message):
+        try:
+            client.chat_update(
+                channel=target.channel, ts=target.thread_ts, text=text, blocks=blocks
+            )
+        except SlackApiError as error:
+            if _is_passing(error):
+                raise  # the mark stays: the next pass tries again
+            # A message deleted, or a DM closed for good: the others are still redrawn.
+            logger.info("team message not redrawn: %s", _reason(error))
+    record_count_shown(deps, ask_id, message.answered)
+
+
 @dataclass
 class ClosingReport:
     posted: int = 0
@@ -202,8 +230,21 @@ class AskCloser:
                 report.posted += 1
             except (SlackApiError, OSError) as error:
                 logger.warning("ask still not posted: %s", type(error).__name__)
+        self.redraw_moved_closes()
         self.run_closings(now, report)
         return report
+
+    def redraw_moved_closes(self) -> None:
+        """Messages posted before the leader's zone was known show the close it moved from."""
+        for ask_id in moved_closes(self.deps):
+            message = message_of(self.deps, ask_id)
+            client = self.clients.client_for(message.team_id) if message else None
+            if client is None:
+                continue
+            try:
+                redraw(self.deps, ask_id, client)
+            except (SlackApiError, OSError) as error:
+                logger.warning("moved close not shown yet: %s", type(error).__name__)
 
     def run_closings(self, now: datetime, report: ClosingReport) -> None:
         while claimed := claim_closings(self.deps, now):
@@ -262,11 +303,7 @@ class AskCloser:
     def _close_team_messages(self, client: WebClient, message: AskMessage) -> None:
         closed = message_of(self.deps, message.ask_id) or message
         blocks = as_dicts(team_message(_as_closed(closed)))
-        # The channel's message, or each DM that asked someone.
-        targets = dm_messages(self.deps, message.ask_id)
-        if message.channel_id and message.message_ts:
-            targets.append(ReplyTarget(message.channel_id, message.message_ts))
-        for target in targets:
+        for target in _targets(self.deps, message):
             try:
                 client.chat_update(
                     channel=target.channel,

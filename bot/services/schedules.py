@@ -19,6 +19,7 @@ from bot.nudge_rules import Rule, days_to_mask, mask_to_days, next_nudge, parse_
 from bot.services.context import Context
 from bot.store.database import Database
 from bot.store.models import Leader, Schedule
+from bot.store.team_asks import move_closes_into_zone
 
 # Stands in the schedule until Slack has told us the leader's zone; no nudge is planned then.
 UNKNOWN_ZONE = "UTC"
@@ -152,11 +153,15 @@ def stop(session: Session, leader_id: int) -> bool:
 
 
 def remember_zone(session: Session, leader_id: int, tz: str, now: datetime) -> Schedule | None:
-    """Remember the zone Slack gave; plan the next nudge in it if that changes anything.
+    """Remember the zone Slack gave; move into it the asks' default closes that waited for
+    it; plan the next nudge in it if that changes anything.
 
     Returns the schedule when its next nudge moved (or was planned for the first time).
     """
     session.execute(update(Leader).where(Leader.id == leader_id).values(tz=tz))
+    # Whichever way the zone came (an ask's look-up, a command's, user_change, the nudge
+    # pass), asks that closed by default in UTC while it was unknown move into it.
+    move_closes_into_zone(session.connection(), leader_id, tz)
     schedule = session.get(Schedule, leader_id)
     if schedule is None or (schedule.tz == tz and not zone_pending(schedule)):
         return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,10 +35,12 @@ from bot.store.models import (
     TeamAskPerson,
 )
 from bot.store.team_asks import (
+    MUST_REDRAW,
     answer_count,
     claim_count_update,
     claim_due_closings,
     claim_unposted,
+    messages_to_redraw,
 )
 from bot.team_ask_rules import (
     COUNT_UPDATE_EVERY,
@@ -69,6 +71,8 @@ class AskRequest:
     anonymous: bool
     closes_at: datetime
     parent_entry_id: int | None = None
+    # Whether `closes_at` is the default close, which follows the leader's zone once known.
+    default_close: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ def request_from_command(ctx: Context, parsed: AskTeamInSlack) -> AskRequest:
         people=parsed.people,
         anonymous=anonymous,
         closes_at=default_closing(ctx),
+        default_close=True,
     )
 
 
@@ -168,12 +173,15 @@ def zone_known(ctx: Context) -> bool:
         return leader_id is not None and leader_zone(session, leader_id) is not None
 
 
-def close_in_zone(deps: Deps, ask_id: int, tz: str) -> None:
-    """Move a default close, planned before the leader's zone was known, into it."""
-    with deps.database.transaction() as session:
-        found = session.get(TeamAsk, ask_id)
-        if found is not None and found.status == AskStatus.POSTING:
-            found.closes_at = default_close(found.created_at, tz)
+def close_awaits_zone(deps: Deps, ask_id: int) -> bool:
+    """Whether this ask's default close still waits for Slack to say the leader's zone.
+
+    Asked of the ask, not of the leader: another ask's look-up may have learnt the zone
+    since this one was planned, and then this one has already moved (services/schedules.py
+    `remember_zone`).
+    """
+    with deps.database.transaction(writes=False) as session:
+        return bool(session.scalar(select(TeamAsk.close_awaits_zone).where(TeamAsk.id == ask_id)))
 
 
 def caller_tz(ctx: Context) -> str:
@@ -229,6 +237,10 @@ def start_ask(ctx: Context, request: AskRequest) -> AskMessage:
         )
         session.add(entry)
         session.flush()
+        closes_at = request.closes_at
+        if request.default_close:
+            # Planned again in the transaction that keeps it: the zone may have come since.
+            closes_at = default_close(ctx.now, leader_tz(session, leader_id))
         team_ask = TeamAsk(
             leader_id=leader_id,
             entry_id=entry.id,
@@ -236,7 +248,8 @@ def start_ask(ctx: Context, request: AskRequest) -> AskMessage:
             kind=request.kind.value,
             anonymous=request.anonymous,
             channel_id=request.channel_id,
-            closes_at=request.closes_at,
+            closes_at=closes_at,
+            close_awaits_zone=request.default_close and leader_zone(session, leader_id) is None,
             status=AskStatus.POSTING,
             # This process posts it right after the ack; the pass takes over if it dies.
             lease_until=ctx.now + POST_LEASE,
@@ -259,14 +272,27 @@ def message_of(deps: Deps, ask_id: int) -> AskMessage | None:
 
 
 def record_posted(
-    deps: Deps, ask_id: int, message_ts: str | None, dms: dict[str, tuple[str, str]]
+    deps: Deps,
+    ask_id: int,
+    message_ts: str | None,
+    dms: dict[str, tuple[str, str]],
+    shown_close: datetime,
 ) -> None:
-    """The ask is out: its channel message, or each person's DM (user -> channel, ts)."""
+    """The ask is out: its channel message, or each person's DM (user -> channel, ts), which
+    say answers close at `shown_close`."""
     with deps.database.transaction() as session:
         session.execute(
             update(TeamAsk)
             .where(TeamAsk.id == ask_id, TeamAsk.status == AskStatus.POSTING)
-            .values(status=AskStatus.OPEN, message_ts=message_ts, lease_until=None)
+            .values(
+                status=AskStatus.OPEN,
+                message_ts=message_ts,
+                lease_until=None,
+                # The leader's zone came while it was being posted: the close moved under it.
+                count_shown=case(
+                    (TeamAsk.closes_at != shown_close, MUST_REDRAW), else_=TeamAsk.count_shown
+                ),
+            )
         )
         for user_id, (channel, ts) in dms.items():
             session.execute(
@@ -475,6 +501,16 @@ def count_to_show(deps: Deps, ask_id: int, now: datetime) -> AskMessage | timede
             return COUNT_UPDATE_EVERY  # another process just did; look again after it
         found = session.get(TeamAsk, ask_id)
         return _message(session, found, deps.anonymous_minimum) if found else None
+
+
+# Redrawn a few at a time by each pass; the rest by the next.
+REDRAW_BATCH = 20
+
+
+def moved_closes(deps: Deps) -> list[int]:
+    """Open asks whose messages show a close that has moved since (see `MUST_REDRAW`)."""
+    with deps.database.connection(writes=False) as connection:
+        return messages_to_redraw(connection, REDRAW_BATCH)
 
 
 def record_count_shown(deps: Deps, ask_id: int, count: int) -> None:

@@ -297,6 +297,9 @@ class TeamAsk(Base):
     channel_id: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # True while `closes_at` is the default close planned in UTC, Slack not having said the
+    # leader's zone yet: it moves into their zone whenever that becomes known.
+    close_awaits_zone: Mapped[bool] = mapped_column(default=False)
     # An AskStatus as a plain string, like nudges.status.
     status: Mapped[str] = mapped_column(String(16), index=True)
     # Posting and closing are claims: a process that died mid-way is taken over after this.

@@ -10,13 +10,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from bot.history_filters import searchable_words
 from bot.store.models import AskStatus, TeamAnswer, TeamAsk
-from bot.team_ask_rules import MIN_GROUP
+from bot.team_ask_rules import MIN_GROUP, default_close
+
+# What `count_shown` holds for a message that must be drawn again, whatever the count: the
+# close it shows has moved. The count's refresher and the closing pass both redraw it.
+MUST_REDRAW = -1
+# Asks whose close may still move: their answers have not closed.
+_NOT_CLOSED = (AskStatus.POSTING, AskStatus.UNPOSTED, AskStatus.OPEN)
 
 
 def claim_unposted(connection: Connection, now: datetime, lease: timedelta) -> list[int]:
@@ -79,6 +85,46 @@ def claim_count_update(
         .returning(TeamAsk.id)
     )
     return connection.scalar(statement) is not None
+
+
+def move_closes_into_zone(connection: Connection, leader_id: int, tz: str) -> None:
+    """Slack said the leader's zone: every default close of theirs planned in UTC before it
+    did, on any ask still open, becomes the end of the next working day in `tz`.
+
+    A message already posted shows the old close, so it is marked for redrawing.
+    """
+    waiting = connection.execute(
+        select(TeamAsk.id, TeamAsk.created_at).where(
+            TeamAsk.leader_id == leader_id,
+            TeamAsk.close_awaits_zone,
+            TeamAsk.status.in_(_NOT_CLOSED),
+        )
+    ).all()
+    for ask_id, created_at in waiting:
+        connection.execute(
+            update(TeamAsk)
+            # Again: the closing pass may have claimed it since it was read.
+            .where(TeamAsk.id == ask_id, TeamAsk.close_awaits_zone, TeamAsk.status.in_(_NOT_CLOSED))
+            .values(
+                closes_at=default_close(created_at, tz),
+                close_awaits_zone=False,
+                count_shown=case(
+                    (TeamAsk.status == AskStatus.OPEN, MUST_REDRAW), else_=TeamAsk.count_shown
+                ),
+            )
+        )
+
+
+def messages_to_redraw(connection: Connection, limit: int) -> list[int]:
+    """Open asks whose messages show a close that has moved since they were posted."""
+    return list(
+        connection.scalars(
+            select(TeamAsk.id)
+            .where(TeamAsk.status == AskStatus.OPEN, TeamAsk.count_shown == MUST_REDRAW)
+            .order_by(TeamAsk.id)
+            .limit(limit)
+        )
+    )
 
 
 def answer_count(connection: Connection, ask_id: int) -> int:

@@ -20,6 +20,20 @@ KAI = User("U0KAI", "T0TEAM", "kai")
 LEE = User("U0LEE", "T0TEAM", "lee")
 ZOE = User("U0ZOE", "T0TEAM", "zoe")
 OUTSIDER = User("U0OUTSIDE", "T0ELSEWHERE", "outsider")
+# A member of a partner workspace, in a Slack Connect channel the team's workspace shares.
+VISITOR = User("U0VISITOR", "T0PARTNER", "visitor")
+
+
+def in_shared_channel(payload: dict[str, Any], host: str) -> dict[str, Any]:
+    """`payload` as Slack sends it when its user acts in a Slack Connect channel of `host`:
+    `user.team_id` stays their own workspace, while a click's `team` is the host, and a
+    form names the host's install as `view.app_installed_team_id`."""
+    shared: dict[str, Any] = json.loads(json.dumps(payload))
+    if shared["type"] == "view_submission":
+        shared["view"]["app_installed_team_id"] = host
+    else:
+        shared["team"]["id"] = host
+    return shared
 
 
 def posts_to(harness: Harness, channel: str) -> list[Call]:
@@ -42,8 +56,11 @@ def press_in(
     label: str,
     user: User,
     channel: str = CHANNEL,
+    *,
+    host: str | None = None,
 ) -> Response:
-    """`user` presses `label` on the bot's message in `channel`, as Slack sends it."""
+    """`user` presses `label` on the bot's message in `channel`, as Slack sends it; with
+    `host`, the channel is a Slack Connect channel of that workspace."""
     block, pressed = block_and_button(message, label)
     payload = harness.slack.click_payload(
         pressed["action_id"],
@@ -54,7 +71,7 @@ def press_in(
         channel=channel,
         ephemeral=False,
     )
-    return harness.slack.interaction(payload)
+    return harness.slack.interaction(in_shared_channel(payload, host) if host else payload)
 
 
 def open_answer_form(
