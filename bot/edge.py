@@ -4,7 +4,9 @@ One policy for every request, before Bolt sees it. Bolt trusts the shapes it is 
 `actions` list that is empty, a `view` that is a string or a `user` that is a number raise
 inside Bolt or inside our listeners, which answers 500 and logs a traceback. Here such a
 request is refused with a 400 and one line naming the kind of problem, never a value (a
-value can be what a team said). Pure: bytes, headers and the time in; a verdict out.
+value can be what a team said). So is a response_url that points anywhere but Slack: the
+bot would POST there after the ack. Pure: bytes, headers, the time and the origins a
+response_url may have in; a verdict out.
 
 What is checked is what Bolt and our listeners read, in the shapes Slack documents and our
 tests send (bot/playground/slack_driver.py). Fields nobody reads are left alone, so a field
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.vocabulary.response_urls import SLACK_HOOKS, Origin, is_allowed
 from bot.vocabulary.slack_ids import MAX_LENGTH as MAX_SLACK_ID_LENGTH
 
 # Slack refuses requests older than this itself; so do we (replays of a captured request).
@@ -83,13 +86,19 @@ def check_request(
     content_type: str | None,
     now: float,
     commands: Collection[str],
+    response_origins: Collection[Origin] = (SLACK_HOOKS,),
 ) -> Accepted | Refused:
-    """The verdict on one `POST /slack/events`: signed by Slack first, then well formed."""
+    """The verdict on one `POST /slack/events`: signed by Slack first, then well formed.
+
+    A response_url must point at one of `response_origins` (bot/vocabulary/response_urls.py).
+    """
     unsigned = verify_signature(secret, body, timestamp, signature, now)
     if unsigned is not None:
         return Refused(401, unsigned)
     try:
-        return read_body(body, content_type, commands)
+        accepted = read_body(body, content_type, commands)
+        check_response_urls(accepted.body, _WHERE[accepted.kind], response_origins)
+        return accepted
     except UnknownCommandError as problem:
         return Refused(404, str(problem))
     except MalformedError as problem:
@@ -140,7 +149,12 @@ def read_body(body: bytes, content_type: str | None, commands: Collection[str]) 
     return Accepted("command", dict(fields))
 
 
-def check_socket_payload(envelope_type: str, payload: object, commands: Collection[str]) -> None:
+def check_socket_payload(
+    envelope_type: str,
+    payload: object,
+    commands: Collection[str],
+    response_origins: Collection[Origin] = (SLACK_HOOKS,),
+) -> None:
     """The same policy for a Socket Mode envelope, which arrives decoded and unsigned.
 
     Raises MalformedError."""
@@ -151,10 +165,39 @@ def check_socket_payload(envelope_type: str, payload: object, commands: Collecti
         if not isinstance(payload, dict):
             raise MalformedError("the command is not an object")
         check_command(payload, commands)
+        check_response_urls(payload, "command", response_origins)
     elif envelope_type == "interactive":
-        check_interaction(payload)
+        check_response_urls(check_interaction(payload), "payload", response_origins)
     else:
-        check_events_body(payload)
+        check_response_urls(check_events_body(payload).body, "the body", response_origins)
+
+
+# How a refusal names the request's top level, by its kind.
+_WHERE: dict[Kind, str] = {
+    "command": "command",
+    "ssl_check": "the body",
+    "interaction": "payload",
+    "event": "the body",
+    "url_verification": "the body",
+    "rate_limited": "the body",
+}
+
+
+def check_response_urls(
+    body: Mapping[str, object], where: str, origins: Collection[Origin]
+) -> None:
+    """Every response_url of a well-formed body points at Slack (or its configured stand-in).
+
+    The bot POSTs to these after the ack; anywhere else would let a signed payload aim it
+    at any host it can reach. Raises MalformedError naming the field, never the URL."""
+    urls = [("response_url", body.get("response_url"))]
+    listed = body.get("response_urls")
+    for index, item in enumerate(listed if isinstance(listed, list) else []):
+        url = item.get("response_url") if isinstance(item, dict) else None
+        urls.append((f"response_urls[{index}].response_url", url))
+    for field, url in urls:
+        if isinstance(url, str) and url and not is_allowed(url, origins):
+            raise MalformedError(f"{where}.{field} does not point at Slack")
 
 
 # -- commands ------------------------------------------------------------------------------

@@ -2,18 +2,59 @@
 
 One formatter for our lines and gunicorn's, so a log shipper reads every line of the process
 the same way (bot/server.py hands gunicorn `gunicorn_log_config`).
+
+A record is one line, whatever it quotes: a message can hold what a request sent (an OAuth
+error code, an id), and a line break in it would let the sender write a line of their own
+into the log. So control characters and Unicode's line separators are escaped the way a
+Python string literal writes them (a backslash, then n, x00 or u2028). A traceback keeps its
+line breaks, to stay readable, but nothing else of the kind.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 LogFormat = Literal["text", "json"]
 LOG_FORMATS: tuple[LogFormat, ...] = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# C0 and C1 controls (NEL, U+0085, among them), DEL, and the line and paragraph separators:
+# whatever a terminal, a log shipper or str.splitlines() could take for the end of a line.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS_BUT_LF = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# JSON escapes the C0 controls itself; these it leaves raw when ensure_ascii is off.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` on one line: every control character and line separator written as an escape.
+
+    With `keep_newlines`, line feeds stay (a traceback's lines) and the rest is escaped."""
+    pattern = _CONTROLS_BUT_LF if keep_newlines else _CONTROLS
+    return pattern.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+class TextFormatter(logging.Formatter):
+    """TEXT_FORMAT with the message on one line; a traceback follows on lines of its own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging names it
+        return escape_controls(super().formatMessage(record))
+
+    def format(self, record: logging.LogRecord) -> str:
+        # The traceback is escaped here, as it is written: another handler's formatter may
+        # have rendered and cached it on the record first.
+        return escape_controls(super().format(record), keep_newlines=True)
 
 
 class JsonFormatter(logging.Formatter):
@@ -34,12 +75,16 @@ class JsonFormatter(logging.Formatter):
             line["exc_info"] = record.exc_text
         if record.stack_info:
             line["stack_info"] = self.formatStack(record.stack_info)
-        # A traceback's newlines are escaped, so the object stays on one line.
-        return json.dumps(line, ensure_ascii=False)
+        # json.dumps escapes a traceback's newlines and every C0 control, so the object stays
+        # on one line; the rest that could end a line is escaped here. These characters only
+        # occur inside JSON strings, where an escape means the same character.
+        text = json.dumps(line, ensure_ascii=False)
+        return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def formatter(log_format: LogFormat) -> logging.Formatter:
-    return JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    """The formatter of every handler we set up: ours, gunicorn's, in either format."""
+    return JsonFormatter() if log_format == "json" else TextFormatter(TEXT_FORMAT)
 
 
 def gunicorn_log_config(log_format: LogFormat, level: str) -> dict[str, Any]:

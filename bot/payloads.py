@@ -7,6 +7,7 @@ returns None for anything malformed, and callers re-check it against the caller'
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,7 @@ from bot.history_filters import MAX_SEARCH_LENGTH, HistoryQuery
 from bot.vocabulary.limits import MAX_REF_LENGTH, MAX_ROW_ID
 from bot.vocabulary.slack_ids import MAX_LENGTH, USER_ID
 
+logger = logging.getLogger(__name__)
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
 _ROW_ID = re.compile(r"[0-9]{1,10}")
 # A question id (question_bank.ID_PATTERN, or custom-<row id>) and maybe /<follow-up number>.
@@ -203,10 +205,16 @@ def valid_habit_filter(value: Any) -> Habit | None:
 
 
 def json_object(value: Any) -> dict[str, Any] | None:
+    """The JSON object a button value or modal metadata holds, or None for anything else."""
     if not isinstance(value, str) or len(value) > 3000:
         return None
     try:
         data = json.loads(value)
     except ValueError:
+        return None
+    except RecursionError:
+        # Only a crafted value nests this deep (ours are flat): the sender's doing, so one line
+        # and no traceback, and never the value.
+        logger.warning("a value sent back to us nests too deeply to read")
         return None
     return data if isinstance(data, dict) else None

@@ -16,6 +16,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.edge import MalformedError, check_socket_payload
 from bot.listeners import SLASH_COMMANDS
+from bot.vocabulary.response_urls import response_url_origins
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,9 @@ class GuardedSocketModeHandler(SocketModeHandler):
     # Bolt's own handler narrows the client type the same way.
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         try:
-            check_socket_payload(req.type, req.payload, SLASH_COMMANDS)
+            # The app's client was made with SLACK_API_URL, the stand-in's address in tests.
+            origins = response_url_origins(self.app.client.base_url)
+            check_socket_payload(req.type, req.payload, SLASH_COMMANDS, origins)
         except MalformedError as problem:
             logger.warning("refused a Socket Mode envelope: %s", problem)
             # Acknowledged all the same: the sender's retries would be refused just the same.

@@ -15,6 +15,7 @@ from bot import metrics
 from bot.edge import Accepted, check_request
 from bot.listeners import SLASH_COMMANDS
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
+from bot.vocabulary.response_urls import response_url_origins
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -46,6 +47,10 @@ def wsgi_app(
     secret = signing_secret if signing_secret is not None else app._signing_secret
     if not secret:
         raise ValueError("a signing secret is needed to tell Slack's requests from others")
+    # Where a response_url may point: Slack's hooks host, and the stand-in for Slack that
+    # SLACK_API_URL names in tests and the playground. The app's client was made with
+    # SLACK_API_URL (bot/app.py), in either install mode.
+    response_origins = response_url_origins(app.client.base_url)
     # Made now, in the worker after the fork: its series read 0 before its first request.
     metrics.metrics()
 
@@ -93,6 +98,7 @@ def wsgi_app(
             content_type=environ.get("CONTENT_TYPE"),
             now=time.time(),
             commands=SLASH_COMMANDS,
+            response_origins=response_origins,
         )
         if not isinstance(verdict, Accepted):
             # Never the body: it can hold what a team said.

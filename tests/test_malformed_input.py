@@ -651,7 +651,7 @@ def _command_fields(text: str) -> dict[str, str]:
         "team_id": LEADER.team_id,
         "user_id": LEADER.user_id,
         "trigger_id": "1.2.3",
-        "response_url": "http://127.0.0.1:9/x",
+        "response_url": "https://hooks.slack.com/commands/T0TEAM/1/x",
     }
 
 
@@ -923,6 +923,7 @@ def socket_handler(monkeypatch: pytest.MonkeyPatch) -> tuple[GuardedSocketModeHa
     )
     # Built without a connection: __init__ would start the client's threads.
     handler = GuardedSocketModeHandler.__new__(GuardedSocketModeHandler)
+    handler.app = bare_app()  # calling Slack itself: response_urls on hooks.slack.com only
     return handler, handed
 
 
@@ -935,8 +936,13 @@ def socket_handler(monkeypatch: pytest.MonkeyPatch) -> tuple[GuardedSocketModeHa
         ("slash_commands", {"command": "/other", "user_id": "U0A", "team_id": "T0A"}),
         ("slash_commands", {"command": "/ask-team", "user_id": "U0A", "team_id": 7}),
         ("hello", {}),
+        ("interactive", _DRIVER.click_payload("x", "y", response_url="http://127.0.0.1:9/x")),
+        ("slash_commands", _DRIVER.command_form(response_url="http://127.0.0.1:9/x")),
     ],
-    ids=["empty-actions", "string-view", "null-event", "unknown-command", "number-team", "hello"],
+    ids=[
+        *("empty-actions", "string-view", "null-event", "unknown-command", "number-team"),
+        *("hello", "click-answered-elsewhere", "command-answered-elsewhere"),
+    ],
 )
 def test_a_socket_mode_envelope_slack_never_sends_is_acked_and_kept_from_bolt(
     socket_handler: tuple[GuardedSocketModeHandler, list[str]],
@@ -1110,3 +1116,49 @@ def test_whatever_the_edge_lets_through_bolt_can_read(sent: tuple[dict[str, Any]
             read(bolt.body)
     else:
         assert result.status in (400, 404), result  # malformed, or a command not ours
+
+
+# -- values nested past what json can read ---------------------------------------------------------
+
+# json.loads gives up on this with RecursionError, not ValueError; ours are flat objects.
+DEEP = "[" * 2900
+# The buttons whose value is JSON of ours: they read it, and say once that they could not.
+JSON_BUTTONS = {
+    ids.ENTRY_EDIT,
+    ids.ENTRY_DELETE,
+    ids.ENTRY_FOLLOW_UP,
+    ids.HISTORY_OLDER,
+    ids.HISTORY_NEWER,
+    ids.TEAM_ANSWER_WITHDRAW,
+}
+
+
+@pytest.mark.parametrize("action_id", FUZZED_ACTIONS)
+def test_a_button_value_nested_past_reading_is_answered_politely_in_one_line(
+    guarded: Guarded, action_id: str
+) -> None:
+    start = len(guarded.caplog.records)
+
+    # No error, no traceback, at most one warning: what `guarded` holds every answer to.
+    response = guarded.interaction(guarded.slack.click_payload(action_id, DEEP))
+
+    assert response.status == 200
+    records = guarded.caplog.records[start:]
+    assert not any("[[[" in record.getMessage() for record in records), "never the value"
+    if action_id in JSON_BUTTONS:
+        assert [record.levelno for record in records] == [logging.WARNING]
+        assert guarded.harness.fake.calls_to("response_url"), "answered, as a stale button"
+
+
+def test_modal_metadata_nested_past_reading_keeps_the_form_open_in_one_line(
+    guarded: Guarded,
+) -> None:
+    payload = submission(guarded.slack, ids.LOG_CALLBACK, "view_submission")
+    payload["view"]["private_metadata"] = DEEP
+    start = len(guarded.caplog.records)
+
+    response = guarded.interaction(payload)
+
+    assert response.json["response_action"] == "errors"
+    records = guarded.caplog.records[start:]
+    assert [(record.levelno, record.exc_info) for record in records] == [(logging.WARNING, None)]

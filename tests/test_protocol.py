@@ -23,7 +23,7 @@ def command_body(text: str = "") -> bytes:
             "team_id": "T0TEAM",
             "user_id": "U0LEADER",
             "trigger_id": "1.2.3",
-            "response_url": "http://127.0.0.1:9/x",
+            "response_url": "https://hooks.slack.com/commands/T0TEAM/1/x",
         }
     ).encode()
 

@@ -4,6 +4,7 @@ and a running bot never stops because Slack had a bad moment."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -17,6 +18,7 @@ import pytest
 
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, event_callback, log_values, request
+from bot.vocabulary import ids
 from tests.conftest import SIGNING_SECRET, Harness
 from tests.support.blocks import text_of
 from tests.test_cli import cli_env, start_ask_team
@@ -244,3 +246,21 @@ def test_home_opened_with_slack_slow_is_acknowledged_at_once(
 
     assert response.status == 200
     assert seconds < WELL_UNDER_SLACKS_LIMIT
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_response_url_slack_refuses_is_one_warning_without_a_traceback(
+    harness: Harness, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    harness.fake.respond_with("response_url", lambda call: (status, {}, {}))
+
+    response = harness.slack.click(ids.QUESTION_ANOTHER, "vision")
+    harness.settle()
+
+    assert response.status == 200
+    assert harness.fake.calls_to("response_url"), "tried once"
+    (line,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert line.exc_info is None, "expired or used up: Slack's answer, not a bug of ours"
+    assert line.levelno == logging.WARNING
+    assert str(status) in line.getMessage()
+    assert "/response/" not in line.getMessage(), "never the URL"

@@ -18,6 +18,7 @@ from tests.conftest import LEADER, REPO_ROOT, SIGNING_SECRET
 from tests.support.blocks import buttons, question_of
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.test_cli import ask_team, cli_env, start_ask_team
+from tests.test_response_urls import Recorder
 
 APP_TOKEN = "xapp-1-A0APP-1-test"
 
@@ -114,3 +115,28 @@ def test_a_refused_app_token_is_named_with_where_to_get_one(
     assert "Slack refused SLACK_APP_TOKEN (invalid_auth)" in finished.stderr
     assert "connections:write" in finished.stderr
     assert "Traceback" not in finished.stderr
+
+
+def test_a_response_url_that_is_not_slacks_is_acked_and_never_followed(
+    socket_mode: FakeSocketMode, shapes: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    elsewhere = Recorder()
+    try:
+        card = socket_mode.wait_for_ack(socket_mode.send("slash_commands", shapes.command_form()))
+        another = buttons(card["payload"]["blocks"])["Another question"]
+        click = shapes.click_payload(another["action_id"], another["value"])
+        foreign_click = {**click, "response_url": elsewhere.url}
+        foreign_command = shapes.command_form("vision", response_url=elsewhere.url)
+
+        refused = [
+            socket_mode.wait_for_ack(socket_mode.send("interactive", foreign_click)),
+            socket_mode.wait_for_ack(socket_mode.send("slash_commands", foreign_command)),
+        ]
+        socket_mode.wait_for_ack(socket_mode.send("interactive", click))
+        (answered,) = fake_slack.wait_for("response_url")
+    finally:
+        elsewhere.close()
+
+    assert [ack.get("payload") for ack in refused] == [None, None], "acked, and not answered"
+    assert answered.path == "/response/click", "Slack's own response_url still answered"
+    assert elsewhere.paths == []

@@ -27,6 +27,7 @@ from bot import metrics
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.slack_client import WEB_API_TIMEOUT_SECONDS, OneWorkspace, WorkspaceClients
+from bot.vocabulary.response_urls import is_allowed, response_url_origins
 
 logger = logging.getLogger(__name__)
 MODAL_FAILED = (
@@ -103,7 +104,8 @@ Delivery = (
 
 
 class ResponseUrlError(RuntimeError):
-    """Slack refused a post to a response_url (expired, used up, or malformed)."""
+    """Slack refused a post to a response_url (expired, used up, or malformed), or the URL
+    points elsewhere than Slack and was not posted to. The message never holds the URL."""
 
 
 class AfterAckSender:
@@ -196,6 +198,10 @@ class AfterAckSender:
                 reason = error.response.get("error") if error.response is not None else None
                 logger.warning("%s refused by Slack: %s", type(delivery).__name__, reason)
                 self._tell_about(client, delivery, response_url, user_id)
+            except ResponseUrlError as error:
+                # Expired, used up or not Slack's: time or the sender did it, not a bug of ours.
+                logger.warning("%s not delivered: %s", type(delivery).__name__, error)
+                self._tell_about(client, delivery, response_url, user_id)
             except OSError as error:
                 # Slack unreachable (refused, reset, timed out): an outage, not our bug.
                 logger.warning("%s not sent: %s", type(delivery).__name__, type(error).__name__)
@@ -218,6 +224,7 @@ class AfterAckSender:
         try:
             if response_url:
                 self._post_response(
+                    client,
                     response_url,
                     {"text": text, "blocks": blocks, "replace_original": replace},
                 )
@@ -241,6 +248,7 @@ class AfterAckSender:
                 logger.warning("no response_url nor user to answer")
         elif isinstance(delivery, Respond) and response_url:
             self._post_response(
+                client,
                 response_url,
                 {
                     "text": delivery.text,
@@ -278,7 +286,11 @@ class AfterAckSender:
                 channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks
             )
 
-    def _post_response(self, response_url: str, payload: dict[str, Any]) -> None:
+    def _post_response(self, client: WebClient, response_url: str, payload: dict[str, Any]) -> None:
+        # The edge refuses any other response_url already; this holds should one ever reach
+        # here another way, so no request can aim the bot at a host of its choosing.
+        if not is_allowed(response_url, response_url_origins(client.base_url)):
+            raise ResponseUrlError("response_url does not point at Slack; nothing was posted")
         response = WebhookClient(response_url, timeout=WEB_API_TIMEOUT_SECONDS).send_dict(payload)
         if response.status_code >= 400:
             raise ResponseUrlError(f"response_url answered {response.status_code}")
