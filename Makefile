@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format lock bench bench-ack bench-fanout bench-answers bench-history bench-search-sqlite bench-slow-clients bench-after-ack migrate clean playground screenshots
+.PHONY: run test lint format lock bench bench-ack bench-fanout bench-answers bench-history bench-search-sqlite bench-slow-clients bench-after-ack bench-oauth migrate clean playground screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench-search-sqlite: $(STAMP)
 ## bench-slow-clients: signed commands with 50 trickling connections open, next to the old gthread server
 bench-slow-clients: $(STAMP)
 	$(BIN)/python bench/slow_clients.py
+
+## bench-oauth: OAuth mode with Slack slow or refusing token refreshes, and a flood of install-page visits (BENCH_DATABASE_URL for PostgreSQL)
+bench-oauth: $(STAMP)
+	$(BIN)/python bench/oauth_hardening.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 ## bench-after-ack: how long a confirmation DM stays only in memory after the ack
 bench-after-ack: $(STAMP)
