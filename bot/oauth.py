@@ -30,7 +30,8 @@ from bot.config import Settings
 from bot.services.deps import Deps
 from bot.services.lifecycle import welcome_installer
 from bot.slack_client import InstalledWorkspaces
-from bot.store.installations import OAuthStates, WorkspaceInstalls, state_key
+from bot.store.installations import WorkspaceInstalls
+from bot.store.oauth_states import OAuthStates, state_key
 from bot.vocabulary.slack_ids import TEAM_ID
 from bot.vocabulary.slack_scopes import BOT_SCOPES
 
