@@ -1,6 +1,6 @@
 """How fast /ask-team is acknowledged, next to a bare Bolt app on the same server stack.
 
-Starts, one after the other, under gunicorn (bot/server.py: the asyncio worker reading whole
+Starts, one after the other, under gunicorn (bot/app/server.py: the asyncio worker reading whole
 requests, then a pool of WEB_THREADS threads; WEB_CONCURRENCY workers):
   1. a bare Bolt app whose only command acks, with Bolt's default listener runner,
   2. the same bare app with process_before_response=True,

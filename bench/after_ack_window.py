@@ -18,18 +18,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import create_app  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.app.bolt_app import create_app  # noqa: E402
+from bot.app.web import wsgi_app  # noqa: E402
+from bot.domain.question_bank import QuestionBank  # noqa: E402
 from bot.playground.fake_slack import FakeSlack  # noqa: E402
 from bot.playground.local_server import LocalServer  # noqa: E402
 from bot.playground.slack_driver import SlackDriver, log_values  # noqa: E402
-from bot.question_bank import QuestionBank  # noqa: E402
 from bot.senders.after_ack import AfterAckSender  # noqa: E402
 from bot.services.deps import Deps  # noqa: E402
-from bot.slack_client import web_client  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
-from bot.web import wsgi_app  # noqa: E402
+from bot.store.slack_client import web_client  # noqa: E402
+from bot.vocabulary.config import Settings  # noqa: E402
 
 SECRET = "bench-signing-secret"
 SAMPLES = 200

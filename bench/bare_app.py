@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.server import serve_with_gunicorn
-from bot.web import wsgi_app
+from bot.app.server import serve_with_gunicorn
+from bot.app.web import wsgi_app
 
 
 def build(process_before_response: bool) -> App:
@@ -28,7 +28,7 @@ def build(process_before_response: bool) -> App:
         process_before_response=process_before_response,
         # Like ask-team, which checks its token once per process: not part of the timing.
         token_verification_enabled=False,
-        # Served behind the same edge as ask-team (bot.web.wsgi_app), which checks signatures.
+        # Served behind the same edge as ask-team (bot.app.web.wsgi_app), which checks signatures.
         request_verification_enabled=False,
     )
 

@@ -37,13 +37,13 @@ sys.path.insert(0, str(ROOT))
 from slack_sdk.oauth.installation_store import Installation  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bot.config import Settings, normalize_database_url  # noqa: E402
-from bot.question_bank import QuestionBank  # noqa: E402
-from bot.runtime import nudge_dispatcher  # noqa: E402
+from bot.app.runtime import nudge_dispatcher  # noqa: E402
+from bot.domain.question_bank import QuestionBank  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.store.installations import WorkspaceInstalls  # noqa: E402
 from bot.store.token_cipher import TokenCipher, new_key  # noqa: E402
+from bot.vocabulary.config import Settings, normalize_database_url  # noqa: E402
 from tests.support.seed import seed_due_leaders  # noqa: E402
 
 LEADERS = int(os.environ.get("BENCH_LEADERS", "10000"))

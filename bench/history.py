@@ -25,13 +25,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
 from bot.blocks.home import home_view  # noqa: E402
-from bot.config import normalize_database_url  # noqa: E402
-from bot.history_filters import HistoryQuery  # noqa: E402
-from bot.question_bank import QuestionBank  # noqa: E402
+from bot.domain.history_filters import HistoryQuery  # noqa: E402
+from bot.domain.question_bank import QuestionBank  # noqa: E402
 from bot.services.home import gather_home  # noqa: E402
 from bot.services.journal import Cursor, history_page  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
+from bot.vocabulary.config import normalize_database_url  # noqa: E402
 
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "1000000"))
 LEADERS = int(os.environ.get("BENCH_LEADERS", "2000"))

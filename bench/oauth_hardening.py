@@ -31,24 +31,24 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from bot.app import create_app  # noqa: E402
-from bot.config import Settings, normalize_database_url  # noqa: E402
+from bot.app.bolt_app import create_app  # noqa: E402
+from bot.domain.question_bank import QuestionBank  # noqa: E402
 from bot.playground.fake_oauth import FakeOAuth, FakeWorkspace  # noqa: E402
 from bot.playground.fake_slack import Call, FakeSlack  # noqa: E402
 from bot.playground.local_server import LocalServer  # noqa: E402
 from bot.playground.slack_driver import SlackDriver, User, request  # noqa: E402
-from bot.question_bank import QuestionBank  # noqa: E402
 from bot.senders.after_ack import AfterAckSender  # noqa: E402
 from bot.services.deps import Deps  # noqa: E402
-from bot.slack_client import InstalledWorkspaces  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.store.installations import WorkspaceInstalls  # noqa: E402
 from bot.store.models import OAuthState  # noqa: E402
+from bot.store.slack_client import InstalledWorkspaces  # noqa: E402
 from bot.store.token_cipher import TokenCipher, new_key  # noqa: E402
+from bot.vocabulary.config import Settings, normalize_database_url  # noqa: E402
 
 try:  # The clock's refresh pass; the code before it refreshed inside requests.
-    from bot.runtime import token_refresher  # type: ignore[attr-defined]
+    from bot.app.runtime import token_refresher  # type: ignore[attr-defined]
 except ImportError:
     token_refresher = None
 
@@ -146,7 +146,7 @@ class Bench:
 
 
 def wsgi(app: Any) -> Any:
-    from bot.web import wsgi_app
+    from bot.app.web import wsgi_app
 
     return wsgi_app(app)
 

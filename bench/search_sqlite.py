@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from bench.history import RARE_WORD, WORDS  # noqa: E402
-from bot.history_filters import HistoryQuery  # noqa: E402
+from bot.domain.history_filters import HistoryQuery  # noqa: E402
 from bot.services.journal import history_page  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402

@@ -1,6 +1,6 @@
 """Signed /ask-team latency while clients trickle their bodies: asyncio front vs. gthread.
 
-Starts `ask-team serve` (SQLite) twice, one after the other: as shipped (bot/server.py,
+Starts `ask-team serve` (SQLite) twice, one after the other: as shipped (bot/app/server.py,
 gunicorn's asyncio worker with the WSGI app on a thread pool) and with the gthread worker it
 replaced (kept below, for this comparison only). Against each, CLIENTS concurrent keep-alive
 clients send REQUESTS signed `/ask-team help` commands in all, first with no slow connections
@@ -59,7 +59,7 @@ def serve_gthread(
     on_starting: Callable[[], None] | None = None,
     bind_host: str = "0.0.0.0",  # noqa: S104
 ) -> None:
-    """The server `ask-team serve` ran before bot/server.py: gunicorn's gthread worker."""
+    """The server `ask-team serve` ran before bot/app/server.py: gunicorn's gthread worker."""
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -234,11 +234,11 @@ def summary(latencies: list[float]) -> str:
 
 def main() -> None:
     if sys.argv[1:] == ["serve-gthread"]:
-        import bot.server
+        import bot.app.server
         from bot.cli import main as ask_team
 
         # `ask-team serve` looks the server up when it starts, so this swaps in the old one.
-        bot.server.serve_with_gunicorn = serve_gthread
+        bot.app.server.serve_with_gunicorn = serve_gthread
         raise SystemExit(ask_team(["serve"]))
 
     fake = FakeSlack()
@@ -269,7 +269,7 @@ def main() -> None:
         f"(or not sent within {BUDGET:g} s)"
     )
     half = f"{'answered':>10} {'p50 ms':>8} {'p99 ms':>8}"
-    print(f"{'':<17} | {'asgi (bot/server.py)':<28} | {'gthread (before)':<28}")
+    print(f"{'':<17} | {'asgi (bot/app/server.py)':<28} | {'gthread (before)':<28}")
     print(f"{'slow connections':<17} | {half} | {half}")
     print(f"{0:<17} | {summary(ours[0])} | {summary(before[0])}")
     print(f"{SLOW:<17} | {summary(ours[1])} | {summary(before[1])}")

@@ -7,9 +7,9 @@ the modal's `response_action=update` is in it). As a baseline, measured the same
 same run just before: as many plain `/ask-team` commands (the question card) from other
 people, at random moments over the same seconds.
 
-The real app (bot/app.py behind bot/web.py) answers over HTTP on loopback against the fake
-Slack, in this process, as in the tests. Every answer queues a refresh of the channel
-message's "N answers so far", which the app sends at most once every 5 s (across processes,
+The real app (bot/app/bolt_app.py behind bot/app/web.py) answers over HTTP on loopback
+against the fake Slack, in this process, as in the tests. Every answer queues a refresh of the
+channel message's "N answers so far", which the app sends at most once every 5 s (across processes,
 a claim in the database). After the last answer the bench waits for the message to show all
 of them, then prints p50/p95/p99/max of both, and the chat.update calls the channel message
 got: how many, over how long (first answer sent to the last update), the shortest gap.
@@ -45,20 +45,20 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from bot.app import create_app  # noqa: E402
-from bot.config import Settings, normalize_database_url  # noqa: E402
+from bot.app.bolt_app import create_app  # noqa: E402
+from bot.app.runtime import deps_for  # noqa: E402
+from bot.app.web import wsgi_app  # noqa: E402
+from bot.domain.question_bank import QuestionBank  # noqa: E402
+from bot.domain.team_ask_rules import COUNT_UPDATE_EVERY  # noqa: E402
 from bot.playground.fake_slack import Call, FakeSlack, block_kit_problems  # noqa: E402
 from bot.playground.local_server import LocalServer  # noqa: E402
 from bot.playground.slack_driver import Response, SlackDriver, User  # noqa: E402
-from bot.question_bank import QuestionBank  # noqa: E402
-from bot.runtime import deps_for  # noqa: E402
 from bot.senders.after_ack import AfterAckSender  # noqa: E402
-from bot.slack_client import web_client  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
+from bot.store.slack_client import web_client  # noqa: E402
 from bot.store.team_asks import answer_count  # noqa: E402
-from bot.team_ask_rules import COUNT_UPDATE_EVERY  # noqa: E402
-from bot.web import wsgi_app  # noqa: E402
+from bot.vocabulary.config import Settings, normalize_database_url  # noqa: E402
 from tests.conftest import Clock, Harness, RunningApp  # noqa: E402
 from tests.support.blocks import button  # noqa: E402
 from tests.support.team import answer_values, press_in  # noqa: E402

@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
-from bot.config import ConfigError, Settings, normalize_database_url
-from bot.question_bank import PromptError, QuestionBank
-from bot.runtime import (
+from bot.app.runtime import (
     SchemaNotReadyError,
     SlackUnreachableError,
     ask_closer,
@@ -32,13 +30,15 @@ from bot.runtime import (
     token_refused,
     workspace_installs,
 )
-from bot.server import PortUnavailableError
+from bot.app.server import PortUnavailableError
+from bot.domain.question_bank import PromptError, QuestionBank
 from bot.services.context import Caller, Context
 from bot.services.lifecycle import export_of
 from bot.store import migrate
 from bot.store.database import DatabaseUnavailableError, is_in_memory
 from bot.store.models import utcnow
 from bot.store.token_cipher import TokenKeyError, new_key
+from bot.vocabulary.config import ConfigError, Settings, normalize_database_url
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -340,8 +340,8 @@ def _export(settings: Settings, team_id: str, user_id: str, output: str | None) 
 
 
 def _serve(settings: Settings) -> int:
-    from bot.server import check_port_free, serve_with_gunicorn
-    from bot.web import wsgi_app
+    from bot.app.server import check_port_free, serve_with_gunicorn
+    from bot.app.web import wsgi_app
 
     # Fail here, before forking workers, if settings, prompts, schema or token are wrong. The
     # master keeps no connection: workers build their own app, engine and clock after the fork.
@@ -372,7 +372,7 @@ def _serve(settings: Settings) -> int:
 
 
 def _socket(settings: Settings) -> int:
-    from bot.socket_mode import GuardedSocketModeHandler
+    from bot.app.socket_mode import GuardedSocketModeHandler
 
     if not settings.slack_app_token:
         raise ConfigError("SLACK_APP_TOKEN is needed for Socket Mode (an xapp- app-level token)")

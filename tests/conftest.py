@@ -13,19 +13,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.app import create_app
-from bot.config import Settings, normalize_database_url
+from bot.app.bolt_app import create_app
+from bot.app.web import wsgi_app
+from bot.domain.question_bank import QuestionBank
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.local_server import LocalServer
 from bot.playground.slack_driver import SlackDriver, User
-from bot.question_bank import QuestionBank
 from bot.senders.after_ack import AfterAckSender
 from bot.services.deps import Deps
-from bot.slack_client import web_client
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.models import Base
-from bot.web import wsgi_app
+from bot.store.slack_client import web_client
+from bot.vocabulary.config import Settings, normalize_database_url
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"

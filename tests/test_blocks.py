@@ -10,13 +10,13 @@ from bot.blocks.help import help_blocks
 from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import log_modal
 from bot.blocks.question_card import question_card
-from bot.habits import Habit
+from bot.domain.question_bank import QuestionBank
 from bot.playground.fake_slack import block_kit_problems
-from bot.question_bank import QuestionBank
 from bot.services.journal import HistoryPage, HistoryQuery
 from bot.store.models import Entry, EntryPerson
-from bot.text import escape_mrkdwn, shown
+from bot.vocabulary.habits import Habit
 from bot.vocabulary.limits import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
+from bot.vocabulary.text import escape_mrkdwn, shown
 
 
 def assert_valid_message(blocks: list[dict]) -> None:

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.history_filters import HistoryQuery
-from bot.payloads import encode_entry_action, encode_log_metadata
+from bot.domain.history_filters import HistoryQuery
+from bot.domain.payloads import encode_entry_action, encode_log_metadata
 from bot.playground.slack_driver import User, log_values
 from bot.store.models import Entry
 from tests.conftest import LEADER, OTHER_LEADER, Harness

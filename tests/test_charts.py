@@ -7,8 +7,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from bot.charts import heartbeat_chart_png, labels_for_weeks
-from bot.heartbeat import WeekPulse
+from bot.blocks.charts import heartbeat_chart_png, labels_for_weeks
+from bot.domain.heartbeat import WeekPulse
 from tests.conftest import REPO_ROOT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -31,7 +31,7 @@ def test_charts_drawn_at_the_same_time_are_each_whole() -> None:
 
 def test_starting_the_bot_does_not_load_the_charting_library() -> None:
     # Every worker pays for what it imports: ~40 MB and ~0.6 s for matplotlib, used rarely.
-    probe = "import sys, bot.runtime; print('matplotlib' in sys.modules)"
+    probe = "import sys, bot.app.runtime; print('matplotlib' in sys.modules)"
 
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_HOST
 from bot.playground.fake_slack import FakeSlack
+from bot.vocabulary.config import DEFAULT_HOST
 from tests.test_cli import ask_team, cli_env, free_port
 
 POSTGRES_SERVER = ("127.0.0.1", 5432)

@@ -6,11 +6,11 @@ import random
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.clock import JOB_ID, start_clock
-from bot.config import Settings
-from bot.question_bank import QuestionBank
-from bot.runtime import nudge_dispatcher
+from bot.app.clock import JOB_ID, start_clock
+from bot.app.runtime import nudge_dispatcher
+from bot.domain.question_bank import QuestionBank
 from bot.store.database import Database
+from bot.vocabulary.config import Settings
 
 
 def test_the_clock_is_one_coalescing_job_every_minute(db: Database, bank: QuestionBank) -> None:

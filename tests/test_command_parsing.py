@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.commands import (
+from bot.domain.commands import (
     AskFollowUp,
     AskQuestion,
     ListOwnQuestions,
@@ -19,8 +19,8 @@ from bot.commands import (
     StopNudges,
     parse_command,
 )
-from bot.habits import Habit
-from bot.history_filters import HistoryQuery
+from bot.domain.history_filters import HistoryQuery
+from bot.vocabulary.habits import Habit
 
 
 @pytest.mark.parametrize(

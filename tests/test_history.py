@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.habits import Habit
-from bot.history_cursor import Cursor, decode_page_request, encode_page_request
+from bot.domain.history_cursor import Cursor, decode_page_request, encode_page_request
 from bot.playground.slack_driver import User, log_values
 from bot.services.journal import HistoryQuery
+from bot.vocabulary.habits import Habit
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
 from tests.support.blocks import Showing, buttons, headline, press, text_of
 from tests.support.seed import seed_entries

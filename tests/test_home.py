@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from bot.heartbeat import WeekPulse, sparkline
-from bot.heartbeat import reading as heartbeat_reading
+from bot.domain.heartbeat import WeekPulse, sparkline
+from bot.domain.heartbeat import reading as heartbeat_reading
 from bot.playground.fake_slack import block_kit_problems
 from bot.playground.slack_driver import User, event_callback
 from bot.services.leaders import leader_id_for
@@ -306,7 +306,7 @@ def test_only_heartbeat_questions_offer_the_trend(harness: Harness) -> None:
 
 
 def test_a_forged_promise_kept_form_cannot_touch_another_leaders_promise(harness: Harness) -> None:
-    from bot.payloads import encode_log_metadata
+    from bot.domain.payloads import encode_log_metadata
 
     log(harness, "answer", user=OTHER_LEADER, promise="Their promise")
     with harness.app.deps.database.transaction(writes=False) as session:

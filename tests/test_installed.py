@@ -31,7 +31,7 @@ pytestmark = pytest.mark.installed
 
 # What an sdist of the project holds; the wheel is built from a copy of just these, so the
 # build neither writes into the checkout nor packs a stale build/ directory.
-SOURCES = ("pyproject.toml", "README.md", "LICENSE", "bot")
+SOURCES = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "bot", "prompts")
 TIMEOUT = 60
 
 
@@ -113,7 +113,7 @@ def test_the_wheel_carries_the_question_bank_the_migrations_and_the_license(
     names = set(zipfile.ZipFile(installed.wheel).namelist())
 
     bank = {Path(name).name for name in names if name.startswith("bot/prompts/")}
-    assert bank == {path.name for path in (REPO_ROOT / "bot" / "prompts").glob("*.toml")}
+    assert bank == {path.name for path in (REPO_ROOT / "prompts").glob("*.toml")}
     assert "bot/store/migrations/env.py" in names
     assert "bot/store/migrations/script.py.mako" in names
     versions = {path.name for path in (REPO_ROOT / "bot/store/migrations/versions").glob("0*.py")}
@@ -123,7 +123,7 @@ def test_the_wheel_carries_the_question_bank_the_migrations_and_the_license(
 
 def test_installed_it_loads_its_own_question_bank_and_migrations(installed: Installed) -> None:
     script = (
-        "import bot, bot.question_bank as q, bot.store.migrate as m;"
+        "import bot, bot.domain.question_bank as q, bot.store.migrate as m;"
         "from alembic.config import Config;"
         "from alembic.script import ScriptDirectory;"
         "config = Config();"

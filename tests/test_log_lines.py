@@ -1,4 +1,4 @@
-"""One record is one line, whatever a request put in it (bot/log_format.py).
+"""One record is one line, whatever a request put in it (bot/vocabulary/log_format.py).
 
 A message can quote what a request sent; a line break in it would let the sender write
 lines of their own into the log, and a NUL or a control sequence would garble it. Specified
@@ -20,10 +20,10 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from bot.log_format import LOG_FORMATS, LogFormat, formatter, gunicorn_log_config
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, User, event_callback, request
 from bot.store.token_cipher import new_key
+from bot.vocabulary.log_format import LOG_FORMATS, LogFormat, formatter, gunicorn_log_config
 from tests.conftest import REPO_ROOT, SIGNING_SECRET
 from tests.test_oauth_cli import installed_with, oauth_env
 
@@ -32,14 +32,14 @@ LINE_BREAKS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85
 LINE_BREAKS += ["\u2028", "\u2029"]
 # Not line breaks, but no log line should carry them raw either.
 OTHER_CONTROLS = ["\x00", "\x1b[31m", "\x07", "\x7f", "\x9b", "\t"]
-FORGED = "2026-11-26 09:00:00,000 ERROR bot.web: FORGED by the sender"
+FORGED = "2026-11-26 09:00:00,000 ERROR bot.app.web: FORGED by the sender"
 HOSTILE = "x" + "".join(LINE_BREAKS + OTHER_CONTROLS) + FORGED
 RAW = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def record(message: str, *args: object, exc_info: bool = False) -> logging.LogRecord:
     made = logging.makeLogRecord(
-        {"name": "bot.oauth", "levelno": logging.INFO, "levelname": "INFO"}
+        {"name": "bot.app.oauth", "levelno": logging.INFO, "levelname": "INFO"}
         | {"msg": message, "args": args}
     )
     if exc_info:
@@ -68,7 +68,7 @@ def test_a_value_from_a_request_stays_on_its_records_line(log_format: LogFormat,
 def test_a_text_line_shows_where_the_controls_were() -> None:
     line = formatter("text").format(record("install failed: %s", "x\nFORGED\x00\u2028"))
 
-    assert line.endswith(r"INFO bot.oauth: install failed: x\nFORGED\x00\u2028")
+    assert line.endswith(r"INFO bot.app.oauth: install failed: x\nFORGED\x00\u2028")
 
 
 def test_a_json_line_keeps_the_message_exactly() -> None:

@@ -5,7 +5,7 @@ Specified three ways. The classes of the issue that found the 500s, each by name
 Hypothesis, for every button, form, event and command the app registers: Slack's own shapes
 with fields replaced by wrong types, absurd numbers and odd text, signed and posted over
 HTTP, while another leader's entries must stay as they were. And the edge policy
-(bot/edge.py) on its own: whatever it lets through must be a request Bolt can read.
+(bot/domain/edge.py) on its own: whatever it lets through must be a request Bolt can read.
 """
 
 from __future__ import annotations
@@ -41,9 +41,11 @@ from slack_bolt.request.payload_utils import (
 )
 from slack_sdk.socket_mode.request import SocketModeRequest
 
+from bot.app.socket_mode import GuardedSocketModeHandler
+from bot.app.web import wsgi_app
 from bot.blocks.notices import NOT_SAVED as FORM_KEPT
 from bot.blocks.notices import SOMETHING_WENT_WRONG as TRY_AGAIN
-from bot.edge import (
+from bot.domain.edge import (
     MAX_SLACK_ID_LENGTH,
     Accepted,
     MalformedError,
@@ -51,11 +53,11 @@ from bot.edge import (
     check_interaction,
     check_request,
 )
-from bot.history_cursor import Cursor, encode_page_request
-from bot.history_filters import HistoryQuery
+from bot.domain.history_cursor import Cursor, encode_page_request
+from bot.domain.history_filters import HistoryQuery
+from bot.domain.payloads import encode_log_metadata
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS, register_all
 from bot.listeners.errors import polite_answer
-from bot.payloads import encode_log_metadata
 from bot.playground.fake_slack import block_kit_problems
 from bot.playground.slack_driver import (
     Response,
@@ -67,9 +69,7 @@ from bot.playground.slack_driver import (
 )
 from bot.senders.after_ack import AfterAckSender
 from bot.services.deps import Deps
-from bot.socket_mode import GuardedSocketModeHandler
 from bot.vocabulary import ids
-from bot.web import wsgi_app
 from tests.conftest import LEADER, OTHER_LEADER, SIGNING_SECRET, Harness
 from tests.support.seed import seed_entries
 from tests.test_any_text import their_entries

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.app.oauth import REDIRECT_PATH
+from bot.app.web import EVENTS_PATH
 from bot.listeners import BOT_EVENTS, SHORTCUT_CALLBACKS, SLASH_COMMANDS
-from bot.oauth import REDIRECT_PATH
 from bot.playground.slack_driver import log_values
 from bot.vocabulary.slack_scopes import BOT_SCOPES
-from bot.web import EVENTS_PATH
 from tests.conftest import REPO_ROOT, Harness
 from tests.test_log_answers import open_log_modal
 

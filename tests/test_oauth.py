@@ -21,23 +21,23 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.app import create_app
-from bot.config import Settings
+from bot.app.bolt_app import create_app
+from bot.app.runtime import nudge_dispatcher, token_refresher
+from bot.app.web import wsgi_app
+from bot.domain.question_bank import QuestionBank
 from bot.playground.fake_oauth import FakeOAuth, FakeWorkspace
 from bot.playground.fake_slack import Call, FakeSlack
 from bot.playground.local_server import LocalServer
 from bot.playground.slack_driver import Response, SlackDriver, User, event_callback, request
-from bot.question_bank import QuestionBank
-from bot.runtime import nudge_dispatcher, token_refresher
 from bot.senders.after_ack import AfterAckSender
 from bot.senders.token_refresh import RefreshReport, TokenRefresher
 from bot.services.deps import Deps
-from bot.slack_client import InstalledWorkspaces
 from bot.store.database import Database
 from bot.store.installations import WorkspaceInstalls
 from bot.store.models import Leader, OAuthState, WorkspaceInstall
+from bot.store.slack_client import InstalledWorkspaces
 from bot.store.token_cipher import TokenCipher, new_key
-from bot.web import wsgi_app
+from bot.vocabulary.config import Settings
 from tests.conftest import SIGNING_SECRET, Clock, empty_tables
 from tests.support.blocks import press, text_of
 from tests.support.seed import seed_due_leaders

@@ -8,13 +8,13 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.config import normalize_database_url
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import request
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.installations import WorkspaceInstalls
 from bot.store.token_cipher import TokenCipher, new_key
+from bot.vocabulary.config import normalize_database_url
 from tests.test_cli import ask_team, cli_env, start_ask_team, wait_until_serving
 
 TOKEN = "xoxb-T0ACME-secret-token"

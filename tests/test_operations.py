@@ -14,10 +14,10 @@ import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.config import DEFAULT_HOST, ConfigError, Settings
+from bot.app.server import PortUnavailableError, check_port_free
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, request
-from bot.server import PortUnavailableError, check_port_free
+from bot.vocabulary.config import DEFAULT_HOST, ConfigError, Settings
 from tests.conftest import BOT_TOKEN, LEADER, SIGNING_SECRET, Harness
 from tests.test_cli import cli_env, free_port, start_ask_team, wait_until_serving
 from tests.test_nudges import FRIDAY_9_PARIS, SendDue, subscribe
@@ -122,7 +122,7 @@ def test_json_logs_are_one_object_a_line_gunicorns_included(
 
     assert {tuple(sorted(line)) for line in parsed} == {("level", "logger", "message", "time")}
     loggers = {line["logger"] for line in parsed}
-    assert {"gunicorn.error", "bot.web", "bot.cli"} <= loggers, loggers
+    assert {"gunicorn.error", "bot.app.web", "bot.cli"} <= loggers, loggers
     assert any(line["message"].startswith("Listening at: http://") for line in parsed)
     # The access log stays off, as it was before gunicorn's logging was configured.
     assert "gunicorn.access" not in loggers

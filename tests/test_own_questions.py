@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from bot.habits import Habit
+from bot.domain.question_bank import QuestionBank
 from bot.playground.slack_driver import User, log_values
-from bot.question_bank import QuestionBank
+from bot.vocabulary.habits import Habit
 from tests.conftest import LEADER, OTHER_LEADER, OTHER_WORKSPACE_LEADER, Harness
 from tests.support.blocks import press, question_of, section_with, text_of
 

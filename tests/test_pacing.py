@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app.runtime import nudge_dispatcher
 from bot.playground.fake_oauth import FakeWorkspace
 from bot.playground.fake_slack import Call, SlackLimits
-from bot.runtime import nudge_dispatcher
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy, retry_after
 from bot.senders.pacing import Budget, GiveUp, Later, PacedSends, TokenBucket
-from bot.slack_client import OneWorkspace, web_client
+from bot.store.slack_client import OneWorkspace, web_client
 from tests.conftest import Harness
 from tests.support.seed import seed_due_leaders
 from tests.test_oauth import ACME, GLOBEX, Distributed, fresh

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.run import Playground
 from bot.playground.slack_driver import request
+from bot.vocabulary.config import Settings
 from tests.support.blocks import text_of
 from tests.support.playground import Message, Visitor
 from tests.support.team import answer_values

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.habits import Habit
-from bot.question_bank import MAX_QUESTION_LENGTH, PromptError, QuestionBank, is_open_ended
+from bot.domain.question_bank import MAX_QUESTION_LENGTH, PromptError, QuestionBank, is_open_ended
+from bot.vocabulary.habits import Habit
 
 
 def test_every_habit_has_at_least_forty_questions(bank: QuestionBank) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.habits import Habit
-from bot.question_bank import QuestionBank
+from bot.domain.question_bank import QuestionBank
+from bot.vocabulary.habits import Habit
 from tests.conftest import LEADER, OTHER_LEADER, Harness
 from tests.support.blocks import (
     Showing,

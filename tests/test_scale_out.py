@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import normalize_database_url
 from bot.playground.fake_slack import FakeSlack
 from bot.store.database import Database
+from bot.vocabulary.config import normalize_database_url
 from tests.conftest import POSTGRES_URL
 from tests.support.seed import seed_due_leaders
 from tests.test_nudges_at_scale import ZONES, dm_counts

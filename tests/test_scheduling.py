@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.nudge_rules import (
+from bot.domain.nudge_rules import (
     EVERY_DAY,
     INDEFINITELY,
     WEEKDAYS,

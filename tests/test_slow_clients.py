@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.app.server import WSGIFront
+from bot.app.web import MAX_BODY_BYTES
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, request
-from bot.server import WSGIFront
-from bot.web import MAX_BODY_BYTES
 from tests.conftest import SIGNING_SECRET
 from tests.test_cli import cli_env, start_ask_team, wait_until_serving
 

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.app.runtime import ask_closer
 from bot.playground.fake_slack import Call, default_answer
 from bot.playground.slack_driver import event_callback
-from bot.runtime import ask_closer
 from bot.store.models import Base, TeamAnswer, TeamAsk
 from tests.conftest import LEADER, Harness
 from tests.support.blocks import button, press, text_of

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot import heartbeat
-from bot.habits import Habit
+from bot.domain import heartbeat
 from bot.store.models import Entry
-from bot.text import escape_mrkdwn, shown, slack_date
+from bot.vocabulary.habits import Habit
+from bot.vocabulary.text import escape_mrkdwn, shown, slack_date
 
 ANSWER_LIMIT = 2900
 QUESTION_LIMIT = 700

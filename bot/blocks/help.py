@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.commands import SUBCOMMANDS
-from bot.habits import Habit
-from bot.text import escape_mrkdwn
+from bot.domain.commands import SUBCOMMANDS
+from bot.vocabulary.habits import Habit
+from bot.vocabulary.text import escape_mrkdwn
 
 
 def help_blocks(

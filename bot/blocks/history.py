@@ -17,13 +17,13 @@ from slack_sdk.models.blocks import (
 from bot.blocks import delete_button
 from bot.blocks.entries import entry_blocks
 from bot.blocks.team_asks import conversation_block
-from bot.history_cursor import encode_page_request
-from bot.history_filters import HistoryQuery
-from bot.payloads import encode_entry_action
+from bot.domain.history_cursor import encode_page_request
+from bot.domain.history_filters import HistoryQuery
+from bot.domain.payloads import encode_entry_action
 from bot.services.journal import HistoryPage
 from bot.store.models import Entry
-from bot.text import shown, slack_date
 from bot.vocabulary import ids
+from bot.vocabulary.text import shown, slack_date
 
 
 def describe_query(query: HistoryQuery) -> str:

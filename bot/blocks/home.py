@@ -14,12 +14,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import heartbeat
 from bot.blocks.team_asks import conversation_block
-from bot.habits import Habit
+from bot.domain import heartbeat
 from bot.services.home import HomeData
-from bot.text import counted, escape_mrkdwn, shown, slack_date
 from bot.vocabulary import ids
+from bot.vocabulary.habits import Habit
+from bot.vocabulary.text import counted, escape_mrkdwn, shown, slack_date
 
 
 def home_view(data: HomeData) -> View:

@@ -16,14 +16,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import heartbeat
-from bot.habits import Habit
-from bot.payloads import encode_log_metadata
-from bot.question_bank import Asked
+from bot.domain import heartbeat
+from bot.domain.payloads import encode_log_metadata
+from bot.domain.question_bank import Asked
 from bot.store.models import Entry
-from bot.text import shown
 from bot.vocabulary import ids
+from bot.vocabulary.habits import Habit
 from bot.vocabulary.limits import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
+from bot.vocabulary.text import shown
 
 
 def log_modal(asked: Asked, *, parent: int | None = None) -> View:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.text import shown
+from bot.vocabulary.text import shown
 
 
 def notice(text: str, emoji: str = ":information_source:") -> list[Block]:

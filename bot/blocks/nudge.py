@@ -14,9 +14,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.question_card import ANY_HABIT
-from bot.question_bank import Asked
-from bot.text import escape_mrkdwn, shown
+from bot.domain.question_bank import Asked
 from bot.vocabulary import ids
+from bot.vocabulary.text import escape_mrkdwn, shown
 
 LOW_HEARTBEAT_NOTE = (
     "The last three heartbeats you logged were low. Today, a question about how the team is doing:"

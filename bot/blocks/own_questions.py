@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.blocks import delete_button
-from bot.habits import Habit
 from bot.store.models import CustomQuestion
-from bot.text import escape_mrkdwn
 from bot.vocabulary import ids
+from bot.vocabulary.habits import Habit
+from bot.vocabulary.text import escape_mrkdwn
 
 # A message holds 50 blocks; the rest are named, not listed.
 LISTED = 45

@@ -15,11 +15,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.payloads import encode_log_metadata
+from bot.domain.payloads import encode_log_metadata
 from bot.store.models import Entry
-from bot.text import shown
 from bot.vocabulary import ids
 from bot.vocabulary.limits import MAX_OUTCOME_LENGTH
+from bot.vocabulary.text import shown
 
 
 def promise_kept_modal(entry: Entry) -> View:

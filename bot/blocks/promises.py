@@ -13,8 +13,8 @@ from slack_sdk.models.blocks import (
 
 from bot.services.promises import Promises
 from bot.store.models import Entry
-from bot.text import shown, slack_date
 from bot.vocabulary import ids
+from bot.vocabulary.text import shown, slack_date
 
 
 def _due(entry: Entry) -> str:

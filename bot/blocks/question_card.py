@@ -15,11 +15,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import as_dicts
-from bot.habits import Habit
-from bot.payloads import encode_log_metadata
-from bot.question_bank import Asked
-from bot.text import escape_mrkdwn
+from bot.domain.payloads import encode_log_metadata
+from bot.domain.question_bank import Asked
 from bot.vocabulary import ids
+from bot.vocabulary.habits import Habit
+from bot.vocabulary.text import escape_mrkdwn
 
 ANY_HABIT = "any"
 

@@ -16,8 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.habits import Habit
-from bot.nudge_rules import (
+from bot.domain.nudge_rules import (
     INDEFINITELY,
     WEEKDAY_NAMES,
     WEEKDAYS,
@@ -28,9 +27,10 @@ from bot.nudge_rules import (
     zone,
 )
 from bot.services.schedules import Current, Plan
-from bot.text import escape_mrkdwn
 from bot.vocabulary import ids
+from bot.vocabulary.habits import Habit
 from bot.vocabulary.slack_errors import UNREACHABLE
+from bot.vocabulary.text import escape_mrkdwn
 
 DEFAULT_RULE = Rule(9 * 60, WEEKDAYS)
 NO_SCHEDULE_YET = "You have no daily question yet. Pick a time and days, then Save."

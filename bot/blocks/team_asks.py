@@ -26,12 +26,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import heartbeat
-from bot.history_filters import HistoryQuery
-from bot.payloads import encode_answer_target, encode_entry_action, encode_reply_metadata
-from bot.services.team_asks import AnswerInvite, AskMessage, AskPrefill, Closing
-from bot.services.team_conversations import TeamAnswerShown, TeamConversation
-from bot.team_ask_rules import (
+from bot.domain import heartbeat
+from bot.domain.history_filters import HistoryQuery
+from bot.domain.payloads import encode_answer_target, encode_entry_action, encode_reply_metadata
+from bot.domain.team_ask_rules import (
     MAX_ASKED_PEOPLE,
     MAX_QUESTION_LENGTH,
     MAX_TEAM_ANSWER_LENGTH,
@@ -39,8 +37,10 @@ from bot.team_ask_rules import (
     AskKind,
     PulseStats,
 )
-from bot.text import counted, escape_mrkdwn, shown
+from bot.services.team_asks import AnswerInvite, AskMessage, AskPrefill, Closing
+from bot.services.team_conversations import TeamAnswerShown, TeamConversation
 from bot.vocabulary import ids
+from bot.vocabulary.text import counted, escape_mrkdwn, shown
 
 SECTION_LIMIT = 2900
 # A summary message keeps its answers to this many characters, the rest going in a file:

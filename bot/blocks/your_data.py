@@ -11,8 +11,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import delete_button
-from bot.text import counted
 from bot.vocabulary import ids
+from bot.vocabulary.text import counted
 
 
 def forget_me_blocks(entries: int, named_answers: int = 0) -> list[Block]:

@@ -1,6 +1,6 @@
 """`/ask-team` and its subcommands: one router reading the subcommand table.
 
-Each kind of command `bot.commands.SUBCOMMANDS` can produce has one handler here; most answer
+Each kind of command `bot.domain.commands.SUBCOMMANDS` can produce has one handler here; most answer
 in the acknowledgement itself, and Web API work goes to the AfterAckSender.
 """
 
@@ -18,7 +18,7 @@ from bot.blocks.log_modal import log_modal
 from bot.blocks.notices import NO_FOLLOW_UP_YET, NO_QUESTION_YET, notice
 from bot.blocks.promises import promises_blocks
 from bot.blocks.question_card import question_card_dicts, question_card_text
-from bot.commands import (
+from bot.domain.commands import (
     SUBCOMMANDS,
     AddQuestion,
     AskFollowUp,

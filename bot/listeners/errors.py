@@ -1,6 +1,6 @@
 """One policy for exceptions that escape a listener or a middleware: never a 500.
 
-The edge (bot/edge.py) refuses what Slack would not send, so an exception here is our bug:
+The edge (bot/domain/edge.py) refuses what Slack would not send, so an exception here is our bug:
 it is logged with its traceback, and the person gets a polite answer in the form their
 request expects. A 500 would show them Slack's own failure banner, make Slack retry events,
 and throw away what they typed into a modal.

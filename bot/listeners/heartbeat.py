@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import heartbeat
 from bot.blocks import as_dicts
+from bot.blocks.charts import heartbeat_chart_png, labels_for_weeks
 from bot.blocks.notices import notice
-from bot.charts import heartbeat_chart_png, labels_for_weeks
+from bot.domain import heartbeat
 from bot.listeners.replies import button
 from bot.senders.after_ack import AfterAckSender, Delivery, Respond, UploadFile
 from bot.services.context import Context

@@ -11,11 +11,11 @@ from slack_bolt import Ack, App, BoltContext
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.blocks.promise_kept import promise_kept_modal, you_said_we_did
-from bot.forms import parse_promise_kept_form
+from bot.domain.forms import parse_promise_kept_form
+from bot.domain.payloads import decode_log_metadata, parse_id
 from bot.listeners.caller import context_of
 from bot.listeners.nudges import open_settings
 from bot.listeners.replies import button
-from bot.payloads import decode_log_metadata, parse_id
 from bot.senders.after_ack import AfterAckSender, ChannelMessage, Delivery, DirectMessage, OpenModal
 from bot.senders.home import home_for
 from bot.services.context import Context

@@ -12,11 +12,11 @@ from bot.blocks.entries import logged_confirmation
 from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import edit_modal
 from bot.blocks.question_card import question_card, question_card_text
-from bot.forms import LogForm, parse_log_form
-from bot.history_cursor import decode_page_request
+from bot.domain.forms import LogForm, parse_log_form
+from bot.domain.history_cursor import decode_page_request
+from bot.domain.payloads import decode_entry_action, decode_log_metadata
 from bot.listeners.caller import context_of
 from bot.listeners.replies import button, stale_button
-from bot.payloads import decode_entry_action, decode_log_metadata
 from bot.senders.after_ack import AfterAckSender, Delivery, DirectMessage, OpenModal, Respond
 from bot.senders.home import home_for
 from bot.services.context import Context

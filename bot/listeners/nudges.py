@@ -21,11 +21,11 @@ from bot.blocks.schedule_settings import (
     schedule_saved_view,
     settings_modal_view,
 )
-from bot.commands import PauseNudges, ResumeNudges, SetSchedule, StopNudges
-from bot.forms import parse_schedule_form
+from bot.domain.commands import PauseNudges, ResumeNudges, SetSchedule, StopNudges
+from bot.domain.forms import parse_schedule_form
+from bot.domain.nudge_rules import ScheduleError, describe_instant, known_zone, parse_rule, zone
+from bot.domain.payloads import parse_id
 from bot.listeners.caller import context_of
-from bot.nudge_rules import ScheduleError, describe_instant, known_zone, parse_rule, zone
-from bot.payloads import parse_id
 from bot.senders.after_ack import (
     AfterAck,
     AfterAckSender,
@@ -45,7 +45,7 @@ from bot.services.schedules import (
     set_schedule,
     stop_nudges,
 )
-from bot.slack_client import fetch_zone
+from bot.store.slack_client import fetch_zone
 from bot.vocabulary import ids
 
 NO_SCHEDULE = "You have no daily question yet. Start one with `/ask-team schedule 9:00 weekdays`."

@@ -10,9 +10,9 @@ from slack_bolt import Ack, App
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.blocks.own_questions import own_questions_blocks
-from bot.commands import AddQuestion
+from bot.domain.commands import AddQuestion
+from bot.domain.payloads import parse_id
 from bot.listeners.replies import button, stale_button
-from bot.payloads import parse_id
 from bot.senders.after_ack import AfterAckSender, Delivery, Respond
 from bot.services.context import Context
 from bot.services.own_questions import (
@@ -22,8 +22,8 @@ from bot.services.own_questions import (
     list_own_questions,
     remove_own_question,
 )
-from bot.text import escape_mrkdwn
 from bot.vocabulary import ids
+from bot.vocabulary.text import escape_mrkdwn
 
 LISTED = "Your workspace's questions"
 

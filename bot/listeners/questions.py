@@ -12,9 +12,9 @@ from slack_bolt import App
 from bot.blocks import as_dicts
 from bot.blocks.log_modal import log_modal
 from bot.blocks.question_card import question_card, question_card_text
+from bot.domain.payloads import decode_log_metadata, valid_habit_filter, valid_ref
+from bot.domain.question_bank import Asked
 from bot.listeners.replies import button, stale_button
-from bot.payloads import decode_log_metadata, valid_habit_filter, valid_ref
-from bot.question_bank import Asked
 from bot.senders.after_ack import AfterAckSender, Delivery, OpenModal, Respond
 from bot.services.context import Context
 from bot.services.questions import ask, follow_up, remember_for_logging

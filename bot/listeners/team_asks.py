@@ -21,23 +21,24 @@ from bot.blocks.team_asks import (
     reply_blocks,
     reply_modal,
 )
-from bot.commands import AskTeamInSlack
-from bot.forms import (
+from bot.domain.commands import AskTeamInSlack
+from bot.domain.forms import (
     AskForm,
     parse_ask_form,
     parse_reply_form,
     parse_team_answer_form,
 )
-from bot.listeners.caller import context_of
-from bot.listeners.questions import clicked_question
-from bot.listeners.replies import button, stale_button
-from bot.payloads import (
+from bot.domain.payloads import (
     decode_answer_target,
     decode_ask_metadata,
     decode_reply_metadata,
     encode_ask_metadata,
     parse_id,
 )
+from bot.domain.team_ask_rules import PULSE_QUESTION, AskKind, close_problem, closing_instant
+from bot.listeners.caller import context_of
+from bot.listeners.questions import clicked_question
+from bot.listeners.replies import button, stale_button
 from bot.senders.after_ack import (
     AfterAck,
     AfterAckSender,
@@ -69,10 +70,9 @@ from bot.services.team_asks import (
     withdraw_team_answer,
     zone_known,
 )
-from bot.slack_client import fetch_zone
-from bot.team_ask_rules import PULSE_QUESTION, AskKind, close_problem, closing_instant
-from bot.text import escape_mrkdwn
+from bot.store.slack_client import fetch_zone
 from bot.vocabulary import ids
+from bot.vocabulary.text import escape_mrkdwn
 
 FORM_GONE = "This form is out of date. Close it and press the button again."
 NEVER_POSTED = "Your question was never posted, so there is no thread to reply in."

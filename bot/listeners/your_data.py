@@ -19,8 +19,8 @@ from bot.senders.home import home_for
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.lifecycle import export_of, forget_me, forget_uninstalled, kept_about
-from bot.text import counted
 from bot.vocabulary import ids
+from bot.vocabulary.text import counted
 
 logger = logging.getLogger(__name__)
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")

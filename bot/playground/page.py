@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.commands import SUBCOMMANDS
+from bot.domain.commands import SUBCOMMANDS
 from bot.playground.clock import PlaygroundClock
 from bot.playground.slack_driver import Response, SlackDriver, User, event_callback
 from bot.playground.workspace import (

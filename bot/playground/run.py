@@ -7,22 +7,22 @@ import secrets
 import threading
 from dataclasses import replace
 
-from bot.app import create_app
-from bot.clock import start_clock
-from bot.config import Settings
+from bot.app.bolt_app import create_app
+from bot.app.clock import start_clock
+from bot.app.runtime import ask_closer, deps_for, nudge_dispatcher, open_database
+from bot.app.server import check_port_free
+from bot.app.web import wsgi_app
+from bot.domain.question_bank import QuestionBank
 from bot.playground.clock import PlaygroundClock
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.local_server import LocalServer
 from bot.playground.page import Page
 from bot.playground.slack_driver import SlackDriver
 from bot.playground.workspace import Workspace
-from bot.question_bank import QuestionBank
-from bot.runtime import ask_closer, deps_for, nudge_dispatcher, open_database
 from bot.senders.after_ack import AfterAckSender
-from bot.server import check_port_free
-from bot.slack_client import web_client
 from bot.store import migrate
-from bot.web import wsgi_app
+from bot.store.slack_client import web_client
+from bot.vocabulary.config import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -23,10 +23,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot import metrics
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
-from bot.slack_client import WEB_API_TIMEOUT_SECONDS, OneWorkspace, WorkspaceClients
+from bot.store.slack_client import WEB_API_TIMEOUT_SECONDS, OneWorkspace, WorkspaceClients
+from bot.vocabulary import metrics
 from bot.vocabulary.response_urls import is_allowed, response_url_origins
 
 logger = logging.getLogger(__name__)

@@ -21,11 +21,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import metrics
 from bot.blocks import as_dicts
 from bot.blocks.nudge import LOW_HEARTBEAT_NOTE, greeting, nudge_blocks, nudge_text
-from bot.nudge_rules import describe_instant, zone
-from bot.question_bank import QuestionBank
+from bot.domain.nudge_rules import describe_instant, zone
+from bot.domain.question_bank import QuestionBank
 from bot.senders.pacing import Budget, GiveUp, Later, PacedSends
 from bot.services.nudges import (
     claim_due_nudges,
@@ -35,9 +34,10 @@ from bot.services.nudges import (
     todays_nudge,
 )
 from bot.services.schedules import leaders_waiting_for_zone, zone_learned
-from bot.slack_client import OneWorkspace, WorkspaceClients, fetch_zone
 from bot.store.claims import DueNudge
 from bot.store.database import Database
+from bot.store.slack_client import OneWorkspace, WorkspaceClients, fetch_zone
+from bot.vocabulary import metrics
 from bot.vocabulary.slack_errors import TOKEN_REFUSALS, UNREACHABLE
 
 logger = logging.getLogger(__name__)

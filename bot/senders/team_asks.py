@@ -26,6 +26,7 @@ from bot.blocks.team_asks import (
     unposted_notice,
     unreached_notice,
 )
+from bot.domain.team_ask_rules import COUNT_UPDATE_EVERY
 from bot.senders.after_ack import AfterAck, AfterAckSender, Delivery, DirectMessage
 from bot.services.deps import Deps
 from bot.services.team_asks import (
@@ -44,9 +45,8 @@ from bot.services.team_asks import (
     record_posted,
     record_unposted,
 )
-from bot.slack_client import WorkspaceClients
 from bot.store.models import AskStatus
-from bot.team_ask_rules import COUNT_UPDATE_EVERY
+from bot.store.slack_client import WorkspaceClients
 from bot.vocabulary.slack_errors import CANNOT_POST_IN_CHANNEL
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from bot.question_bank import QuestionBank
+from bot.domain.question_bank import QuestionBank
 from bot.services.deps import Deps
 from bot.services.leaders import find_leader_id, leader_id_for
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from bot.question_bank import QuestionBank
+from bot.domain.question_bank import QuestionBank
 from bot.services.workspace_bank import bank_for
 from bot.store.database import Database
 from bot.store.models import utcnow

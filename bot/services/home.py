@@ -9,16 +9,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.habits import Habit
-from bot.heartbeat import CHART_WEEKS, HOME_WEEKS, WeekPulse
-from bot.nudge_rules import describe_instant, zone
-from bot.question_bank import Asked, QuestionBank
+from bot.domain.heartbeat import CHART_WEEKS, HOME_WEEKS, WeekPulse
+from bot.domain.nudge_rules import describe_instant, zone
+from bot.domain.question_bank import Asked, QuestionBank
+from bot.domain.team_ask_rules import MIN_GROUP, AskKind
 from bot.services.context import Context
 from bot.services.leaders import last_question_ref
 from bot.services.promises import open_promises
 from bot.services.team_conversations import TeamConversation, team_conversations
 from bot.store.models import Entry, QuestionView, Schedule, TeamAsk
-from bot.team_ask_rules import MIN_GROUP, AskKind
+from bot.vocabulary.habits import Habit
 
 RECENT = 5
 OPEN_PROMISES_SHOWN = 10

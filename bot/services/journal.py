@@ -11,18 +11,18 @@ from typing import Any
 from sqlalchemy import Select, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from bot.forms import LogForm
-from bot.history_cursor import Cursor
-from bot.history_filters import HistoryQuery
-from bot.payloads import LogTarget
-from bot.question_bank import Asked
+from bot.domain.forms import LogForm
+from bot.domain.history_cursor import Cursor
+from bot.domain.history_filters import HistoryQuery
+from bot.domain.payloads import LogTarget
+from bot.domain.question_bank import Asked
+from bot.domain.team_ask_rules import MIN_GROUP
 from bot.services.context import Context
 from bot.services.questions import ask_follow_up
 from bot.services.team_conversations import TeamConversation, team_conversations
 from bot.store.fulltext import entry_matches
 from bot.store.models import Entry, EntryPerson, TeamAsk
 from bot.store.team_asks import entries_with_answer_words, entries_with_named_answer
-from bot.team_ask_rules import MIN_GROUP
 
 PAGE_SIZE = 5
 

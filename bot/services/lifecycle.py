@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from bot.domain.team_ask_rules import MIN_GROUP
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.leaders import leader_id_for
@@ -20,7 +21,6 @@ from bot.services.team_asks import forget_named_answers, named_answers_of
 from bot.services.team_conversations import team_conversations
 from bot.store.models import CustomQuestion, Entry, Leader, ProcessedEvent, WorkspaceInstall
 from bot.store.upsert import insert_for_dialect
-from bot.team_ask_rules import MIN_GROUP
 
 # "source": "you" for what the leader logged, "team" for a team member's own answer (asked in
 # Slack), whose "who_answered" is their user id, or "anonymous".

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.nudge_rules import INDEFINITELY
-from bot.question_bank import QuestionBank
+from bot.domain.nudge_rules import INDEFINITELY
+from bot.domain.question_bank import QuestionBank
 from bot.services.context import Context
 from bot.services.schedules import Plan, leader_zone, pause, plan_of, text_to_habits
 from bot.services.todays_question import Choice, promises_due, todays_question

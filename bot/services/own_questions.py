@@ -13,11 +13,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.habits import Habit
-from bot.question_bank import MAX_QUESTION_LENGTH, is_open_ended
+from bot.domain.question_bank import MAX_QUESTION_LENGTH, is_open_ended
 from bot.services.context import Context
 from bot.store.models import CustomQuestion
-from bot.text import clean_text
+from bot.vocabulary.habits import Habit
+from bot.vocabulary.text import clean_text
 
 MAX_PER_WORKSPACE = 500
 

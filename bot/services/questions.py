@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 
-from bot.habits import Habit
-from bot.question_bank import Asked, Question, QuestionBank
+from bot.domain.question_bank import Asked, Question, QuestionBank
 from bot.services.context import Context
 from bot.services.leaders import REMEMBER_QUESTION, last_question_ref, remember_question
 from bot.store.models import QuestionView, UTCDateTime
 from bot.store.upsert import insert_for_dialect
+from bot.vocabulary.habits import Habit
 
 
 def choose_habit(

@@ -14,12 +14,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.habits import Habit
-from bot.nudge_rules import Rule, days_to_mask, mask_to_days, next_nudge, parse_pause, zone
+from bot.domain.nudge_rules import Rule, days_to_mask, mask_to_days, next_nudge, parse_pause, zone
 from bot.services.context import Context
 from bot.store.database import Database
 from bot.store.models import Leader, Schedule
 from bot.store.team_asks import move_closes_into_zone
+from bot.vocabulary.habits import Habit
 
 # Stands in the schedule until Slack has told us the leader's zone; no nudge is planned then.
 UNKNOWN_ZONE = "UTC"

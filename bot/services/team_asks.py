@@ -16,9 +16,15 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.commands import AskTeamInSlack
-from bot.forms import TeamAnswerForm
-from bot.habits import Habit
+from bot.domain.commands import AskTeamInSlack
+from bot.domain.forms import TeamAnswerForm
+from bot.domain.team_ask_rules import (
+    COUNT_UPDATE_EVERY,
+    PULSE_QUESTION,
+    AskKind,
+    answerer_key,
+    default_close,
+)
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.journal import own_entry
@@ -42,13 +48,7 @@ from bot.store.team_asks import (
     claim_unposted,
     messages_to_redraw,
 )
-from bot.team_ask_rules import (
-    COUNT_UPDATE_EVERY,
-    PULSE_QUESTION,
-    AskKind,
-    answerer_key,
-    default_close,
-)
+from bot.vocabulary.habits import Habit
 
 # Question references of asks that are not from the bank.
 OWN_WORDS_REF = "own-words"

@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.domain.team_ask_rules import AskKind, PulseStats, pulse_stats, shows_anonymous
 from bot.store.models import AskStatus, TeamAnswer, TeamAsk, TeamAskPerson
-from bot.team_ask_rules import AskKind, PulseStats, pulse_stats, shows_anonymous
 
 
 @dataclass(frozen=True)

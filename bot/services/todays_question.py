@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.engine import Connection
 
-from bot import heartbeat
-from bot.habits import Habit
-from bot.question_bank import Asked, QuestionBank
+from bot.domain import heartbeat
+from bot.domain.question_bank import Asked, QuestionBank
 from bot.services.leaders import remember_question
 from bot.services.questions import next_follow_up, next_question, record_shown
 from bot.store.models import Entry, Nudge, UTCDateTime
+from bot.vocabulary.habits import Habit
 
 FOLLOW_UP_WINDOW = timedelta(days=7)
 # An answer is followed up within this long: this week ("follow it up"), or last week ("ask

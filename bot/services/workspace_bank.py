@@ -7,9 +7,9 @@ from functools import lru_cache
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
-from bot.habits import Habit
-from bot.question_bank import Question, QuestionBank
+from bot.domain.question_bank import Question, QuestionBank
 from bot.store.models import CustomQuestion
+from bot.vocabulary.habits import Habit
 
 PREFIX = "custom-"
 WHY = "A question someone in your workspace added."

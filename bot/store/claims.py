@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
-from bot.nudge_rules import Rule, latest_nudge, mask_to_days, next_nudge_after_day, zone
+from bot.domain.nudge_rules import Rule, latest_nudge, mask_to_days, next_nudge_after_day, zone
 from bot.store.models import Leader, Nudge, NudgeStatus, Schedule
 from bot.store.upsert import insert_for_dialect
 

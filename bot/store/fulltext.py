@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, column, false, func, literal_column, select, table
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
-from bot.history_filters import searchable_words
+from bot.domain.history_filters import searchable_words
 from bot.store.models import Entry
 
 # PostgreSQL: a generated tsvector column of each entry's words, prefixed with its leader's

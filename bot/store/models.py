@@ -328,7 +328,7 @@ class TeamAnswer(Base):
     """One person's answer to an ask, named or anonymous.
 
     `answerer_key` is a keyed hash of (ask, workspace, person) under a secret kept out of the
-    database (bot/team_ask_rules.py): it lets a person change or withdraw their answer, and
+    database (bot/domain/team_ask_rules.py): it lets a person change or withdraw their answer, and
     stops a second one. An anonymous answer has no `user_id`.
     """
 

@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, tru
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
-from bot.history_filters import searchable_words
+from bot.domain.history_filters import searchable_words
+from bot.domain.team_ask_rules import MIN_GROUP, default_close
 from bot.store.models import AskStatus, TeamAnswer, TeamAsk
-from bot.team_ask_rules import MIN_GROUP, default_close
 
 # What `count_shown` holds for a message that must be drawn again, whatever the count: the
 # close it shows has moved. The count's refresher and the closing pass both redraw it.

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
-from bot.habits import Habit
 from bot.playground.slack_driver import User
 from bot.services.deps import Deps
 from bot.services.journal import log_entry
 from bot.services.leaders import leader_id_for
 from bot.store.database import Database
 from bot.store.models import Leader, Schedule
+from bot.vocabulary.habits import Habit
 
 
 def seed_due_leaders(

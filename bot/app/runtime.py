@@ -10,21 +10,21 @@ from datetime import timedelta
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot.app import create_app
-from bot.clock import start_clock
-from bot.config import Settings
-from bot.log_format import formatter
-from bot.question_bank import QuestionBank
+from bot.app.bolt_app import create_app
+from bot.app.clock import start_clock
+from bot.domain.question_bank import QuestionBank
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
 from bot.senders.pacing import Budget
 from bot.senders.team_asks import AskCloser
 from bot.senders.token_refresh import TokenRefresher
 from bot.services.deps import Deps
-from bot.slack_client import InstalledWorkspaces, OneWorkspace, WorkspaceClients, web_client
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.installations import WorkspaceInstalls
+from bot.store.slack_client import InstalledWorkspaces, OneWorkspace, WorkspaceClients, web_client
 from bot.store.token_cipher import TokenCipher
+from bot.vocabulary.config import Settings
+from bot.vocabulary.log_format import formatter
 from bot.vocabulary.slack_errors import TOKEN_REFUSALS
 
 logger = logging.getLogger(__name__)

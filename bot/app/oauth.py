@@ -26,12 +26,12 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Bot, Installation
 
-from bot.config import Settings
 from bot.services.deps import Deps
 from bot.services.lifecycle import welcome_installer
-from bot.slack_client import InstalledWorkspaces
 from bot.store.installations import WorkspaceInstalls
 from bot.store.oauth_states import OAuthStates, state_key
+from bot.store.slack_client import InstalledWorkspaces
+from bot.vocabulary.config import Settings
 from bot.vocabulary.slack_ids import TEAM_ID
 from bot.vocabulary.slack_scopes import BOT_SCOPES
 

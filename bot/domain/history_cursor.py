@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.history_filters import HistoryQuery
-from bot.payloads import integer_in, json_object, query_fields, query_from
+from bot.domain.history_filters import HistoryQuery
+from bot.domain.payloads import integer_in, json_object, query_fields, query_from
 from bot.vocabulary.limits import MAX_ROW_ID
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from bot.habits import HABIT_ALIASES, Habit, habit_for_word
-from bot.history_filters import FilterError, HistoryQuery, parse_history_filters
-from bot.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH
-from bot.text import clean_text, unescape_slack
+from bot.domain.history_filters import FilterError, HistoryQuery, parse_history_filters
+from bot.domain.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH
+from bot.vocabulary.habits import HABIT_ALIASES, Habit, habit_for_word
 from bot.vocabulary.slack_ids import CHANNEL_MENTION, USER_MENTION
+from bot.vocabulary.text import clean_text, unescape_slack
 
 MAX_SCHEDULE_TEXT = 100
 

@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
-from bot import metrics
-from bot.config import DEFAULT_HOST
-from bot.log_format import LogFormat, gunicorn_log_config
-from bot.web import MAX_BODY_BYTES
+from bot.app.web import MAX_BODY_BYTES
+from bot.vocabulary import metrics
+from bot.vocabulary.config import DEFAULT_HOST
+from bot.vocabulary.log_format import LogFormat, gunicorn_log_config
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication, WSGIEnvironment
@@ -237,7 +237,7 @@ def run_wsgi(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[int, Heade
     return int(status.split(" ", 1)[0]), encoded, body
 
 
-# Every interface unless HOST says otherwise: bot/config.py says why.
+# Every interface unless HOST says otherwise: bot/vocabulary/config.py says why.
 DEFAULT_BIND_HOST = DEFAULT_HOST
 
 
@@ -295,8 +295,8 @@ def serve_with_gunicorn(
 ) -> None:
     """Serve `build()` under gunicorn's asyncio workers, each with `threads` request threads.
 
-    With `log_format`, gunicorn's lines are written like ours (bot/log_format.py); without,
-    gunicorn keeps its own format."""
+    With `log_format`, gunicorn's lines are written like ours (bot/vocabulary/log_format.py);
+    without, gunicorn keeps its own format."""
     from gunicorn.app.base import BaseApplication
 
     host = f"[{bind_host}]" if ":" in bind_host else bind_host

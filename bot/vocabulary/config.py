@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from dotenv import find_dotenv, load_dotenv
 
-from bot.log_format import LogFormat
+from bot.vocabulary.log_format import LogFormat
 
 DEFAULT_DATABASE_URL = "sqlite:///ask_team.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
-from bot import metrics
-from bot.edge import Accepted, check_request
+from bot.app.oauth import INSTALL_PATH, REDIRECT_PATH
+from bot.domain.edge import Accepted, check_request
 from bot.listeners import SLASH_COMMANDS
-from bot.oauth import INSTALL_PATH, REDIRECT_PATH
+from bot.vocabulary import metrics
 from bot.vocabulary.response_urls import response_url_origins
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def wsgi_app(
     app: App, ready: Callable[[], bool] | None = None, *, signing_secret: str | None = None
 ) -> WSGIApplication:
     """Bolt behind the edge: health and readiness checks, a body-size limit, Slack's signature
-    and the shapes Slack sends (bot/edge.py), so Bolt only ever sees requests it can read.
+    and the shapes Slack sends (bot/domain/edge.py), so Bolt only ever sees requests it can read.
 
     `ready` says whether the app can serve (its database answers); None is always ready.
     `signing_secret` defaults to the one the app was built with."""
@@ -49,7 +49,7 @@ def wsgi_app(
         raise ValueError("a signing secret is needed to tell Slack's requests from others")
     # Where a response_url may point: Slack's hooks host, and the stand-in for Slack that
     # SLACK_API_URL names in tests and the playground. The app's client was made with
-    # SLACK_API_URL (bot/app.py), in either install mode.
+    # SLACK_API_URL (bot/app/bolt_app.py), in either install mode.
     response_origins = response_url_origins(app.client.base_url)
     # Made now, in the worker after the fork: its series read 0 before its first request.
     metrics.metrics()

@@ -15,9 +15,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.oauth.installation_store import Bot
 
-from bot.config import Settings
-from bot.nudge_rules import known_zone
+from bot.domain.nudge_rules import known_zone
 from bot.store.installations import WorkspaceInstalls
+from bot.vocabulary.config import Settings
 
 WEB_API_TIMEOUT_SECONDS = 10
 logger = logging.getLogger(__name__)

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.habits import Habit
-from bot.heartbeat import HIGHEST, LOWEST
-from bot.heartbeat import parse as parse_heartbeat
-from bot.nudge_rules import Rule
-from bot.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH, MAX_TEAM_ANSWER_LENGTH
-from bot.text import clean_text
+from bot.domain.heartbeat import HIGHEST, LOWEST
+from bot.domain.heartbeat import parse as parse_heartbeat
+from bot.domain.nudge_rules import Rule
+from bot.domain.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH, MAX_TEAM_ANSWER_LENGTH
 from bot.vocabulary import ids
+from bot.vocabulary.habits import Habit
 from bot.vocabulary.limits import (
     MAX_ANSWER_LENGTH,
     MAX_OUTCOME_LENGTH,
@@ -21,6 +20,7 @@ from bot.vocabulary.limits import (
     MAX_PROMISE_LENGTH,
 )
 from bot.vocabulary.slack_ids import CHANNEL_ID, USER_ID
+from bot.vocabulary.text import clean_text
 
 # What a timepicker sends, in ASCII digits: isdigit() would also pass "²³", which int() refuses.
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")

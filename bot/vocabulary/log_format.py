@@ -1,7 +1,7 @@
 """LOG_FORMAT: the same fields (time, level, logger, message, traceback) as text or as JSON.
 
 One formatter for our lines and gunicorn's, so a log shipper reads every line of the process
-the same way (bot/server.py hands gunicorn `gunicorn_log_config`).
+the same way (bot/app/server.py hands gunicorn `gunicorn_log_config`).
 
 A record is one line, whatever it quotes: a message can hold what a request sent (an OAuth
 error code, an id), and a line break in it would let the sender write a line of their own

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.habits import Habit, habit_for_word
+from bot.vocabulary.habits import Habit, habit_for_word
 from bot.vocabulary.slack_ids import USER_MENTION
 
 MAX_SEARCH_LENGTH = 200

@@ -1,7 +1,8 @@
 """The question bank: loads and validates prompts/*.toml, resolves question references.
 
-The TOML files are package data (`bot/prompts/`), read through `importlib.resources`, so an
-installed wheel finds them wherever it is installed and whatever the working directory."""
+The TOML files live in `prompts/` beside `bot/`; the wheel carries them as the package data
+`bot/prompts/` (setup.py maps them), read through `importlib.resources`, so an installed wheel
+finds them wherever it is installed and whatever the working directory."""
 
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
-from bot.habits import Habit
+from bot.vocabulary.habits import Habit
 
-# The bundled question bank: package data, a directory only when installed unzipped.
-PROMPTS_DIR: Traversable = resources.files("bot") / "prompts"
+
+def _bundled_prompts() -> Traversable:
+    """The wheel's `bot/prompts/`, or a checkout's `prompts/` (an editable install has no copy)."""
+    packaged = resources.files("bot") / "prompts"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "prompts"
+
+
+PROMPTS_DIR: Traversable = _bundled_prompts()
 
 MAX_QUESTION_LENGTH = 280
 MAX_WHY_LENGTH = 200

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from bot.heartbeat import HIGHEST, LOWEST
-from bot.nudge_rules import zone
+from bot.domain.heartbeat import HIGHEST, LOWEST
+from bot.domain.nudge_rules import zone
 
 # Never fewer: with two answers, each answerer could tell who wrote the other.
 MIN_GROUP = 3

@@ -40,7 +40,7 @@ _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 # Modal state is the deepest thing Slack sends, about ten levels with rich text.
 MAX_DEPTH = 64
 # Half a surrogate pair is not text: no encoder takes it, so no database can store it. (NUL
-# can be typed; bot/text.py drops it before anything is stored.)
+# can be typed; bot/vocabulary/text.py drops it before anything is stored.)
 _HALF_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_FORM_FIELDS = 100
 

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.config import Settings
+from bot.app.oauth import InstalledAuthorize, not_installed_answer, oauth_flow
 from bot.listeners import register_all
-from bot.oauth import InstalledAuthorize, not_installed_answer, oauth_flow
 from bot.senders.after_ack import AfterAckSender
 from bot.services.deps import Deps
-from bot.slack_client import InstalledWorkspaces, web_client
 from bot.store.installations import WorkspaceInstalls
+from bot.store.slack_client import InstalledWorkspaces, web_client
 from bot.store.token_cipher import TokenCipher
+from bot.vocabulary.config import Settings
 
 
 class _IgnoreTokenNotice(logging.Filter):
@@ -31,7 +31,7 @@ def create_app(settings: Settings, deps: Deps, *, sender: AfterAckSender | None 
 
     It calls nothing remote: the token is checked once per start (`runtime.check_bot_token`),
     so a worker restarted while Slack is down still boots. With SLACK_CLIENT_ID and no
-    SLACK_BOT_TOKEN it serves every workspace that installed it (`bot/oauth.py`).
+    SLACK_BOT_TOKEN it serves every workspace that installed it (`bot/app/oauth.py`).
     """
     if settings.oauth:
         return _create_oauth_app(settings, deps, sender)
@@ -47,7 +47,7 @@ def create_app(settings: Settings, deps: Deps, *, sender: AfterAckSender | None 
         # Bolt's single-workspace default calls auth.test on each process's first request,
         # before the ack: 5 s when Slack is slow, an error page when it is down.
         authorize=_authorize_with(settings.slack_bot_token),
-        # bot/edge.py checks Slack's signature before Bolt sees a request, and logs no body.
+        # bot/domain/edge.py checks Slack's signature before Bolt sees a request, and logs no body.
         request_verification_enabled=False,
         logger=_bolt_logger(),
     )

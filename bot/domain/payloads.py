@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeGuard
 
-from bot.habits import Habit
-from bot.history_filters import MAX_SEARCH_LENGTH, HistoryQuery
+from bot.domain.history_filters import MAX_SEARCH_LENGTH, HistoryQuery
+from bot.vocabulary.habits import Habit
 from bot.vocabulary.limits import MAX_REF_LENGTH, MAX_ROW_ID
 from bot.vocabulary.slack_ids import MAX_LENGTH, USER_ID
 

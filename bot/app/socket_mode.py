@@ -1,4 +1,4 @@
-"""Socket Mode with the same shape policy as `POST /slack/events` (bot/edge.py).
+"""Socket Mode with the same shape policy as `POST /slack/events` (bot/domain/edge.py).
 
 Envelopes arrive decoded over a connection we opened, so there is no signature to check,
 but Bolt would still choke on a payload in a shape Slack does not send: it builds its
@@ -14,7 +14,7 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.edge import MalformedError, check_socket_payload
+from bot.domain.edge import MalformedError, check_socket_payload
 from bot.listeners import SLASH_COMMANDS
 from bot.vocabulary.response_urls import response_url_origins
 
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 class GuardedSocketModeHandler(SocketModeHandler):
-    """Bolt's Socket Mode handler, refusing what bot/edge.py refuses over HTTP."""
+    """Bolt's Socket Mode handler, refusing what bot/domain/edge.py refuses over HTTP."""
 
     # Bolt's own handler narrows the client type the same way.
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]

@@ -6,8 +6,8 @@ import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot import heartbeat
-from bot.heartbeat import WeekPulse
+from bot.domain import heartbeat
+from bot.domain.heartbeat import WeekPulse
 
 
 def labels_for_weeks(now: datetime, weeks: int) -> list[str]:
