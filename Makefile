@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format lock bench bench-ack bench-fanout bench-answers bench-history bench-search-sqlite bench-slow-clients bench-after-ack bench-oauth migrate clean playground screenshots
+.PHONY: run test check lint format lock bench bench-ack bench-fanout bench-answers bench-history bench-search-sqlite bench-slow-clients bench-after-ack bench-oauth migrate clean playground screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ screenshots: $(STAMP)
 ## test: install and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## check: the quick loop (under 90 s): every unit test, and the smoke end-to-end test of each feature
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not postgres" tests/unit
+	$(BIN)/python -m pytest -m "smoke and not postgres" tests/e2e
 
 ## lint: ruff (lint and format check) and mypy
 lint: $(STAMP)

@@ -63,7 +63,8 @@ def signed_command(
             "user_id": user,
             "channel_id": "C0BENCH",
             "trigger_id": "1.2.3",
-            "response_url": "http://127.0.0.1:9/unused",
+            # Only Slack's hooks host passes the edge; /ask-team answers in the ack and never posts.
+            "response_url": "https://hooks.slack.com/commands/T0BENCH/1/unused",
         }
     ).encode()
     stamp = str(int(time.time()))

@@ -39,12 +39,12 @@ from sqlalchemy import text  # noqa: E402
 
 from bot.app.runtime import nudge_dispatcher  # noqa: E402
 from bot.domain.question_bank import QuestionBank  # noqa: E402
+from bot.playground.seed import seed_due_leaders  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.store.installations import WorkspaceInstalls  # noqa: E402
 from bot.store.token_cipher import TokenCipher, new_key  # noqa: E402
 from bot.vocabulary.config import Settings, normalize_database_url  # noqa: E402
-from tests.support.seed import seed_due_leaders  # noqa: E402
 
 LEADERS = int(os.environ.get("BENCH_LEADERS", "10000"))
 LATENCY = float(os.environ.get("BENCH_LATENCY", "0.05"))

@@ -27,8 +27,10 @@ from sqlalchemy import create_engine, make_url, text  # noqa: E402
 from bot.blocks.home import home_view  # noqa: E402
 from bot.domain.history_filters import HistoryQuery  # noqa: E402
 from bot.domain.question_bank import QuestionBank  # noqa: E402
-from bot.services.home import gather_home  # noqa: E402
-from bot.services.journal import Cursor, history_page  # noqa: E402
+from bot.services.context import Caller, Context  # noqa: E402
+from bot.services.deps import Deps  # noqa: E402
+from bot.services.home import home_of  # noqa: E402
+from bot.services.journal import Cursor, browse  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.vocabulary.config import normalize_database_url  # noqa: E402
@@ -146,12 +148,16 @@ def main() -> None:
     create_database_if_missing(url)
     database = Database(url)
     seconds = fill(database)
-    bank = QuestionBank.load()
+    deps = Deps(database=database, bank=QuestionBank.load())
     query = HistoryQuery()
 
+    def as_leader(leader_id: int) -> Context:
+        # The use cases' own request: the leader's row is looked up as for a real one.
+        user_id = "UBIGLOG" if leader_id == LEADERS + 1 else f"U{leader_id:08d}"
+        return Context(deps, Caller("T0BENCH", user_id), NOW)
+
     def first_page(leader_id: int) -> object:
-        with database.transaction(writes=False) as session:
-            return history_page(session, leader_id, query)
+        return browse(as_leader(leader_id), query)
 
     def deep_page(leader_id: int) -> object:
         with database.transaction(writes=False) as session:
@@ -165,22 +171,19 @@ def main() -> None:
             cursor = Cursor(deep.created_at.replace(tzinfo=UTC), deep.id)
         # Timed on its own: finding the cursor above is the benchmark's, not the bot's, work.
         started = time.perf_counter()
-        with database.transaction(writes=False) as session:
-            history_page(session, leader_id, query, older_than=cursor)
+        browse(as_leader(leader_id), query, older_than=cursor)
         return time.perf_counter() - started
 
     def searching(words: str, big_log: bool = False) -> Callable[[int], object]:
         search = HistoryQuery(words=words)
 
         def word_search(leader_id: int) -> object:
-            with database.transaction(writes=False) as session:
-                return history_page(session, LEADERS + 1 if big_log else leader_id, search)
+            return browse(as_leader(LEADERS + 1 if big_log else leader_id), search)
 
         return word_search
 
     def home(leader_id: int) -> object:
-        with database.transaction(writes=False) as session:
-            return home_view(gather_home(session, bank, leader_id, NOW)).to_dict()
+        return home_view(home_of(as_leader(leader_id))).to_dict()
 
     per_leader = ENTRIES // LEADERS
     print(

@@ -24,7 +24,10 @@ from sqlalchemy import insert  # noqa: E402
 
 from bench.history import RARE_WORD, WORDS  # noqa: E402
 from bot.domain.history_filters import HistoryQuery  # noqa: E402
-from bot.services.journal import history_page  # noqa: E402
+from bot.domain.question_bank import QuestionBank  # noqa: E402
+from bot.services.context import Caller, Context  # noqa: E402
+from bot.services.deps import Deps  # noqa: E402
+from bot.services.journal import browse  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.store.models import Entry, Leader  # noqa: E402
@@ -75,6 +78,7 @@ def fill(database: Database) -> float:
 def main() -> None:
     database = Database(f"sqlite:///{Path(tempfile.mkdtemp(prefix='ask-team-bench-')) / 'b.db'}")
     seconds = fill(database)
+    deps = Deps(database=database, bank=QuestionBank.load())
     print(
         f"SQLite: {LEADERS * PER_LEADER:,} entries over {LEADERS:,} leaders ({PER_LEADER} each), "
         f"filled in {seconds:.0f} s; {SAMPLES} samples each, random leaders"
@@ -88,10 +92,10 @@ def main() -> None:
         query = HistoryQuery(words=words)
         durations = []
         for _ in range(SAMPLES):
-            leader_id = random.randint(1, LEADERS)
+            # Leader n + 1 is user U{n:08d} (fill inserts them in order).
+            caller = Caller("T0BENCH", f"U{random.randrange(LEADERS):08d}")
             started = time.perf_counter()
-            with database.transaction(writes=False) as session:
-                history_page(session, leader_id, query)
+            browse(Context(deps, caller, NOW), query)
             durations.append((time.perf_counter() - started) * 1000)
         durations.sort()
         p95 = durations[int(len(durations) * 0.95) - 1]

@@ -50,6 +50,7 @@ from bot.app.runtime import deps_for  # noqa: E402
 from bot.app.web import wsgi_app  # noqa: E402
 from bot.domain.question_bank import QuestionBank  # noqa: E402
 from bot.domain.team_ask_rules import COUNT_UPDATE_EVERY  # noqa: E402
+from bot.playground.answer_form import answer_values  # noqa: E402
 from bot.playground.fake_slack import Call, FakeSlack, block_kit_problems  # noqa: E402
 from bot.playground.local_server import LocalServer  # noqa: E402
 from bot.playground.slack_driver import Response, SlackDriver, User  # noqa: E402
@@ -59,9 +60,6 @@ from bot.store.database import Database  # noqa: E402
 from bot.store.slack_client import web_client  # noqa: E402
 from bot.store.team_asks import answer_count  # noqa: E402
 from bot.vocabulary.config import Settings, normalize_database_url  # noqa: E402
-from tests.conftest import Clock, Harness, RunningApp  # noqa: E402
-from tests.support.blocks import button  # noqa: E402
-from tests.support.team import answer_values, press_in  # noqa: E402
 
 SECRET = "bench-signing-secret"
 TEAM = "T0BENCH"
@@ -171,6 +169,15 @@ def blocks_of(call: Call) -> list[dict[str, Any]]:
     return list(json.loads(blocks) if isinstance(blocks, str) else blocks)
 
 
+def answer_button(call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The Answer button on the channel message in `call`, and the block it sits in."""
+    for block in blocks_of(call):
+        for element in block.get("elements", []):
+            if element.get("type") == "button" and element["text"]["text"] == "Answer":
+                return block, element
+    raise SystemExit(f"no Answer button on the channel message: {blocks_of(call)}")
+
+
 def shows(call: Call, count: int) -> bool:
     """Whether the channel message in `call` says `count` answers so far."""
     noun = "answer" if count == 1 else "answers"
@@ -205,8 +212,6 @@ def main() -> None:
     sender = AfterAckSender(web_client(settings))
     server = LocalServer(wsgi_app(create_app(settings, deps, sender=sender)))
     slack = SlackDriver(f"{server.url}/slack/events", SECRET, fake.response_url())
-    # press_in reads only the driver and the fake of a Harness; the app keeps real time.
-    harness = Harness(slack, fake, RunningApp(server.url, deps, Clock(), settings, sender))
     # The ts Slack gave the channel message, which every chat.update of its count names.
     posted_ts: list[str] = []
     fake.observers.append(
@@ -224,12 +229,21 @@ def main() -> None:
         (post,) = fake.wait_for("chat.postMessage")
         if post.params.get("channel") != CHANNEL:
             raise SystemExit(f"the ask went to {post.params.get('channel')}, not {CHANNEL}")
-        ask_id = int(button(post, "Answer")["value"])
+        block, pressed = answer_button(post)
+        ask_id = int(pressed["value"])
         message_ts = posted_ts[0]
         people = [User(f"U0B{n:06d}", TEAM, f"member{n}") for n in range(args.answers)]
 
         # One of them presses Answer: the form Slack opens is the same for everyone here.
-        if press_in(harness, post, "Answer", people[0], CHANNEL).status != 200:
+        press = slack.click_payload(
+            pressed["action_id"],
+            pressed["value"],
+            people[0],
+            block_id=block["block_id"],
+            channel=CHANNEL,
+            ephemeral=False,
+        )
+        if slack.interaction(press).status != 200:
             raise SystemExit("pressing Answer failed")
         (opened,) = fake.wait_for("views.open")
         view = opened.params["view"]

@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ask-team", description=__doc__, epilog=SETTINGS_EPILOG)
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, summary, description in SUBCOMMANDS:
+    for name, summary, description in CLI_COMMANDS:
         commands.add_parser(name, help=summary, description=description, epilog=SETTINGS_EPILOG)
     send_due = commands.choices["send-due"]
     send_due.add_argument(
@@ -132,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # name, the one line of `ask-team --help`, and what `ask-team NAME --help` says about it.
-SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+CLI_COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "run",
         "migrate, then Socket Mode if SLACK_APP_TOKEN is set, else serve",

@@ -18,10 +18,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bot.playground.run import Playground  # noqa: E402
+from bot.playground.seed import seed_entries  # noqa: E402
 from bot.playground.slack_driver import User  # noqa: E402
 from bot.playground.workspace import TEAM_ID  # noqa: E402
 from bot.vocabulary.config import Settings  # noqa: E402
-from tests.support.seed import seed_entries  # noqa: E402
 
 OUT = REPO_ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"

@@ -12,6 +12,7 @@ from bot.app.oauth import InstalledAuthorize, not_installed_answer, oauth_flow
 from bot.listeners import register_all
 from bot.senders.after_ack import AfterAckSender
 from bot.services.deps import Deps
+from bot.services.lifecycle import installer_becomes_leader
 from bot.store.installations import WorkspaceInstalls
 from bot.store.slack_client import InstalledWorkspaces, web_client
 from bot.store.token_cipher import TokenCipher
@@ -57,7 +58,9 @@ def create_app(settings: Settings, deps: Deps, *, sender: AfterAckSender | None 
 
 def _create_oauth_app(settings: Settings, deps: Deps, sender: AfterAckSender | None) -> App:
     cipher = TokenCipher(settings.token_encryption_key or "")
-    installs = WorkspaceInstalls(deps.database, cipher, deps.clock)
+    installs = WorkspaceInstalls(
+        deps.database, cipher, deps.clock, on_install=installer_becomes_leader(deps.clock)
+    )
     workspaces = InstalledWorkspaces(settings, installs)
     # No token of its own: each request's client gets its workspace's token from `authorize`.
     client = web_client(settings, token="")

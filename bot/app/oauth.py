@@ -27,7 +27,6 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Bot, Installation
 
 from bot.services.deps import Deps
-from bot.services.lifecycle import welcome_installer
 from bot.store.installations import WorkspaceInstalls
 from bot.store.oauth_states import OAuthStates, state_key
 from bot.store.slack_client import InstalledWorkspaces
@@ -182,12 +181,6 @@ def oauth_flow(
 
     def installed(args: SuccessArgs) -> BoltResponse:
         installation = args.installation
-        if installation.team_id and installation.user_id:
-            try:
-                welcome_installer(deps, installation.team_id, installation.user_id, clock())
-            except Exception:
-                # The install is kept; their leader row is made on their first command.
-                logger.exception("could not welcome the installer of %s", installation.team_id)
         logger.info("installed in workspace %s", installation.team_id)
         return _page(
             200,

@@ -14,7 +14,8 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.domain.edge import MalformedError, check_socket_payload
+from bot.domain.edge import check_socket_payload
+from bot.domain.shape_fields import MalformedError
 from bot.listeners import SLASH_COMMANDS
 from bot.vocabulary.response_urls import response_url_origins
 

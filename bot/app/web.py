@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.oauth import OAuthFlow
 
 from bot.app.oauth import INSTALL_PATH, REDIRECT_PATH
-from bot.domain.edge import Accepted, check_request
+from bot.domain.edge import check_request
+from bot.domain.slack_shapes import Accepted
 from bot.listeners import SLASH_COMMANDS
 from bot.vocabulary import metrics
-from bot.vocabulary.response_urls import response_url_origins
+from bot.vocabulary.response_urls import Origin, response_url_origins
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -61,73 +63,102 @@ def wsgi_app(
         if path == READY_PATH and method == "GET":
             return _readiness(start_response, ready)
         if path == METRICS_PATH and method == "GET":
-            content, content_type = metrics.render()
-            start_response(
-                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(content)))]
-            )
-            return [content]
+            return _metrics(start_response)
         flow = app.oauth_flow
         if path in (INSTALL_PATH, REDIRECT_PATH) and flow is not None:
-            if method != "GET":
-                return _plain(start_response, "405 Method Not Allowed", "GET only")
-            request = BoltRequest(
-                body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ)
-            )
-            if path == INSTALL_PATH:
-                answer = flow.handle_installation(request)
-            else:
-                answer = flow.handle_callback(request)
-            response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
-            start_response(response.status, response.get_headers())
-            return response.get_body()
+            return _oauth(flow, environ, start_response)
         if path != EVENTS_PATH:
             return _plain(start_response, "404 Not Found", "not found")
-        # Only Slack's endpoint is counted: probes and scrapes would drown what it does.
-        if method != "POST":
-            metrics.count_request("other", "refused_4xx")
-            return _plain(start_response, "405 Method Not Allowed", "POST only")
-        body = _read_body(environ)
-        if isinstance(body, tuple):
-            metrics.count_request("other", "refused_4xx")
-            return _plain(start_response, *body)
-        verdict = check_request(
-            secret=secret,
-            body=body,
-            timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
-            signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
-            content_type=environ.get("CONTENT_TYPE"),
-            now=time.time(),
-            commands=SLASH_COMMANDS,
-            response_origins=response_origins,
-        )
-        if not isinstance(verdict, Accepted):
-            # Never the body: it can hold what a team said.
-            logger.warning("refused a request to %s: %s", EVENTS_PATH, verdict.reason)
-            metrics.count_request("other", "refused_4xx")
-            return _plain(start_response, *_REFUSALS[verdict.status])
-        kind = request_kind(verdict)
-        if verdict.kind == "rate_limited":
-            # Slack's note that it dropped events for a while; nothing to do but take it.
-            logger.info("Slack is rate-limiting the events it sends us")
-            metrics.count_request(kind, "answered")
-            return _plain(start_response, "200 OK", "")
-        started = time.perf_counter()
-        try:
-            answer = app.dispatch(_bolt_request(environ, verdict.body))
-        except Exception:
-            # Bolt handles what its listeners raise; this is Bolt failing to read a shape the
-            # edge let through. The sender's fault, but a gap in the edge: keep the traceback.
-            logger.exception("Bolt could not read a request the edge accepted")
-            metrics.count_request(kind, "error")
-            return _plain(start_response, "400 Bad Request", "malformed request")
-        finally:
-            metrics.observe_ack(time.perf_counter() - started)
-        metrics.count_request(kind, _outcome(answer.status))
-        response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
-        start_response(response.status, response.get_headers())
-        return response.get_body()
+        return _slack_events(app, secret, response_origins, environ, start_response)
 
     return application
+
+
+def _metrics(start_response: StartResponse) -> list[bytes]:
+    content, content_type = metrics.render()
+    start_response(
+        "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(content)))]
+    )
+    return [content]
+
+
+def _oauth(
+    flow: OAuthFlow, environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    """Installing over OAuth: the install page, or Slack's redirect back to it."""
+    if environ.get("REQUEST_METHOD") != "GET":
+        return _plain(start_response, "405 Method Not Allowed", "GET only")
+    request = BoltRequest(body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ))
+    if environ.get("PATH_INFO") == INSTALL_PATH:
+        answer = flow.handle_installation(request)
+    else:
+        answer = flow.handle_callback(request)
+    return _bolt_answer(answer, start_response)
+
+
+def _slack_events(
+    app: App,
+    secret: str,
+    response_origins: Collection[Origin],
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+) -> Iterable[bytes]:
+    """`POST /slack/events`: refused at the edge, or dispatched to Bolt."""
+    # Only Slack's endpoint is counted: probes and scrapes would drown what it does.
+    if environ.get("REQUEST_METHOD") != "POST":
+        metrics.count_request("other", "refused_4xx")
+        return _plain(start_response, "405 Method Not Allowed", "POST only")
+    body = _read_body(environ)
+    if isinstance(body, tuple):
+        metrics.count_request("other", "refused_4xx")
+        return _plain(start_response, *body)
+    verdict = check_request(
+        secret=secret,
+        body=body,
+        timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+        signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
+        content_type=environ.get("CONTENT_TYPE"),
+        now=time.time(),
+        commands=SLASH_COMMANDS,
+        response_origins=response_origins,
+    )
+    if not isinstance(verdict, Accepted):
+        # Never the body: it can hold what a team said.
+        logger.warning("refused a request to %s: %s", EVENTS_PATH, verdict.reason)
+        metrics.count_request("other", "refused_4xx")
+        return _plain(start_response, *_REFUSALS[verdict.status])
+    return _dispatch(app, verdict, environ, start_response)
+
+
+def _dispatch(
+    app: App, verdict: Accepted, environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    """An accepted request, answered by Bolt and counted."""
+    kind = request_kind(verdict)
+    if verdict.kind == "rate_limited":
+        # Slack's note that it dropped events for a while; nothing to do but take it.
+        logger.info("Slack is rate-limiting the events it sends us")
+        metrics.count_request(kind, "answered")
+        return _plain(start_response, "200 OK", "")
+    started = time.perf_counter()
+    try:
+        answer = app.dispatch(_bolt_request(environ, verdict.body))
+    except Exception:
+        # Bolt handles what its listeners raise; this is Bolt failing to read a shape the
+        # edge let through. The sender's fault, but a gap in the edge: keep the traceback.
+        logger.exception("Bolt could not read a request the edge accepted")
+        metrics.count_request(kind, "error")
+        return _plain(start_response, "400 Bad Request", "malformed request")
+    finally:
+        metrics.observe_ack(time.perf_counter() - started)
+    metrics.count_request(kind, _outcome(answer.status))
+    return _bolt_answer(answer, start_response)
+
+
+def _bolt_answer(answer: BoltResponse, start_response: StartResponse) -> Iterable[bytes]:
+    response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
+    start_response(response.status, response.get_headers())
+    return response.get_body()
 
 
 def request_kind(verdict: Accepted) -> metrics.RequestKind:

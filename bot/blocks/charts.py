@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.domain import heartbeat
 from bot.domain.heartbeat import WeekPulse
+
+if TYPE_CHECKING:
+    # Only its type: matplotlib is imported when a chart is drawn (see heartbeat_chart_png).
+    from matplotlib.axes import Axes
 
 
 def labels_for_weeks(now: datetime, weeks: int) -> list[str]:
@@ -32,6 +37,26 @@ def heartbeat_chart_png(
     figure = Figure(figsize=(8, 3.6), dpi=110)
     axes = figure.subplots()
     xs = list(range(len(weeks)))
+    _plot_weeks(axes, xs, weeks, team_weeks)
+    axes.set_ylim(heartbeat.LOWEST - 0.5, heartbeat.HIGHEST + 0.5)
+    axes.set_yticks(
+        list(heartbeat.SCALE), [f"{n} {name.lower()}" for n, name in heartbeat.SCALE.items()]
+    )
+    axes.set_xticks(xs, list(week_labels), fontsize=8)
+    axes.set_title("Team heartbeat by week (numbers: answers logged)", fontsize=10)
+    axes.grid(axis="y", alpha=0.3)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _plot_weeks(
+    axes: Axes, xs: list[int], weeks: Sequence[WeekPulse], team_weeks: Sequence[WeekPulse]
+) -> None:
+    """The leader's line, each point labelled with its answers, and the team's pulse if any."""
     ys = [week.average for week in weeks]
     axes.plot(
         xs,
@@ -63,16 +88,3 @@ def heartbeat_chart_png(
                 fontsize=8,
                 color="#555555",
             )
-    axes.set_ylim(heartbeat.LOWEST - 0.5, heartbeat.HIGHEST + 0.5)
-    axes.set_yticks(
-        list(heartbeat.SCALE), [f"{n} {name.lower()}" for n, name in heartbeat.SCALE.items()]
-    )
-    axes.set_xticks(xs, list(week_labels), fontsize=8)
-    axes.set_title("Team heartbeat by week (numbers: answers logged)", fontsize=10)
-    axes.grid(axis="y", alpha=0.3)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.domain import heartbeat
-from bot.store.models import Entry
+from bot.services.entries import EntryView
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.text import escape_mrkdwn, shown, slack_date
 
@@ -14,12 +14,12 @@ QUESTION_LIMIT = 700
 PROMISE_LIMIT = 1200
 
 
-def entry_blocks(entry: Entry) -> list[Block]:
+def entry_blocks(entry: EntryView) -> list[Block]:
     """The question, what was said, and a line of who, heartbeat and promise."""
     habit = Habit(entry.habit)
     details = [slack_date(entry.created_at, with_time=True), habit.title]
     if entry.people:
-        details.append("Who: " + ", ".join(f"<@{person.user_id}>" for person in entry.people))
+        details.append("Who: " + ", ".join(f"<@{user_id}>" for user_id in entry.people))
     if entry.heartbeat is not None:
         details.append(f"Heartbeat: {heartbeat.label(entry.heartbeat)}")
     if entry.parent_id is not None:
@@ -46,7 +46,7 @@ def entry_blocks(entry: Entry) -> list[Block]:
     return blocks
 
 
-def logged_confirmation(entry: Entry, headline: str = "Saved.") -> list[Block]:
+def logged_confirmation(entry: EntryView, headline: str = "Saved.") -> list[Block]:
     """The DM a leader gets after saving an entry."""
     return [
         SectionBlock(

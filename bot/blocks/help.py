@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.domain.commands import SUBCOMMANDS
+from bot.domain.subcommands import SUBCOMMANDS
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.text import escape_mrkdwn
 

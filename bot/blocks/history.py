@@ -15,18 +15,19 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import delete_button
+from bot.blocks.ask_summary import conversation_block
 from bot.blocks.entries import entry_blocks
-from bot.blocks.team_asks import conversation_block
 from bot.domain.history_cursor import encode_page_request
 from bot.domain.history_filters import HistoryQuery
 from bot.domain.payloads import encode_entry_action
+from bot.services.entries import EntryView
 from bot.services.journal import HistoryPage
-from bot.store.models import Entry
 from bot.vocabulary import ids
 from bot.vocabulary.text import shown, slack_date
 
 
 def describe_query(query: HistoryQuery) -> str:
+    """The filters of `query` in words, for the page's heading."""
     parts = []
     if query.from_team:
         parts.append("asked of the team in Slack")
@@ -97,7 +98,7 @@ def history_blocks(page: HistoryPage) -> list[Block]:
 FOLLOW_UPS_SHOWN = 3
 
 
-def _follow_ups(thread: Sequence[Entry]) -> SectionBlock:
+def _follow_ups(thread: Sequence[EntryView]) -> SectionBlock:
     """A conversation's follow-ups under it, oldest first, in one block."""
     lines = [
         f":leftwards_arrow_with_hook: "

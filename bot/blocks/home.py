@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.team_asks import conversation_block
+from bot.blocks.ask_summary import conversation_block
 from bot.domain import heartbeat
 from bot.services.home import HomeData
 from bot.vocabulary import ids

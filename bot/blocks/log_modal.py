@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 from bot.domain import heartbeat
 from bot.domain.payloads import encode_log_metadata
 from bot.domain.question_bank import Asked
-from bot.store.models import Entry
+from bot.services.entries import EntryView
 from bot.vocabulary import ids
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.limits import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
@@ -37,7 +37,7 @@ def log_modal(asked: Asked, *, parent: int | None = None) -> View:
     )
 
 
-def edit_modal(entry: Entry) -> View:
+def edit_modal(entry: EntryView) -> View:
     """The same form, filled in with what the leader logged, to change it."""
     return _modal(
         "Edit entry",
@@ -48,11 +48,9 @@ def edit_modal(entry: Entry) -> View:
     )
 
 
-def _modal(title: str, question: str, habit: str, metadata: str, existing: Entry | None) -> View:
-    heartbeat_options = [
-        Option(value=str(value), text=heartbeat.label(value)) for value in heartbeat.SCALE
-    ]
-    current_beat = existing.heartbeat if existing else None
+def _modal(
+    title: str, question: str, habit: str, metadata: str, existing: EntryView | None
+) -> View:
     return View(
         type="modal",
         callback_id=ids.LOG_CALLBACK,
@@ -63,65 +61,83 @@ def _modal(title: str, question: str, habit: str, metadata: str, existing: Entry
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=f"*{shown(question, 2900)}*")),
             ContextBlock(elements=[MarkdownTextObject(text=habit)]),
-            InputBlock(
-                block_id=ids.LOG_ANSWER_BLOCK,
-                label="What did the team say?",
-                element=PlainTextInputElement(
-                    action_id=ids.LOG_ANSWER_ACTION,
-                    multiline=True,
-                    max_length=MAX_ANSWER_LENGTH,
-                    placeholder="Their words, as close as you remember them",
-                    initial_value=existing.answer if existing else None,
-                ),
-            ),
-            InputBlock(
-                block_id=ids.LOG_PEOPLE_BLOCK,
-                label="Who answered",
-                optional=True,
-                element=UserMultiSelectElement(
-                    action_id=ids.LOG_PEOPLE_ACTION,
-                    placeholder="Pick people",
-                    max_selected_items=MAX_PEOPLE,
-                    initial_users=[p.user_id for p in existing.people] if existing else None,
-                ),
-            ),
-            InputBlock(
-                block_id=ids.LOG_HEARTBEAT_BLOCK,
-                label="Team heartbeat",
-                optional=True,
-                hint=f"How the team seemed: {heartbeat.scale_in_words()}",
-                element=StaticSelectElement(
-                    action_id=ids.LOG_HEARTBEAT_ACTION,
-                    placeholder="How did the team seem?",
-                    options=heartbeat_options,
-                    initial_option=heartbeat_options[current_beat - 1] if current_beat else None,
-                ),
-            ),
-            InputBlock(
-                block_id=ids.LOG_PROMISE_BLOCK,
-                label="Anything you promised to do?",
-                optional=True,
-                hint="Follow through: write it down so you can come back to it.",
-                element=PlainTextInputElement(
-                    action_id=ids.LOG_PROMISE_ACTION,
-                    multiline=True,
-                    max_length=MAX_PROMISE_LENGTH,
-                    placeholder="e.g. Ask finance about the travel budget by Friday",
-                    initial_value=existing.promise if existing and existing.promise else None,
-                ),
-            ),
-            InputBlock(
-                block_id=ids.LOG_DUE_BLOCK,
-                label="Promised by",
-                optional=True,
-                hint="Your daily question reminds you on the day.",
-                element=DatePickerElement(
-                    action_id=ids.LOG_DUE_ACTION,
-                    placeholder="Pick a date",
-                    initial_date=existing.promise_due.isoformat()
-                    if existing and existing.promise_due
-                    else None,
-                ),
-            ),
+            *_answer_inputs(existing),
+            _heartbeat_input(existing),
+            *_promise_inputs(existing),
         ],
     )
+
+
+def _answer_inputs(existing: EntryView | None) -> list[InputBlock]:
+    return [
+        InputBlock(
+            block_id=ids.LOG_ANSWER_BLOCK,
+            label="What did the team say?",
+            element=PlainTextInputElement(
+                action_id=ids.LOG_ANSWER_ACTION,
+                multiline=True,
+                max_length=MAX_ANSWER_LENGTH,
+                placeholder="Their words, as close as you remember them",
+                initial_value=existing.answer if existing else None,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.LOG_PEOPLE_BLOCK,
+            label="Who answered",
+            optional=True,
+            element=UserMultiSelectElement(
+                action_id=ids.LOG_PEOPLE_ACTION,
+                placeholder="Pick people",
+                max_selected_items=MAX_PEOPLE,
+                initial_users=list(existing.people) if existing else None,
+            ),
+        ),
+    ]
+
+
+def _heartbeat_input(existing: EntryView | None) -> InputBlock:
+    options = [Option(value=str(value), text=heartbeat.label(value)) for value in heartbeat.SCALE]
+    current_beat = existing.heartbeat if existing else None
+    return InputBlock(
+        block_id=ids.LOG_HEARTBEAT_BLOCK,
+        label="Team heartbeat",
+        optional=True,
+        hint=f"How the team seemed: {heartbeat.scale_in_words()}",
+        element=StaticSelectElement(
+            action_id=ids.LOG_HEARTBEAT_ACTION,
+            placeholder="How did the team seem?",
+            options=options,
+            initial_option=options[current_beat - 1] if current_beat else None,
+        ),
+    )
+
+
+def _promise_inputs(existing: EntryView | None) -> list[InputBlock]:
+    return [
+        InputBlock(
+            block_id=ids.LOG_PROMISE_BLOCK,
+            label="Anything you promised to do?",
+            optional=True,
+            hint="Follow through: write it down so you can come back to it.",
+            element=PlainTextInputElement(
+                action_id=ids.LOG_PROMISE_ACTION,
+                multiline=True,
+                max_length=MAX_PROMISE_LENGTH,
+                placeholder="e.g. Ask finance about the travel budget by Friday",
+                initial_value=existing.promise if existing and existing.promise else None,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.LOG_DUE_BLOCK,
+            label="Promised by",
+            optional=True,
+            hint="Your daily question reminds you on the day.",
+            element=DatePickerElement(
+                action_id=ids.LOG_DUE_ACTION,
+                placeholder="Pick a date",
+                initial_date=existing.promise_due.isoformat()
+                if existing and existing.promise_due
+                else None,
+            ),
+        ),
+    ]

@@ -43,23 +43,7 @@ def nudge_blocks(
     last_week: bool = False,
 ) -> list[Block]:
     """Today's question with Log answers, Another question, Snooze 1 hour and Skip today."""
-    about = f"*Why ask this:* {escape_mrkdwn(asked.question.why)}"
-    if note is not None:
-        intro = f"{hello} {note}"
-    elif asked.is_follow_up and earlier_answer is not None and last_week:
-        intro = (
-            f"{hello} Last week the team said: _{shown(earlier_answer, 300)}_\n"
-            "Ask what changed since:"
-        )
-        about = f"Follow-up to _{escape_mrkdwn(asked.question.text)}_"
-    elif asked.is_follow_up and earlier_answer is not None:
-        intro = (
-            f"{hello} This week your team told you: _{shown(earlier_answer, 300)}_\n"
-            "Follow it up today:"
-        )
-        about = f"Follow-up to _{escape_mrkdwn(asked.question.text)}_"
-    else:
-        intro = f"{hello} Here is a question to ask your team today:"
+    intro, about = _intro_and_about(asked, hello, earlier_answer, note, last_week=last_week)
     footer = "Change it with `/ask-team schedule`, `/ask-team pause` or `/ask-team stop`."
     if next_nudge:
         footer = f"Next: {next_nudge}. {footer}"
@@ -67,24 +51,7 @@ def nudge_blocks(
         SectionBlock(text=MarkdownTextObject(text=intro)),
         SectionBlock(text=MarkdownTextObject(text=f"*{escape_mrkdwn(asked.text)}*")),
         ContextBlock(elements=[MarkdownTextObject(text=f"{asked.habit.title}  ·  {about}")]),
-        ActionsBlock(
-            block_id="nudge_actions",
-            elements=[
-                ButtonElement(
-                    text="Log answers", action_id=ids.QUESTION_LOG, value=asked.ref, style="primary"
-                ),
-                ButtonElement(
-                    text="Ask the team in Slack", action_id=ids.ASK_TEAM_OPEN, value=asked.ref
-                ),
-                ButtonElement(
-                    text="Another question", action_id=ids.QUESTION_ANOTHER, value=ANY_HABIT
-                ),
-                ButtonElement(
-                    text="Snooze 1 hour", action_id=ids.NUDGE_SNOOZE, value=str(nudge_id)
-                ),
-                ButtonElement(text="Skip today", action_id=ids.NUDGE_SKIP, value=str(nudge_id)),
-            ],
-        ),
+        _nudge_actions(asked, nudge_id),
     ]
     if reminders:
         promised = "\n".join(f"• {shown(promise, 400)}" for promise in reminders)
@@ -98,6 +65,40 @@ def nudge_blocks(
         )
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
     return blocks
+
+
+def _intro_and_about(
+    asked: Asked, hello: str, earlier_answer: str | None, note: str | None, *, last_week: bool
+) -> tuple[str, str]:
+    """The line above the question, and the one below it saying why it is asked."""
+    about = f"*Why ask this:* {escape_mrkdwn(asked.question.why)}"
+    if note is not None:
+        return f"{hello} {note}", about
+    if not asked.is_follow_up or earlier_answer is None:
+        return f"{hello} Here is a question to ask your team today:", about
+    earlier = shown(earlier_answer, 300)
+    if last_week:
+        intro = f"{hello} Last week the team said: _{earlier}_\nAsk what changed since:"
+    else:
+        intro = f"{hello} This week your team told you: _{earlier}_\nFollow it up today:"
+    return intro, f"Follow-up to _{escape_mrkdwn(asked.question.text)}_"
+
+
+def _nudge_actions(asked: Asked, nudge_id: int) -> ActionsBlock:
+    return ActionsBlock(
+        block_id="nudge_actions",
+        elements=[
+            ButtonElement(
+                text="Log answers", action_id=ids.QUESTION_LOG, value=asked.ref, style="primary"
+            ),
+            ButtonElement(
+                text="Ask the team in Slack", action_id=ids.ASK_TEAM_OPEN, value=asked.ref
+            ),
+            ButtonElement(text="Another question", action_id=ids.QUESTION_ANOTHER, value=ANY_HABIT),
+            ButtonElement(text="Snooze 1 hour", action_id=ids.NUDGE_SNOOZE, value=str(nudge_id)),
+            ButtonElement(text="Skip today", action_id=ids.NUDGE_SKIP, value=str(nudge_id)),
+        ],
+    )
 
 
 def nudge_text(asked: Asked) -> str:

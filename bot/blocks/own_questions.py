@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.blocks import delete_button
-from bot.store.models import CustomQuestion
+from bot.services.own_questions import OwnQuestion
 from bot.vocabulary import ids
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.text import escape_mrkdwn
@@ -16,7 +16,7 @@ from bot.vocabulary.text import escape_mrkdwn
 LISTED = 45
 
 
-def own_questions_blocks(questions: Sequence[CustomQuestion]) -> list[Block]:
+def own_questions_blocks(questions: Sequence[OwnQuestion]) -> list[Block]:
     """Each question with who added it and Remove; how to add one if there are none."""
     if not questions:
         return [

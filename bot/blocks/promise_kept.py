@@ -16,13 +16,14 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.payloads import encode_log_metadata
-from bot.store.models import Entry
+from bot.services.entries import EntryView
 from bot.vocabulary import ids
 from bot.vocabulary.limits import MAX_OUTCOME_LENGTH
 from bot.vocabulary.text import shown
 
 
-def promise_kept_modal(entry: Entry) -> View:
+def promise_kept_modal(entry: EntryView) -> View:
+    """The form marking the promise in `entry` kept: what was done, and where to share it."""
     return View(
         type="modal",
         callback_id=ids.PROMISE_KEPT_CALLBACK,
@@ -60,7 +61,7 @@ def promise_kept_modal(entry: Entry) -> View:
     )
 
 
-def you_said_we_did(entry: Entry, leader_id: str) -> list[Block]:
+def you_said_we_did(entry: EntryView, leader_id: str) -> list[Block]:
     """The note posted to the team: the question, the promise and what was done."""
     return [
         SectionBlock(

@@ -11,13 +11,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.services.entries import EntryView
 from bot.services.promises import Promises
-from bot.store.models import Entry
 from bot.vocabulary import ids
 from bot.vocabulary.text import shown, slack_date
 
 
-def _due(entry: Entry) -> str:
+def _due(entry: EntryView) -> str:
     return f"  ·  *due {entry.promise_due:%a %d %b %Y}*" if entry.promise_due else ""
 
 

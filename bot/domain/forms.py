@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.domain.heartbeat import HIGHEST, LOWEST
 from bot.domain.heartbeat import parse as parse_heartbeat
 from bot.domain.nudge_rules import Rule
 from bot.domain.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH, MAX_TEAM_ANSWER_LENGTH
@@ -19,12 +18,39 @@ from bot.vocabulary.limits import (
     MAX_PEOPLE,
     MAX_PROMISE_LENGTH,
 )
+from bot.vocabulary.refusals import Reason, Refusal
 from bot.vocabulary.slack_ids import CHANNEL_ID, USER_ID
 from bot.vocabulary.text import clean_text
 
 # What a timepicker sends, in ASCII digits: isdigit() would also pass "²³", which int() refuses.
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _WEEKDAYS = {str(day): day for day in range(7)}
+
+
+class _Errors:
+    """What is wrong with a form, by input: a later refusal of an input replaces the earlier."""
+
+    def __init__(self) -> None:
+        self._by_field: dict[str, Refusal] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._by_field)
+
+    def add(
+        self, reason: Reason, field: str, *, length: int | None = None, limit: int | None = None
+    ) -> None:
+        """Refuse the input `field` for `reason`."""
+        self._by_field[field] = Refusal(reason, field, length, limit)
+
+    def check_length(self, text: str, limit: int, field: str) -> None:
+        """Refuse `text`, typed into `field`, if it is longer than `limit`."""
+        if len(text) > limit:
+            self.add(Reason.TOO_LONG, field, length=len(text), limit=limit)
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        """The refusals, one per input."""
+        return list(self._by_field.values())
 
 
 @dataclass(frozen=True)
@@ -36,41 +62,30 @@ class LogForm:
     promise_due: date | None = None
 
 
-def parse_log_form(values: Any) -> LogForm | dict[str, str]:
-    """The validated form, or a map of block id to the message Slack shows under that input."""
+def parse_log_form(values: Any) -> LogForm | list[Refusal]:
+    """The validated form, or what is wrong with it: at most one refusal per input."""
     if not isinstance(values, dict):
         values = {}
-    errors: dict[str, str] = {}
+    errors = _Errors()
 
     answer = clean_text(_text_value(values, ids.LOG_ANSWER_BLOCK, ids.LOG_ANSWER_ACTION))
     if not answer:
-        errors[ids.LOG_ANSWER_BLOCK] = (
-            "Write what the team said; even one sentence is worth keeping."
-        )
-    elif len(answer) > MAX_ANSWER_LENGTH:
-        errors[ids.LOG_ANSWER_BLOCK] = (
-            f"That is {len(answer):,} characters; the limit is {MAX_ANSWER_LENGTH:,}. "
-            "Trim it a little: everything you typed is still here."
-        )
+        errors.add(Reason.REQUIRED, ids.LOG_ANSWER_BLOCK)
+    errors.check_length(answer, MAX_ANSWER_LENGTH, ids.LOG_ANSWER_BLOCK)
 
     people = _selected_users(values)
     if people is None:
-        errors[ids.LOG_PEOPLE_BLOCK] = "Pick people from your workspace."
+        errors.add(Reason.NOT_OFFERED, ids.LOG_PEOPLE_BLOCK)
         people = []
     elif len(people) > MAX_PEOPLE:
-        errors[ids.LOG_PEOPLE_BLOCK] = f"Pick at most {MAX_PEOPLE} people."
+        errors.add(Reason.TOO_MANY, ids.LOG_PEOPLE_BLOCK, limit=MAX_PEOPLE)
 
     heartbeat = _heartbeat(values)
     if heartbeat == 0:
-        errors[ids.LOG_HEARTBEAT_BLOCK] = (
-            f"Pick a heartbeat from {LOWEST} to {HIGHEST}, or leave it empty."
-        )
+        errors.add(Reason.NOT_OFFERED, ids.LOG_HEARTBEAT_BLOCK)
 
     promise = clean_text(_text_value(values, ids.LOG_PROMISE_BLOCK, ids.LOG_PROMISE_ACTION))
-    if len(promise) > MAX_PROMISE_LENGTH:
-        errors[ids.LOG_PROMISE_BLOCK] = (
-            f"That is {len(promise):,} characters; the limit is {MAX_PROMISE_LENGTH:,}."
-        )
+    errors.check_length(promise, MAX_PROMISE_LENGTH, ids.LOG_PROMISE_BLOCK)
 
     due_text = _state(values, ids.LOG_DUE_BLOCK, ids.LOG_DUE_ACTION).get("selected_date")
     due: date | None = None
@@ -78,12 +93,13 @@ def parse_log_form(values: Any) -> LogForm | dict[str, str]:
         try:
             due = date.fromisoformat(str(due_text))
         except ValueError:
-            errors[ids.LOG_DUE_BLOCK] = "Pick the date from the calendar."
+            errors.add(Reason.NOT_OFFERED, ids.LOG_DUE_BLOCK)
     if due is not None and not promise:
-        errors[ids.LOG_PROMISE_BLOCK] = "Say what you promised, or clear the date."
+        # The date alone is no promise: the text is required once a date is picked.
+        errors.add(Reason.REQUIRED, ids.LOG_PROMISE_BLOCK)
 
     if errors:
-        return errors
+        return errors.refusals
     return LogForm(
         answer=answer,
         people=tuple(people),
@@ -125,11 +141,11 @@ class ScheduleForm:
     habits: tuple[Habit, ...]
 
 
-def parse_schedule_form(values: Any) -> ScheduleForm | dict[str, str]:
+def parse_schedule_form(values: Any) -> ScheduleForm | list[Refusal]:
     """The schedule settings modal: a time, at least one day, and the habits (none: all)."""
     if not isinstance(values, dict):
         values = {}
-    errors: dict[str, str] = {}
+    errors = _Errors()
     selected_time = _state(values, ids.SCHEDULE_TIME_BLOCK, ids.SCHEDULE_TIME_ACTION).get(
         "selected_time"
     )
@@ -138,14 +154,14 @@ def parse_schedule_form(values: Any) -> ScheduleForm | dict[str, str]:
     if matched:
         minute = int(matched[1]) * 60 + int(matched[2])
     if minute < 0:
-        errors[ids.SCHEDULE_TIME_BLOCK] = "Pick a time, for example 09:00."
+        errors.add(Reason.REQUIRED, ids.SCHEDULE_TIME_BLOCK)
     days = {
         _WEEKDAYS[value]
         for option in _selected(values, ids.SCHEDULE_DAYS_BLOCK, ids.SCHEDULE_DAYS_ACTION)
         if isinstance(value := option.get("value"), str) and value in _WEEKDAYS
     }
     if not days:
-        errors[ids.SCHEDULE_DAYS_BLOCK] = "Pick at least one day."
+        errors.add(Reason.REQUIRED, ids.SCHEDULE_DAYS_BLOCK)
     chosen = {
         value
         for option in _selected(values, ids.SCHEDULE_HABITS_BLOCK, ids.SCHEDULE_HABITS_ACTION)
@@ -153,7 +169,7 @@ def parse_schedule_form(values: Any) -> ScheduleForm | dict[str, str]:
     }
     habits = tuple(habit for habit in Habit if habit.value in chosen) or tuple(Habit)
     if errors:
-        return errors
+        return errors.refusals
     return ScheduleForm(Rule(minute, frozenset(days)), habits)
 
 
@@ -163,15 +179,17 @@ class PromiseKeptForm:
     channel: str | None
 
 
-def parse_promise_kept_form(values: Any) -> PromiseKeptForm | dict[str, str]:
+def parse_promise_kept_form(values: Any) -> PromiseKeptForm | list[Refusal]:
     """Marking a promise kept: one line on what was done, and maybe a channel to tell."""
     if not isinstance(values, dict):
         values = {}
+    errors = _Errors()
     outcome = clean_text(_text_value(values, ids.PROMISE_OUTCOME_BLOCK, ids.PROMISE_OUTCOME_ACTION))
     if not outcome:
-        return {ids.PROMISE_OUTCOME_BLOCK: "Say what you did."}
-    if len(outcome) > MAX_OUTCOME_LENGTH:
-        return {ids.PROMISE_OUTCOME_BLOCK: f"One line: {MAX_OUTCOME_LENGTH} at most."}
+        errors.add(Reason.REQUIRED, ids.PROMISE_OUTCOME_BLOCK)
+    errors.check_length(outcome, MAX_OUTCOME_LENGTH, ids.PROMISE_OUTCOME_BLOCK)
+    if errors:
+        return errors.refusals
     channel = _state(values, ids.PROMISE_SHARE_BLOCK, ids.PROMISE_SHARE_ACTION).get(
         "selected_conversation"
     )
@@ -198,39 +216,35 @@ class AskForm:
     closes_on: date
 
 
-def parse_ask_form(values: Any) -> AskForm | dict[str, str]:
+def parse_ask_form(values: Any) -> AskForm | list[Refusal]:
+    """The ask form: the form, or what is wrong with it."""
     if not isinstance(values, dict):
         values = {}
-    errors: dict[str, str] = {}
+    errors = _Errors()
     channel = _state(values, ids.ASK_CHANNEL_BLOCK, ids.ASK_CHANNEL_ACTION).get(
         "selected_conversation"
     )
     if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):
-        errors[ids.ASK_CHANNEL_BLOCK] = "Pick a channel from the list."
+        errors.add(Reason.NOT_OFFERED, ids.ASK_CHANNEL_BLOCK)
         channel = None
     people = _users_in(values, ids.ASK_PEOPLE_BLOCK, ids.ASK_PEOPLE_ACTION)
     if people is None:
-        errors[ids.ASK_PEOPLE_BLOCK] = "Pick people from your workspace."
+        errors.add(Reason.NOT_OFFERED, ids.ASK_PEOPLE_BLOCK)
         people = []
     elif len(people) > MAX_ASKED_PEOPLE:
-        errors[ids.ASK_PEOPLE_BLOCK] = (
-            f"Pick at most {MAX_ASKED_PEOPLE} people, or ask a channel instead."
-        )
+        errors.add(Reason.TOO_MANY, ids.ASK_PEOPLE_BLOCK, limit=MAX_ASKED_PEOPLE)
     if channel and people:
-        errors[ids.ASK_PEOPLE_BLOCK] = "Ask a channel or people, not both: clear one of them."
+        errors.add(Reason.NOT_BOTH, ids.ASK_PEOPLE_BLOCK)
     elif not channel and not people and not errors:
-        errors[ids.ASK_CHANNEL_BLOCK] = "Pick a channel, or people below."
+        errors.add(Reason.REQUIRED, ids.ASK_CHANNEL_BLOCK)
     question = clean_text(_text_value(values, ids.ASK_QUESTION_BLOCK, ids.ASK_QUESTION_ACTION))
     if not question:
-        errors[ids.ASK_QUESTION_BLOCK] = "Write the question to ask."
-    elif len(question) > MAX_QUESTION_LENGTH:
-        errors[ids.ASK_QUESTION_BLOCK] = (
-            f"That is {len(question):,} characters; keep it under {MAX_QUESTION_LENGTH}."
-        )
+        errors.add(Reason.REQUIRED, ids.ASK_QUESTION_BLOCK)
+    errors.check_length(question, MAX_QUESTION_LENGTH, ids.ASK_QUESTION_BLOCK)
     option = _state(values, ids.ASK_PRIVACY_BLOCK, ids.ASK_PRIVACY_ACTION).get("selected_option")
     privacy = option.get("value") if isinstance(option, dict) else None
     if privacy not in ("named", "anonymous"):
-        errors[ids.ASK_PRIVACY_BLOCK] = "Choose named or anonymous answers."
+        errors.add(Reason.REQUIRED, ids.ASK_PRIVACY_BLOCK)
     closes_on: date | None = None
     picked = _state(values, ids.ASK_CLOSES_BLOCK, ids.ASK_CLOSES_ACTION).get("selected_date")
     try:
@@ -238,9 +252,9 @@ def parse_ask_form(values: Any) -> AskForm | dict[str, str]:
     except ValueError:
         closes_on = None
     if closes_on is None:
-        errors[ids.ASK_CLOSES_BLOCK] = "Pick the day answers close."
+        errors.add(Reason.REQUIRED, ids.ASK_CLOSES_BLOCK)
     if errors or closes_on is None:
-        return errors
+        return errors.refusals
     return AskForm(channel, tuple(people), question, privacy == "anonymous", closes_on)
 
 
@@ -252,19 +266,15 @@ class TeamAnswerForm:
     add_name: bool = False
 
 
-def parse_team_answer_form(values: Any, *, pulse: bool) -> TeamAnswerForm | dict[str, str]:
+def parse_team_answer_form(values: Any, *, pulse: bool) -> TeamAnswerForm | list[Refusal]:
     """A team member's answer: words (a pulse: a 1-5 score, and words if they like)."""
     if not isinstance(values, dict):
         values = {}
-    errors: dict[str, str] = {}
+    errors = _Errors()
     text = clean_text(_text_value(values, ids.TEAM_ANSWER_TEXT_BLOCK, ids.TEAM_ANSWER_TEXT_ACTION))
-    if len(text) > MAX_TEAM_ANSWER_LENGTH:
-        errors[ids.TEAM_ANSWER_TEXT_BLOCK] = (
-            f"That is {len(text):,} characters; the limit is {MAX_TEAM_ANSWER_LENGTH:,}. "
-            "Everything you typed is still here."
-        )
-    elif not text and not pulse:
-        errors[ids.TEAM_ANSWER_TEXT_BLOCK] = "Write your answer; a sentence is plenty."
+    if not text and not pulse:
+        errors.add(Reason.REQUIRED, ids.TEAM_ANSWER_TEXT_BLOCK)
+    errors.check_length(text, MAX_TEAM_ANSWER_LENGTH, ids.TEAM_ANSWER_TEXT_BLOCK)
     score: int | None = None
     if pulse:
         option = _state(values, ids.TEAM_ANSWER_SCORE_BLOCK, ids.TEAM_ANSWER_SCORE_ACTION).get(
@@ -272,23 +282,23 @@ def parse_team_answer_form(values: Any, *, pulse: bool) -> TeamAnswerForm | dict
         )
         score = parse_heartbeat(option.get("value") if isinstance(option, dict) else None)
         if score is None:
-            errors[ids.TEAM_ANSWER_SCORE_BLOCK] = f"Pick a number from {LOWEST} to {HIGHEST}."
+            errors.add(Reason.REQUIRED, ids.TEAM_ANSWER_SCORE_BLOCK)
     if errors:
-        return errors
+        return errors.refusals
     named = _selected(values, ids.TEAM_ANSWER_NAME_BLOCK, ids.TEAM_ANSWER_NAME_ACTION)
     return TeamAnswerForm(text, score, any(option.get("value") == "named" for option in named))
 
 
-def parse_reply_form(values: Any) -> str | dict[str, str]:
+def parse_reply_form(values: Any) -> str | list[Refusal]:
     """The leader's reply to the team: one message, up to 3,000 characters."""
     if not isinstance(values, dict):
         values = {}
+    errors = _Errors()
     text = clean_text(_text_value(values, ids.TEAM_REPLY_BLOCK, ids.TEAM_REPLY_ACTION))
     if not text:
-        return {ids.TEAM_REPLY_BLOCK: "Write what you want to tell the team."}
-    if len(text) > MAX_TEAM_ANSWER_LENGTH:
-        return {ids.TEAM_REPLY_BLOCK: f"Keep it under {MAX_TEAM_ANSWER_LENGTH:,} characters."}
-    return text
+        errors.add(Reason.REQUIRED, ids.TEAM_REPLY_BLOCK)
+    errors.check_length(text, MAX_TEAM_ANSWER_LENGTH, ids.TEAM_REPLY_BLOCK)
+    return errors.refusals if errors else text
 
 
 def _users_in(values: dict[str, Any], block_id: str, action_id: str) -> list[str] | None:

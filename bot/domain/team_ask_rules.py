@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from bot.domain.heartbeat import HIGHEST, LOWEST
 from bot.domain.nudge_rules import zone
+from bot.vocabulary.refusals import Reason, Refusal
 
 # Never fewer: with two answers, each answerer could tell who wrote the other.
 MIN_GROUP = 3
@@ -63,12 +64,12 @@ def default_close(now: datetime, tz: str) -> datetime:
     return closing_instant(next_working_day(now.astimezone(zone(tz)).date()), tz)
 
 
-def close_problem(closes_at: datetime, now: datetime) -> str | None:
+def close_problem(closes_at: datetime, now: datetime) -> Refusal | None:
     """Why answers cannot close at `closes_at`, or None if they can."""
     if closes_at <= now:
-        return "Pick a day that has not ended yet: answers need time to arrive."
+        return Refusal(Reason.CLOSES_IN_THE_PAST)
     if closes_at - now > LONGEST_OPEN:
-        return f"Answers can stay open for up to {LONGEST_OPEN.days} days; pick a sooner day."
+        return Refusal(Reason.CLOSES_TOO_LATE, limit=LONGEST_OPEN.days)
     return None
 
 

@@ -1,7 +1,7 @@
 """`/ask-team` and its subcommands: one router reading the subcommand table.
 
-Each kind of command `bot.domain.commands.SUBCOMMANDS` can produce has one handler here; most answer
-in the acknowledgement itself, and Web API work goes to the AfterAckSender.
+Each kind of command `bot.domain.subcommands.SUBCOMMANDS` can produce has one handler here;
+most answer in the acknowledgement itself, and Web API work goes to the AfterAckSender.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from bot.blocks.notices import NO_FOLLOW_UP_YET, NO_QUESTION_YET, notice
 from bot.blocks.promises import promises_blocks
 from bot.blocks.question_card import question_card_dicts, question_card_text
 from bot.domain.commands import (
-    SUBCOMMANDS,
     AddQuestion,
     AskFollowUp,
     AskQuestion,
@@ -37,8 +36,8 @@ from bot.domain.commands import (
     ShowHelp,
     ShowHistory,
     StopNudges,
-    parse_command,
 )
+from bot.domain.subcommands import SUBCOMMANDS, parse_command
 from bot.listeners.caller import context_of
 from bot.listeners.heartbeat import answer_heartbeat_chart
 from bot.listeners.nudges import answer_schedule_command

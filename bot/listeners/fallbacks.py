@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from bot.blocks.notices import stale_form_view
+from bot.domain.interactions import submission_of
 from bot.listeners.replies import stale_button
 from bot.senders.after_ack import AfterAckSender
 
@@ -22,10 +24,12 @@ def register(app: App, sender: AfterAckSender) -> None:
         ack()
         sender.reply(body, [stale_button()])
 
-    def unknown_form(ack: Ack, view: dict[str, Any]) -> None:
+    def unknown_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         # A modal opened by an older version of the app: say so, and hand back what was typed.
-        logger.info("form %r is not one we know", view.get("callback_id"))
-        ack(response_action="update", view=stale_form_view(typed_texts(view)).to_dict())
+        submission = submission_of(body, view)
+        logger.info("form %r is not one we know", submission.callback_id)
+        typed = typed_texts(submission.values)
+        ack(response_action="update", view=stale_form_view(typed).to_dict())
 
     def unknown_event(event: dict[str, Any]) -> None:
         # Slack retries an event it sees refused, and disables deliveries that keep failing.
@@ -41,13 +45,13 @@ def register(app: App, sender: AfterAckSender) -> None:
     app.event(ANYTHING)(unknown_event)
 
 
-def typed_texts(view: dict[str, Any]) -> list[str]:
+def typed_texts(values: Mapping[str, Any]) -> list[str]:
     """Every non-empty text input in a submitted view's state, in the order of its blocks."""
-    values = view.get("state", {}).get("values", {})
     texts = []
-    for block in values.values() if isinstance(values, dict) else []:
-        for element in block.values() if isinstance(block, dict) else []:
-            if not isinstance(element, dict) or element.get("type") != "plain_text_input":
+    # The edge let through only objects at both levels (bot/domain/slack_shapes.py).
+    for block in values.values():
+        for element in block.values():
+            if element.get("type") != "plain_text_input":
                 continue
             value = element.get("value")
             if isinstance(value, str) and value.strip():

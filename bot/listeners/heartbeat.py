@@ -11,6 +11,7 @@ from bot.blocks import as_dicts
 from bot.blocks.charts import heartbeat_chart_png, labels_for_weeks
 from bot.blocks.notices import notice
 from bot.domain import heartbeat
+from bot.domain.interactions import Click
 from bot.listeners.replies import button
 from bot.senders.after_ack import AfterAckSender, Delivery, Respond, UploadFile
 from bot.services.context import Context
@@ -57,7 +58,7 @@ def _reading(text: str) -> Respond:
 
 
 def register(app: App, sender: AfterAckSender) -> None:
-    def trend_pressed(ctx: Context, _action: Any, _body: Any) -> list[Delivery]:
+    def trend_pressed(ctx: Context, _click: Click) -> list[Delivery]:
         reading, chart = heartbeat_trend(ctx)
         return [reading, *chart]
 

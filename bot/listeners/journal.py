@@ -3,25 +3,22 @@ and of each entry (Ask a follow-up, Edit, Delete)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.blocks import as_dicts
 from bot.blocks.entries import logged_confirmation
 from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import edit_modal
 from bot.blocks.question_card import question_card, question_card_text
-from bot.domain.forms import LogForm, parse_log_form
+from bot.domain.forms import parse_log_form
 from bot.domain.history_cursor import decode_page_request
+from bot.domain.interactions import Click, Submission
 from bot.domain.payloads import decode_entry_action, decode_log_metadata
-from bot.listeners.caller import context_of
-from bot.listeners.replies import button, stale_button
+from bot.listeners.replies import button, form, form_errors, reject, stale_button
 from bot.senders.after_ack import AfterAckSender, Delivery, DirectMessage, OpenModal, Respond
 from bot.senders.home import home_for
 from bot.services.context import Context
 from bot.services.journal import (
-    NotSaved,
     browse,
     delete_own_entry,
     entry_to_edit,
@@ -29,32 +26,28 @@ from bot.services.journal import (
     save_answers,
 )
 from bot.vocabulary import ids
+from bot.vocabulary.refusals import Reason, Refusal
 
-NOT_YOURS = "This entry is no longer there to edit. Copy your text, then log it anew."
-QUESTION_GONE = (
-    "This question is no longer in the bank, so I cannot save against it. "
-    "Copy your notes, then run /ask-team log."
-)
-WHY_NOT_SAVED = {NotSaved.NOT_THEIRS: NOT_YOURS, NotSaved.QUESTION_GONE: QUESTION_GONE}
+# What the form says when it no longer names a question of the bank we can read.
+QUESTION_GONE = form_errors(Refusal(Reason.QUESTION_GONE), ids.LOG_ANSWER_BLOCK)
 
 
 def register(app: App, sender: AfterAckSender) -> None:
-    def log_answers_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-        ctx = context_of(context)
-        target = decode_log_metadata(view.get("private_metadata", ""))
-        if ctx is None or target is None:
-            ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: QUESTION_GONE})
+    def log_answers_submitted(ack: Ack, ctx: Context, submission: Submission) -> None:
+        target = decode_log_metadata(submission.private_metadata)
+        if target is None:
+            reject(ack, QUESTION_GONE)
             return
-        form = parse_log_form(view.get("state", {}).get("values"))
-        if not isinstance(form, LogForm):
+        typed = parse_log_form(submission.values)
+        if isinstance(typed, list):
             # Errors keep the modal open with everything the leader typed.
-            ack(response_action="errors", errors=form)
+            reject(ack, form_errors(typed, ids.LOG_ANSWER_BLOCK))
             return
         # A failure to save is answered by the error policy (bot/listeners/errors.py), which
         # keeps the form open with what was typed.
-        saved = save_answers(ctx, target, form)
-        if isinstance(saved, NotSaved):
-            ack(response_action="errors", errors={ids.LOG_ANSWER_BLOCK: WHY_NOT_SAVED[saved]})
+        saved = save_answers(ctx, target, typed)
+        if isinstance(saved, Refusal):
+            reject(ack, form_errors(saved, ids.LOG_ANSWER_BLOCK))
             return
         ack()
         headline = "Updated." if saved.updated else "Saved what your team said."
@@ -63,7 +56,12 @@ def register(app: App, sender: AfterAckSender) -> None:
             [DirectMessage(ctx.user_id, headline, confirmation), home_for(ctx)], team_id=ctx.team_id
         )
 
-    app.view(ids.LOG_CALLBACK)(log_answers_submitted)
+    form(
+        app,
+        ids.LOG_CALLBACK,
+        log_answers_submitted,
+        no_caller=QUESTION_GONE,
+    )
     button(app, sender, ids.HISTORY_OLDER, _page)
     button(app, sender, ids.HISTORY_NEWER, _page)
     button(app, sender, ids.ENTRY_FOLLOW_UP, _entry_follow_up)
@@ -71,8 +69,8 @@ def register(app: App, sender: AfterAckSender) -> None:
     button(app, sender, ids.ENTRY_DELETE, _entry_delete)
 
 
-def _page(ctx: Context, action: dict[str, Any], _body: dict[str, Any]) -> list[Delivery]:
-    request = decode_page_request(action.get("value", ""))
+def _page(ctx: Context, click: Click) -> list[Delivery]:
+    request = decode_page_request(click.value or "")
     if request is None:
         return [stale_button()]
     older = request.direction == "older"
@@ -85,31 +83,37 @@ def _page(ctx: Context, action: dict[str, Any], _body: dict[str, Any]) -> list[D
     return [Respond("Your team's answers", as_dicts(history_blocks(page)))]
 
 
-def _entry_follow_up(ctx: Context, action: dict[str, Any], _body: dict[str, Any]) -> list[Delivery]:
+def _entry_follow_up(ctx: Context, click: Click) -> list[Delivery]:
     """A follow-up to the conversation in this entry, whose answers will link to it."""
-    decoded = decode_entry_action(action.get("value"))
-    found = follow_up_to_entry(ctx, decoded[0]) if decoded else None
-    if found is None:
+    decoded = decode_entry_action(click.value)
+    if not decoded:
+        return [stale_button()]
+    found = follow_up_to_entry(ctx, decoded[0])
+    if isinstance(found, Refusal):
         return [stale_button()]
     asked, parent = found
     blocks = as_dicts(question_card(asked, parent=parent))
     return [Respond(question_card_text(asked), blocks, replace_original=False)]
 
 
-def _entry_edit(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
-    decoded = decode_entry_action(action.get("value"))
-    trigger_id = body.get("trigger_id")
-    entry = entry_to_edit(ctx, decoded[0]) if decoded and isinstance(trigger_id, str) else None
-    if entry is None or not isinstance(trigger_id, str):
+def _entry_edit(ctx: Context, click: Click) -> list[Delivery]:
+    decoded = decode_entry_action(click.value)
+    trigger_id = click.trigger_id
+    if not decoded or trigger_id is None:
+        return [stale_button()]
+    entry = entry_to_edit(ctx, decoded[0])
+    if isinstance(entry, Refusal):
         return [stale_button()]
     return [OpenModal(trigger_id=trigger_id, view=edit_modal(entry).to_dict())]
 
 
-def _entry_delete(ctx: Context, action: dict[str, Any], _body: dict[str, Any]) -> list[Delivery]:
+def _entry_delete(ctx: Context, click: Click) -> list[Delivery]:
     """Delete the caller's own entry and show the page again from the top, same filters."""
-    decoded = decode_entry_action(action.get("value"))
-    page = delete_own_entry(ctx, *decoded) if decoded else None
-    if page is None:
+    decoded = decode_entry_action(click.value)
+    if not decoded:
+        return [stale_button()]
+    page = delete_own_entry(ctx, *decoded)
+    if isinstance(page, Refusal):
         return [stale_button()]
     return [
         Respond("Deleted. Your team's answers", as_dicts(history_blocks(page))),

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.blocks.nudge import skipped_blocks, snoozed_blocks
+from bot.blocks.refusals import words
 from bot.blocks.schedule_settings import (
     next_words,
     paused_words,
@@ -23,9 +24,11 @@ from bot.blocks.schedule_settings import (
 )
 from bot.domain.commands import PauseNudges, ResumeNudges, SetSchedule, StopNudges
 from bot.domain.forms import parse_schedule_form
+from bot.domain.interactions import Submission, click_of
 from bot.domain.nudge_rules import ScheduleError, describe_instant, known_zone, parse_rule, zone
 from bot.domain.payloads import parse_id
 from bot.listeners.caller import context_of
+from bot.listeners.replies import form, form_errors, reject
 from bot.senders.after_ack import (
     AfterAck,
     AfterAckSender,
@@ -47,15 +50,14 @@ from bot.services.schedules import (
 )
 from bot.store.slack_client import fetch_zone
 from bot.vocabulary import ids
+from bot.vocabulary.refusals import Reason, Refusal
 
-NO_SCHEDULE = "You have no daily question yet. Start one with `/ask-team schedule 9:00 weekdays`."
 NOTHING_TO_STOP = "You have no daily question to stop."
 STOPPED = "Stopped your daily question. `/ask-team schedule 9:00 weekdays` starts it again."
 ZONE_UNKNOWN = (
     "Your schedule is saved. Slack has not told me your time zone yet; I'll keep asking and "
     "plan your first nudge as soon as it does (the Home tab shows it)."
 )
-NOT_YOURS = "That nudge is no longer yours to change. Run `/ask-team` for a question."
 
 ScheduleCommand = SetSchedule | PauseNudges | ResumeNudges | StopNudges
 # How the leader hears, after the ack, what their schedule now is.
@@ -134,8 +136,8 @@ def _change_schedule(
             reply(NOTHING_TO_STOP, ":information_source:")
     elif isinstance(parsed, ResumeNudges):
         resumed = resume_nudges(ctx)
-        if resumed is None:
-            reply(NO_SCHEDULE, ":information_source:")
+        if isinstance(resumed, Refusal):
+            reply(words(resumed), ":information_source:")
         else:
             reply(resumed_words(resumed.plan, resumed.paused_because, ctx.now), ":arrow_forward:")
     else:
@@ -144,8 +146,8 @@ def _change_schedule(
         except ScheduleError as error:
             reply(str(error), ":warning:")
             return
-        if paused is None:
-            reply(NO_SCHEDULE, ":information_source:")
+        if isinstance(paused, Refusal):
+            reply(words(paused), ":information_source:")
         else:
             reply(paused_words(paused, ctx.now), ":double_vertical_bar:")
 
@@ -162,14 +164,10 @@ def open_settings(ctx: Context) -> tuple[dict[str, Any], list[Delivery]]:
 
 
 def register(app: App, sender: AfterAckSender) -> None:
-    def schedule_settings_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-        ctx = context_of(context)
-        parsed = parse_schedule_form(view.get("state", {}).get("values"))
-        if isinstance(parsed, dict):
-            ack(response_action="errors", errors=parsed)
-            return
-        if ctx is None:
-            ack(response_action="errors", errors={ids.SCHEDULE_TIME_BLOCK: "Please try again."})
+    def schedule_settings_submitted(ack: Ack, ctx: Context, submission: Submission) -> None:
+        parsed = parse_schedule_form(submission.values)
+        if isinstance(parsed, list):
+            reject(ack, form_errors(parsed, ids.SCHEDULE_TIME_BLOCK))
             return
         plan = set_schedule(ctx, parsed.rule, parsed.habits)
         ack(
@@ -185,21 +183,28 @@ def register(app: App, sender: AfterAckSender) -> None:
 
         sender.send([learn_zone_after_ack(ctx, tell)], team_id=ctx.team_id)
 
-    app.view(ids.SCHEDULE_CALLBACK)(schedule_settings_submitted)
+    form(
+        app,
+        ids.SCHEDULE_CALLBACK,
+        schedule_settings_submitted,
+        no_caller=form_errors(Refusal(Reason.OUT_OF_DATE), ids.SCHEDULE_TIME_BLOCK),
+    )
 
     def nudge_button(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
     ) -> None:
         ack()
         ctx = context_of(context)
-        nudge_id = parse_id(action.get("value"))
+        click = click_of(body, action)
+        nudge_id = parse_id(click.value)
         answer = (
-            _snooze_or_skip(ctx, nudge_id, action.get("action_id") == ids.NUDGE_SKIP)
+            _snooze_or_skip(ctx, nudge_id, click.action_id == ids.NUDGE_SKIP)
             if ctx is not None and nudge_id is not None
-            else None
+            else Refusal(Reason.SETTLED)
         )
-        if answer is None:
-            answer = Respond(NOT_YOURS, as_dicts(notice(NOT_YOURS)), replace_original=False)
+        if isinstance(answer, Refusal):
+            said = words(answer)
+            answer = Respond(said, as_dicts(notice(said)), replace_original=False)
         sender.reply(body, [answer])
 
     app.action(ids.NUDGE_SNOOZE)(nudge_button)
@@ -218,17 +223,17 @@ def register(app: App, sender: AfterAckSender) -> None:
     app.event("user_change")(user_change)
 
 
-def _snooze_or_skip(ctx: Context, nudge_id: int, skip_today: bool) -> Respond | None:
-    """Snooze or skip the caller's own nudge; None if it is not theirs or already settled."""
+def _snooze_or_skip(ctx: Context, nudge_id: int, skip_today: bool) -> Respond | Refusal:
+    """Snooze or skip the caller's own nudge; refused if it is not theirs or already settled."""
     if skip_today:
         skipped = skip(ctx, nudge_id)
-        if skipped is None:
-            return None
+        if isinstance(skipped, Refusal):
+            return skipped
         upcoming = next_words(skipped.plan, ctx.now) if skipped.plan else None
         return Respond("Skipped today.", as_dicts(skipped_blocks(upcoming)))
     snoozed = snooze(ctx, nudge_id)
-    if snoozed is None:
-        return None
+    if isinstance(snoozed, Refusal):
+        return snoozed
     until = describe_instant(snoozed.until, zone(snoozed.tz), ctx.now)
     question = snoozed.question or "today's question"
     return Respond(f"Snoozed until {until}.", as_dicts(snoozed_blocks(question, until)))

@@ -4,30 +4,20 @@ the leader's Reply to the team."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import as_dicts
+from bot.blocks.ask_forms import answer_done_view, answer_modal, ask_modal, reply_modal
+from bot.blocks.ask_message import asked_confirmation, asked_text, reply_blocks
 from bot.blocks.notices import notice
-from bot.blocks.team_asks import (
-    answer_done_view,
-    answer_modal,
-    ask_modal,
-    asked_confirmation,
-    asked_text,
-    refusal_text,
-    reply_blocks,
-    reply_modal,
-)
+from bot.blocks.refusals import words
 from bot.domain.commands import AskTeamInSlack
-from bot.domain.forms import (
-    AskForm,
-    parse_ask_form,
-    parse_reply_form,
-    parse_team_answer_form,
-)
+from bot.domain.forms import parse_ask_form, parse_reply_form, parse_team_answer_form
+from bot.domain.interactions import Click, Submission
 from bot.domain.payloads import (
     decode_answer_target,
     decode_ask_metadata,
@@ -35,10 +25,9 @@ from bot.domain.payloads import (
     encode_ask_metadata,
     parse_id,
 )
-from bot.domain.team_ask_rules import PULSE_QUESTION, AskKind, close_problem, closing_instant
-from bot.listeners.caller import context_of
+from bot.domain.team_ask_rules import AskKind
 from bot.listeners.questions import clicked_question
-from bot.listeners.replies import button, stale_button
+from bot.listeners.replies import button, form, form_errors, reject, stale_button
 from bot.senders.after_ack import (
     AfterAck,
     AfterAckSender,
@@ -48,34 +37,53 @@ from bot.senders.after_ack import (
     Respond,
 )
 from bot.senders.team_asks import CountRefresher, post_ask
+from bot.services.answering import answer_invite, save_team_answer, withdraw_and_show
+from bot.services.asking import (
+    ask_form_for,
+    ask_from_command,
+    ask_from_form,
+    close_awaits_zone,
+    retry_posting,
+)
+from bot.services.asks import AskMessage
+from bot.services.closing import ReplyTarget, reply_form_for, reply_targets
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.schedules import follow_zone
-from bot.services.team_asks import (
-    PULSE_REF,
-    AskMessage,
-    AskRequest,
-    Refusal,
-    answer_invite,
-    caller_tz,
-    close_awaits_zone,
-    default_closing,
-    message_of,
-    prefill_from_entry,
-    reply_targets,
-    request_from_command,
-    retry_posting,
-    save_team_answer,
-    start_ask,
-    withdraw_team_answer,
-    zone_known,
-)
 from bot.store.slack_client import fetch_zone
 from bot.vocabulary import ids
+from bot.vocabulary.refusals import Reason, Refusal
 from bot.vocabulary.text import escape_mrkdwn
 
-FORM_GONE = "This form is out of date. Close it and press the button again."
-NEVER_POSTED = "Your question was never posted, so there is no thread to reply in."
+OUT_OF_DATE = Refusal(Reason.OUT_OF_DATE)
+
+
+def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
+    """Wire the ask's buttons and forms onto `app`."""
+    refresher = CountRefresher(deps, sender)
+    button(app, sender, ids.ASK_TEAM_OPEN, open_ask_form)
+    button(app, sender, ids.ASK_RETRY, retry_pressed)
+    button(app, sender, ids.TEAM_ANSWER_OPEN, open_answer_form)
+    button(app, sender, ids.TEAM_ANSWER_WITHDRAW, partial(withdraw_pressed, refresher=refresher))
+    button(app, sender, ids.TEAM_REPLY_OPEN, open_reply_form)
+    form(
+        app,
+        ids.ASK_TEAM_CALLBACK,
+        partial(ask_submitted, sender=sender),
+        no_caller=form_errors(OUT_OF_DATE, ids.ASK_QUESTION_BLOCK),
+    )
+    form(
+        app,
+        ids.TEAM_ANSWER_CALLBACK,
+        partial(answer_submitted, refresher=refresher),
+        no_caller=form_errors(OUT_OF_DATE, ids.TEAM_ANSWER_TEXT_BLOCK),
+    )
+    form(
+        app,
+        ids.TEAM_REPLY_CALLBACK,
+        partial(reply_submitted, sender=sender),
+        no_caller=form_errors(OUT_OF_DATE, ids.TEAM_REPLY_BLOCK),
+    )
 
 
 def _posting(ctx: Context, message: AskMessage, then: list[Delivery]) -> AfterAck:
@@ -108,205 +116,190 @@ def _learn_zone(ctx: Context) -> AfterAck:
     return AfterAck(run=run)
 
 
+# -- the leader asks --------------------------------------------------------------------------
+
+
 def answer_ask_command(
     ack: Ack, ctx: Context, parsed: AskTeamInSlack, command: dict[str, Any], sender: AfterAckSender
 ) -> None:
     """`/ask-team ask #team …` and `pulse #team`: ask at once, with the defaults."""
-    message = start_ask(ctx, request_from_command(ctx, parsed))
+    message = ask_from_command(ctx, parsed)
     blocks = as_dicts(asked_confirmation(message, default_close=True))
     ack(response_type="ephemeral", text=asked_text(message), blocks=blocks)
     sender.reply(command, [_posting(ctx, message, [])])
 
 
-def _channel_of(body: dict[str, Any]) -> str:
-    """Where a button was pressed: the channel (or DM) of its message."""
-    channel = body.get("channel")
-    found = channel.get("id") if isinstance(channel, dict) else None
-    if not isinstance(found, str):
-        container = body.get("container")
-        found = container.get("channel_id") if isinstance(container, dict) else None
-    return found if isinstance(found, str) else ""
+def open_ask_form(ctx: Context, click: Click) -> list[Delivery]:
+    """Ask the team: the form, filled in with the question and (for a follow-up) where."""
+    clicked = clicked_question(click)
+    if clicked is None:
+        return [stale_button()]
+    opening = ask_form_for(ctx, clicked.ref, clicked.parent)
+    if isinstance(opening, Refusal):
+        return [stale_button()]
+    view = ask_modal(
+        opening.asked.text,
+        encode_ask_metadata(opening.asked.ref, opening.asked.habit, opening.parent),
+        opening.closes_on,
+        opening.prefill,
+        ctx.deps.anonymous_minimum,
+    )
+    opened = OpenModal(trigger_id=clicked.trigger_id, view=view.to_dict())
+    return [opened] if opening.zone_known else [opened, _learn_zone(ctx)]
 
 
-def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
-    refresher = CountRefresher(deps, sender)
+def ask_submitted(
+    ack: Ack, ctx: Context, submission: Submission, *, sender: AfterAckSender
+) -> None:
+    """The ask form sent: keep the ask, then post it after the ack and tell the leader."""
+    target = decode_ask_metadata(submission.private_metadata)
+    if target is None:
+        reject(ack, form_errors(OUT_OF_DATE, ids.ASK_QUESTION_BLOCK))
+        return
+    typed = parse_ask_form(submission.values)
+    if isinstance(typed, list):
+        reject(ack, form_errors(typed, ids.ASK_QUESTION_BLOCK))
+        return
+    message = ask_from_form(ctx, target, typed)
+    if isinstance(message, Refusal):
+        reject(ack, form_errors(message, ids.ASK_CLOSES_BLOCK))
+        return
+    ack()
+    confirmation = DirectMessage(
+        ctx.user_id, asked_text(message), as_dicts(asked_confirmation(message))
+    )
+    sender.send([_posting(ctx, message, [confirmation])], team_id=ctx.team_id)
 
-    def open_ask_form(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
-        clicked = clicked_question(ctx, action, body)
-        if clicked is None:
-            return [stale_button()]
-        view = ask_modal(
-            clicked.asked.text,
-            encode_ask_metadata(clicked.asked.ref, clicked.asked.habit, clicked.parent),
-            default_closing(ctx).date(),
-            prefill_from_entry(ctx, clicked.parent),
-            ctx.deps.anonymous_minimum,
-        )
-        opening = OpenModal(trigger_id=clicked.trigger_id, view=view.to_dict())
-        return [opening] if zone_known(ctx) else [opening, _learn_zone(ctx)]
 
-    def ask_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-        ctx = context_of(context)
-        target = decode_ask_metadata(view.get("private_metadata"))
-        if ctx is None or target is None:
-            ack(response_action="errors", errors={ids.ASK_QUESTION_BLOCK: FORM_GONE})
-            return
-        form = parse_ask_form(view.get("state", {}).get("values"))
-        if not isinstance(form, AskForm):
-            ack(response_action="errors", errors=form)
-            return
-        closes_at = closing_instant(form.closes_on, caller_tz(ctx))
-        problem = close_problem(closes_at, ctx.now)
-        if problem:
-            ack(response_action="errors", errors={ids.ASK_CLOSES_BLOCK: problem})
-            return
-        pulse = target.ref == PULSE_REF
-        message = start_ask(
-            ctx,
-            AskRequest(
-                kind=AskKind.PULSE if pulse else AskKind.QUESTION,
-                ref=target.ref,
-                text=PULSE_QUESTION if pulse else form.question,
-                habit=target.habit,
-                channel_id=form.channel,
-                people=form.people,
-                anonymous=form.anonymous,
-                closes_at=closes_at,
-                parent_entry_id=target.parent,
-            ),
-        )
-        ack()
-        confirmation = DirectMessage(
-            ctx.user_id, asked_text(message), as_dicts(asked_confirmation(message))
-        )
-        sender.send([_posting(ctx, message, [confirmation])], team_id=ctx.team_id)
+def retry_pressed(ctx: Context, click: Click) -> list[Delivery]:
+    """Try again: post the caller's unposted ask, once they have invited the bot."""
+    ask_id = parse_id(click.value)
+    if not ask_id:
+        return [stale_button()]
+    message = retry_posting(ctx, ask_id)
+    if isinstance(message, Refusal):
+        return [stale_button()]
+    text = "Trying again…"
+    done = Respond("Posted.", as_dicts(asked_confirmation(message)), replace_original=True)
+    return [
+        Respond(text, as_dicts(notice(text, ":hourglass:"))),
+        _posting(ctx, message, [done]),
+    ]
 
-    def retry(ctx: Context, action: dict[str, Any], _body: dict[str, Any]) -> list[Delivery]:
-        ask_id = parse_id(action.get("value"))
-        message = retry_posting(ctx, ask_id) if ask_id else None
-        if message is None:
-            return [stale_button()]
-        text = "Trying again…"
-        done = Respond("Posted.", as_dicts(asked_confirmation(message)), replace_original=True)
-        return [
-            Respond(text, as_dicts(notice(text, ":hourglass:"))),
-            _posting(ctx, message, [done]),
-        ]
 
-    def open_answer_form(
-        ctx: Context, action: dict[str, Any], body: dict[str, Any]
-    ) -> list[Delivery]:
-        ask_id = parse_id(action.get("value"))
-        trigger_id = body.get("trigger_id")
-        if ask_id is None or not isinstance(trigger_id, str):
-            return [stale_button()]
-        invite = answer_invite(ctx, ask_id, _channel_of(body))
-        if isinstance(invite, Refusal):
-            text = refusal_text(invite)
-            return [
-                Respond(text, as_dicts(notice(text, ":speech_balloon:")), replace_original=False)
-            ]
-        return [OpenModal(trigger_id=trigger_id, view=answer_modal(invite).to_dict())]
+# -- the team answers -------------------------------------------------------------------------
 
-    def answer_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-        ctx = context_of(context)
-        target = decode_answer_target(view.get("private_metadata"))
-        if ctx is None or target is None:
-            ack(response_action="errors", errors={ids.TEAM_ANSWER_TEXT_BLOCK: FORM_GONE})
-            return
-        ask_id, channel_id = target
-        values = view.get("state", {}).get("values")
-        taken = save_team_answer(
-            ctx,
-            ask_id,
-            channel_id,
-            lambda kind: parse_team_answer_form(values, pulse=kind is AskKind.PULSE),
-        )
-        if isinstance(taken, Refusal):
-            ack(response_action="errors", errors={ids.TEAM_ANSWER_TEXT_BLOCK: refusal_text(taken)})
-            return
-        if isinstance(taken, dict):
-            ack(response_action="errors", errors=taken)
-            return
-        said = "Your answer is changed." if taken.replaced else "Thank you: your answer is in."
-        ack(response_action="update", view=answer_done_view(taken.message, said).to_dict())
-        refresher.answered(ask_id, ctx.team_id)
 
-    def withdraw(ctx: Context, action: dict[str, Any], body: dict[str, Any]) -> list[Delivery]:
-        target = decode_answer_target(action.get("value"))
-        view = body.get("view")
-        view_id = view.get("id") if isinstance(view, dict) else None
-        if target is None or not isinstance(view_id, str):
-            return [stale_button()]
-        taken = withdraw_team_answer(ctx, *target)
-        if isinstance(taken, Refusal):
-            said = refusal_text(taken)
-            message = message_of(ctx.deps, target[0])
-        else:
-            said = "Your answer is withdrawn: it is deleted and not counted."
-            message = taken.message
-            refresher.answered(target[0], ctx.team_id)
-        if message is None:
-            return [stale_button()]
-        done = answer_done_view(message, said).to_dict()
+def open_answer_form(ctx: Context, click: Click) -> list[Delivery]:
+    """Answer: the form with the caller's answer so far, or why they cannot answer."""
+    ask_id = parse_id(click.value)
+    trigger_id = click.trigger_id
+    if ask_id is None or trigger_id is None:
+        return [stale_button()]
+    # Where it was pressed: an ask posted in a channel is answered only from that channel.
+    invite = answer_invite(ctx, ask_id, click.channel_id or "")
+    if isinstance(invite, Refusal):
+        text = words(invite)
+        return [Respond(text, as_dicts(notice(text, ":speech_balloon:")), replace_original=False)]
+    return [OpenModal(trigger_id=trigger_id, view=answer_modal(invite).to_dict())]
 
-        def update(client: WebClient) -> list[Delivery]:
-            client.views_update(view_id=view_id, view=done)
-            return []
 
-        return [AfterAck(run=update)]
+def answer_submitted(
+    ack: Ack, ctx: Context, submission: Submission, *, refresher: CountRefresher
+) -> None:
+    """The answer form sent: keep the answer, or keep the form open with why not."""
+    target = decode_answer_target(submission.private_metadata)
+    if target is None:
+        reject(ack, form_errors(OUT_OF_DATE, ids.TEAM_ANSWER_TEXT_BLOCK))
+        return
+    ask_id, channel_id = target
+    values = submission.values
+    taken = save_team_answer(
+        ctx,
+        ask_id,
+        channel_id,
+        lambda kind: parse_team_answer_form(values, pulse=kind is AskKind.PULSE),
+    )
+    if isinstance(taken, Refusal | list):
+        reject(ack, form_errors(taken, ids.TEAM_ANSWER_TEXT_BLOCK))
+        return
+    said = "Your answer is changed." if taken.replaced else "Thank you: your answer is in."
+    ack(response_action="update", view=answer_done_view(taken.message, said).to_dict())
+    refresher.answered(ask_id, ctx.team_id)
 
-    def open_reply_form(
-        ctx: Context, action: dict[str, Any], body: dict[str, Any]
-    ) -> list[Delivery]:
-        ask_id = parse_id(action.get("value"))
-        trigger_id = body.get("trigger_id")
-        targets = reply_targets(ctx, ask_id) if ask_id else None
-        message = message_of(ctx.deps, ask_id) if ask_id and targets is not None else None
-        if message is None or not isinstance(trigger_id, str) or ask_id is None:
-            return [stale_button()]
-        if not targets:
-            return [Respond(NEVER_POSTED, as_dicts(notice(NEVER_POSTED)), replace_original=False)]
-        return [
-            OpenModal(trigger_id=trigger_id, view=reply_modal(ask_id, message.question).to_dict())
-        ]
 
-    def reply_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-        ctx = context_of(context)
-        ask_id = decode_reply_metadata(view.get("private_metadata"))
-        targets = reply_targets(ctx, ask_id) if ctx and ask_id else None
-        if ctx is None or targets is None:
-            ack(response_action="errors", errors={ids.TEAM_REPLY_BLOCK: FORM_GONE})
-            return
-        if not targets:
-            ack(response_action="errors", errors={ids.TEAM_REPLY_BLOCK: NEVER_POSTED})
-            return
-        text = parse_reply_form(view.get("state", {}).get("values"))
-        if isinstance(text, dict):
-            ack(response_action="errors", errors=text)
-            return
-        ack()
-        blocks = as_dicts(reply_blocks(ctx.user_id, text))
-        fallback = escape_mrkdwn(text)
+def withdraw_pressed(ctx: Context, click: Click, *, refresher: CountRefresher) -> list[Delivery]:
+    """Withdraw my answer, from inside the answer form, which then says so."""
+    target = decode_answer_target(click.value)
+    view_id = click.view_id
+    if target is None or view_id is None:
+        return [stale_button()]
+    taken, message = withdraw_and_show(ctx, *target)
+    if isinstance(taken, Refusal):
+        said = words(taken)
+    else:
+        said = "Your answer is withdrawn: it is deleted and not counted."
+        refresher.answered(target[0], ctx.team_id)
+    if message is None:
+        return [stale_button()]
+    done = answer_done_view(message, said).to_dict()
 
-        def post(client: WebClient) -> list[Delivery]:
-            for target in targets:
-                client.chat_postMessage(
-                    channel=target.channel,
-                    thread_ts=target.thread_ts,
-                    text=fallback,
-                    blocks=blocks,
-                )
-            said = "Posted your reply where the team answered."
-            return [DirectMessage(ctx.user_id, said, as_dicts(notice(said, ":mega:")))]
+    def update(client: WebClient) -> list[Delivery]:
+        client.views_update(view_id=view_id, view=done)
+        return []
 
-        sender.send([AfterAck(run=post)], team_id=ctx.team_id)
+    return [AfterAck(run=update)]
 
-    button(app, sender, ids.ASK_TEAM_OPEN, open_ask_form)
-    button(app, sender, ids.ASK_RETRY, retry)
-    button(app, sender, ids.TEAM_ANSWER_OPEN, open_answer_form)
-    button(app, sender, ids.TEAM_ANSWER_WITHDRAW, withdraw)
-    button(app, sender, ids.TEAM_REPLY_OPEN, open_reply_form)
-    app.view(ids.ASK_TEAM_CALLBACK)(ask_submitted)
-    app.view(ids.TEAM_ANSWER_CALLBACK)(answer_submitted)
-    app.view(ids.TEAM_REPLY_CALLBACK)(reply_submitted)
+
+# -- the leader replies -----------------------------------------------------------------------
+
+
+def open_reply_form(ctx: Context, click: Click) -> list[Delivery]:
+    """Reply to the team: the form, if the ask is the caller's and was ever posted."""
+    ask_id = parse_id(click.value)
+    trigger_id = click.trigger_id
+    if not ask_id or trigger_id is None:
+        return [stale_button()]
+    message = reply_form_for(ctx, ask_id)
+    if isinstance(message, Refusal) and message.reason is Reason.NOT_POSTED:
+        said = words(message)
+        return [Respond(said, as_dicts(notice(said)), replace_original=False)]
+    if isinstance(message, Refusal):
+        return [stale_button()]
+    return [OpenModal(trigger_id=trigger_id, view=reply_modal(ask_id, message.question).to_dict())]
+
+
+def reply_submitted(
+    ack: Ack, ctx: Context, submission: Submission, *, sender: AfterAckSender
+) -> None:
+    """The reply form sent: post it where the team answered, after the ack."""
+    ask_id = decode_reply_metadata(submission.private_metadata)
+    targets = reply_targets(ctx, ask_id) if ask_id else OUT_OF_DATE
+    if isinstance(targets, Refusal):
+        reject(ack, form_errors(targets, ids.TEAM_REPLY_BLOCK))
+        return
+    text = parse_reply_form(submission.values)
+    if isinstance(text, list):
+        reject(ack, form_errors(text, ids.TEAM_REPLY_BLOCK))
+        return
+    ack()
+    sender.send([_post_reply(ctx.user_id, targets, text)], team_id=ctx.team_id)
+
+
+def _post_reply(user_id: str, targets: list[ReplyTarget], text: str) -> AfterAck:
+    """Post the leader's reply under each message that asked, then tell them it is done."""
+    blocks = as_dicts(reply_blocks(user_id, text))
+    fallback = escape_mrkdwn(text)
+
+    def post(client: WebClient) -> list[Delivery]:
+        for target in targets:
+            client.chat_postMessage(
+                channel=target.channel,
+                thread_ts=target.thread_ts,
+                text=fallback,
+                blocks=blocks,
+            )
+        said = "Posted your reply where the team answered."
+        return [DirectMessage(user_id, said, as_dicts(notice(said, ":mega:")))]
+
+    return AfterAck(run=post)

@@ -13,6 +13,7 @@ from slack_bolt import Ack, App
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
 from bot.blocks.your_data import forget_me_blocks
+from bot.domain.interactions import Click
 from bot.listeners.replies import button
 from bot.senders.after_ack import AfterAckSender, Delivery, Respond, UploadFile
 from bot.senders.home import home_for
@@ -62,8 +63,8 @@ def answer_forget_me(ack: Ack, ctx: Context) -> None:
 
 
 def register(app: App, deps: Deps, sender: AfterAckSender) -> None:
-    def forget_pressed(ctx: Context, action: dict[str, Any], _body: Any) -> list[Delivery]:
-        if action.get("action_id") == ids.FORGET_CANCEL:
+    def forget_pressed(ctx: Context, click: Click) -> list[Delivery]:
+        if click.action_id == ids.FORGET_CANCEL:
             text = "Nothing was deleted."
             return [Respond(text, as_dicts(notice(text, ":wastebasket:")))]
         # Who is forgotten comes from the signed request, never from the button.

@@ -6,117 +6,44 @@ it receives with slack_sdk.models, so a test fails if we ever send Block Kit Sla
 
 from __future__ import annotations
 
-import contextlib
 import hmac
 import json
 import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
+from bot.playground.block_kit_checks import VIEW_METHODS, block_kit_problems
+from bot.playground.slack_http import (
+    SLACK_PATHS,
+    PageHandler,
+    door_refusal,
+    handler_class,
+    read_body,
+    read_call,
+    send_reply,
+)
+from bot.playground.slack_limits import SlackLimits
+from bot.playground.web_api import (
+    Answer,
+    Call,
+    Observer,
+    Responder,
+    default_answer,
+    error_answer,
+)
 
-MESSAGE_BLOCK_LIMIT = 50
-SLACK_PATHS = ("/api/", "/response/", "/upload/")
-VIEW_METHODS = frozenset({"views.open", "views.push", "views.update", "views.publish"})
-MESSAGE_TEXT_LIMIT = 40_000
-
-Responder = Callable[["Call"], tuple[int, dict[str, Any], dict[str, str]]]
-# Sees each call and what was answered (the playground keeps its conversations this way).
-Observer = Callable[["Call", dict[str, Any]], None]
-# Serves a request outside Slack's own paths (the playground's page); False means not found.
-PageHandler = Callable[[BaseHTTPRequestHandler, str], bool]
-
-
-@dataclass
-class Call:
-    method: str  # a Web API method such as "chat.postMessage", or "response_url"
-    params: dict[str, Any]
-    path: str
-    headers: dict[str, str]
-    at: float = field(default_factory=time.monotonic)
-    # What the stand-in answered: 200, or 429 when over Slack's limits.
-    status: int = 200
-
-
-def block_kit_problems(params: dict[str, Any], *, is_message: bool) -> list[str]:
-    """What Slack would reject in the blocks, view or text of one call."""
-    problems: list[str] = []
-    blocks = params.get("blocks")
-    if isinstance(blocks, str):
-        blocks = json.loads(blocks)
-    if blocks is not None:
-        if is_message and len(blocks) > MESSAGE_BLOCK_LIMIT:
-            problems.append(f"{len(blocks)} blocks in a message (limit {MESSAGE_BLOCK_LIMIT})")
-        for block in blocks:
-            problems.extend(_block_problems(block))
-    view = params.get("view")
-    if isinstance(view, str):
-        view = json.loads(view)
-    if view is not None:
-        try:
-            View(**view).validate_json()
-            for block in view.get("blocks", []):
-                problems.extend(_block_problems(block))
-        except Exception as error:
-            problems.append(f"invalid view: {error}")
-    text = params.get("text")
-    if isinstance(text, str) and len(text) > MESSAGE_TEXT_LIMIT:
-        problems.append(f"text of {len(text)} characters")
-    return problems
-
-
-def _block_problems(block: dict[str, Any]) -> list[str]:
-    try:
-        parsed = Block.parse(block)
-        if parsed is None:
-            return [f"unknown block {block!r:.200}"]
-        parsed.validate_json()
-        # Serialising runs the element-level validators too.
-        parsed.to_dict()
-    except Exception as error:
-        return [f"invalid block {block.get('type')}: {error}"]
-    return []
-
-
-@dataclass
-class SlackLimits:
-    """chat.postMessage's limits as Slack applies them: about one message per second per
-    channel, and a workspace's budget (here, per token): `per_minute` on average with bursts
-    of up to `burst`. Slack publishes no workspace number; these are parameters."""
-
-    per_minute: float
-    burst: int = 10
-    per_channel_per_second: float = 1.0
-    refused: int = 0
-    accepted: int = 0
-    _budgets: dict[str, tuple[float, float]] = field(default_factory=dict)
-    _channel_last: dict[tuple[str, str], float] = field(default_factory=dict)
-
-    def retry_after(self, token: str, channel: str, now: float) -> float | None:
-        """Seconds to wait if this message is over a limit (and it is refused), else None."""
-        left, then = self._budgets.get(token, (float(self.burst), now))
-        left = min(float(self.burst), left + (now - then) * self.per_minute / 60)
-        waits = []
-        if left < 1:
-            waits.append((1 - left) * 60 / self.per_minute)
-        last = self._channel_last.get((token, channel))
-        gap = 1 / self.per_channel_per_second
-        if last is not None and now - last < gap:
-            waits.append(last + gap - now)
-        if waits:
-            self._budgets[token] = (left, now)
-            self.refused += 1
-            return max(waits)
-        self._budgets[token] = (left - 1, now)
-        self._channel_last[(token, channel)] = now
-        self.accepted += 1
-        return None
+# Tests, benches and the playground import these from here, where they always were.
+__all__ = [
+    "Call",
+    "FakeSlack",
+    "SlackLimits",
+    "block_kit_problems",
+    "default_answer",
+    "serve_forever",
+]
 
 
 class FakeSlack:
@@ -156,47 +83,28 @@ class FakeSlack:
         self.latency_seconds = 0.0
         # Benchmarks may turn validation off, so the stand-in does not set the pace.
         self.validate = True
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                fake._handle(self)
-
-            def handle_one_request(self) -> None:
-                try:
-                    super().handle_one_request()
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True
-
-            def do_GET(self) -> None:
-                fake._handle(self)
-
-            def do_HEAD(self) -> None:
-                fake._handle(self)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server = ThreadingHTTPServer((host, port), handler_class(self._handle))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
     @property
     def base_url(self) -> str:
+        """Where it listens: `http://host:port`."""
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
+        """The Web API's base URL, for a Slack client."""
         return f"{self.base_url}/api/"
 
     def response_url(self, name: str = "r") -> str:
+        """A response_url that this stand-in answers, recorded as a "response_url" call."""
         return f"{self.base_url}/response/{name}"
 
     def reset(self) -> None:
+        """Forget calls, problems, overridden answers and latency: as new, still serving."""
         with self._lock:
             self.calls.clear()
             self.problems.clear()
@@ -209,6 +117,7 @@ class FakeSlack:
             self.calls.clear()
 
     def close(self) -> None:
+        """Stop serving and free the port."""
         self._server.shutdown()
         self._server.server_close()
 
@@ -217,6 +126,7 @@ class FakeSlack:
         self._responders[method] = responder
 
     def calls_to(self, method: str) -> list[Call]:
+        """The calls to `method` recorded so far."""
         with self._lock:
             return [call for call in self.calls if call.method == method]
 
@@ -243,7 +153,7 @@ class FakeSlack:
             # The body is left unread: the connection cannot serve another request.
             request.close_connection = True
             status, reason = refusal
-            _reply(request, status, reason.encode(), "text/plain; charset=utf-8")
+            send_reply(request, status, reason.encode(), "text/plain; charset=utf-8")
             return
         parts = urlsplit(request.path)
         if parts.path == "/_stats":
@@ -253,76 +163,68 @@ class FakeSlack:
             if self.pages is None or not self.pages(request, request.command):
                 request.send_error(404)
             return
-        length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length) if length else b""
-        if len(raw) < length:
+        raw = read_body(request)
+        if raw is None:
             # The sender died mid-request (a test killed it): Slack would never see this call.
             request.close_connection = True
             return
         if parts.path.startswith("/api/") and not self._bears_required_token(request):
-            _reply(request, 200, json.dumps({"ok": False, "error": "invalid_auth"}).encode())
+            send_reply(request, 200, json.dumps({"ok": False, "error": "invalid_auth"}).encode())
             return
-        content_type = request.headers.get("Content-Type", "")
-        params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        if raw and not parts.path.startswith("/upload/"):
-            if "json" in content_type:
-                params.update(json.loads(raw))
-            else:
-                params.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
-        if parts.path.startswith("/upload/"):
-            # files_upload_v2 step 2: the file's bytes, raw, to the URL step 1 handed out.
-            try:
-                content: str | None = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                content = None
-            method, params = "file_upload", {"content": content, "raw": raw, "file": parts.path}
-        elif parts.path.startswith("/api/"):
-            method = parts.path.removeprefix("/api/")
-        else:
-            method = "response_url"
-        call = Call(method=method, params=params, path=parts.path, headers=dict(request.headers))
+        call = read_call(request, parts, raw)
+        status, body, headers = self._answer(call)
+        payload = (json.dumps(body) if call.method != "response_url" or body else "ok").encode()
+        send_reply(request, status, payload, headers=headers)
+
+    def _answer(self, call: Call) -> Answer:
+        """Check the call, answer it as Slack would, and record both."""
         problems = (
-            block_kit_problems(params, is_message=method not in VIEW_METHODS)
+            block_kit_problems(call.params, is_message=call.method not in VIEW_METHODS)
             if self.validate
             else []
         )
-        # Socket Mode opens its connection with the app-level token; oauth.v2.access the app's
-        # credentials; all else a bot token (rotating ones start xoxe.xoxb-).
-        authorization = call.headers.get("Authorization", "")
-        refused: str | None = None
-        if parts.path.startswith("/api/") and method != "oauth.v2.access":
-            expected = ("xapp-",) if method == "apps.connections.open" else ("xoxb-", "xoxe.xoxb-")
-            token = authorization.removeprefix("Bearer ")
-            if not authorization.startswith("Bearer ") or not token.startswith(expected):
-                problems.append(f"{method} called without a {expected[0]} token")
-            elif self.token_check is not None and expected[0] != "xapp-":
-                refused = self.token_check(token)
+        token_problem, refused = self._check_token(call)
+        problems.extend(token_problem)
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
-        responder = self._responders.get(method)
-        headers: dict[str, str]
-        if problems:
-            status, body, headers = 200, {"ok": False, "error": "invalid_blocks"}, {}
-        elif refused is not None and method != "auth.test":
-            status, body, headers = 200, {"ok": False, "error": refused}, {}
-        elif (wait := self._over_limit(method, authorization, params)) is not None:
-            status = 429
-            body = {"ok": False, "error": "ratelimited"}
-            headers = {"Retry-After": str(max(1, math.ceil(wait)))}
-        elif responder is not None:
-            status, body, headers = responder(call)
-        else:
-            status, body, headers = 200, default_answer(call), {}
+        status, body, headers = self._choose_answer(call, problems, refused)
         call.status = status
         for observe in self.observers:
             observe(call, body)
         with self._lock:
             if self.record:
                 self.calls.append(call)
-            self.problems.extend(f"{method}: {problem}" for problem in problems)
+            self.problems.extend(f"{call.method}: {problem}" for problem in problems)
             self._lock.notify_all()
-        payload = (json.dumps(body) if method != "response_url" or body else "ok").encode()
-        _reply(request, status, payload, headers=headers)
+        return status, body, headers
+
+    def _check_token(self, call: Call) -> tuple[list[str], str | None]:
+        """A problem if the call bears the wrong kind of token; Slack's refusal of it, if any."""
+        if not call.path.startswith("/api/") or call.method == "oauth.v2.access":
+            return [], None
+        # Socket Mode opens its connection with the app-level token; oauth.v2.access the app's
+        # credentials; all else a bot token (rotating ones start xoxe.xoxb-).
+        authorization = call.headers.get("Authorization", "")
+        expected = ("xapp-",) if call.method == "apps.connections.open" else ("xoxb-", "xoxe.xoxb-")
+        token = authorization.removeprefix("Bearer ")
+        if not authorization.startswith("Bearer ") or not token.startswith(expected):
+            return [f"{call.method} called without a {expected[0]} token"], None
+        if self.token_check is not None and expected[0] != "xapp-":
+            return [], self.token_check(token)
+        return [], None
+
+    def _choose_answer(self, call: Call, problems: list[str], refused: str | None) -> Answer:
+        if problems:
+            return error_answer("invalid_blocks")
+        if refused is not None and call.method != "auth.test":
+            return error_answer(refused)
+        if (wait := self._over_limit(call)) is not None:
+            headers = {"Retry-After": str(max(1, math.ceil(wait)))}
+            return 429, {"ok": False, "error": "ratelimited"}, headers
+        responder = self._responders.get(call.method)
+        if responder is not None:
+            return responder(call)
+        return 200, default_answer(call), {}
 
     def _bears_required_token(self, request: BaseHTTPRequestHandler) -> bool:
         """Whether a Web API call carries the one token this stand-in answers, if it has one."""
@@ -332,12 +234,13 @@ class FakeSlack:
         given = (request.headers.get("Authorization") or "").encode()
         return hmac.compare_digest(given, expected)
 
-    def _over_limit(self, method: str, authorization: str, params: dict[str, Any]) -> float | None:
-        if self.limits is None or method != "chat.postMessage":
+    def _over_limit(self, call: Call) -> float | None:
+        if self.limits is None or call.method != "chat.postMessage":
             return None
+        authorization = call.headers.get("Authorization", "")
         with self._lock:
             return self.limits.retry_after(
-                authorization, str(params.get("channel")), time.monotonic()
+                authorization, str(call.params.get("channel")), time.monotonic()
             )
 
     def _stats(self, request: BaseHTTPRequestHandler) -> None:
@@ -368,50 +271,7 @@ class FakeSlack:
                 "last_dm_monotonic": last_dm,
             }
         ).encode()
-        _reply(request, 200, body)
-
-
-def _reply(
-    request: BaseHTTPRequestHandler,
-    status: int,
-    payload: bytes,
-    content_type: str = "application/json; charset=utf-8",
-    headers: dict[str, str] | None = None,
-) -> None:
-    request.send_response(status)
-    request.send_header("Content-Type", content_type)
-    request.send_header("Content-Length", str(len(payload)))
-    for name, value in (headers or {}).items():
-        request.send_header(name, value)
-    request.end_headers()
-    # The caller may be gone: a test killed it on purpose.
-    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-        request.wfile.write(payload)
-
-
-def door_refusal(request: BaseHTTPRequestHandler) -> tuple[int, str] | None:
-    """Why a request may not come in, as (status, reason): 421 for a name that is not this
-    server's address, 403 for another origin's page; None to let it in."""
-    host = (request.headers.get("Host") or "").strip()
-    if not addressed_to_us(host, request.server.server_address):
-        # Another site's page, through a DNS name pointed at 127.0.0.1, would be same-origin.
-        return 421, "this playground answers only to its own address"
-    origin = request.headers.get("Origin")
-    # Browsers name the page behind every POST and every cross-origin request; a page of our
-    # own origin is the one at this Host. Callers that are not browsers send no Origin.
-    if origin is not None and origin.strip().lower() != f"http://{host}".lower():
-        return 403, "this playground answers only to its own page"
-    return None
-
-
-def addressed_to_us(host: str, address: object) -> bool:
-    """Whether a Host header names the loopback address a server at `address` listens on."""
-    # An IPv6 address comes bracketed, port or not: "[::1]:3000".
-    name = (host[1:].split("]", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0]).lower()
-    bound = str(address[0]).lower() if isinstance(address, tuple) else ""
-    # Bound to every interface (HOST=0.0.0.0, in a container), it cannot know its own name.
-    everywhere = bound in ("0.0.0.0", "::")  # noqa: S104 - comparing, not binding
-    return everywhere or name in ("127.0.0.1", "localhost", "::1", bound)
+        send_reply(request, 200, body)
 
 
 def serve_forever(
@@ -424,54 +284,6 @@ def serve_forever(
     fake.limits = limits
     print(fake.base_url, flush=True)
     threading.Event().wait()
-
-
-def default_answer(call: Call) -> dict[str, Any]:
-    """What Slack answers to a successful call of each method we use."""
-    params = call.params
-    if call.method == "auth.test":
-        if "revoked" in call.headers.get("Authorization", ""):
-            return {"ok": False, "error": "invalid_auth"}
-        return {
-            "ok": True,
-            "url": "https://example.slack.com/",
-            "team": "Example",
-            "user": "ask-team",
-            "team_id": "T0TEAM",
-            "user_id": "UBOT",
-            "bot_id": "BBOT",
-        }
-    if call.method == "chat.postMessage":
-        channel = str(params.get("channel", ""))
-        return {
-            "ok": True,
-            # A post to a person goes to their DM with the bot; to a channel, there.
-            "channel": channel if channel[:1] in ("C", "G") else "D0DM",
-            "ts": f"{time.time():.6f}",
-            "message": {"text": params.get("text", "")},
-        }
-    if call.method in ("views.open", "views.update", "views.publish"):
-        return {"ok": True, "view": {"id": "V0VIEW", **(params.get("view") or {})}}
-    if call.method == "users.info":
-        return {
-            "ok": True,
-            "user": {
-                "id": params.get("user"),
-                "tz": "Europe/Paris",
-                "tz_offset": 3600,
-                "deleted": False,
-            },
-        }
-    if call.method == "conversations.open":
-        return {"ok": True, "channel": {"id": "D0DM"}}
-    if call.method == "files.getUploadURLExternal":
-        host = call.headers.get("Host", "127.0.0.1")
-        return {"ok": True, "upload_url": f"http://{host}/upload/F0FILE", "file_id": "F0FILE"}
-    if call.method == "files.completeUploadExternal":
-        return {"ok": True, "files": [{"id": "F0FILE", "title": "export"}]}
-    if call.method in ("response_url", "file_upload"):
-        return {}
-    return {"ok": True}
 
 
 if __name__ == "__main__":

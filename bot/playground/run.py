@@ -17,6 +17,7 @@ from bot.playground.clock import PlaygroundClock
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.local_server import LocalServer
 from bot.playground.page import Page
+from bot.playground.page_actions import VisitorActions
 from bot.playground.slack_driver import SlackDriver
 from bot.playground.workspace import Workspace
 from bot.senders.after_ack import AfterAckSender
@@ -68,7 +69,8 @@ class Playground:
         driver = SlackDriver(
             f"{self.bot.url}/slack/events", secret, self.fake.base_url + "/response"
         )
-        self.page = Page(self.workspace, driver, self.clock, dispatcher, deps, closer)
+        actions = VisitorActions(self.workspace, driver, self.clock, dispatcher, deps, closer)
+        self.page = Page(self.workspace, self.clock, deps, actions)
         self.fake.pages = self.page.handle
 
     @property

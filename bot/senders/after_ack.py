@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import as_dicts
@@ -28,6 +27,7 @@ from bot.blocks.notices import notice
 from bot.store.slack_client import WEB_API_TIMEOUT_SECONDS, OneWorkspace, WorkspaceClients
 from bot.vocabulary import metrics
 from bot.vocabulary.response_urls import is_allowed, response_url_origins
+from bot.vocabulary.slack_call import Fault, SlackCallError, failure_of, slack_answered, slack_call
 
 logger = logging.getLogger(__name__)
 MODAL_FAILED = (
@@ -101,11 +101,6 @@ class AfterAck:
 Delivery = (
     Respond | OpenModal | DirectMessage | UploadFile | PublishHome | ChannelMessage | AfterAck
 )
-
-
-class ResponseUrlError(RuntimeError):
-    """Slack refused a post to a response_url (expired, used up, or malformed), or the URL
-    points elsewhere than Slack and was not posted to. The message never holds the URL."""
 
 
 class AfterAckSender:
@@ -193,21 +188,13 @@ class AfterAckSender:
                     self._deliver_each(client, delivery.run(client), response_url, user_id)
                 else:
                     self._deliver(client, delivery, response_url, user_id)
-            except SlackApiError as error:
-                # Slack said no: its reason is enough, and never the payload (what teams said).
-                reason = error.response.get("error") if error.response is not None else None
-                logger.warning("%s refused by Slack: %s", type(delivery).__name__, reason)
-                self._tell_about(client, delivery, response_url, user_id)
-            except ResponseUrlError as error:
-                # Expired, used up or not Slack's: time or the sender did it, not a bug of ours.
-                logger.warning("%s not delivered: %s", type(delivery).__name__, error)
-                self._tell_about(client, delivery, response_url, user_id)
-            except OSError as error:
-                # Slack unreachable (refused, reset, timed out): an outage, not our bug.
-                logger.warning("%s not sent: %s", type(delivery).__name__, type(error).__name__)
-                self._tell_about(client, delivery, response_url, user_id)
-            except Exception:
-                logger.exception("delivering %s failed", type(delivery).__name__)
+            except Exception as error:
+                # Slack's reason or the kind of failure, never the payload (what teams said);
+                # a bug of ours has its traceback logged, once.
+                name = type(delivery).__name__
+                logger.warning(
+                    "%s not delivered: %s", name, failure_of(error, f"delivering {name}")
+                )
                 self._tell_about(client, delivery, response_url, user_id)
 
     def _tell_about(
@@ -229,9 +216,10 @@ class AfterAckSender:
                     {"text": text, "blocks": blocks, "replace_original": replace},
                 )
             elif user_id:
-                client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+                _post(client, user_id, text, blocks)
         except Exception as error:
-            logger.warning("could not tell the leader either: %s", type(error).__name__)
+            told = failure_of(error, "telling the leader")
+            logger.warning("could not tell the leader either: %s", told)
 
     def _deliver(
         self,
@@ -243,7 +231,7 @@ class AfterAckSender:
         if isinstance(delivery, Respond) and not response_url:
             # A click on the Home tab has no response_url: the answer goes by DM instead.
             if user_id:
-                client.chat_postMessage(channel=user_id, text=delivery.text, blocks=delivery.blocks)
+                _post(client, user_id, delivery.text, delivery.blocks)
             else:
                 logger.warning("no response_url nor user to answer")
         elif isinstance(delivery, Respond) and response_url:
@@ -258,23 +246,25 @@ class AfterAckSender:
                 },
             )
         elif isinstance(delivery, OpenModal):
-            client.views_open(trigger_id=delivery.trigger_id, view=delivery.view)
+            slack_call(client.views_open, trigger_id=delivery.trigger_id, view=delivery.view)
         elif isinstance(delivery, ChannelMessage):
             try:
-                client.chat_postMessage(
-                    channel=delivery.channel, text=delivery.text, blocks=delivery.blocks
-                )
-            except SlackApiError:
+                _post(client, delivery.channel, delivery.text, delivery.blocks)
+            except SlackCallError as failure:
+                if not failure.answered:
+                    raise  # Slack unreachable: the fallback could not go either
+                # Slack said no (or not now): the fallback tells the leader why.
                 self._deliver(client, delivery.fallback, response_url, None)
         elif isinstance(delivery, PublishHome):
-            client.views_publish(user_id=delivery.user_id, view=delivery.view())
+            slack_call(client.views_publish, user_id=delivery.user_id, view=delivery.view())
         elif isinstance(delivery, UploadFile):
             # Files are shared into a channel, so open (or find) the DM with the leader first.
-            opened = client.conversations_open(users=delivery.user_id)
+            opened = slack_call(client.conversations_open, users=delivery.user_id)
             # Text goes as `content`, anything else (a PNG) as `file`.
             content = delivery.content() if callable(delivery.content) else delivery.content
             payload = {"content": content} if isinstance(content, str) else {"file": content}
-            client.files_upload_v2(
+            slack_call(
+                client.files_upload_v2,
                 channel=opened["channel"]["id"],
                 filename=delivery.filename,
                 title=delivery.filename,
@@ -282,15 +272,20 @@ class AfterAckSender:
                 **payload,
             )
         elif isinstance(delivery, DirectMessage):
-            client.chat_postMessage(
-                channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks
-            )
+            _post(client, delivery.user_id, delivery.text, delivery.blocks)
 
     def _post_response(self, client: WebClient, response_url: str, payload: dict[str, Any]) -> None:
         # The edge refuses any other response_url already; this holds should one ever reach
         # here another way, so no request can aim the bot at a host of its choosing.
         if not is_allowed(response_url, response_url_origins(client.base_url)):
-            raise ResponseUrlError("response_url does not point at Slack; nothing was posted")
-        response = WebhookClient(response_url, timeout=WEB_API_TIMEOUT_SECONDS).send_dict(payload)
+            raise SlackCallError(Fault.REFUSED, "response_url is not Slack's; nothing was posted")
+        # Expired or used up is Slack's answer, not a bug of ours; the message never holds the URL.
+        hook = WebhookClient(response_url, timeout=WEB_API_TIMEOUT_SECONDS)
+        response = slack_call(hook.send_dict, payload)
         if response.status_code >= 400:
-            raise ResponseUrlError(f"response_url answered {response.status_code}")
+            raise slack_answered(response.status_code, None, response.headers)
+
+
+def _post(client: WebClient, channel: str, text: str, blocks: list[dict[str, Any]]) -> None:
+    """A message in `channel` (a user's id for their DM with the bot)."""
+    slack_call(client.chat_postMessage, channel=channel, text=text, blocks=blocks)

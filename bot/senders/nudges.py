@@ -9,35 +9,29 @@ for a later pass, or, when Slack says the leader has gone, paused with the reaso
 from __future__ import annotations
 
 import logging
-import math
 import random
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks import as_dicts
 from bot.blocks.nudge import LOW_HEARTBEAT_NOTE, greeting, nudge_blocks, nudge_text
 from bot.domain.nudge_rules import describe_instant, zone
 from bot.domain.question_bank import QuestionBank
 from bot.senders.pacing import Budget, GiveUp, Later, PacedSends
-from bot.services.nudges import (
-    claim_due_nudges,
-    keep_claims,
-    pause_unreachable,
-    record_sent,
-    todays_nudge,
-)
-from bot.services.schedules import leaders_waiting_for_zone, zone_learned
+from bot.services.nudges import claim_due_nudges, keep_claims, record_sent
+from bot.services.schedules import leaders_waiting_for_zone, pause_unreachable, zone_learned
+from bot.services.todays_question import todays_nudge
 from bot.store.claims import DueNudge
 from bot.store.database import Database
 from bot.store.slack_client import OneWorkspace, WorkspaceClients, fetch_zone
 from bot.vocabulary import metrics
+from bot.vocabulary.slack_call import Fault, SlackCallError, slack_call
+from bot.vocabulary.slack_call import retry_after as retry_after  # tests/test_pacing.py
 from bot.vocabulary.slack_errors import TOKEN_REFUSALS, UNREACHABLE
 
 logger = logging.getLogger(__name__)
@@ -198,46 +192,28 @@ class NudgeDispatcher:
         if client is None:
             logger.warning("no nudges to workspace %s this pass: it has no install", due.team_id)
             return GiveUp(Outcome.RETRY, Outcome.RETRY)
+        # A failure before Slack's is ours (the database, say): `send` logs it and retries.
+        nudge = todays_nudge(self.database, self.bank, due, now, self.rng)
+        choice, tz = nudge.choice, zone(due.tz)
+        blocks = nudge_blocks(
+            choice.asked,
+            due.nudge_id,
+            greeting(now.astimezone(tz).hour),
+            describe_instant(nudge.upcoming[1], tz, now) if nudge.upcoming else None,
+            choice.earlier_answer,
+            LOW_HEARTBEAT_NOTE if choice.low_heartbeats else None,
+            nudge.reminders,
+            last_week=choice.last_week,
+        )
         try:
-            nudge = todays_nudge(self.database, self.bank, due, now, self.rng)
-            choice, tz = nudge.choice, zone(due.tz)
-            blocks = nudge_blocks(
-                choice.asked,
-                due.nudge_id,
-                greeting(now.astimezone(tz).hour),
-                describe_instant(nudge.upcoming[1], tz, now) if nudge.upcoming else None,
-                choice.earlier_answer,
-                LOW_HEARTBEAT_NOTE if choice.low_heartbeats else None,
-                nudge.reminders,
-                last_week=choice.last_week,
+            slack_call(
+                client.chat_postMessage,
+                channel=due.user_id,
+                text=nudge_text(choice.asked),
+                blocks=as_dicts(blocks),
             )
-            client.chat_postMessage(
-                channel=due.user_id, text=nudge_text(choice.asked), blocks=as_dicts(blocks)
-            )
-        except SlackApiError as error:
-            code = str(error.response.get("error", "")) if error.response is not None else ""
-            if error.response is not None and error.response.status_code == 429:
-                # This workspace waits as long as Slack asks; the others go on.
-                return Later(retry_after(error.response.headers))
-            if code in TOKEN_REFUSALS and code not in LEAVER_ERRORS:
-                # The workspace's token is gone: its other leaders wait, the others go on.
-                logger.warning("no nudges to workspace %s this pass: %s", due.team_id, code)
-                return GiveUp(Outcome.RETRY, Outcome.RETRY)
-            if code in LEAVER_ERRORS:
-                logger.info("pausing nudges for leader %s: %s", due.leader_id, code)
-                pause_unreachable(self.database, due, code, now)
-                return Outcome.PAUSED
-            logger.warning("nudge for leader %s not sent (%s); will retry", due.leader_id, code)
-            return Outcome.RETRY
-        except OSError as error:
-            # Slack unreachable: one line per leader, not a traceback per leader.
-            logger.warning(
-                "nudge for leader %s not sent (%s); will retry", due.leader_id, type(error).__name__
-            )
-            return Outcome.RETRY
-        except Exception:
-            logger.exception("nudge for leader %s not sent; will retry", due.leader_id)
-            return Outcome.RETRY
+        except SlackCallError as failure:
+            return self._not_sent(due, failure, now)
         try:
             record_sent(self.database, due, now, nudge.upcoming)
         except Exception:
@@ -246,19 +222,27 @@ class NudgeDispatcher:
             return Outcome.RETRY
         return Outcome.SENT
 
-
-def retry_after(headers: dict[str, Any]) -> float:
-    """Slack's Retry-After in seconds: at least 1, and 1 if it sent none, or nonsense."""
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) and value else value
-            try:
-                seconds = float(raw)
-            except (TypeError, ValueError):
-                break
-            # A huge (or infinite) wait is kept: it gives up on the workspace for this pass.
-            return max(1.0, seconds) if not math.isnan(seconds) else 1.0
-    return 1.0
+    def _not_sent(
+        self, due: DueNudge, failure: SlackCallError, now: datetime
+    ) -> Outcome | Later | GiveUp[Outcome]:
+        """What a nudge Slack did not take means for it, its workspace, and its leader."""
+        if failure.retry_after is not None:
+            # A 429: this workspace waits as long as Slack asks; the others go on.
+            return Later(failure.retry_after)
+        refused = failure.reason if failure.fault is Fault.REFUSED else None
+        if refused in TOKEN_REFUSALS and refused not in LEAVER_ERRORS:
+            # The workspace's token is gone: its other leaders wait, the others go on.
+            logger.warning("no nudges to workspace %s this pass: %s", due.team_id, refused)
+            return GiveUp(Outcome.RETRY, Outcome.RETRY)
+        if refused in LEAVER_ERRORS:
+            logger.info("pausing nudges for leader %s: %s", due.leader_id, refused)
+            pause_unreachable(self.database, due, refused, now)
+            return Outcome.PAUSED
+        # Slack unreachable or busy, or a bug of ours (its traceback logged): one line each.
+        logger.warning(
+            "nudge for leader %s not sent (%s); will retry", due.leader_id, failure.reason
+        )
+        return Outcome.RETRY
 
 
 def _record_metrics(report: PassReport, seconds: float) -> None:

@@ -110,89 +110,10 @@ class PacedSends(Generic[Key, Item, Result]):
         send: Callable[[Key, Item], Sent[Result]],
     ) -> list[Result]:
         """Every item's result (order not kept)."""
-        now = self.clock()
-        queues = {key: deque(batch) for key, batch in items.items() if batch}
-        buckets = {key: TokenBucket(self.budget, now) for key in queues}
-        in_flight = dict.fromkeys(queues, 0)
-        order = itertools.count()
-        # Keys with something to send and room to send it, by when they may.
-        ready: list[tuple[float, int, Key]] = [(now, next(order), key) for key in queues]
-        heapq.heapify(ready)
-        scheduled = set(queues)
-        results: list[Result] = []
-        changed = threading.Condition()
-
-        def schedule(key: Key) -> None:
-            # Called with the lock held.
-            if queues[key] and in_flight[key] < self.per_key and key not in scheduled:
-                heapq.heappush(ready, (buckets[key].ready_at(self.clock()), next(order), key))
-                scheduled.add(key)
-
-        def unschedule(key: Key) -> None:
-            # Called with the lock held.
-            if key in scheduled:
-                scheduled.discard(key)
-                ready[:] = [entry for entry in ready if entry[2] != key]
-                heapq.heapify(ready)
-
-        def next_item() -> tuple[Key, Item] | None:
-            with changed:
-                while True:
-                    if not ready:
-                        if not any(in_flight.values()):
-                            return None
-                        changed.wait(1.0)
-                        continue
-                    at, _, key = ready[0]
-                    wait = at - self.clock()
-                    if wait > 0:
-                        changed.wait(min(wait, 1.0))
-                        continue
-                    heapq.heappop(ready)
-                    scheduled.discard(key)
-                    buckets[key].take(self.clock())
-                    in_flight[key] += 1
-                    item = queues[key].popleft()
-                    schedule(key)
-                    return key, item
-
-        def done(key: Key, item: Item, outcome: Sent[Result]) -> None:
-            with changed:
-                in_flight[key] -= 1
-                queue = queues[key]
-                if isinstance(outcome, Later):
-                    queue.appendleft(item)
-                    buckets[key].pause_until(self.clock() + outcome.seconds)
-                    # A key already waiting in line waits for the pause too.
-                    unschedule(key)
-                elif isinstance(outcome, GiveUp):
-                    results.append(outcome.result)
-                    results.extend(outcome.rest for _ in queue)
-                    queue.clear()
-                    unschedule(key)
-                else:
-                    results.append(outcome)
-                schedule(key)
-                changed.notify_all()
-
-        def work() -> None:
-            while (taken := next_item()) is not None:
-                key, item = taken
-                try:
-                    outcome = send(key, item)
-                except BaseException:
-                    # `send` answers every failure with a result; this is a bug, so let it
-                    # show, but never leave the other workers waiting for this send.
-                    with changed:
-                        in_flight[key] -= 1
-                        schedule(key)
-                        changed.notify_all()
-                    raise
-                done(key, item, outcome)
-
+        paced = _Pass(self, items, send)
         threads = [
-            threading.Thread(target=work, name=f"paced-{n}", daemon=True)
-            for n in range(max(1, min(self.workers, len(queues) * self.per_key)))
+            threading.Thread(target=paced.work, name=f"paced-{n}", daemon=True)
+            for n in range(max(1, min(self.workers, len(paced.queues) * self.per_key)))
         ]
         for thread in threads:
             thread.start()
@@ -203,4 +124,102 @@ class PacedSends(Generic[Key, Item, Result]):
                 if self.while_waiting is not None and self.clock() - last_tended >= self.tend_every:
                     self.while_waiting()
                     last_tended = self.clock()
-        return results
+        return paced.results
+
+
+class _Pass(Generic[Key, Item, Result]):
+    """One `PacedSends.run`: each key's queue and bucket, and the keys ready to send, by when.
+
+    Every method but `work` is called with `changed` held.
+    """
+
+    def __init__(
+        self,
+        pacing: PacedSends[Key, Item, Result],
+        items: dict[Key, list[Item]],
+        send: Callable[[Key, Item], Sent[Result]],
+    ) -> None:
+        self.clock = pacing.clock
+        self.per_key = pacing.per_key
+        self.send = send
+        now = self.clock()
+        self.queues = {key: deque(batch) for key, batch in items.items() if batch}
+        self.buckets = {key: TokenBucket(pacing.budget, now) for key in self.queues}
+        self.in_flight = dict.fromkeys(self.queues, 0)
+        self.order = itertools.count()
+        # Keys with something to send and room to send it, by when they may.
+        self.ready: list[tuple[float, int, Key]] = [
+            (now, next(self.order), key) for key in self.queues
+        ]
+        heapq.heapify(self.ready)
+        self.scheduled = set(self.queues)
+        self.results: list[Result] = []
+        self.changed = threading.Condition()
+
+    def work(self) -> None:
+        """A worker: send the next ready item until none is left."""
+        while (taken := self._next_item()) is not None:
+            key, item = taken
+            try:
+                outcome = self.send(key, item)
+            except BaseException:
+                # `send` answers every failure with a result; this is a bug, so let it show,
+                # but never leave the other workers waiting for this send.
+                with self.changed:
+                    self.in_flight[key] -= 1
+                    self._schedule(key)
+                    self.changed.notify_all()
+                raise
+            self._done(key, item, outcome)
+
+    def _schedule(self, key: Key) -> None:
+        if self.queues[key] and self.in_flight[key] < self.per_key and key not in self.scheduled:
+            at = self.buckets[key].ready_at(self.clock())
+            heapq.heappush(self.ready, (at, next(self.order), key))
+            self.scheduled.add(key)
+
+    def _unschedule(self, key: Key) -> None:
+        if key in self.scheduled:
+            self.scheduled.discard(key)
+            self.ready[:] = [entry for entry in self.ready if entry[2] != key]
+            heapq.heapify(self.ready)
+
+    def _next_item(self) -> tuple[Key, Item] | None:
+        with self.changed:
+            while True:
+                if not self.ready:
+                    if not any(self.in_flight.values()):
+                        return None
+                    self.changed.wait(1.0)
+                    continue
+                at, _, key = self.ready[0]
+                wait = at - self.clock()
+                if wait > 0:
+                    self.changed.wait(min(wait, 1.0))
+                    continue
+                heapq.heappop(self.ready)
+                self.scheduled.discard(key)
+                self.buckets[key].take(self.clock())
+                self.in_flight[key] += 1
+                item = self.queues[key].popleft()
+                self._schedule(key)
+                return key, item
+
+    def _done(self, key: Key, item: Item, outcome: Sent[Result]) -> None:
+        with self.changed:
+            self.in_flight[key] -= 1
+            queue = self.queues[key]
+            if isinstance(outcome, Later):
+                queue.appendleft(item)
+                self.buckets[key].pause_until(self.clock() + outcome.seconds)
+                # A key already waiting in line waits for the pause too.
+                self._unschedule(key)
+            elif isinstance(outcome, GiveUp):
+                self.results.append(outcome.result)
+                self.results.extend(outcome.rest for _ in queue)
+                queue.clear()
+                self._unschedule(key)
+            else:
+                self.results.append(outcome)
+            self._schedule(key)
+            self.changed.notify_all()

@@ -13,60 +13,37 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks import as_dicts
-from bot.blocks.team_asks import (
-    summary_blocks,
-    summary_file,
-    summary_overflows,
-    summary_text,
+from bot.blocks.ask_message import (
     team_message,
     team_message_text,
     unposted_notice,
     unreached_notice,
 )
+from bot.blocks.ask_summary import summary_blocks, summary_file, summary_overflows, summary_text
 from bot.domain.team_ask_rules import COUNT_UPDATE_EVERY
 from bot.senders.after_ack import AfterAck, AfterAckSender, Delivery, DirectMessage
-from bot.services.deps import Deps
-from bot.services.team_asks import (
-    AskMessage,
+from bot.services.answering import count_to_show, moved_closes, record_count_shown
+from bot.services.asking import claim_asks_to_post, record_posted, record_unposted
+from bot.services.asks import AskMessage, message_of
+from bot.services.closing import (
     Closing,
     ReplyTarget,
-    claim_asks_to_post,
     claim_closings,
     closing_of,
-    count_to_show,
     dm_messages,
     finish_closing,
-    message_of,
-    moved_closes,
-    record_count_shown,
-    record_posted,
-    record_unposted,
 )
+from bot.services.deps import Deps
 from bot.store.models import AskStatus
 from bot.store.slack_client import WorkspaceClients
+from bot.vocabulary.slack_call import Fault, SlackCallError, slack_call
 from bot.vocabulary.slack_errors import CANNOT_POST_IN_CHANNEL
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = timedelta(seconds=1)
 AT_ONCE = timedelta(milliseconds=50)
-
-
-def _reason(error: SlackApiError) -> str:
-    return str(error.response.get("error", "")) if error.response is not None else ""
-
-
-# What Slack says when it is having a moment: worth trying again later.
-PASSING_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
-
-
-def _is_passing(error: SlackApiError) -> bool:
-    status = error.response.status_code if error.response is not None else 500
-    return status == 429 or status >= 500 or _reason(error) in PASSING_ERRORS
 
 
 def post_ask(deps: Deps, ask_id: int, client: WebClient) -> list[Delivery]:
@@ -77,12 +54,14 @@ def post_ask(deps: Deps, ask_id: int, client: WebClient) -> list[Delivery]:
     blocks, text = as_dicts(team_message(message)), team_message_text(message)
     if message.channel_id is not None:
         try:
-            posted = client.chat_postMessage(channel=message.channel_id, text=text, blocks=blocks)
-        except SlackApiError as error:
-            if _reason(error) not in CANNOT_POST_IN_CHANNEL:
+            posted = slack_call(
+                client.chat_postMessage, channel=message.channel_id, text=text, blocks=blocks
+            )
+        except SlackCallError as failure:
+            if failure.reason not in CANNOT_POST_IN_CHANNEL:
                 raise  # a Slack outage: the pass posts it once the lease runs out
             record_unposted(deps, ask_id)
-            logger.info("ask not posted: %s", _reason(error))
+            logger.info("ask not posted: %s", failure.reason)
             notice = as_dicts(unposted_notice(message))
             return [DirectMessage(message.leader_user_id, "I could not post your question", notice)]
         record_posted(deps, ask_id, str(posted["ts"]), {}, message.closes_at)
@@ -90,11 +69,13 @@ def post_ask(deps: Deps, ask_id: int, client: WebClient) -> list[Delivery]:
     sent: dict[str, tuple[str, str]] = {}
     for person in message.people:
         try:
-            posted = client.chat_postMessage(channel=person, text=text, blocks=blocks)
+            posted = slack_call(client.chat_postMessage, channel=person, text=text, blocks=blocks)
             sent[person] = (str(posted["channel"]), str(posted["ts"]))
-        except SlackApiError as error:
-            # One person Slack cannot reach does not hold back the others.
-            logger.info("ask not sent to one person: %s", _reason(error))
+        except SlackCallError as failure:
+            if not failure.answered:
+                raise  # Slack unreachable: the pass posts it once the lease runs out
+            # What Slack answered about one person does not hold back the others.
+            logger.info("ask not sent to one person: %s", failure.reason)
     record_posted(deps, ask_id, None, sent, message.closes_at)
     missed = [person for person in message.people if person not in sent]
     if not missed:
@@ -129,22 +110,26 @@ class CountRefresher:
             self._later(ask_id, team_id, decision)
         elif isinstance(decision, AskMessage) and decision.channel_id and decision.message_ts:
             try:
-                client.chat_update(
+                slack_call(
+                    client.chat_update,
                     channel=decision.channel_id,
                     ts=decision.message_ts,
                     text=team_message_text(decision),
                     blocks=as_dicts(team_message(decision)),
                 )
-            except (SlackApiError, OSError) as error:
+            except SlackCallError as failure:
+                if failure.fault is Fault.OUR_BUG:
+                    raise  # its traceback is logged; trying again would only repeat it
                 # The count stays as it was; the next window tries again.
-                logger.warning("answer count not updated: %s", type(error).__name__)
+                logger.warning("answer count not updated: %s", failure.reason)
                 self._later(ask_id, team_id, COUNT_UPDATE_EVERY)
                 return []
             record_count_shown(self._deps, ask_id, decision.answered)
             latest = message_of(self._deps, ask_id)
             if latest is not None and not latest.is_open:
                 # Closed while this update was on its way: it must not reopen the message.
-                client.chat_update(
+                slack_call(
+                    client.chat_update,
                     channel=decision.channel_id,
                     ts=decision.message_ts,
                     text=team_message_text(latest),
@@ -189,14 +174,18 @@ def redraw(deps: Deps, ask_id: int, client: WebClient) -> None:
     blocks, text = as_dicts(team_message(message)), team_message_text(message)
     for target in _targets(deps, message):
         try:
-            client.chat_update(
-                channel=target.channel, ts=target.thread_ts, text=text, blocks=blocks
+            slack_call(
+                client.chat_update,
+                channel=target.channel,
+                ts=target.thread_ts,
+                text=text,
+                blocks=blocks,
             )
-        except SlackApiError as error:
-            if _is_passing(error):
+        except SlackCallError as failure:
+            if failure.fault is not Fault.REFUSED:
                 raise  # the mark stays: the next pass tries again
             # A message deleted, or a DM closed for good: the others are still redrawn.
-            logger.info("team message not redrawn: %s", _reason(error))
+            logger.info("team message not redrawn: %s", failure.reason)
     record_count_shown(deps, ask_id, message.answered)
 
 
@@ -224,12 +213,15 @@ class AskCloser:
             try:
                 for delivery in post_ask(self.deps, ask_id, client):
                     if isinstance(delivery, DirectMessage):
-                        client.chat_postMessage(
-                            channel=delivery.user_id, text=delivery.text, blocks=delivery.blocks
+                        slack_call(
+                            client.chat_postMessage,
+                            channel=delivery.user_id,
+                            text=delivery.text,
+                            blocks=delivery.blocks,
                         )
                 report.posted += 1
-            except (SlackApiError, OSError) as error:
-                logger.warning("ask still not posted: %s", type(error).__name__)
+            except SlackCallError as failure:
+                logger.warning("ask still not posted: %s", failure)
         self.redraw_moved_closes()
         self.run_closings(now, report)
         return report
@@ -243,8 +235,8 @@ class AskCloser:
                 continue
             try:
                 redraw(self.deps, ask_id, client)
-            except (SlackApiError, OSError) as error:
-                logger.warning("moved close not shown yet: %s", type(error).__name__)
+            except SlackCallError as failure:
+                logger.warning("moved close not shown yet: %s", failure)
 
     def run_closings(self, now: datetime, report: ClosingReport) -> None:
         while claimed := claim_closings(self.deps, now):
@@ -265,20 +257,18 @@ class AskCloser:
             finish_closing(self.deps, ask_id, now)  # uninstalled: nobody to tell
             return True
         try:
-            client.chat_postMessage(
+            slack_call(
+                client.chat_postMessage,
                 channel=message.leader_user_id,
                 text=summary_text(closing),
                 blocks=as_dicts(summary_blocks(closing)),
             )
-        except SlackApiError as error:
-            if _is_passing(error):
-                logger.warning("summary not sent, will retry: %s", _reason(error) or "HTTP error")
+        except SlackCallError as failure:
+            if failure.fault is not Fault.REFUSED:
+                logger.warning("summary not sent, will retry: %s", failure.reason)
                 return False
             # Sending it again would meet the same refusal: the ask closes without it.
-            logger.warning("summary refused for good: %s", _reason(error))
-        except OSError as error:
-            logger.warning("summary not sent, will retry: %s", type(error).__name__)
-            return False
+            logger.warning("summary refused for good: %s", failure.reason)
         # Recorded at once: from here on nothing may send the summary again.
         finish_closing(self.deps, ask_id, now)
         self._send_every_answer(client, closing)
@@ -289,31 +279,33 @@ class AskCloser:
         if not summary_overflows(closing):
             return
         try:
-            opened = client.conversations_open(users=closing.message.leader_user_id)
-            client.files_upload_v2(
+            opened = slack_call(client.conversations_open, users=closing.message.leader_user_id)
+            slack_call(
+                client.files_upload_v2,
                 channel=opened["channel"]["id"],
                 filename=f"answers-{closing.message.ask_id}.txt",
                 title="Every answer",
                 content=summary_file(closing),
             )
-        except (SlackApiError, OSError) as error:
+        except SlackCallError as failure:
             # The summary says the file follows; the export has every answer too.
-            logger.warning("answers file not sent: %s", type(error).__name__)
+            logger.warning("answers file not sent: %s", failure)
 
     def _close_team_messages(self, client: WebClient, message: AskMessage) -> None:
         closed = message_of(self.deps, message.ask_id) or message
         blocks = as_dicts(team_message(_as_closed(closed)))
         for target in _targets(self.deps, message):
             try:
-                client.chat_update(
+                slack_call(
+                    client.chat_update,
                     channel=target.channel,
                     ts=target.thread_ts,
                     text=team_message_text(closed),
                     blocks=blocks,
                 )
-            except (SlackApiError, OSError) as error:
+            except SlackCallError as failure:
                 # The summary is what matters; a message left showing "open" refuses answers.
-                logger.info("team message not closed: %s", type(error).__name__)
+                logger.info("team message not closed: %s", failure)
 
 
 def _as_closed(message: AskMessage) -> AskMessage:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import Bot
 
 from bot.store.installations import RefreshClaim, WorkspaceInstalls
+from bot.vocabulary.slack_call import Fault, SlackCallError, slack_call
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +68,15 @@ class TokenRefresher:
     def _refresh(self, claim: RefreshClaim, now: datetime) -> bool:
         team_id = claim.bot.team_id
         try:
-            answer = self.client.oauth_v2_access(
+            answer = slack_call(
+                self.client.oauth_v2_access,
                 **self._credentials,
                 grant_type="refresh_token",
                 refresh_token=claim.bot.bot_refresh_token,
             )
             refreshed = _refreshed_bot(claim.bot, answer.data, now)
-        except (SlackApiError, OSError, ValueError) as error:
-            self._refused(claim, now, _reason(error))
+        except SlackCallError as failure:
+            self._refused(claim, now, failure.reason)
             return False
         if not self.installs.keep_refreshed(claim, refreshed):
             # Reinstalled or removed meanwhile: that install's own token stands.
@@ -103,25 +104,18 @@ class TokenRefresher:
 
 
 def _refreshed_bot(bot: Bot, answer: object, now: datetime) -> Bot:
-    """The bot with the tokens of Slack's `oauth.v2.access` answer; ValueError if it has none."""
+    """The bot with the tokens of Slack's `oauth.v2.access` answer; refused if it has none."""
     if not isinstance(answer, dict) or answer.get("token_type") != "bot":
-        raise ValueError("an answer without a bot token")
+        raise SlackCallError(Fault.REFUSED, "an answer without a bot token")
     token, refresh, lifetime = (
         answer.get("access_token"),
         answer.get("refresh_token"),
         answer.get("expires_in"),
     )
     if not isinstance(token, str) or not isinstance(refresh, str) or not isinstance(lifetime, int):
-        raise ValueError("an answer without a bot token")
+        raise SlackCallError(Fault.REFUSED, "an answer without a bot token")
     refreshed = Bot(**bot.to_dict_for_copying())
     refreshed.bot_token = token
     refreshed.bot_refresh_token = refresh
     refreshed.bot_token_expires_at = int(now.timestamp()) + lifetime
     return refreshed
-
-
-def _reason(error: Exception) -> str:
-    """Slack's reason, or the kind of failure: never a token."""
-    if isinstance(error, SlackApiError) and error.response is not None:
-        return str(error.response.get("error") or f"HTTP {error.response.status_code}")
-    return str(error) if isinstance(error, ValueError) else type(error).__name__

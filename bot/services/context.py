@@ -1,20 +1,25 @@
-"""Who a use case acts for: the caller Slack signed for, their workspace, and the time.
+"""Who a use case acts for, and the one transaction it works in.
 
 Listeners get one `Context` per request from the caller middleware and hand it to a use
-case; the use case owns its transaction and finds (or creates) the caller's leader row.
+case. The use case opens its transaction through the context (`ctx.connection()` or
+`ctx.transaction()`); a use case it calls joins that transaction instead of opening its own,
+so a request costs one transaction, and the caller's leader row is looked up once and kept.
 Tests and the CLI (`ask-team export`) build one directly.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from bot.domain.question_bank import QuestionBank
 from bot.services.deps import Deps
-from bot.services.leaders import find_leader_id, leader_id_for
+from bot.store.leaders import find_leader_id, leader_id_for
 
 
 @dataclass(frozen=True)
@@ -26,11 +31,41 @@ class Caller:
     user_id: str
 
 
+class NestedWriteError(RuntimeError):
+    """A use case that writes was called inside a read-only one: open the outer one to write."""
+
+
+@dataclass
+class _Work:
+    """The open transaction of a context's use case, and what it found once."""
+
+    connection: Connection | None = None
+    session: Session | None = None
+    writes: bool = False
+    durable: bool = True
+    leader_id: int | None = None
+
+    def join(self, *, writes: bool, durable: bool) -> None:
+        if writes and not self.writes:
+            # On SQLite a read transaction cannot safely start writing (SQLITE_BUSY_SNAPSHOT).
+            raise NestedWriteError("a use case that writes ran inside a read-only one")
+        if durable and not self.durable and self.connection is not None:
+            if self.connection.dialect.name == "postgresql":
+                self.connection.exec_driver_sql("SET LOCAL synchronous_commit TO ON")
+            self.durable = True
+
+    def forget(self) -> None:
+        # A rolled-back transaction may have created the leader row it found.
+        self.connection = self.session = None
+        self.leader_id = None
+
+
 @dataclass(frozen=True)
 class Context:
     deps: Deps
     caller: Caller
     now: datetime
+    _work: _Work = field(default_factory=_Work, init=False, repr=False, compare=False)
 
     @property
     def team_id(self) -> str:
@@ -40,13 +75,77 @@ class Context:
     def user_id(self) -> str:
         return self.caller.user_id
 
+    @contextmanager
+    def connection(self, *, writes: bool = True, durable: bool = True) -> Iterator[Connection]:
+        """The use case's transaction as a Core connection: opened here, or the caller's joined.
+
+        `writes` and `durable` are `Database.connection`'s; a joined transaction must already
+        write if this one does.
+        """
+        work = self._work
+        if work.connection is not None:
+            work.join(writes=writes, durable=durable)
+            yield work.connection
+            return
+        with self.deps.database.connection(writes=writes, durable=durable) as connection:
+            work.connection, work.writes, work.durable = connection, writes, durable
+            with self._closing_on_exit():
+                yield connection
+
+    @contextmanager
+    def transaction(self, *, writes: bool = True) -> Iterator[Session]:
+        """The use case's transaction as an ORM session: opened here, or the caller's joined."""
+        work = self._work
+        if work.session is not None:
+            work.join(writes=writes, durable=True)
+            yield work.session
+        elif work.connection is not None:
+            work.join(writes=writes, durable=True)
+            yield from self._session_on(work.connection)
+        else:
+            with self.deps.database.transaction(writes=writes) as session:
+                work.session, work.writes, work.durable = session, writes, True
+                work.connection = session.connection()
+                with self._closing_on_exit():
+                    yield session
+
+    def _session_on(self, connection: Connection) -> Iterator[Session]:
+        # Inside a Core use case: the session shares its transaction and never commits it.
+        with Session(
+            bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False
+        ) as session:
+            self._work.session = session
+            try:
+                yield session
+                session.flush()
+            finally:
+                self._work.session = None
+
+    @contextmanager
+    def _closing_on_exit(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self._work.forget()
+            raise
+        # Committed: the leader row found stays true for the rest of the request.
+        self._work.connection = self._work.session = None
+
     def leader_id(self, connection: Connection) -> int | None:
-        """The caller's leader row, if they have used the bot before."""
-        return find_leader_id(connection, self.caller.team_id, self.caller.user_id)
+        """The caller's leader row, if they have used the bot before; looked up once."""
+        if self._work.leader_id is None:
+            self._work.leader_id = find_leader_id(
+                connection, self.caller.team_id, self.caller.user_id
+            )
+        return self._work.leader_id
 
     def ensure_leader_id(self, connection: Connection) -> int:
-        """The caller's leader row, created on first use."""
-        return leader_id_for(connection, self.caller.team_id, self.caller.user_id, self.now)
+        """The caller's leader row, created on first use; looked up once."""
+        if self._work.leader_id is None:
+            self._work.leader_id = leader_id_for(
+                connection, self.caller.team_id, self.caller.user_id, self.now
+            )
+        return self._work.leader_id
 
     def bank(self, connection: Connection) -> QuestionBank:
         """The question bank as the caller's workspace sees it."""

@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from bot.domain.question_bank import QuestionBank
-from bot.services.workspace_bank import bank_for
+from bot.services.workspace_bank import bank_with
+from bot.store.custom_questions import question_rows
 from bot.store.database import Database
 from bot.store.models import utcnow
 
@@ -30,4 +31,4 @@ class Deps:
 
     def bank_for(self, connection: Connection, team_id: str) -> QuestionBank:
         """The question bank as this workspace sees it, with its own questions added."""
-        return bank_for(connection, self.bank, team_id)
+        return bank_with(self.bank, question_rows(connection, team_id))

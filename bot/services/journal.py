@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
-from typing import Any
+from dataclasses import dataclass, field
 
-from sqlalchemy import Select, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from bot.domain.forms import LogForm
@@ -16,25 +12,25 @@ from bot.domain.history_cursor import Cursor
 from bot.domain.history_filters import HistoryQuery
 from bot.domain.payloads import LogTarget
 from bot.domain.question_bank import Asked
-from bot.domain.team_ask_rules import MIN_GROUP
 from bot.services.context import Context
-from bot.services.questions import ask_follow_up
-from bot.services.team_conversations import TeamConversation, team_conversations
-from bot.store.fulltext import entry_matches
-from bot.store.models import Entry, EntryPerson, TeamAsk
-from bot.store.team_asks import entries_with_answer_words, entries_with_named_answer
+from bot.services.entries import EntryView
+from bot.services.questions import follow_up
+from bot.services.team_conversations import TeamConversation, conversations_by_entry
+from bot.store.journal import follow_ups_of, history_rows, log_entry, own_entry, update_entry
+from bot.store.team_answers import answers_to_entries
+from bot.vocabulary.refusals import Reason, Refusal
 
 PAGE_SIZE = 5
 
 
 @dataclass(frozen=True)
 class HistoryPage:
-    entries: Sequence[Entry]
+    entries: Sequence[EntryView]
     query: HistoryQuery
     has_older: bool
     has_newer: bool
     # Unfiltered history reads as threads: each conversation's follow-ups, oldest first.
-    follow_ups: Mapping[int, Sequence[Entry]] = field(default_factory=dict)
+    follow_ups: Mapping[int, Sequence[EntryView]] = field(default_factory=dict)
     # The team's own answers, for entries that are questions asked of the team in Slack.
     team: Mapping[int, TeamConversation] = field(default_factory=dict)
 
@@ -47,89 +43,17 @@ class HistoryPage:
         return _cursor(self.entries[-1]) if self.entries else None
 
 
-def log_entry(
-    session: Session,
-    leader_id: int,
-    asked: Asked,
-    answer: str,
-    people: Sequence[str],
-    heartbeat: int | None,
-    promise: str | None,
-    now: datetime,
-    parent_id: int | None = None,
-    promise_due: date | None = None,
-) -> Entry:
-    """Store what the team answered to `asked`; inputs are expected to be validated.
-
-    `parent_id` links a follow-up to the entry it follows; check it is the leader's own first.
-    """
-    entry = Entry(
-        leader_id=leader_id,
-        question_ref=asked.ref,
-        question_text=asked.text,
-        habit=asked.habit.value,
-        answer=answer,
-        heartbeat=heartbeat,
-        promise=promise or None,
-        created_at=now,
-        parent_id=parent_id,
-        promise_due=promise_due if promise else None,
-        people=[
-            EntryPerson(user_id=user_id, position=n)
-            for n, user_id in enumerate(dict.fromkeys(people))
-        ],
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+def _cursor(entry: EntryView) -> Cursor:
+    return Cursor(created_at=entry.created_at, entry_id=entry.id)
 
 
-def own_entry(session: Session, leader_id: int | None, entry_id: int) -> Entry | None:
-    """The entry, only if it belongs to this leader: the one gate for ids from buttons."""
-    entry = session.get(Entry, entry_id)
-    if entry is None or leader_id is None or entry.leader_id != leader_id:
-        return None
-    return entry
-
-
-def update_entry(
-    entry: Entry,
-    answer: str,
-    people: Sequence[str],
-    heartbeat: int | None,
-    promise: str | None,
-    promise_due: date | None = None,
-) -> None:
-    """Change what was logged; the question and when it was asked stay as they were."""
-    entry.answer = answer
-    entry.heartbeat = heartbeat
-    entry.promise_due = promise_due if promise else None
-    if (promise or None) != entry.promise:
-        entry.promise = promise or None
-        entry.promise_kept_at = None
-    wanted = list(dict.fromkeys(people))
-    if [person.user_id for person in entry.people] != wanted:
-        entry.people.clear()
-        # Flush the removals first: the same (entry, user) may be re-added below.
-        Session.object_session(entry).flush()  # type: ignore[union-attr]
-        entry.people.extend(
-            EntryPerson(user_id=user_id, position=n) for n, user_id in enumerate(wanted)
-        )
-
-
-def delete_entry(session: Session, entry: Entry) -> None:
-    session.delete(entry)
-
-
-def history_page(
+def _history_page(
     session: Session,
     leader_id: int | None,
     query: HistoryQuery,
-    *,
-    older_than: Cursor | None = None,
-    newer_than: Cursor | None = None,
-    page_size: int = PAGE_SIZE,
-    minimum: int = MIN_GROUP,
+    older_than: Cursor | None,
+    newer_than: Cursor | None,
+    minimum: int,
 ) -> HistoryPage:
     """One page of this leader's entries, newest first, by keyset on (created_at, id).
 
@@ -138,139 +62,46 @@ def history_page(
     """
     if leader_id is None:
         return HistoryPage(entries=[], query=query, has_older=False, has_newer=False)
-    page = _page(session, leader_id, query, older_than, newer_than, page_size, minimum)
-    if page.entries:
-        team = team_conversations(session, [entry.id for entry in page.entries], minimum)
-        page = replace(page, team=team)
-    if query.is_filtered or not page.entries:
-        return page
-    children = session.scalars(
-        select(Entry)
-        .where(Entry.leader_id == leader_id, Entry.parent_id.in_([e.id for e in page.entries]))
-        .order_by(Entry.created_at, Entry.id)
+    rows, has_older, has_newer = history_rows(
+        session, leader_id, query, older_than, newer_than, PAGE_SIZE, minimum
     )
-    threads: dict[int, list[Entry]] = {}
-    for child in children:
-        threads.setdefault(child.parent_id or 0, []).append(child)
-    return replace(page, follow_ups=threads)
-
-
-def _page(
-    session: Session,
-    leader_id: int,
-    query: HistoryQuery,
-    older_than: Cursor | None,
-    newer_than: Cursor | None,
-    page_size: int,
-    minimum: int,
-) -> HistoryPage:
-    dialect = session.get_bind().dialect.name
-    base = _filtered(
-        select(Entry).where(Entry.leader_id == leader_id), query, leader_id, dialect, minimum
-    )
-    if not query.is_filtered:
-        base = base.where(Entry.parent_id.is_(None))
-    position = tuple_(Entry.created_at, Entry.id)
-    if newer_than is not None:
-        bound = (newer_than.created_at, newer_than.entry_id)
-        rows: list[Entry] = list(
-            session.scalars(
-                base.where(position > bound)
-                .order_by(Entry.created_at.asc(), Entry.id.asc())
-                .limit(page_size + 1)
-            )
-        )
-        has_newer = len(rows) > page_size
-        return HistoryPage(
-            entries=rows[:page_size][::-1], query=query, has_older=True, has_newer=has_newer
-        )
-    statement = base
-    if older_than is not None:
-        statement = statement.where(position < (older_than.created_at, older_than.entry_id))
-    rows = list(
-        session.scalars(
-            statement.order_by(Entry.created_at.desc(), Entry.id.desc()).limit(page_size + 1)
-        )
-    )
+    ids = [entry.id for entry in rows]
+    team = conversations_by_entry(answers_to_entries(session, ids), minimum) if rows else {}
+    threads: dict[int, list[EntryView]] = {}
+    if not query.is_filtered and rows:
+        for child in follow_ups_of(session, leader_id, ids):
+            threads.setdefault(child.parent_id or 0, []).append(EntryView.of(child))
     return HistoryPage(
-        entries=rows[:page_size],
-        query=query,
-        has_older=len(rows) > page_size,
-        has_newer=older_than is not None,
+        [EntryView.of(entry) for entry in rows], query, has_older, has_newer, threads, team
     )
-
-
-def _filtered(
-    statement: Select[Any], query: HistoryQuery, leader_id: int, dialect: str, minimum: int
-) -> Select[Any]:
-    if query.habit is not None:
-        statement = statement.where(Entry.habit == query.habit.value)
-    if query.from_team:
-        statement = statement.where(Entry.id.in_(select(TeamAsk.entry_id)))
-    if query.person is not None:
-        statement = statement.where(
-            or_(
-                exists().where(
-                    EntryPerson.entry_id == Entry.id, EntryPerson.user_id == query.person
-                ),
-                Entry.id.in_(entries_with_named_answer(leader_id, query.person)),
-            )
-        )
-    if query.since is not None:
-        statement = statement.where(Entry.created_at >= _midnight(query.since))
-    if query.until is not None:
-        statement = statement.where(Entry.created_at < _midnight(query.until + timedelta(days=1)))
-    if query.words:
-        statement = statement.where(
-            or_(
-                entry_matches(dialect, leader_id, query.words),
-                Entry.id.in_(entries_with_answer_words(leader_id, query.words, minimum)),
-            )
-        )
-    return statement
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
-def _cursor(entry: Entry) -> Cursor:
-    return Cursor(created_at=entry.created_at, entry_id=entry.id)
 
 
 # -- use cases ------------------------------------------------------------------------------
 
 
-class NotSaved(StrEnum):
-    """Why what the leader typed could not be saved (the form stays open with it)."""
-
-    QUESTION_GONE = "question gone"
-    NOT_THEIRS = "not theirs"
-
-
 @dataclass(frozen=True)
 class Saved:
-    entry: Entry
+    entry: EntryView
     updated: bool
 
 
-def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | NotSaved:
+def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | Refusal:
     """Log what the team said to `target`'s question, or edit the caller's own entry."""
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         connection = session.connection()
         if target.entry_id is not None:
             entry = own_entry(session, ctx.leader_id(connection), target.entry_id)
             if entry is None:
-                return NotSaved.NOT_THEIRS
+                return Refusal(Reason.GONE)
             update_entry(
                 entry, form.answer, form.people, form.heartbeat, form.promise, form.promise_due
             )
             session.flush()
-            return Saved(entry, updated=True)
+            return Saved(EntryView.of(entry), updated=True)
         # Checked before the leader row is made: a question gone from the bank saves nothing.
         asked = ctx.bank(connection).resolve(target.ref) if target.ref else None
         if asked is None:
-            return NotSaved.QUESTION_GONE
+            return Refusal(Reason.QUESTION_GONE)
         leader_id = ctx.ensure_leader_id(connection)
         # A follow-up links to its parent only if the parent is the leader's own.
         parent = own_entry(session, leader_id, target.parent) if target.parent else None
@@ -289,25 +120,26 @@ def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | NotS
             parent_id=parent.id if parent else None,
             promise_due=form.promise_due,
         )
-        return Saved(entry, updated=False)
+        return Saved(EntryView.of(entry), updated=False)
 
 
-def entry_to_edit(ctx: Context, entry_id: int) -> Entry | None:
+def entry_to_edit(ctx: Context, entry_id: int) -> EntryView | Refusal:
     """The caller's own entry, for the edit form."""
-    with ctx.deps.database.transaction(writes=False) as session:
-        return own_entry(session, ctx.leader_id(session.connection()), entry_id)
+    with ctx.transaction(writes=False) as session:
+        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
+        return EntryView.of(entry) if entry is not None else Refusal(Reason.GONE)
 
 
-def delete_own_entry(ctx: Context, entry_id: int, query: HistoryQuery) -> HistoryPage | None:
-    """Delete the caller's own entry; the first page of the same filters, or None if not theirs."""
-    with ctx.deps.database.transaction() as session:
+def delete_own_entry(ctx: Context, entry_id: int, query: HistoryQuery) -> HistoryPage | Refusal:
+    """Delete the caller's own entry; the first page of the same filters, refused if not theirs."""
+    with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
         entry = own_entry(session, leader_id, entry_id)
         if entry is None:
-            return None
-        delete_entry(session, entry)
+            return Refusal(Reason.GONE)
+        session.delete(entry)
         session.flush()
-        return history_page(session, leader_id, query, minimum=ctx.deps.anonymous_minimum)
+        return _history_page(session, leader_id, query, None, None, ctx.deps.anonymous_minimum)
 
 
 def browse(
@@ -319,25 +151,18 @@ def browse(
 ) -> HistoryPage:
     """A page of the caller's history. A cursor from a button only bounds the search: the
     leader comes from the signed request, so a forged one pages the caller's own entries."""
-    with ctx.deps.database.transaction(writes=False) as session:
+    with ctx.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
-        return history_page(
-            session,
-            leader_id,
-            query,
-            older_than=older_than,
-            newer_than=newer_than,
-            minimum=ctx.deps.anonymous_minimum,
+        return _history_page(
+            session, leader_id, query, older_than, newer_than, ctx.deps.anonymous_minimum
         )
 
 
-def follow_up_to_entry(ctx: Context, entry_id: int) -> tuple[Asked, int] | None:
+def follow_up_to_entry(ctx: Context, entry_id: int) -> tuple[Asked, int] | Refusal:
     """A follow-up to the conversation in the caller's own entry, and the entry it links to."""
-    with ctx.deps.database.transaction() as session:
-        connection = session.connection()
-        leader_id = ctx.leader_id(connection)
-        entry = own_entry(session, leader_id, entry_id)
-        if entry is None or leader_id is None:
-            return None
-        asked = ask_follow_up(connection, ctx.bank(connection), leader_id, entry.question_ref)
-        return (asked, entry.id) if asked is not None else None
+    with ctx.transaction() as session:
+        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
+        if entry is None:
+            return Refusal(Reason.GONE)
+        asked = follow_up(ctx, entry.question_ref)
+        return asked if isinstance(asked, Refusal) else (asked, entry.id)

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.domain.team_ask_rules import MIN_GROUP
 from bot.services.context import Context
 from bot.services.deps import Deps
-from bot.services.leaders import leader_id_for
-from bot.services.team_asks import forget_named_answers, named_answers_of
-from bot.services.team_conversations import team_conversations
-from bot.store.models import CustomQuestion, Entry, Leader, ProcessedEvent, WorkspaceInstall
-from bot.store.upsert import insert_for_dialect
+from bot.services.team_conversations import conversations_by_entry
+from bot.store.journal import count_entries, entries_oldest_first
+from bot.store.leaders import forget_leader, forget_workspace, leader_id_for
+from bot.store.models import Entry, WorkspaceInstall
+from bot.store.processed_events import first_delivery
+from bot.store.team_answers import answers_to_entries, forget_named_answers, named_answers_of
 
 # "source": "you" for what the leader logged, "team" for a team member's own answer (asked in
 # Slack), whose "who_answered" is their user id, or "anonymous".
@@ -49,15 +49,14 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def export_rows(session: Session, leader_id: int, minimum: int = MIN_GROUP) -> Iterator[list[str]]:
+def _export_rows(session: Session, leader_id: int, minimum: int) -> Iterator[list[str]]:
     """One row per entry the leader logged, oldest first, each followed by the team's own
     answers the leader may read; the header row first."""
     yield list(CSV_COLUMNS)
-    entries = session.scalars(
-        select(Entry).where(Entry.leader_id == leader_id).order_by(Entry.created_at, Entry.id)
-    )
+    entries = iter(entries_oldest_first(session, leader_id))
     while batch := list(islice(entries, EXPORT_BATCH)):
-        team = team_conversations(session, [entry.id for entry in batch], minimum)
+        ids = [entry.id for entry in batch]
+        team = conversations_by_entry(answers_to_entries(session, ids), minimum)
         for entry in batch:
             yield _entry_row(entry)
             conversation = team.get(entry.id)
@@ -93,47 +92,15 @@ def _entry_row(entry: Entry) -> list[str]:
     ]
 
 
-def export_csv(session: Session, leader_id: int, minimum: int = MIN_GROUP) -> str:
+def _export_csv(session: Session, leader_id: int, minimum: int) -> str:
     """The leader's log as CSV text (RFC 4180 quoting; newlines inside answers are kept)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(
-        [spreadsheet_safe(cell) for cell in row] for row in export_rows(session, leader_id, minimum)
+        [spreadsheet_safe(cell) for cell in row]
+        for row in _export_rows(session, leader_id, minimum)
     )
     return buffer.getvalue()
-
-
-def count_entries(session: Session, leader_id: int) -> int:
-    return session.scalar(select(func.count()).where(Entry.leader_id == leader_id)) or 0
-
-
-def forget_leader(session: Session, leader_id: int) -> int:
-    """Delete every row of this leader (entries, schedule, nudges cascade); entries deleted."""
-    entries = count_entries(session, leader_id)
-    session.execute(delete(Leader).where(Leader.id == leader_id))
-    return entries
-
-
-def forget_workspace(session: Session, team_id: str) -> int:
-    """Delete every leader of a workspace and all that hangs off them, and its install (its
-    tokens); leaders deleted."""
-    session.execute(delete(WorkspaceInstall).where(WorkspaceInstall.team_id == team_id))
-    session.execute(delete(CustomQuestion).where(CustomQuestion.team_id == team_id))
-    result = session.execute(delete(Leader).where(Leader.team_id == team_id))
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def first_delivery(connection: Connection, event_id: str, now: datetime) -> bool:
-    """True the first time an Events API `event_id` is seen; Slack retries deliveries."""
-    table = ProcessedEvent.__table__
-    statement = (
-        insert_for_dialect(connection.dialect.name, table)
-        .values(event_id=event_id, received_at=now)
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT.
-        .returning(table.c.event_id)
-    )
-    return connection.execute(statement).first() is not None
 
 
 # -- use cases ------------------------------------------------------------------------------
@@ -147,11 +114,11 @@ class Export:
 
 def export_of(ctx: Context) -> Export:
     """The caller's log as CSV, and how many entries it holds."""
-    with ctx.deps.database.transaction(writes=False) as session:
+    with ctx.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
         entries = count_entries(session, leader_id) if leader_id is not None else 0
         content = (
-            export_csv(session, leader_id, ctx.deps.anonymous_minimum)
+            _export_csv(session, leader_id, ctx.deps.anonymous_minimum)
             if leader_id is not None and entries
             else ""
         )
@@ -168,7 +135,7 @@ class Kept:
 
 def kept_about(ctx: Context) -> Kept:
     """How many entries the caller logged, and named answers they gave."""
-    with ctx.deps.database.transaction(writes=False) as session:
+    with ctx.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
         entries = count_entries(session, leader_id) if leader_id is not None else 0
         return Kept(entries, named_answers_of(session, ctx.team_id, ctx.user_id))
@@ -176,17 +143,23 @@ def kept_about(ctx: Context) -> Kept:
 
 def forget_me(ctx: Context) -> Kept:
     """Delete everything kept about the caller, their named answers included; what it was."""
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         answers = forget_named_answers(session, ctx.team_id, ctx.user_id)
         leader_id = ctx.leader_id(session.connection())
         entries = forget_leader(session, leader_id) if leader_id is not None else 0
         return Kept(entries, answers)
 
 
-def welcome_installer(deps: Deps, team_id: str, user_id: str, now: datetime) -> None:
-    """Whoever installed the app is its workspace's first leader."""
-    with deps.database.connection() as connection:
-        leader_id_for(connection, team_id, user_id, now)
+def installer_becomes_leader(
+    clock: Callable[[], datetime],
+) -> Callable[[Connection, str, str], None]:
+    """The install's hook: whoever installed the app is its workspace's first leader, kept in
+    the install's own transaction (one unit of work after Slack's oauth.v2.access)."""
+
+    def welcome(connection: Connection, team_id: str, user_id: str) -> None:
+        leader_id_for(connection, team_id, user_id, clock())
+
+    return welcome
 
 
 def forget_uninstalled(
@@ -195,10 +168,11 @@ def forget_uninstalled(
     """Forget a workspace that removed the app; leaders forgotten, or None for a retry, or
     for news older than the workspace's latest install (it removed the app, then installed
     it again, and Slack's delivery of the removal came late)."""
-    with deps.database.connection() as connection:
-        if not first_delivery(connection, event_id, deps.clock()):
-            return None
+    # One transaction: if forgetting fails, the delivery is not marked seen, and Slack's
+    # retry forgets the workspace after all.
     with deps.database.transaction() as session:
+        if not first_delivery(session.connection(), event_id, deps.clock()):
+            return None
         installed_at = session.scalar(
             select(WorkspaceInstall.installed_at).where(WorkspaceInstall.team_id == team_id)
         )

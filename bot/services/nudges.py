@@ -1,28 +1,26 @@
-"""The daily nudge's use cases: the database steps of a nudge pass (claim who is due, choose
-what each nudge asks, record what Slack did with it), and the nudge's Snooze and Skip buttons.
+"""The daily nudge's use cases: the database steps of a nudge pass (claim who is due, record
+what Slack did with it), and the nudge's Snooze and Skip buttons.
 
-The pass itself, which renders and sends, is `bot.senders.nudges`; the SQL of claims and
-leases is `bot.store.claims`.
+The pass itself, which renders and sends, is `bot.senders.nudges`; what each nudge asks is
+`bot.services.todays_question`; pausing a leader Slack cannot reach is
+`bot.services.schedules`; the SQL of claims and leases is `bot.store.claims`.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.domain.nudge_rules import INDEFINITELY
-from bot.domain.question_bank import QuestionBank
 from bot.services.context import Context
-from bot.services.schedules import Plan, leader_zone, pause, plan_of, text_to_habits
-from bot.services.todays_question import Choice, promises_due, todays_question
-from bot.services.workspace_bank import bank_for
+from bot.services.schedules import Plan, plan_of
 from bot.store import claims
 from bot.store.claims import DueNudge
 from bot.store.database import Database
+from bot.store.leaders import leader_zone
 from bot.store.models import Nudge, NudgeStatus, Schedule
+from bot.vocabulary.refusals import Reason, Refusal
 
 SNOOZE = timedelta(hours=1)
 
@@ -81,48 +79,12 @@ def keep_claims(database: Database, nudge_ids: Sequence[int], lease_until: datet
         return claims.extend_leases(connection, nudge_ids, lease_until)
 
 
-@dataclass(frozen=True)
-class TodaysNudge:
-    """What one claimed nudge says: its question, the promises due, and when the next comes."""
-
-    choice: Choice
-    reminders: list[str]
-    upcoming: tuple[date, datetime] | None
-
-
-def todays_nudge(
-    database: Database, bank: QuestionBank, due: DueNudge, now: datetime, rng: random.Random
-) -> TodaysNudge:
-    """Choose what the claimed nudge asks, and remember it on the claim."""
-    with database.connection() as connection:
-        choice = todays_question(
-            connection,
-            bank_for(connection, bank, due.team_id),
-            due.leader_id,
-            text_to_habits(due.habits),
-            now,
-            rng,
-            again=due.question_ref,
-        )
-        reminders = promises_due(connection, due.leader_id, due.local_date)
-        claims.set_question(connection, due.nudge_id, choice.asked.ref)
-    return TodaysNudge(choice, reminders, due.next_after_today(now))
-
-
 def record_sent(
     database: Database, due: DueNudge, now: datetime, upcoming: tuple[date, datetime] | None
 ) -> None:
     """Slack has the nudge: mark it sent and move the schedule on to `upcoming`."""
     with database.connection() as connection:
         claims.mark_sent(connection, due, now, upcoming)
-
-
-def pause_unreachable(database: Database, due: DueNudge, reason: str, now: datetime) -> None:
-    """Slack says the leader cannot be reached (`reason`, its error): fail the nudge and pause
-    the schedule until they resume, keeping the reason to show them."""
-    with database.transaction() as session:
-        claims.mark_failed(session.connection(), due.nudge_id, reason)
-        pause(session, due.leader_id, INDEFINITELY, now, reason)
 
 
 # -- use cases ------------------------------------------------------------------------------
@@ -143,13 +105,13 @@ class Skipped:
     plan: Plan | None
 
 
-def snooze(ctx: Context, nudge_id: int) -> Snoozed | None:
-    """Bring the caller's nudge back in an hour; None if it is not theirs or is settled."""
-    with ctx.deps.database.transaction() as session:
+def snooze(ctx: Context, nudge_id: int) -> Snoozed | Refusal:
+    """Bring the caller's nudge back in an hour; refused if it is not theirs or is settled."""
+    with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
         nudge = _own_open_nudge(session.get(Nudge, nudge_id), leader_id)
         if nudge is None or leader_id is None:
-            return None
+            return Refusal(Reason.SETTLED)
         nudge.status, nudge.snoozed_until = NudgeStatus.SNOOZED, ctx.now + SNOOZE
         schedule = session.get(Schedule, leader_id)
         asked = ctx.bank(session.connection()).resolve(nudge.question_ref or "")
@@ -160,13 +122,13 @@ def snooze(ctx: Context, nudge_id: int) -> Snoozed | None:
         )
 
 
-def skip(ctx: Context, nudge_id: int) -> Skipped | None:
-    """Skip the caller's nudge for today; None if it is not theirs or is settled."""
-    with ctx.deps.database.transaction() as session:
+def skip(ctx: Context, nudge_id: int) -> Skipped | Refusal:
+    """Skip the caller's nudge for today; refused if it is not theirs or is settled."""
+    with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
         nudge = _own_open_nudge(session.get(Nudge, nudge_id), leader_id)
         if nudge is None or leader_id is None:
-            return None
+            return Refusal(Reason.SETTLED)
         nudge.status, nudge.snoozed_until = NudgeStatus.SKIPPED, None
         schedule = session.get(Schedule, leader_id)
         plan = plan_of(schedule, leader_zone(session, leader_id)) if schedule else None

@@ -7,114 +7,86 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.question_bank import MAX_QUESTION_LENGTH, is_open_ended
 from bot.services.context import Context
+from bot.store.custom_questions import (
+    add_question,
+    question_texts,
+    remove_question,
+    workspace_questions,
+)
 from bot.store.models import CustomQuestion
 from bot.vocabulary.habits import Habit
+from bot.vocabulary.refusals import Reason, Refusal
 from bot.vocabulary.text import clean_text
 
 MAX_PER_WORKSPACE = 500
 
 
-class QuestionRefusedError(ValueError):
-    """The question cannot be added; the message says why and how to fix it."""
+@dataclass(frozen=True)
+class OwnQuestion:
+    """A question the workspace added, as the list shows it."""
+
+    id: int
+    habit: str
+    text: str
+    added_by: str
+
+    @classmethod
+    def of(cls, question: CustomQuestion) -> OwnQuestion:
+        """The question's values as stored."""
+        return cls(question.id, question.habit, question.text, question.added_by)
 
 
-def add_question(
+def _add_question(
     session: Session, team_id: str, user_id: str, habit: Habit, text: str, now: datetime
-) -> CustomQuestion:
-    """Add an open-ended question to the workspace's bank."""
+) -> CustomQuestion | Refusal:
+    """Add an open-ended question to the workspace's bank; refused if it does not fit."""
     wording = " ".join(clean_text(text).split())
     if not wording:
-        raise QuestionRefusedError(
-            "Write the question after the habit: `/ask-team add vision What …?`"
-        )
+        return Refusal(Reason.REQUIRED)
     if len(wording) > MAX_QUESTION_LENGTH:
-        raise QuestionRefusedError(
-            f"That question is {len(wording)} characters; keep it under {MAX_QUESTION_LENGTH} "
-            "so it reads well out loud."
-        )
+        return Refusal(Reason.TOO_LONG, length=len(wording), limit=MAX_QUESTION_LENGTH)
     if not is_open_ended(wording):
-        raise QuestionRefusedError(
-            "That reads as a yes/no question. Ask it open-ended, starting with what, how, why, "
-            "where, when or who, and end it with a question mark."
-        )
-    existing = session.scalars(
-        select(CustomQuestion.text).where(CustomQuestion.team_id == team_id)
-    ).all()
+        return Refusal(Reason.YES_NO)
+    existing = question_texts(session, team_id)
     if wording.lower() in (known.lower() for known in existing):
-        raise QuestionRefusedError("Your workspace has that question already.")
+        return Refusal(Reason.DUPLICATE)
     if len(existing) >= MAX_PER_WORKSPACE:
-        raise QuestionRefusedError(f"A workspace can add up to {MAX_PER_WORKSPACE} questions.")
-    question = CustomQuestion(
-        team_id=team_id, habit=habit.value, text=wording, added_by=user_id, created_at=now
-    )
-    session.add(question)
-    session.flush()
-    return question
+        return Refusal(Reason.TOO_MANY, limit=MAX_PER_WORKSPACE)
+    return add_question(session, team_id, habit.value, wording, user_id, now)
 
 
-def workspace_questions(session: Session, team_id: str) -> list[CustomQuestion]:
-    return list(
-        session.scalars(
-            select(CustomQuestion)
-            .where(CustomQuestion.team_id == team_id)
-            .order_by(CustomQuestion.id)
-        )
-    )
-
-
-def remove_question(session: Session, team_id: str, question_id: int) -> None:
-    """Remove a question of this workspace; an id of another's, or of none, removes nothing."""
-    session.execute(
-        delete(CustomQuestion).where(
-            CustomQuestion.id == question_id, CustomQuestion.team_id == team_id
-        )
-    )
+def _listed(session: Session, team_id: str) -> list[OwnQuestion]:
+    return [OwnQuestion.of(question) for question in workspace_questions(session, team_id)]
 
 
 # -- use cases ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Refused:
-    """The question does not fit: `reason` says why and how to fix it, in plain text."""
-
-    reason: str
-
-
-class NotAdded(StrEnum):
-    """Why a question that fits was still not added."""
-
-    # Duplicates are refused before adding: only a twin added in the same instant gets here.
-    ALREADY_THERE = "already there"
-
-
-def add_own_question(ctx: Context, habit: Habit, text: str) -> CustomQuestion | Refused | NotAdded:
+def add_own_question(ctx: Context, habit: Habit, text: str) -> OwnQuestion | Refusal:
     """Add a question to the caller's workspace's bank, as added by them."""
     try:
-        with ctx.deps.database.transaction() as session:
-            return add_question(session, ctx.team_id, ctx.user_id, habit, text, ctx.now)
-    except QuestionRefusedError as refusal:
-        return Refused(str(refusal))
+        with ctx.transaction() as session:
+            added = _add_question(session, ctx.team_id, ctx.user_id, habit, text, ctx.now)
+            return added if isinstance(added, Refusal) else OwnQuestion.of(added)
     except IntegrityError:
-        return NotAdded.ALREADY_THERE
+        # Duplicates are refused before adding: only a twin added in the same instant gets here.
+        return Refusal(Reason.ALREADY_THERE)
 
 
-def list_own_questions(ctx: Context) -> list[CustomQuestion]:
+def list_own_questions(ctx: Context) -> list[OwnQuestion]:
     """The caller's workspace's own questions, oldest first."""
-    with ctx.deps.database.transaction(writes=False) as session:
-        return workspace_questions(session, ctx.team_id)
+    with ctx.transaction(writes=False) as session:
+        return _listed(session, ctx.team_id)
 
 
-def remove_own_question(ctx: Context, question_id: int) -> list[CustomQuestion]:
+def remove_own_question(ctx: Context, question_id: int) -> list[OwnQuestion]:
     """Remove a question of the caller's workspace (another's stays); the ones left."""
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         remove_question(session, ctx.team_id, question_id)
-        return workspace_questions(session, ctx.team_id)
+        return _listed(session, ctx.team_id)

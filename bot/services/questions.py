@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
-from datetime import datetime
-from functools import cache
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 
 from bot.domain.question_bank import Asked, Question, QuestionBank
 from bot.services.context import Context
-from bot.services.leaders import REMEMBER_QUESTION, last_question_ref, remember_question
-from bot.store.models import QuestionView, UTCDateTime
-from bot.store.upsert import insert_for_dialect
+from bot.store.leaders import last_question_ref, remember_question
+from bot.store.question_views import record_shown, times_shown
 from bot.vocabulary.habits import Habit
+from bot.vocabulary.refusals import Reason, Refusal
 
 
 def choose_habit(
@@ -56,73 +52,29 @@ def next_follow_up(bank: QuestionBank, ref: str) -> Asked | None:
     return bank.resolve(f"{asked.question.id}/{number}")
 
 
-# Read on every `/ask-team`, straight from the driver's cursor: building SQLAlchemy rows for
-# them cost a quarter of the request's CPU. One query, not one for totals and one for the
-# chosen habit: on PostgreSQL a round trip costs more than the couple of hundred rows.
-_ALL_SHOWN = "SELECT habit, question_id, times_shown FROM question_views WHERE leader_id = {}"
-_TIMES_SHOWN = (
-    "SELECT question_id, times_shown FROM question_views WHERE leader_id = {} AND habit = {}"
-)
-
-
 def next_question(
-    connection: Connection,
     bank: QuestionBank,
-    leader_id: int,
+    shown: Iterable[tuple[str, str, int]],
     habit: Habit | None,
     rng: random.Random,
     allowed: Sequence[Habit] | None = None,
 ) -> Question:
-    """The next question: of `habit`, or of the habit this leader was asked least about."""
-    shown: dict[str, int] = {}
-    if habit is not None:
-        shown.update(_fetch(connection, _TIMES_SHOWN, leader_id, habit.value))
-        return choose_question(bank, habit, shown, rng)
+    """The next question: of `habit`, or of the habit the leader was asked least about.
+
+    `shown` holds (habit, question id, times shown) of what the leader was shown: of `habit`
+    only, when one is asked for (store.question_views.times_shown reads it).
+    """
+    times: dict[str, int] = {}
     per_habit: dict[str, int] = {}
-    for habit_value, question_id, count in _fetch(connection, _ALL_SHOWN, leader_id):
-        shown[question_id] = count
+    for habit_value, question_id, count in shown:
+        times[question_id] = count
         per_habit[habit_value] = per_habit.get(habit_value, 0) + count
-    return choose_question(bank, choose_habit(bank, per_habit, rng, allowed), shown, rng)
+    if habit is not None:
+        return choose_question(bank, habit, times, rng)
+    return choose_question(bank, choose_habit(bank, per_habit, rng, allowed), times, rng)
 
 
-def _fetch(connection: Connection, sql: str, *params: object) -> list[Any]:
-    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql.format(*[placeholder] * len(params)), params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def record_shown(connection: Connection, leader_id: int, question: Question, now: datetime) -> None:
-    """Count one more showing of `question` and make it what `/ask-team log` logs against."""
-    params = {
-        "leader_id": leader_id,
-        "question_id": question.id,
-        "ref": question.id,
-        "habit": question.habit.value,
-        "now": now,
-    }
-    for statement in _record_shown_statements(connection.dialect.name):
-        connection.execute(statement, params)
-
-
-def ask_next_question(
-    connection: Connection,
-    bank: QuestionBank,
-    leader_id: int,
-    habit: Habit | None,
-    rng: random.Random,
-    now: datetime,
-) -> Asked:
-    """Choose this leader's next question and remember that they were shown it."""
-    question = next_question(connection, bank, leader_id, habit, rng)
-    record_shown(connection, leader_id, question, now)
-    return Asked(ref=question.id, question=question)
-
-
-def ask_follow_up(
+def _ask_follow_up(
     connection: Connection, bank: QuestionBank, leader_id: int, ref: str
 ) -> Asked | None:
     """The follow-up to `ref` for this leader, remembered as what they would log next."""
@@ -132,30 +84,6 @@ def ask_follow_up(
     return asked
 
 
-@cache
-def _record_shown_statements(dialect: str) -> tuple[Any, ...]:
-    """The dialect's statements counting one more showing and remembering it, built once."""
-    table = QuestionView.__table__
-    statement = insert_for_dialect(dialect, table).values(
-        leader_id=bindparam("leader_id"),
-        question_id=bindparam("question_id"),
-        habit=bindparam("habit"),
-        times_shown=1,
-        last_shown_at=bindparam("now", type_=UTCDateTime()),
-    )
-    upsert = statement.on_conflict_do_update(
-        index_elements=["leader_id", "question_id"],
-        set_={
-            "times_shown": table.c.times_shown + 1,
-            "last_shown_at": statement.excluded.last_shown_at,
-        },
-    )
-    if dialect == "postgresql":
-        # One round trip instead of two: the upsert rides along as a data-modifying CTE.
-        return (REMEMBER_QUESTION.add_cte(upsert.cte("shown")),)
-    return (upsert, REMEMBER_QUESTION)
-
-
 # -- use cases ------------------------------------------------------------------------------
 
 
@@ -163,42 +91,46 @@ def ask(ctx: Context, habit: Habit | None) -> Asked:
     """The caller's next question (of `habit`, or the habit they were asked least about)."""
     # Which questions were shown is not precious: a crash that loses the last few
     # milliseconds of it at worst repeats a question, so do not wait for a disk flush.
-    with ctx.deps.database.connection(durable=False) as connection:
+    with ctx.connection(durable=False) as connection:
         leader_id = ctx.ensure_leader_id(connection)
-        return ask_next_question(
-            connection, ctx.bank(connection), leader_id, habit, ctx.deps.rng, ctx.now
-        )
+        bank = ctx.bank(connection)
+        shown = times_shown(connection, leader_id, habit.value if habit is not None else None)
+        question = next_question(bank, shown, habit, ctx.deps.rng)
+        record_shown(connection, leader_id, question, ctx.now)
+        return Asked(ref=question.id, question=question)
 
 
-def follow_up(ctx: Context, ref: str) -> Asked | None:
+def follow_up(ctx: Context, ref: str) -> Asked | Refusal:
     """The follow-up to question `ref`, now what the caller would log next."""
-    with ctx.deps.database.connection() as connection:
+    with ctx.connection() as connection:
         leader_id = ctx.ensure_leader_id(connection)
-        return ask_follow_up(connection, ctx.bank(connection), leader_id, ref)
+        asked = _ask_follow_up(connection, ctx.bank(connection), leader_id, ref)
+        return asked or Refusal(Reason.QUESTION_GONE)
 
 
 def follow_up_latest(ctx: Context) -> Asked | None:
     """The follow-up to the last question (or follow-up) the caller was shown, if any."""
-    with ctx.deps.database.connection() as connection:
+    with ctx.connection() as connection:
         leader_id = ctx.leader_id(connection)
         ref = last_question_ref(connection, leader_id) if leader_id is not None else None
         if leader_id is None or ref is None:
             return None
-        return ask_follow_up(connection, ctx.bank(connection), leader_id, ref)
+        return _ask_follow_up(connection, ctx.bank(connection), leader_id, ref)
 
 
 def latest_asked(ctx: Context) -> Asked | None:
     """What `/ask-team log` logs against: the last question the caller was shown."""
-    with ctx.deps.database.connection(writes=False) as connection:
+    with ctx.connection(writes=False) as connection:
         leader_id = ctx.leader_id(connection)
         ref = last_question_ref(connection, leader_id) if leader_id is not None else None
         return ctx.bank(connection).resolve(ref) if ref else None
 
 
-def remember_for_logging(ctx: Context, ref: str) -> Asked | None:
+def remember_for_logging(ctx: Context, ref: str) -> Asked | Refusal:
     """Question `ref`, remembered as what the caller is logging answers to."""
-    with ctx.deps.database.connection() as connection:
+    with ctx.connection() as connection:
         asked = ctx.bank(connection).resolve(ref)
-        if asked is not None:
-            remember_question(connection, ctx.ensure_leader_id(connection), asked.ref)
+        if asked is None:
+            return Refusal(Reason.QUESTION_GONE)
+        remember_question(connection, ctx.ensure_leader_id(connection), asked.ref)
         return asked

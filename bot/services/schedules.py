@@ -1,7 +1,7 @@
 """A leader's nudge schedule: subscribe, change, pause, resume, stop, and follow their zone.
 
-The use cases at the end take the caller's `Context`; the steps above them take a session,
-for the nudge pass to share.
+The use cases at the end take the caller's `Context`; the nudge pass's steps in the middle,
+which act for no caller, take the `Database`; both share the private steps above them.
 """
 
 from __future__ import annotations
@@ -10,22 +10,34 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.domain.nudge_rules import Rule, days_to_mask, mask_to_days, next_nudge, parse_pause, zone
+from bot.domain.nudge_rules import (
+    INDEFINITELY,
+    Rule,
+    days_to_mask,
+    mask_to_days,
+    next_nudge,
+    parse_pause,
+    zone,
+)
 from bot.services.context import Context
+from bot.store import claims
+from bot.store.claims import DueNudge
 from bot.store.database import Database
-from bot.store.models import Leader, Schedule
+from bot.store.leaders import leader_zone, set_leader_zone
+from bot.store.models import Schedule
+from bot.store.schedules import delete_schedule, waiting_for_zone
 from bot.store.team_asks import move_closes_into_zone
 from bot.vocabulary.habits import Habit
+from bot.vocabulary.refusals import Reason, Refusal
 
 # Stands in the schedule until Slack has told us the leader's zone; no nudge is planned then.
 UNKNOWN_ZONE = "UTC"
 
 
 def habits_to_text(habits: Iterable[Habit] | None) -> str | None:
+    """The preferred habits as stored: None for all five (or none)."""
     chosen = sorted({habit.value for habit in habits or ()})
     return ",".join(chosen) if chosen and len(chosen) < len(Habit) else None
 
@@ -57,6 +69,7 @@ class Plan:
 
 
 def plan_of(schedule: Schedule, slack_zone: str | None) -> Plan:
+    """The schedule as the leader sees it, with the zone Slack gave for them."""
     return Plan(
         rule=Rule(schedule.minute_of_day, mask_to_days(schedule.days)),
         habits=text_to_habits(schedule.habits),
@@ -67,11 +80,6 @@ def plan_of(schedule: Schedule, slack_zone: str | None) -> Plan:
         pause_reason=schedule.pause_reason,
         waiting_for_zone=zone_pending(schedule),
     )
-
-
-def leader_zone(session: Session, leader_id: int) -> str | None:
-    """The zone Slack last gave for this leader, or None if we have not asked yet."""
-    return session.scalar(select(Leader.tz).where(Leader.id == leader_id))
 
 
 def zone_pending(schedule: Schedule) -> bool:
@@ -91,7 +99,7 @@ def reschedule(schedule: Schedule, now: datetime, *, zone_known: bool = True) ->
     schedule.updated_at = now
 
 
-def subscribe(
+def _subscribe(
     session: Session,
     leader_id: int,
     rule: Rule,
@@ -102,7 +110,7 @@ def subscribe(
     """Create or change this leader's schedule; a subscription also ends any pause.
 
     With `tz` None (Slack has not told us the zone yet) the schedule is kept and its next
-    nudge is planned by `remember_zone` once the zone is known.
+    nudge is planned by `_remember_zone` once the zone is known.
     """
     schedule = session.get(Schedule, leader_id)
     if schedule is None:
@@ -120,7 +128,7 @@ def subscribe(
     return schedule
 
 
-def pause(
+def _pause(
     session: Session, leader_id: int, resume_on: date, now: datetime, reason: str | None = None
 ) -> Schedule | None:
     """No nudges on local dates before `resume_on` (INDEFINITELY: until resumed).
@@ -136,7 +144,7 @@ def pause(
     return schedule
 
 
-def resume(session: Session, leader_id: int, now: datetime) -> Schedule | None:
+def _resume(session: Session, leader_id: int, now: datetime) -> Schedule | None:
     schedule = session.get(Schedule, leader_id)
     if schedule is None:
         return None
@@ -146,19 +154,13 @@ def resume(session: Session, leader_id: int, now: datetime) -> Schedule | None:
     return schedule
 
 
-def stop(session: Session, leader_id: int) -> bool:
-    """Unsubscribe; True if there was a schedule to remove."""
-    result = session.execute(delete(Schedule).where(Schedule.leader_id == leader_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def remember_zone(session: Session, leader_id: int, tz: str, now: datetime) -> Schedule | None:
+def _remember_zone(session: Session, leader_id: int, tz: str, now: datetime) -> Schedule | None:
     """Remember the zone Slack gave; move into it the asks' default closes that waited for
     it; plan the next nudge in it if that changes anything.
 
     Returns the schedule when its next nudge moved (or was planned for the first time).
     """
-    session.execute(update(Leader).where(Leader.id == leader_id).values(tz=tz))
+    set_leader_zone(session, leader_id, tz)
     # Whichever way the zone came (an ask's look-up, a command's, user_change, the nudge
     # pass), asks that closed by default in UTC while it was unknown move into it.
     move_closes_into_zone(session.connection(), leader_id, tz)
@@ -168,26 +170,6 @@ def remember_zone(session: Session, leader_id: int, tz: str, now: datetime) -> S
     schedule.tz = tz
     reschedule(schedule, now)
     return schedule
-
-
-_WAITING_FOR_ZONE = (
-    select(Leader.id, Leader.team_id, Leader.user_id)
-    .join(Schedule, Schedule.leader_id == Leader.id)
-    .where(
-        Leader.tz.is_(None),
-        # What zone_pending() says, in SQL: planned schedules and paused ones are not waiting.
-        Schedule.next_due_at.is_(None),
-        Schedule.resume_on.is_(None),
-        Schedule.days != 0,
-    )
-    .order_by(Schedule.updated_at)
-)
-
-
-def waiting_for_zone(connection: Connection, limit: int) -> list[tuple[int, str, str]]:
-    """Leaders whose schedule waits for their zone: (leader id, team id, user id)."""
-    rows = connection.execute(_WAITING_FOR_ZONE.limit(limit)).all()
-    return [(row.id, row.team_id, row.user_id) for row in rows]
 
 
 # -- for the nudge pass, which acts for no caller ------------------------------------------
@@ -202,7 +184,15 @@ def leaders_waiting_for_zone(database: Database, limit: int) -> list[tuple[int, 
 def zone_learned(database: Database, leader_id: int, tz: str, now: datetime) -> None:
     """Slack gave this leader's zone at last: plan their next nudge in it."""
     with database.transaction() as session:
-        remember_zone(session, leader_id, tz, now)
+        _remember_zone(session, leader_id, tz, now)
+
+
+def pause_unreachable(database: Database, due: DueNudge, reason: str, now: datetime) -> None:
+    """Slack says the leader cannot be reached (`reason`, its error): fail the nudge and pause
+    the schedule until they resume, keeping the reason to show them."""
+    with database.transaction() as session:
+        claims.mark_failed(session.connection(), due.nudge_id, reason)
+        _pause(session, due.leader_id, INDEFINITELY, now, reason)
 
 
 # -- use cases ------------------------------------------------------------------------------
@@ -229,16 +219,16 @@ def set_schedule(ctx: Context, rule: Rule, habits: Iterable[Habit] | None = None
     While Slack has not given the caller's zone (`Plan.slack_zone` None) the schedule waits
     for it: see `follow_zone`.
     """
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         leader_id = ctx.ensure_leader_id(session.connection())
         tz = leader_zone(session, leader_id)
-        schedule = subscribe(session, leader_id, rule, tz, ctx.now, habits)
+        schedule = _subscribe(session, leader_id, rule, tz, ctx.now, habits)
         return plan_of(schedule, tz)
 
 
 def schedule_settings(ctx: Context) -> Current:
     """The caller's schedule as the settings modal shows it."""
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         # Created now, so that the zone asked of Slack after the ack has a row to go to.
         leader_id = ctx.ensure_leader_id(session.connection())
         tz = leader_zone(session, leader_id)
@@ -248,7 +238,7 @@ def schedule_settings(ctx: Context) -> Current:
 
 def next_nudge_at(ctx: Context) -> datetime | None:
     """When the caller's next nudge falls, if they have one planned (creates nothing)."""
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
         schedule = session.get(Schedule, leader_id) if leader_id is not None else None
         return schedule.next_due_at if schedule is not None else None
@@ -256,46 +246,46 @@ def next_nudge_at(ctx: Context) -> datetime | None:
 
 def follow_zone(ctx: Context, tz: str) -> Plan | None:
     """Slack gave the caller's zone: keep it, and the plan if their next nudge moved."""
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
         if leader_id is None:
             return None
-        schedule = remember_zone(session, leader_id, tz, ctx.now)
+        schedule = _remember_zone(session, leader_id, tz, ctx.now)
         return plan_of(schedule, tz) if schedule is not None else None
 
 
-def pause_nudges(ctx: Context, how_long: str) -> Plan | None:
-    """Pause the caller's nudges for `how_long` as they typed it; None with no schedule.
+def pause_nudges(ctx: Context, how_long: str) -> Plan | Refusal:
+    """Pause the caller's nudges for `how_long` as they typed it; refused with no schedule.
 
     Raises ScheduleError, changing nothing, when `how_long` is not a pause.
     """
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
         schedule = session.get(Schedule, leader_id) if leader_id is not None else None
         if schedule is None or leader_id is None:
-            return None
+            return Refusal(Reason.NO_SCHEDULE)
         # "for 2 weeks" counts from the caller's today, in their zone.
         today = ctx.now.astimezone(zone(schedule.tz)).date()
-        paused = pause(session, leader_id, parse_pause(how_long, today), ctx.now)
+        paused = _pause(session, leader_id, parse_pause(how_long, today), ctx.now)
         assert paused is not None
         return plan_of(paused, leader_zone(session, leader_id))
 
 
-def resume_nudges(ctx: Context) -> Resumed | None:
-    """End any pause of the caller's nudges; None with no schedule."""
-    with ctx.deps.database.transaction() as session:
+def resume_nudges(ctx: Context) -> Resumed | Refusal:
+    """End any pause of the caller's nudges; refused with no schedule."""
+    with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
         schedule = session.get(Schedule, leader_id) if leader_id is not None else None
         if schedule is None or leader_id is None:
-            return None
+            return Refusal(Reason.NO_SCHEDULE)
         paused_because = schedule.pause_reason
-        resumed = resume(session, leader_id, ctx.now)
+        resumed = _resume(session, leader_id, ctx.now)
         assert resumed is not None
         return Resumed(plan_of(resumed, leader_zone(session, leader_id)), paused_because)
 
 
 def stop_nudges(ctx: Context) -> bool:
     """Unsubscribe the caller; False if they had no schedule."""
-    with ctx.deps.database.transaction() as session:
+    with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
-        return leader_id is not None and stop(session, leader_id)
+        return leader_id is not None and delete_schedule(session, leader_id)

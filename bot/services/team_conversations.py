@@ -8,16 +8,13 @@ the channel's count, could tell each new one's author by who was seen answering.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot.domain.team_ask_rules import AskKind, PulseStats, pulse_stats, shows_anonymous
-from bot.store.models import AskStatus, TeamAnswer, TeamAsk, TeamAskPerson
+from bot.store.models import AskStatus, TeamAnswer
+from bot.store.team_answers import AskAnswers
 
 
 @dataclass(frozen=True)
@@ -60,46 +57,16 @@ class TeamConversation:
         return len(self.people) if self.channel_id is None else None
 
 
-def team_conversations(
-    session: Session, entry_ids: Collection[int], minimum: int
+def conversations_by_entry(
+    asks: Iterable[AskAnswers], minimum: int
 ) -> Mapping[int, TeamConversation]:
-    """The team conversations among these entries, by entry id."""
-    if not entry_ids:
-        return {}
-    asks = list(session.scalars(select(TeamAsk).where(TeamAsk.entry_id.in_(entry_ids))))
-    return {ask.entry_id: conversation for ask, conversation in _read(session, asks, minimum)}
+    """What the leader may read of each of these asks, by the entry it is a conversation in."""
+    return {asked.ask.entry_id: conversation_of(asked, minimum) for asked in asks}
 
 
-def conversation_of_ask(session: Session, ask: TeamAsk, minimum: int) -> TeamConversation:
-    return _read(session, [ask], minimum)[0][1]
-
-
-def _read(
-    session: Session, asks: list[TeamAsk], minimum: int
-) -> list[tuple[TeamAsk, TeamConversation]]:
-    if not asks:
-        return []
-    ids = [ask.id for ask in asks]
-    answers: dict[int, list[TeamAnswer]] = defaultdict(list)
-    for answer in session.scalars(
-        select(TeamAnswer)
-        .where(TeamAnswer.ask_id.in_(ids))
-        .order_by(TeamAnswer.created_at, TeamAnswer.id)
-    ):
-        answers[answer.ask_id].append(answer)
-    people: dict[int, list[str]] = defaultdict(list)
-    for ask_id, user_id in session.execute(
-        select(TeamAskPerson.ask_id, TeamAskPerson.user_id)
-        .where(TeamAskPerson.ask_id.in_(ids))
-        .order_by(TeamAskPerson.user_id)
-    ):
-        people[ask_id].append(user_id)
-    return [(ask, _conversation(ask, answers[ask.id], people[ask.id], minimum)) for ask in asks]
-
-
-def _conversation(
-    ask: TeamAsk, answers: list[TeamAnswer], people: list[str], minimum: int
-) -> TeamConversation:
+def conversation_of(asked: AskAnswers, minimum: int) -> TeamConversation:
+    """What the leader may read of one ask and its answers."""
+    ask, answers = asked.ask, asked.answers
     kind = AskKind(ask.kind)
     named = [_shown(answer, answer.created_at) for answer in answers if answer.user_id is not None]
     # An anonymous answer carries the ask's time, not its own: when it came could say whose.
@@ -116,7 +83,7 @@ def _conversation(
         kind=kind,
         anonymous=ask.anonymous,
         channel_id=ask.channel_id,
-        people=tuple(people),
+        people=tuple(asked.people),
         status=ask.status,
         closes_at=ask.closes_at,
         answered=len(answers),

@@ -1,6 +1,9 @@
 """What a day's nudge asks: the same question after a snooze; a heartbeat question after three
 low heartbeats; else a follow-up to a recent answer; else the next question in rotation. And
-the promises that fall due that day, which ride along."""
+the promises that fall due that day, which ride along.
+
+A step of the nudge pass (bot/senders/nudges.py), which acts for no caller.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +17,17 @@ from sqlalchemy.engine import Connection
 
 from bot.domain import heartbeat
 from bot.domain.question_bank import Asked, QuestionBank
-from bot.services.leaders import remember_question
-from bot.services.questions import next_follow_up, next_question, record_shown
+from bot.services.questions import next_follow_up, next_question
+from bot.services.schedules import text_to_habits
+from bot.services.workspace_bank import bank_with
+from bot.store import claims
+from bot.store.claims import DueNudge
+from bot.store.custom_questions import question_rows
+from bot.store.database import Database
+from bot.store.leaders import remember_question
 from bot.store.models import Entry, Nudge, UTCDateTime
+from bot.store.promises import promises_due
+from bot.store.question_views import record_shown, times_shown
 from bot.vocabulary.habits import Habit
 
 FOLLOW_UP_WINDOW = timedelta(days=7)
@@ -38,7 +49,35 @@ class Choice:
     last_week: bool = False
 
 
-def todays_question(
+@dataclass(frozen=True)
+class TodaysNudge:
+    """What one claimed nudge says: its question, the promises due, and when the next comes."""
+
+    choice: Choice
+    reminders: list[str]
+    upcoming: tuple[date, datetime] | None
+
+
+def todays_nudge(
+    database: Database, bank: QuestionBank, due: DueNudge, now: datetime, rng: random.Random
+) -> TodaysNudge:
+    """Choose what the claimed nudge asks, and remember it on the claim."""
+    with database.connection() as connection:
+        choice = _todays_question(
+            connection,
+            bank_with(bank, question_rows(connection, due.team_id)),
+            due.leader_id,
+            text_to_habits(due.habits),
+            now,
+            rng,
+            again=due.question_ref,
+        )
+        reminders = promises_due(connection, due.leader_id, due.local_date, PROMISES_SHOWN)
+        claims.set_question(connection, due.nudge_id, choice.asked.ref)
+    return TodaysNudge(choice, reminders, due.next_after_today(now))
+
+
+def _todays_question(
     connection: Connection,
     bank: QuestionBank,
     leader_id: int,
@@ -52,15 +91,16 @@ def todays_question(
         asked = bank.resolve(again)
         if asked is not None:
             return Choice(asked)
-    if needs_heartbeat_check(connection, bank, leader_id, now):
-        question = next_question(connection, bank, leader_id, Habit.HEARTBEAT, rng)
+    if _needs_heartbeat_check(connection, bank, leader_id, now):
+        shown = times_shown(connection, leader_id, Habit.HEARTBEAT.value)
+        question = next_question(bank, shown, Habit.HEARTBEAT, rng)
         record_shown(connection, leader_id, question, now)
         return Choice(Asked(ref=question.id, question=question), low_heartbeats=True)
-    offer = follow_up_offer(connection, bank, leader_id, now)
+    offer = _follow_up_offer(connection, bank, leader_id, now)
     if offer is not None:
         remember_question(connection, leader_id, offer.asked.ref)
         return Choice(offer.asked, offer.earlier_answer, last_week=offer.last_week)
-    question = next_question(connection, bank, leader_id, None, rng, allowed=habits)
+    question = next_question(bank, times_shown(connection, leader_id), None, rng, allowed=habits)
     record_shown(connection, leader_id, question, now)
     return Choice(Asked(ref=question.id, question=question))
 
@@ -76,26 +116,9 @@ _QUESTIONS_NUDGED = select(Nudge.question_ref).where(
     Nudge.sent_at >= bindparam("since", type_=UTCDateTime()),
     Nudge.question_ref.is_not(None),
 )
-_DUE_PROMISES = (
-    select(Entry.promise)
-    .where(
-        Entry.leader_id == bindparam("leader_id"),
-        Entry.promise_due == bindparam("day"),
-        Entry.promise_kept_at.is_(None),
-        Entry.promise.is_not(None),
-    )
-    .order_by(Entry.created_at)
-    .limit(PROMISES_SHOWN)
-)
 
 
-def promises_due(connection: Connection, leader_id: int, day: date) -> list[str]:
-    """Open promises the leader said they would keep by local `day`."""
-    rows = connection.execute(_DUE_PROMISES, {"leader_id": leader_id, "day": day})
-    return [promise for promise in rows.scalars() if promise]
-
-
-def needs_heartbeat_check(
+def _needs_heartbeat_check(
     connection: Connection, bank: QuestionBank, leader_id: int, now: datetime
 ) -> bool:
     """Three low heartbeats in a row (2 or less), and no heartbeat question in the last week.
@@ -152,7 +175,7 @@ class FollowUpOffer:
     last_week: bool  # logged seven or more days ago
 
 
-def follow_up_offer(
+def _follow_up_offer(
     connection: Connection, bank: QuestionBank, leader_id: int, now: datetime
 ) -> FollowUpOffer | None:
     """A follow-up to the latest answer of the last two weeks that was neither followed up

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection
-
 from bot.domain.question_bank import Question, QuestionBank
-from bot.store.models import CustomQuestion
 from bot.vocabulary.habits import Habit
 
 PREFIX = "custom-"
@@ -19,18 +15,10 @@ FOLLOW_UPS = (
     "Who else should we hear from on this?",
 )
 
-_ROWS = (
-    select(CustomQuestion.id, CustomQuestion.habit, CustomQuestion.text)
-    .where(CustomQuestion.team_id == bindparam("team_id"))
-    .order_by(CustomQuestion.id)
-)
 
-
-def bank_for(connection: Connection, bank: QuestionBank, team_id: str) -> QuestionBank:
-    """The bank as this workspace sees it: everyone's questions plus its own."""
-    rows = tuple(
-        (row.id, row.habit, row.text) for row in connection.execute(_ROWS, {"team_id": team_id})
-    )
+def bank_with(bank: QuestionBank, rows: tuple[tuple[int, str, str], ...]) -> QuestionBank:
+    """The bank as a workspace sees it: everyone's questions plus its own, `rows` of (id,
+    habit, text) as store.custom_questions.question_rows reads them."""
     return _with_rows(bank, rows) if rows else bank
 
 

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # Execution option telling our SQLite BEGIN hook whether the transaction will write.
 _WRITES = "ask_team_writes"
+# Execution option of a connection that runs single statements in autocommit: no transaction.
+SINGLE_STATEMENTS = "ask_team_single_statements"
 logger = logging.getLogger(__name__)
 
 
@@ -79,6 +81,19 @@ class Database:
         ):
             if not durable and not self.is_sqlite:
                 connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            yield connection
+
+    @contextmanager
+    def single_read(self) -> Iterator[Connection]:
+        """A connection for one read statement, in autocommit: no BEGIN or COMMIT, no write lock.
+
+        For a lookup on every request (a workspace's install) that must not add a transaction
+        to the one the request's use case opens: a single SELECT is atomic by itself.
+        """
+        options: dict[str, Any] = {SINGLE_STATEMENTS: True}
+        if not self.is_sqlite:
+            options["isolation_level"] = "AUTOCOMMIT"
+        with self.engine.connect().execution_options(**options) as connection:
             yield connection
 
     def _guard(self, writes: bool) -> AbstractContextManager[Any]:
@@ -257,5 +272,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def _begin_sqlite(connection: Connection) -> None:
     # A deferred transaction that reads, then writes, fails at once with SQLITE_BUSY if
     # another writer committed in between; IMMEDIATE takes the write lock up front instead.
-    writes = connection.get_execution_options().get(_WRITES, True)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get(SINGLE_STATEMENTS):
+        return  # pysqlite runs each statement in autocommit unless we BEGIN (_tune_sqlite)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITES, True) else "BEGIN")

@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.engine import Connection
 
 from bot.store.database import Database
 from bot.store.models import WorkspaceInstall, utcnow
@@ -44,11 +45,18 @@ class WorkspaceInstalls(InstallationStore):
     """One row per workspace: the latest install's bot, its token encrypted."""
 
     def __init__(
-        self, database: Database, cipher: TokenCipher, clock: Callable[[], datetime] = utcnow
+        self,
+        database: Database,
+        cipher: TokenCipher,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        on_install: Callable[[Connection, str, str], None] | None = None,
     ) -> None:
         self.database = database
         self.cipher = cipher
         self.clock = clock
+        # Run with (connection, team id, installer) in the install's own transaction.
+        self.on_install = on_install
         self._logger = getLogger(__name__)
 
     @property
@@ -151,6 +159,8 @@ class WorkspaceInstalls(InstallationStore):
             connection.execute(
                 statement.on_conflict_do_update(index_elements=["team_id"], set_=values)
             )
+            if installer_user_id and self.on_install is not None:
+                self.on_install(connection, team_id, installer_user_id)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -271,14 +281,13 @@ class WorkspaceInstalls(InstallationStore):
     def _row(self, team_id: str | None) -> WorkspaceInstall | None:
         if not team_id:
             return None
-        with self.database.transaction(writes=False) as session:
+        # Read on every request in OAuth mode: one autocommit statement, not a transaction.
+        with self.database.single_read() as connection:
             # Slack's workspace ids are unique across Slack, Enterprise Grid included.
-            row = session.scalars(
-                select(WorkspaceInstall).where(WorkspaceInstall.team_id == team_id)
-            ).one_or_none()
-            if row is not None:
-                session.expunge(row)
-            return row
+            # A Core row has the attributes of the ORM one, without a session to build it.
+            return connection.execute(  # type: ignore[return-value]
+                select(WorkspaceInstall.__table__).where(WorkspaceInstall.team_id == team_id)
+            ).first()
 
     # -- forgetting ------------------------------------------------------------------------
 

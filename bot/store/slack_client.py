@@ -7,7 +7,6 @@ import threading
 from typing import Protocol
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
@@ -18,6 +17,7 @@ from slack_sdk.oauth.installation_store import Bot
 from bot.domain.nudge_rules import known_zone
 from bot.store.installations import WorkspaceInstalls
 from bot.vocabulary.config import Settings
+from bot.vocabulary.slack_call import SlackCallError, slack_call
 
 WEB_API_TIMEOUT_SECONDS = 10
 logger = logging.getLogger(__name__)
@@ -54,13 +54,9 @@ def web_client(
 def fetch_zone(client: WebClient, user_id: str) -> str | None:
     """The user's IANA zone from `users.info`, or None if Slack cannot say right now."""
     try:
-        user = client.users_info(user=user_id).get("user")
-    except SlackApiError as error:
-        reason = error.response.get("error") if error.response is not None else None
-        logger.warning("users.info refused: %s", reason)
-        return None
-    except OSError as error:
-        logger.warning("users.info unreachable: %s", type(error).__name__)
+        user = slack_call(client.users_info, user=user_id).get("user")
+    except SlackCallError as failure:
+        logger.warning("no zone from users.info: %s", failure)
         return None
     return known_zone(user.get("tz")) if isinstance(user, dict) else None
 

@@ -1,4 +1,5 @@
-"""The SQL of asking the team: claiming an ask to post or to close, and the count's throttle.
+"""The SQL of asking the team: claiming an ask to post or to close, the count's throttle,
+and what the team's message about an ask shows.
 
 Each claim is one conditional UPDATE … RETURNING, so however many processes run the pass,
 each row goes to exactly one of them; a claim's lease lets another take over if its process
@@ -7,16 +8,17 @@ died mid-way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from bot.domain.history_filters import searchable_words
 from bot.domain.team_ask_rules import MIN_GROUP, default_close
-from bot.store.models import AskStatus, TeamAnswer, TeamAsk
+from bot.store.models import AskStatus, Entry, Leader, TeamAnswer, TeamAsk, TeamAskPerson
 
 # What `count_shown` holds for a message that must be drawn again, whatever the count: the
 # close it shows has moved. The count's refresher and the closing pass both redraw it.
@@ -128,7 +130,39 @@ def messages_to_redraw(connection: Connection, limit: int) -> list[int]:
 
 
 def answer_count(connection: Connection, ask_id: int) -> int:
+    """How many answers the ask has, named or not."""
     return connection.scalar(select(func.count()).where(TeamAnswer.ask_id == ask_id)) or 0
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    """An ask, with what the team's message about it shows beyond the ask's own row."""
+
+    ask: TeamAsk
+    question: str
+    leader_user_id: str
+    people: tuple[str, ...]
+    answered: int
+
+
+def message_row(session: Session, ask: TeamAsk) -> MessageRow:
+    """The ask's question, who asked it, whom it asked and how many answered."""
+    entry = session.get(Entry, ask.entry_id)
+    leader_user = session.scalar(select(Leader.user_id).where(Leader.id == ask.leader_id))
+    people = tuple(
+        session.scalars(
+            select(TeamAskPerson.user_id)
+            .where(TeamAskPerson.ask_id == ask.id)
+            .order_by(TeamAskPerson.user_id)
+        )
+    )
+    return MessageRow(
+        ask,
+        entry.question_text if entry else "",
+        leader_user or "",
+        people,
+        answer_count(session.connection(), ask.id),
+    )
 
 
 def _visible(minimum: int) -> ColumnElement[bool]:

@@ -106,29 +106,9 @@ class Settings:
         app_token = get("SLACK_APP_TOKEN")
         client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
         encryption_key = get("TOKEN_ENCRYPTION_KEY")
-        oauth = bool(client_id and client_secret and not bot_token)
-        if require_slack and oauth:
-            if signing_secret is None:
-                raise ConfigError(
-                    "SLACK_SIGNING_SECRET is needed with SLACK_CLIENT_ID: copy it from your "
-                    "app's Basic Information page."
-                )
-            if encryption_key is None:
-                raise ConfigError(
-                    "TOKEN_ENCRYPTION_KEY is needed to keep workspaces' tokens encrypted in "
-                    "OAuth mode; make one with `ask-team new-key` and keep it out of the database."
-                )
-        elif require_slack:
-            missing = [
-                name
-                for name, value in (
-                    ("SLACK_BOT_TOKEN", bot_token),
-                    ("SLACK_SIGNING_SECRET", signing_secret),
-                )
-                if value is None
-            ]
-            if missing:
-                raise ConfigError(SETUP_STEPS.format(missing=", ".join(missing)))
+        if require_slack:
+            oauth = bool(client_id and client_secret and not bot_token)
+            _require_slack(oauth, bot_token, signing_secret, encryption_key)
         if bot_token is not None and not bot_token.startswith("xoxb-"):
             raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
         if app_token is not None and not app_token.startswith("xapp-"):
@@ -163,6 +143,34 @@ class Settings:
                 "ANONYMOUS_MINIMUM", get("ANONYMOUS_MINIMUM"), 3, 3, 1000
             ),
         )
+
+
+def _require_slack(
+    oauth: bool, bot_token: str | None, signing_secret: str | None, encryption_key: str | None
+) -> None:
+    """What starting against Slack needs, in OAuth mode or with one workspace's token."""
+    if oauth:
+        if signing_secret is None:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is needed with SLACK_CLIENT_ID: copy it from your "
+                "app's Basic Information page."
+            )
+        if encryption_key is None:
+            raise ConfigError(
+                "TOKEN_ENCRYPTION_KEY is needed to keep workspaces' tokens encrypted in "
+                "OAuth mode; make one with `ask-team new-key` and keep it out of the database."
+            )
+        return
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", bot_token),
+            ("SLACK_SIGNING_SECRET", signing_secret),
+        )
+        if value is None
+    ]
+    if missing:
+        raise ConfigError(SETUP_STEPS.format(missing=", ".join(missing)))
 
 
 def normalize_database_url(url: str) -> str:

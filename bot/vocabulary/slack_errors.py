@@ -32,3 +32,9 @@ TOKEN_REFUSALS = frozenset(
 CANNOT_POST_IN_CHANNEL = frozenset(
     {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "no_permission"}
 )
+
+# What Slack answers when it is having a moment (with an HTTP 200, 429 or 5xx): worth trying
+# again later. Any other error code is a refusal that the same call would meet again.
+TRY_LATER_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)

@@ -3,7 +3,7 @@
 import re
 
 # Slack documents no upper bound for its ids and has lengthened them before; the columns and
-# the edge (bot/domain/edge.py) keep up to 255 characters.
+# the edge (bot/domain/shape_fields.py) keep up to 255 characters.
 MAX_LENGTH = 255
 # \Z, not $: "$" would let a trailing newline in.
 USER_ID = re.compile(rf"^[UW][A-Z0-9]{{2,{MAX_LENGTH - 1}}}\Z")

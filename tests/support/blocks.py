@@ -14,7 +14,7 @@ from bot.playground.fake_slack import Call
 from bot.playground.slack_driver import Response, SlackDriver, User
 
 if TYPE_CHECKING:
-    from tests.conftest import Harness
+    from tests.support.harness import Harness
 
 Block = dict[str, Any]
 Blocks = Sequence[Block]

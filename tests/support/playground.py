@@ -1,4 +1,5 @@
-"""A visitor of the playground's page, through the same JSON requests its JavaScript makes."""
+"""The playground started on a SQLite file of its own, and a visitor of its page, through the
+same JSON requests its JavaScript makes."""
 
 from __future__ import annotations
 
@@ -6,13 +7,30 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from bot.playground.run import Playground
 from bot.playground.slack_driver import Response, request
+from bot.vocabulary.config import Settings
 from tests.support.blocks import block_and_button, text_of
 
 State = dict[str, Any]
 Message = dict[str, Any]
+
+WHAT_THEY_SAID = "Reviews wait two days; we lose the thread."
+TEAM = "C0TEAM"
+
+
+def start_playground(database: Path) -> Playground:
+    return Playground(
+        Settings(
+            slack_bot_token="",
+            slack_signing_secret="",
+            database_url=f"sqlite:///{database}",
+            port=0,
+        )
+    )
 
 
 @dataclass

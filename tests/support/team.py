@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.playground.answer_form import answer_values
 from bot.playground.fake_slack import Call
 from bot.playground.slack_driver import Response, User
-from bot.vocabulary import ids
-from tests.conftest import Harness
 from tests.support.blocks import SLACK_MADE_BLOCK_ID, block_and_button
+from tests.support.harness import Harness
 
 CHANNEL = "C0TEAMROOM"
 ANA = User("U0ANA", "T0TEAM", "ana")
@@ -85,32 +85,6 @@ def open_answer_form(
     assert len(opened) == before + 1, "no answer form opened"
     view = opened[-1].params["view"]
     return json.loads(view) if isinstance(view, str) else dict(view)
-
-
-def answer_values(
-    text: str | None, *, add_name: bool = False, score: int | None = None
-) -> dict[str, Any]:
-    """`view.state.values` of the answer form as Slack sends it."""
-    chosen = [{"value": "named", "text": {"type": "plain_text", "text": "Put my name to it"}}]
-    values: dict[str, Any] = {
-        ids.TEAM_ANSWER_TEXT_BLOCK: {
-            ids.TEAM_ANSWER_TEXT_ACTION: {"type": "plain_text_input", "value": text}
-        },
-        ids.TEAM_ANSWER_NAME_BLOCK: {
-            ids.TEAM_ANSWER_NAME_ACTION: {
-                "type": "checkboxes",
-                "selected_options": chosen if add_name else [],
-            }
-        },
-    }
-    if score is not None:
-        values[ids.TEAM_ANSWER_SCORE_BLOCK] = {
-            ids.TEAM_ANSWER_SCORE_ACTION: {
-                "type": "radio_buttons",
-                "selected_option": {"value": str(score)},
-            }
-        }
-    return values
 
 
 def answer(

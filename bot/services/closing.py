@@ -1,0 +1,137 @@
+"""Closing an ask: claiming the asks due, what the leader's summary says, and where the
+leader's "Reply to the team" goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.domain.team_ask_rules import AskKind
+from bot.services.asks import AskMessage, message_for, message_from
+from bot.services.context import Context
+from bot.services.deps import Deps
+from bot.services.team_conversations import TeamConversation, conversation_of
+from bot.store.models import AskStatus, TeamAsk, TeamAskPerson
+from bot.store.team_answers import answers_to_asks
+from bot.store.team_asks import claim_due_closings, message_row
+from bot.vocabulary.refusals import Reason, Refusal
+
+# How long a process has to send an ask's summary before another takes over.
+CLOSE_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Closing:
+    """An ask whose answers closed: the team's message and the leader's summary."""
+
+    message: AskMessage
+    conversation: TeamConversation
+    # The pulse average the last time this leader asked the same people, for comparison.
+    previous_average: float | None
+
+
+def claim_closings(deps: Deps, now: datetime) -> list[int]:
+    """A batch of asks due to close, this process's to close now."""
+    with deps.database.connection() as connection:
+        return claim_due_closings(connection, now, CLOSE_LEASE)
+
+
+def closing_of(deps: Deps, ask_id: int) -> Closing | None:
+    """What closing ask `ask_id` says to the team and to the leader; None if it is gone."""
+    with deps.database.transaction(writes=False) as session:
+        found = session.get(TeamAsk, ask_id)
+        if found is None:
+            return None
+        (asked,) = answers_to_asks(session, [found])
+        conversation = conversation_of(asked, deps.anonymous_minimum)
+        return Closing(
+            message_from(message_row(session, found), deps.anonymous_minimum),
+            conversation,
+            _previous_average(session, found, deps.anonymous_minimum)
+            if conversation.pulse
+            else None,
+        )
+
+
+def _previous_average(session: Session, current: TeamAsk, minimum: int) -> float | None:
+    if current.channel_id is None:
+        return None  # people asked by DM differ from one pulse to the next
+    earlier = session.scalars(
+        select(TeamAsk)
+        .where(
+            TeamAsk.leader_id == current.leader_id,
+            TeamAsk.kind == AskKind.PULSE.value,
+            TeamAsk.status == AskStatus.CLOSED,
+            TeamAsk.channel_id.is_not_distinct_from(current.channel_id),
+            TeamAsk.closes_at < current.closes_at,
+        )
+        .order_by(TeamAsk.closes_at.desc())
+        .limit(5)
+    )
+    for asked in answers_to_asks(session, list(earlier)):
+        pulse = conversation_of(asked, minimum).pulse
+        if pulse is not None and pulse.average is not None:
+            return pulse.average
+    return None
+
+
+def finish_closing(deps: Deps, ask_id: int, now: datetime) -> None:
+    """The summary is sent: the ask is closed for good."""
+    with deps.database.transaction() as session:
+        session.execute(
+            update(TeamAsk)
+            .where(TeamAsk.id == ask_id, TeamAsk.status == AskStatus.CLOSING)
+            .values(status=AskStatus.CLOSED, closed_at=now, lease_until=None)
+        )
+
+
+# -- the leader replies -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    """A message the ask was posted as, to reply under."""
+
+    channel: str
+    thread_ts: str
+
+
+def reply_targets(ctx: Context, ask_id: int) -> list[ReplyTarget] | Refusal:
+    """Where "Reply to the team" posts: the thread, or each DM; refused if not theirs/unposted."""
+    with ctx.transaction(writes=False) as session:
+        found = session.get(TeamAsk, ask_id)
+        if found is None or found.leader_id != ctx.leader_id(session.connection()):
+            return Refusal(Reason.GONE)
+        if found.channel_id is not None:
+            ts = found.message_ts
+            targets = [ReplyTarget(found.channel_id, ts)] if ts is not None else []
+        else:
+            targets = _dm_messages(session, ask_id)
+        return targets or Refusal(Reason.NOT_POSTED)
+
+
+def reply_form_for(ctx: Context, ask_id: int) -> AskMessage | Refusal:
+    """The ask's message, which "Reply to the team" opens on; refused as `reply_targets` is."""
+    with ctx.transaction(writes=False):
+        targets = reply_targets(ctx, ask_id)
+        if isinstance(targets, Refusal):
+            return targets
+        return message_for(ctx, ask_id) or Refusal(Reason.GONE)
+
+
+def _dm_messages(session: Session, ask_id: int) -> list[ReplyTarget]:
+    rows = session.execute(
+        select(TeamAskPerson.dm_channel, TeamAskPerson.message_ts).where(
+            TeamAskPerson.ask_id == ask_id
+        )
+    )
+    return [ReplyTarget(channel, ts) for channel, ts in rows if channel and ts]
+
+
+def dm_messages(deps: Deps, ask_id: int) -> list[ReplyTarget]:
+    """The DMs that asked each person, to close or reply under."""
+    with deps.database.transaction(writes=False) as session:
+        return _dm_messages(session, ask_id)

@@ -1,0 +1,84 @@
+"""The SQL of leaders: one row per workspace and user, found by id; their zone; forgetting them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from bot.store.journal import count_entries
+from bot.store.models import CustomQuestion, Leader, WorkspaceInstall
+from bot.store.upsert import insert_ignoring_conflict
+
+# Built once: these run on every request, and building a statement costs more than running it.
+_FIND_ID = select(Leader.id).where(
+    Leader.team_id == bindparam("team_id"), Leader.user_id == bindparam("user_id")
+)
+_LAST_REF = select(Leader.last_question_ref).where(Leader.id == bindparam("leader_id"))
+# Public: the rotation sends it in one round trip with its own upsert (store/question_views.py).
+REMEMBER_QUESTION = (
+    update(Leader)
+    .where(Leader.id == bindparam("leader_id"))
+    .values(last_question_ref=bindparam("ref"))
+)
+
+
+def leader_id_for(connection: Connection, team_id: str, user_id: str, now: datetime) -> int:
+    """The id of this workspace's user, created on first use (safe under concurrent requests)."""
+    found = find_leader_id(connection, team_id, user_id)
+    if found is not None:
+        return found
+    insert_ignoring_conflict(
+        connection,
+        Leader.__table__,  # type: ignore[arg-type]
+        {"team_id": team_id, "user_id": user_id, "created_at": now},
+        conflict=("team_id", "user_id"),
+    )
+    found = find_leader_id(connection, team_id, user_id)
+    assert found is not None, "inserted just now, by us or by a concurrent request"
+    return found
+
+
+def find_leader_id(connection: Connection, team_id: str, user_id: str) -> int | None:
+    """The id of this workspace's user, if they have used the bot before."""
+    return connection.execute(
+        _FIND_ID, {"team_id": team_id, "user_id": user_id}
+    ).scalar_one_or_none()
+
+
+def last_question_ref(connection: Connection, leader_id: int) -> str | None:
+    """What `/ask-team log` logs against: the last question or follow-up the leader was shown."""
+    return connection.execute(_LAST_REF, {"leader_id": leader_id}).scalar_one_or_none()
+
+
+def remember_question(connection: Connection, leader_id: int, ref: str) -> None:
+    """Make `ref` what `/ask-team log` logs against."""
+    connection.execute(REMEMBER_QUESTION, {"leader_id": leader_id, "ref": ref})
+
+
+def leader_zone(session: Session, leader_id: int) -> str | None:
+    """The zone Slack last gave for this leader, or None if we have not asked yet."""
+    return session.scalar(select(Leader.tz).where(Leader.id == leader_id))
+
+
+def set_leader_zone(session: Session, leader_id: int, tz: str) -> None:
+    """Keep the zone Slack gave for this leader."""
+    session.execute(update(Leader).where(Leader.id == leader_id).values(tz=tz))
+
+
+def forget_leader(session: Session, leader_id: int) -> int:
+    """Delete every row of this leader (entries, schedule, nudges cascade); entries deleted."""
+    entries = count_entries(session, leader_id)
+    session.execute(delete(Leader).where(Leader.id == leader_id))
+    return entries
+
+
+def forget_workspace(session: Session, team_id: str) -> int:
+    """Delete every leader of a workspace and all that hangs off them, and its install (its
+    tokens); leaders deleted."""
+    session.execute(delete(WorkspaceInstall).where(WorkspaceInstall.team_id == team_id))
+    session.execute(delete(CustomQuestion).where(CustomQuestion.team_id == team_id))
+    result = session.execute(delete(Leader).where(Leader.team_id == team_id))
+    return int(result.rowcount)  # type: ignore[attr-defined]

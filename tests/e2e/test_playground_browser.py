@@ -1,0 +1,360 @@
+"""The playground in a real browser: what a visitor does in Chromium, end to end.
+
+Debian's Chromium (/usr/bin/chromium) is driven by Playwright; Playwright's own browser
+download is not used. `.ci/run` installs Chromium; elsewhere these skip with one line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.playground.run import Playground
+from bot.playground.seed import seed_entries
+from bot.playground.slack_driver import User
+from bot.playground.workspace import TEAM_ID
+from tests.support.playground import WHAT_THEY_SAID
+
+CHROMIUM = "/usr/bin/chromium"
+# CI sets it: there a missing browser must fail the run, not quietly skip what it tests.
+if not Path(CHROMIUM).exists() and os.environ.get("REQUIRE_BROWSER_TESTS"):
+    pytest.fail(f"REQUIRE_BROWSER_TESTS is set but {CHROMIUM} is missing", pytrace=False)
+if not Path(CHROMIUM).exists():
+    pytest.skip(
+        f"no Chromium at {CHROMIUM} (apt-get install chromium): browser tests skipped",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+Page = sync_api.Page
+expect = sync_api.expect
+
+pytestmark = pytest.mark.browser
+# What a person waits for at most: the bot answers in milliseconds, the page polls at once.
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[sync_api.Browser]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or CHROMIUM, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: sync_api.Browser, playground: Playground) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.goto(playground.url)
+    yield opened
+    context.close()
+    assert not errors, f"the page's JavaScript failed: {errors}"
+
+
+def type_command(page: Page, text: str) -> None:
+    composer = page.get_by_label("Message composer")
+    composer.fill(text)
+    composer.press("Enter")
+
+
+def log_through_the_form(page: Page, words: str = WHAT_THEY_SAID) -> None:
+    """Ask for a question, press Log answers on it, and save what the team said."""
+    type_command(page, "/ask-team")
+    page.locator(".message", has_text="Only visible to you").last.get_by_role(
+        "button", name="Log answers"
+    ).click()
+    modal = page.get_by_role("dialog", name="Log answers")
+    modal.get_by_label("What did the team say?").fill(words)
+    modal.get_by_role("button", name="Save").click()
+    expect(modal).to_be_hidden()
+
+
+def test_a_leader_asks_logs_with_a_correction_and_reads_the_confirmation(page: Page) -> None:
+    type_command(page, "/ask-team")
+    card = page.locator(".message", has_text="Only visible to you").last
+    expect(card).to_be_visible()
+
+    card.get_by_role("button", name="Log answers").click()
+    modal = page.get_by_role("dialog", name="Log answers")
+    expect(modal).to_be_visible()
+    modal.get_by_role("button", name="Save").click()
+    expect(modal.get_by_role("alert")).to_contain_text("Write what the team said")
+
+    modal.get_by_label("What did the team say?").fill(WHAT_THEY_SAID)
+    modal.get_by_role("button", name="Save").click()
+
+    expect(modal).to_be_hidden()
+    expect(page.locator(".message", has_text="Saved what your team said")).to_contain_text(
+        WHAT_THEY_SAID
+    )
+
+
+def test_history_pages_back_and_an_entry_is_edited_in_place(
+    page: Page, playground: Playground
+) -> None:
+    now = playground.clock()
+    rows = [("questions", f"Answer number {n}", [], now - timedelta(days=n)) for n in range(7)]
+    seed_entries(playground.deps, User("U0ANA", TEAM_ID, "ana"), rows)
+
+    type_command(page, "/ask-team history")
+    history = page.locator(".message", has_text="Answer number 0").last
+    expect(history).to_be_visible()
+    history.get_by_role("button", name="Older →").click()
+    older = page.locator(".message", has_text="Answer number 6").last
+    expect(older).to_be_visible()
+
+    older.get_by_role("button", name="Edit").last.click()
+    modal = page.get_by_role("dialog")
+    expect(modal).to_be_visible()
+    modal.get_by_label("What did the team say?").fill("Answer number 6, corrected")
+    modal.get_by_role("button", name="Save").click()
+
+    expect(modal).to_be_hidden()
+    type_command(page, "/ask-team history corrected")
+    expect(page.locator(".message", has_text="Answer number 6, corrected").last).to_be_visible()
+
+
+def test_home_shows_the_leaders_own_log(page: Page) -> None:
+    log_through_the_form(page)
+
+    page.get_by_role("tab", name="Home").click()
+
+    expect(page.get_by_text("Lead by following")).to_be_visible()
+    expect(page.get_by_text(WHAT_THEY_SAID)).to_be_visible()
+
+
+def test_a_subscribed_leader_jumps_the_clock_and_the_nudge_arrives(page: Page) -> None:
+    type_command(page, "/ask-team schedule 9:00 weekdays")
+    # The bot answers at once, then says when the first nudge falls in Ana's zone.
+    planned = page.locator(".message", has_text="You'll get a question to ask your team").last
+    expect(planned).to_contain_text("Europe/Lisbon")
+
+    page.get_by_role("button", name="Jump to the next nudge").click()
+
+    nudge = page.locator(".message", has_text="Today's question for your team").last
+    expect(nudge).to_be_visible()
+    expect(nudge.get_by_role("button", name="Log answers")).to_be_visible()
+    expect(page.locator("#clock-now")).to_contain_text("09:00")
+
+
+def test_switching_to_another_pretend_user_shows_their_own_empty_log(page: Page) -> None:
+    log_through_the_form(page)
+
+    page.get_by_label("Pretend user").select_option(label="Ben Okafor")
+    type_command(page, "/ask-team history")
+
+    expect(page.locator(".message", has_text="Only visible to you").last).to_contain_text(
+        "Nothing logged yet"
+    )
+    expect(page.get_by_text(WHAT_THEY_SAID)).to_have_count(0)
+
+
+# Every block and element the app sends, and the ones Slack modals offer besides.
+KITCHEN_SINK = [
+    {"type": "header", "text": {"type": "plain_text", "text": "A header :tada:", "emoji": True}},
+    {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": "*bold* _italic_ ~struck~ `code` <https://example.com|a link> <@U0BEN> "
+            "<!date^1795939200^{date_short_pretty} at {time}|Mon 30 Nov> :heartbeat: "
+            "&lt;script&gt;",
+        },
+        "fields": [{"type": "mrkdwn", "text": "*Left*"}, {"type": "plain_text", "text": "Right"}],
+        "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Beside"}},
+    },
+    {"type": "context", "elements": [{"type": "mrkdwn", "text": "small print"}]},
+    {"type": "divider"},
+    {"type": "image", "image_url": "/static/none.png", "alt_text": "a picture"},
+    {
+        "type": "input",
+        "block_id": "radio",
+        "label": {"type": "plain_text", "text": "Pick one"},
+        "element": {
+            "type": "radio_buttons",
+            "action_id": "r",
+            "options": [
+                {"text": {"type": "plain_text", "text": "Yes"}, "value": "y"},
+                {"text": {"type": "plain_text", "text": "No"}, "value": "n"},
+            ],
+        },
+    },
+    {
+        "type": "input",
+        "block_id": "number",
+        "label": {"type": "plain_text", "text": "How many"},
+        "element": {"type": "number_input", "action_id": "n", "is_decimal_allowed": False},
+    },
+    {
+        "type": "input",
+        "block_id": "when",
+        "label": {"type": "plain_text", "text": "At what time"},
+        "element": {"type": "timepicker", "action_id": "t", "initial_time": "09:00"},
+    },
+    {
+        "type": "input",
+        "block_id": "who",
+        "label": {"type": "plain_text", "text": "Who"},
+        "element": {"type": "users_select", "action_id": "u"},
+    },
+    {"type": "a_block_from_tomorrow", "text": "kept, not dropped"},
+]
+
+
+def test_the_renderer_shows_every_block_and_mrkdwn_and_shows_the_unknown_as_json(
+    page: Page,
+) -> None:
+    expect(page.get_by_label("Message composer")).to_be_visible()
+    page.evaluate(
+        """async (blocks) => {
+            const kit = await import('/static/blockkit.js');
+            const ctx = {users: [{id: 'U0BEN', name: 'ben', real_name: 'Ben Okafor'}],
+                         channels: [], tz: 'Europe/Lisbon', now: new Date(),
+                         onAction: () => {}, confirm: async () => true};
+            const root = document.createElement('div');
+            root.id = 'sink';
+            root.append(kit.renderBlocks(blocks, ctx));
+            document.body.prepend(root);
+        }""",
+        KITCHEN_SINK,
+    )
+    sink = page.locator("#sink")
+
+    expect(sink.get_by_role("heading", name="A header 🎉")).to_be_visible()
+    expect(sink.locator("b, strong").first).to_have_text("bold")
+    expect(sink.locator("i, em").first).to_have_text("italic")
+    expect(sink.locator("s, del, strike").first).to_have_text("struck")
+    expect(sink.locator("code").first).to_have_text("code")
+    expect(sink.get_by_role("link", name="a link")).to_have_attribute("href", "https://example.com")
+    expect(sink).to_contain_text("@Ben Okafor")
+    expect(sink).to_contain_text("<script>")
+    expect(sink.locator("script")).to_have_count(0)
+    expect(sink).to_contain_text("💓")
+    expect(sink.get_by_role("button", name="Beside")).to_be_visible()
+    expect(sink.get_by_role("img", name="a picture")).to_have_count(1)
+    expect(sink.get_by_role("radio", name="Yes")).to_be_visible()
+    expect(sink.get_by_label("How many")).to_be_visible()
+    expect(sink.get_by_label("At what time")).to_have_value("09:00")
+    expect(sink.get_by_label("Who")).to_contain_text("Ben Okafor")
+    expect(sink.locator("pre.unknown-block")).to_contain_text("a_block_from_tomorrow")
+
+
+def test_home_settings_save_and_the_modal_updates_in_place(page: Page) -> None:
+    page.get_by_role("tab", name="Home").click()
+    page.get_by_role("button", name="Settings").click()
+    modal = page.get_by_role("dialog", name="Daily question")
+    expect(modal.get_by_label("Time")).to_be_visible()
+
+    modal.get_by_label("Time").fill("08:30")
+    modal.get_by_role("button", name="Save").click()
+
+    # The same modal, updated: what was saved, and Done instead of Save.
+    expect(modal.get_by_role("button", name="Done")).to_be_visible()
+    expect(modal).to_contain_text("8:30")
+    modal.get_by_role("button", name="Done").click()
+    expect(modal).to_be_hidden()
+
+
+def test_the_export_arrives_as_a_csv_file_to_download(page: Page) -> None:
+    log_through_the_form(page)
+
+    type_command(page, "/ask-team export")
+    shared = page.locator(".message", has_text="Everything you have logged").last
+    with page.expect_download() as download:
+        shared.get_by_role("link", name=re.compile(r"\.csv$")).click()
+
+    path = download.value.path()
+    assert WHAT_THEY_SAID in Path(path).read_text(encoding="utf-8")
+
+
+def test_a_teammate_answers_in_team_and_closing_answers_marks_the_message_closed(
+    page: Page,
+) -> None:
+    page.get_by_role("button", name="# team").click()
+    type_command(page, "/ask-team ask #team What should we stop doing?")
+    expect(page.locator(".message", has_text="asks the team").last).to_be_visible()
+
+    page.get_by_label("Pretend user").select_option(label="Ben Okafor")
+    page.get_by_role("button", name="# team").click()
+    asked = page.locator(".message", has_text="asks the team").last
+    asked.get_by_role("button", name="Answer", exact=True).click()
+    modal = page.get_by_role("dialog", name="Answer")
+    modal.get_by_label("Your answer").fill("Fewer status meetings")
+    modal.get_by_role("button", name="Send").click()
+    expect(modal).to_contain_text("your answer is in")
+    modal.get_by_role("button", name="Done").click()
+    expect(modal).to_be_hidden()
+
+    page.get_by_role("button", name="Close answers now").click()
+
+    expect(asked).to_contain_text("Answers closed")
+    expect(asked.get_by_role("button", name="Answer", exact=True)).to_have_count(0)
+
+
+class _AnotherSite(BaseHTTPRequestHandler):
+    """Any page at all, of an origin that is not the playground's."""
+
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>Another site</title><p>Nothing to see here."
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def another_site() -> Iterator[str]:
+    """The address of a page on another loopback port: another origin, as a site would be."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _AnotherSite)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+# What the issue's page ran: a request the browser sends without asking the playground first.
+FORGET_ANA_FROM_ELSEWHERE = """async (url) => {
+    const response = await fetch(url, {
+        method: "POST",
+        mode: "no-cors",
+        headers: {"content-type": "text/plain; x=application/json"},
+        body: JSON.stringify({user: "U0ANA", text: "forget me"}),
+    });
+    return response.type;
+}"""
+
+
+def test_a_page_of_another_origin_cannot_run_a_command_with_fetch(
+    chromium: sync_api.Browser,
+    playground: Playground,
+    another_site: str,
+    sent_to_the_bot: list[bytes],
+) -> None:
+    context = chromium.new_context()
+    try:
+        elsewhere = context.new_page()
+        elsewhere.goto(another_site)
+
+        sent = elsewhere.evaluate(FORGET_ANA_FROM_ELSEWHERE, playground.url + "ui/command")
+    finally:
+        context.close()
+
+    # The browser did send it (its answer is opaque to the page); the playground refused it.
+    assert sent == "opaque"
+    assert sent_to_the_bot == []
