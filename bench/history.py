@@ -30,7 +30,7 @@ from bot.domain.question_bank import QuestionBank  # noqa: E402
 from bot.services.context import Caller, Context  # noqa: E402
 from bot.services.deps import Deps  # noqa: E402
 from bot.services.home import home_of  # noqa: E402
-from bot.services.journal import Cursor, browse  # noqa: E402
+from bot.services.log import Cursor, browse  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.vocabulary.config import normalize_database_url  # noqa: E402

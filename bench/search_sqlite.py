@@ -27,7 +27,7 @@ from bot.domain.history_filters import HistoryQuery  # noqa: E402
 from bot.domain.question_bank import QuestionBank  # noqa: E402
 from bot.services.context import Caller, Context  # noqa: E402
 from bot.services.deps import Deps  # noqa: E402
-from bot.services.journal import browse  # noqa: E402
+from bot.services.log import browse  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.store.models import Entry, Leader  # noqa: E402

@@ -21,7 +21,7 @@ from bot.domain.history_cursor import encode_page_request
 from bot.domain.history_filters import HistoryQuery
 from bot.domain.payloads import encode_entry_action
 from bot.services.entries import EntryView
-from bot.services.journal import HistoryPage
+from bot.services.log import HistoryPage
 from bot.vocabulary import ids
 from bot.vocabulary.text import shown, slack_date
 

@@ -15,7 +15,7 @@ from bot.listeners import (
     fallbacks,
     heartbeat,
     home,
-    journal,
+    log,
     nudges,
     own_questions,
     questions,
@@ -35,7 +35,7 @@ def register_all(app: App, deps: Deps, sender: AfterAckSender) -> None:
     caller.register(app, deps, sender)
     commands.register(app, sender)
     questions.register(app, sender)
-    journal.register(app, sender)
+    log.register(app, sender)
     heartbeat.register(app, sender)
     nudges.register(app, sender)
     home.register(app, sender)

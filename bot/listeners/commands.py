@@ -46,7 +46,7 @@ from bot.listeners.team_asks import answer_ask_command
 from bot.listeners.your_data import answer_export, answer_forget_me
 from bot.senders.after_ack import AfterAckSender, OpenModal
 from bot.services.context import Context
-from bot.services.journal import browse
+from bot.services.log import browse
 from bot.services.promises import promises_for
 from bot.services.questions import ask, follow_up_latest, latest_asked
 

@@ -12,8 +12,8 @@ from sqlalchemy import insert, select
 from bot.playground.slack_driver import User
 from bot.services.deps import Deps
 from bot.store.database import Database
-from bot.store.journal import log_entry
 from bot.store.leaders import leader_id_for
+from bot.store.log import log_entry
 from bot.store.models import Leader, Schedule
 from bot.vocabulary.habits import Habit
 

@@ -24,8 +24,8 @@ from bot.services.asks import AskMessage, message_from
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.questions import ask, remember_for_logging
-from bot.store.journal import own_entry
 from bot.store.leaders import leader_zone
+from bot.store.log import own_entry
 from bot.store.models import AskStatus, Entry, Schedule, TeamAsk, TeamAskPerson
 from bot.store.team_asks import MUST_REDRAW, claim_unposted, message_row
 from bot.vocabulary.habits import Habit

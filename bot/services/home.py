@@ -18,8 +18,8 @@ from bot.services.team_conversations import (
     conversation_of,
     conversations_by_entry,
 )
-from bot.store.journal import heartbeats_since, recent_entries
 from bot.store.leaders import last_question_ref
+from bot.store.log import heartbeats_since, recent_entries
 from bot.store.models import Schedule
 from bot.store.promises import open_promises
 from bot.store.question_views import questions_shown_per_habit

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.team_conversations import conversations_by_entry
-from bot.store.journal import count_entries, entries_oldest_first
 from bot.store.leaders import forget_leader, forget_workspace, leader_id_for
+from bot.store.log import count_entries, entries_oldest_first
 from bot.store.models import Entry, WorkspaceInstall
 from bot.store.processed_events import first_delivery
 from bot.store.team_answers import answers_to_entries, forget_named_answers, named_answers_of

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.services.context import Context
 from bot.services.entries import EntryView
-from bot.store.journal import own_entry
+from bot.store.log import own_entry
 from bot.store.promises import kept_promises, open_promises
 from bot.vocabulary.refusals import Reason, Refusal
 

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.store.journal import count_entries
+from bot.store.log import count_entries
 from bot.store.models import CustomQuestion, Leader, WorkspaceInstall
 from bot.store.upsert import insert_ignoring_conflict
 

@@ -10,7 +10,7 @@ import pytest
 from bot.domain.history_cursor import Cursor, decode_page_request, encode_page_request
 from bot.playground.seed import seed_entries
 from bot.playground.slack_driver import User, log_values
-from bot.services.journal import HistoryQuery
+from bot.services.log import HistoryQuery
 from bot.vocabulary.habits import Habit
 from tests.support.blocks import Showing, buttons, headline, press, text_of
 from tests.support.flows import answers_on, open_log_modal

@@ -772,7 +772,7 @@ def _our_bug_logged(caplog: pytest.LogCaptureFixture) -> None:
 def test_a_form_whose_listener_fails_stays_open_with_everything_typed(
     harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.listeners.journal.decode_log_metadata", _boom)
+    monkeypatch.setattr("bot.listeners.log.decode_log_metadata", _boom)
 
     response = harness.slack.interaction(
         submission(harness.slack, ids.LOG_CALLBACK, "view_submission")

@@ -13,7 +13,7 @@ from bot.blocks.question_card import question_card
 from bot.domain.question_bank import QuestionBank
 from bot.playground.fake_slack import block_kit_problems
 from bot.services.entries import EntryView
-from bot.services.journal import HistoryPage, HistoryQuery
+from bot.services.log import HistoryPage, HistoryQuery
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.limits import MAX_ANSWER_LENGTH, MAX_PEOPLE, MAX_PROMISE_LENGTH
 from bot.vocabulary.text import escape_mrkdwn, shown

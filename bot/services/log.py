@@ -16,7 +16,7 @@ from bot.services.context import Context
 from bot.services.entries import EntryView
 from bot.services.questions import follow_up
 from bot.services.team_conversations import TeamConversation, conversations_by_entry
-from bot.store.journal import follow_ups_of, history_rows, log_entry, own_entry, update_entry
+from bot.store.log import follow_ups_of, history_rows, log_entry, own_entry, update_entry
 from bot.store.team_answers import answers_to_entries
 from bot.vocabulary.refusals import Reason, Refusal
 

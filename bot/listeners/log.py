@@ -18,7 +18,7 @@ from bot.listeners.replies import button, form, form_errors, reject, stale_butto
 from bot.senders.after_ack import AfterAckSender, Delivery, DirectMessage, OpenModal, Respond
 from bot.senders.home import home_for
 from bot.services.context import Context
-from bot.services.journal import (
+from bot.services.log import (
     browse,
     delete_own_entry,
     entry_to_edit,
