@@ -16,11 +16,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Click:
-    """A button pressed: who, where, and what the button carried."""
+    """A button pressed: where, and what the button carried. Who pressed it is the request's
+    `Context`, worked out once from Bolt's context (listeners/caller.py)."""
 
-    # Who: the workspace the request is for and the person who pressed.
-    team_id: str | None
-    user_id: str | None
     action_id: str | None
     value: str | None
     # Opens a modal in answer, within 3 seconds of the click.
@@ -36,10 +34,8 @@ class Click:
 
 @dataclass(frozen=True)
 class Submission:
-    """A modal's form sent: who, which form, and what was typed into it."""
+    """A modal's form sent: which form, and what was typed into it (who sent it: `Context`)."""
 
-    team_id: str | None
-    user_id: str | None
     callback_id: str | None
     view_id: str | None
     view_hash: str | None
@@ -57,8 +53,6 @@ def click_of(body: Mapping[str, Any], action: Mapping[str, Any]) -> Click:
     container = _object(body, "container")
     view = _object(body, "view")
     return Click(
-        team_id=_team_of(body),
-        user_id=_text(_object(body, "user"), "id"),
         action_id=_text(action, "action_id"),
         value=_text(action, "value"),
         trigger_id=_text(body, "trigger_id"),
@@ -75,8 +69,6 @@ def submission_of(body: Mapping[str, Any], view: Mapping[str, Any]) -> Submissio
     urls = body.get("response_urls")
     first = urls[0] if isinstance(urls, list) and urls else None
     return Submission(
-        team_id=_team_of(body),
-        user_id=_text(_object(body, "user"), "id"),
         callback_id=_text(view, "callback_id"),
         view_id=_text(view, "id"),
         view_hash=_text(view, "hash"),
@@ -84,19 +76,6 @@ def submission_of(body: Mapping[str, Any], view: Mapping[str, Any]) -> Submissio
         values=_object(_object(view, "state"), "values"),
         trigger_id=_text(body, "trigger_id"),
         response_url=_text(first, "response_url") if isinstance(first, Mapping) else None,
-    )
-
-
-def _team_of(body: Mapping[str, Any]) -> str | None:
-    """The workspace the request is for, as Bolt reads it: a modal opened from a Slack Connect
-    channel names the app's own install, not the channel's host."""
-    view, team = _object(body, "view"), body.get("team")
-    return (
-        _text(view, "app_installed_team_id")
-        or (team if isinstance(team, str) else _text(_object(body, "team"), "id"))
-        or _text(body, "team_id")
-        or _text(_object(body, "user"), "team_id")
-        or _text(view, "team_id")
     )
 
 

@@ -87,10 +87,16 @@ class Context:
             work.join(writes=writes, durable=durable)
             yield work.connection
             return
-        with self.deps.database.connection(writes=writes, durable=durable) as connection:
-            work.connection, work.writes, work.durable = connection, writes, durable
-            with self._closing_on_exit():
+        try:
+            with self.deps.database.connection(writes=writes, durable=durable) as connection:
+                work.connection, work.writes, work.durable = connection, writes, durable
                 yield connection
+        except BaseException:
+            work.forget()
+            raise
+        finally:
+            # Committed: the leader row found stays true for the rest of the request.
+            work.connection = work.session = None
 
     @contextmanager
     def transaction(self, *, writes: bool = True) -> Iterator[Session]:
@@ -103,11 +109,16 @@ class Context:
             work.join(writes=writes, durable=True)
             yield from self._session_on(work.connection)
         else:
-            with self.deps.database.transaction(writes=writes) as session:
-                work.session, work.writes, work.durable = session, writes, True
-                work.connection = session.connection()
-                with self._closing_on_exit():
+            try:
+                with self.deps.database.transaction(writes=writes) as session:
+                    work.session, work.writes, work.durable = session, writes, True
+                    work.connection = session.connection()
                     yield session
+            except BaseException:
+                work.forget()
+                raise
+            finally:
+                work.connection = work.session = None
 
     def _session_on(self, connection: Connection) -> Iterator[Session]:
         # Inside a Core use case: the session shares its transaction and never commits it.
@@ -120,16 +131,6 @@ class Context:
                 session.flush()
             finally:
                 self._work.session = None
-
-    @contextmanager
-    def _closing_on_exit(self) -> Iterator[None]:
-        try:
-            yield
-        except BaseException:
-            self._work.forget()
-            raise
-        # Committed: the leader row found stays true for the rest of the request.
-        self._work.connection = self._work.session = None
 
     def leader_id(self, connection: Connection) -> int | None:
         """The caller's leader row, if they have used the bot before; looked up once."""
