@@ -43,7 +43,7 @@ def edit_modal(entry: EntryView) -> View:
         "Edit entry",
         entry.question_text,
         Habit(entry.habit).title,
-        encode_log_metadata(entry_id=entry.id),
+        encode_log_metadata(entry_id=entry.id, team_answered=entry.team_asked),
         existing=entry,
     )
 
@@ -61,11 +61,25 @@ def _modal(
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=f"*{shown(question, 2900)}*")),
             ContextBlock(elements=[MarkdownTextObject(text=habit)]),
-            *_answer_inputs(existing),
+            *(_team_answered() if existing and existing.team_asked else _answer_inputs(existing)),
             _heartbeat_input(existing),
             *_promise_inputs(existing),
         ],
     )
+
+
+def _team_answered() -> list[ContextBlock]:
+    # A team conversation's answers are the team's own, kept with it: never retyped here.
+    return [
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Your team answered this in Slack: their answers stay with it. "
+                    "Add how the team seemed, or what you promised."
+                )
+            ]
+        )
+    ]
 
 
 def _answer_inputs(existing: EntryView | None) -> list[InputBlock]:

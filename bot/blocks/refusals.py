@@ -36,6 +36,7 @@ _WORDS: dict[tuple[Reason, str | None], str] = {
     ),
     (Reason.REQUIRED, ids.LOG_PROMISE_BLOCK): "Say what you promised, or clear the date.",
     (Reason.NOT_OFFERED, ids.LOG_DUE_BLOCK): "Pick the date from the calendar.",
+    (Reason.DUE_IN_THE_PAST, None): "That day has passed: pick today or a day to come.",
     (Reason.GONE, ids.LOG_ANSWER_BLOCK): (
         "This entry is no longer there to edit. Copy your text, then log it anew."
     ),

@@ -55,23 +55,29 @@ class _Errors:
 
 @dataclass(frozen=True)
 class LogForm:
-    answer: str
+    # None when the form has no answer input: a team conversation, whose answers are the team's.
+    answer: str | None
     people: tuple[str, ...]
     heartbeat: int | None
     promise: str | None
     promise_due: date | None = None
 
 
-def parse_log_form(values: Any) -> LogForm | list[Refusal]:
-    """The validated form, or what is wrong with it: at most one refusal per input."""
+def parse_log_form(values: Any, *, answer_input: bool = True) -> LogForm | list[Refusal]:
+    """The validated form, or what is wrong with it: at most one refusal per input.
+
+    Without `answer_input` (a team conversation's form) the answer is None: the team's.
+    """
     if not isinstance(values, dict):
         values = {}
     errors = _Errors()
 
-    answer = clean_text(_text_value(values, ids.LOG_ANSWER_BLOCK, ids.LOG_ANSWER_ACTION))
-    if not answer:
-        errors.add(Reason.REQUIRED, ids.LOG_ANSWER_BLOCK)
-    errors.check_length(answer, MAX_ANSWER_LENGTH, ids.LOG_ANSWER_BLOCK)
+    answer: str | None = None
+    if answer_input:
+        answer = clean_text(_text_value(values, ids.LOG_ANSWER_BLOCK, ids.LOG_ANSWER_ACTION))
+        if not answer:
+            errors.add(Reason.REQUIRED, ids.LOG_ANSWER_BLOCK)
+        errors.check_length(answer, MAX_ANSWER_LENGTH, ids.LOG_ANSWER_BLOCK)
 
     people = _selected_users(values)
     if people is None:

@@ -90,10 +90,16 @@ class LogTarget:
     ref: str | None = None
     parent: int | None = None
     entry_id: int | None = None
+    # A team conversation's form has no input for what the team said (re-checked when saved).
+    team_answered: bool = False
 
 
 def encode_log_metadata(
-    ref: str | None = None, *, parent: int | None = None, entry_id: int | None = None
+    ref: str | None = None,
+    *,
+    parent: int | None = None,
+    entry_id: int | None = None,
+    team_answered: bool = False,
 ) -> str:
     data: dict[str, Any] = {}
     if ref is not None:
@@ -102,6 +108,8 @@ def encode_log_metadata(
         data["p"] = parent
     if entry_id is not None:
         data["e"] = entry_id
+    if team_answered:
+        data["t"] = 1
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -118,7 +126,7 @@ def decode_log_metadata(metadata: str) -> LogTarget | None:
         return None
     if (ref is None) == (entry_id is None):
         return None  # exactly one of: a question to answer, or an entry to edit
-    return LogTarget(ref=ref, parent=parent, entry_id=entry_id)
+    return LogTarget(ref=ref, parent=parent, entry_id=entry_id, team_answered=data.get("t") == 1)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def register(app: App, sender: AfterAckSender) -> None:
         if target is None:
             reject(ack, QUESTION_GONE)
             return
-        typed = parse_log_form(submission.values)
+        typed = parse_log_form(submission.values, answer_input=not target.team_answered)
         if isinstance(typed, list):
             # Errors keep the modal open with everything the leader typed.
             reject(ack, form_errors(typed, ids.LOG_ANSWER_BLOCK))

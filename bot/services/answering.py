@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,12 +15,17 @@ from bot.domain.team_ask_rules import COUNT_UPDATE_EVERY, AskKind, answerer_key
 from bot.services.asks import AskMessage, message_for, message_from
 from bot.services.context import Context
 from bot.services.deps import Deps
-from bot.store.models import AskStatus, Leader, TeamAnswer, TeamAsk, TeamAskPerson
+from bot.store.models import AskStatus, TeamAnswer, TeamAsk
+from bot.store.team_answers import answer_by, delete_answer
 from bot.store.team_asks import (
     answer_count,
+    ask_to_answer,
+    asker_user_id,
     claim_count_update,
     message_row,
     messages_to_redraw,
+    set_count_shown,
+    was_asked_by_dm,
 )
 from bot.vocabulary.refusals import Reason, Refusal
 
@@ -47,12 +51,9 @@ class AnswerTaken:
 
 
 def _gate(session: Session, ctx: Context, ask_id: int, channel_id: str) -> TeamAsk | Refusal:
-    """The ask, if the caller was asked it here and it still takes answers.
-
-    Read with a share lock on PostgreSQL: the closing pass's claim waits for an answer being
-    saved, so no answer lands after its summary was read.
-    """
-    found = session.get(TeamAsk, ask_id, with_for_update={"read": True})
+    """The ask, if the caller was asked it here and it still takes answers; read with the
+    share lock `ask_to_answer` takes, which the closing pass's claim waits for."""
+    found = ask_to_answer(session, ask_id)
     if found is None:
         return Refusal(Reason.GONE)
     if found.team_id != ctx.team_id:
@@ -60,10 +61,9 @@ def _gate(session: Session, ctx: Context, ask_id: int, channel_id: str) -> TeamA
     if found.channel_id is not None:
         if channel_id != found.channel_id:
             return Refusal(Reason.NOT_ASKED)
-    elif session.get(TeamAskPerson, (ask_id, ctx.user_id)) is None:
+    elif not was_asked_by_dm(session, ask_id, ctx.user_id):
         return Refusal(Reason.NOT_ASKED)
-    leader_user = session.scalar(select(Leader.user_id).where(Leader.id == found.leader_id))
-    if leader_user == ctx.user_id:
+    if asker_user_id(session, found) == ctx.user_id:
         return Refusal(Reason.OWN_QUESTION)
     if found.status not in (AskStatus.OPEN, AskStatus.POSTING) or found.closes_at <= ctx.now:
         return Refusal(Reason.CLOSED)
@@ -75,11 +75,7 @@ def _key(ctx: Context, ask_id: int) -> str:
 
 
 def _own_answer(session: Session, ctx: Context, ask_id: int) -> TeamAnswer | None:
-    return session.scalar(
-        select(TeamAnswer).where(
-            TeamAnswer.ask_id == ask_id, TeamAnswer.answerer_key == _key(ctx, ask_id)
-        )
-    )
+    return answer_by(session, ask_id, _key(ctx, ask_id))
 
 
 def answer_invite(ctx: Context, ask_id: int, channel_id: str) -> AnswerInvite | Refusal:
@@ -151,12 +147,7 @@ def withdraw_team_answer(ctx: Context, ask_id: int, channel_id: str) -> AnswerTa
         found = _gate(session, ctx, ask_id, channel_id)
         if isinstance(found, Refusal):
             return found
-        result = session.execute(
-            delete(TeamAnswer).where(
-                TeamAnswer.ask_id == ask_id, TeamAnswer.answerer_key == _key(ctx, ask_id)
-            )
-        )
-        withdrawn = bool(result.rowcount)  # type: ignore[attr-defined]
+        withdrawn = delete_answer(session, ask_id, _key(ctx, ask_id))
         return AnswerTaken(
             message_from(message_row(session, found), ctx.deps.anonymous_minimum), withdrawn
         )
@@ -210,4 +201,4 @@ def moved_closes(deps: Deps) -> list[int]:
 def record_count_shown(deps: Deps, ask_id: int, count: int) -> None:
     """The ask's message now shows `count` answers."""
     with deps.database.transaction() as session:
-        session.execute(update(TeamAsk).where(TeamAsk.id == ask_id).values(count_shown=count))
+        set_count_shown(session, ask_id, count)

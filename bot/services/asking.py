@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.commands import AskTeamInSlack
@@ -26,8 +25,17 @@ from bot.services.deps import Deps
 from bot.services.questions import ask, remember_for_logging
 from bot.store.leaders import leader_zone
 from bot.store.log import own_entry
-from bot.store.models import AskStatus, Entry, Schedule, TeamAsk, TeamAskPerson
-from bot.store.team_asks import MUST_REDRAW, claim_unposted, message_row
+from bot.store.models import AskStatus, Entry, TeamAsk, TeamAskPerson
+from bot.store.schedules import schedule_zone
+from bot.store.team_asks import (
+    ask_awaits_zone,
+    ask_of_entry,
+    claim_unposted,
+    mark_posted,
+    mark_unposted,
+    message_row,
+    people_asked,
+)
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.refusals import Reason, Refusal
 
@@ -85,10 +93,7 @@ def _leader_tz(session: Session, leader_id: int | None) -> str:
     """The leader's zone as Slack last said, or their schedule's, or UTC."""
     if leader_id is None:
         return "UTC"
-    tz = leader_zone(session, leader_id) or session.scalar(
-        select(Schedule.tz).where(Schedule.leader_id == leader_id)
-    )
-    return tz or "UTC"
+    return leader_zone(session, leader_id) or schedule_zone(session, leader_id) or "UTC"
 
 
 def default_closing(ctx: Context) -> datetime:
@@ -111,7 +116,7 @@ def close_awaits_zone(deps: Deps, ask_id: int) -> bool:
     `_remember_zone`).
     """
     with deps.database.transaction(writes=False) as session:
-        return bool(session.scalar(select(TeamAsk.close_awaits_zone).where(TeamAsk.id == ask_id)))
+        return ask_awaits_zone(session, ask_id)
 
 
 def caller_tz(ctx: Context) -> str:
@@ -138,15 +143,10 @@ def prefill_from_entry(ctx: Context, entry_id: int | None) -> AskPrefill | None:
         return None
     with ctx.transaction(writes=False) as session:
         entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
-        found = (
-            session.scalar(select(TeamAsk).where(TeamAsk.entry_id == entry.id)) if entry else None
-        )
+        found = ask_of_entry(session, entry.id) if entry else None
         if found is None:
             return None
-        people = tuple(
-            session.scalars(select(TeamAskPerson.user_id).where(TeamAskPerson.ask_id == found.id))
-        )
-        return AskPrefill(found.channel_id, people, found.anonymous)
+        return AskPrefill(found.channel_id, people_asked(session, found.id), found.anonymous)
 
 
 @dataclass(frozen=True)
@@ -262,35 +262,13 @@ def record_posted(
     """The ask is out: its channel message, or each person's DM (user -> channel, ts), which
     say answers close at `shown_close`."""
     with deps.database.transaction() as session:
-        session.execute(
-            update(TeamAsk)
-            .where(TeamAsk.id == ask_id, TeamAsk.status == AskStatus.POSTING)
-            .values(
-                status=AskStatus.OPEN,
-                message_ts=message_ts,
-                lease_until=None,
-                # The leader's zone came while it was being posted: the close moved under it.
-                count_shown=case(
-                    (TeamAsk.closes_at != shown_close, MUST_REDRAW), else_=TeamAsk.count_shown
-                ),
-            )
-        )
-        for user_id, (channel, ts) in dms.items():
-            session.execute(
-                update(TeamAskPerson)
-                .where(TeamAskPerson.ask_id == ask_id, TeamAskPerson.user_id == user_id)
-                .values(dm_channel=channel, message_ts=ts)
-            )
+        mark_posted(session, ask_id, message_ts, dms, shown_close)
 
 
 def record_unposted(deps: Deps, ask_id: int) -> None:
     """Slack would not let the bot post there; the leader is told how to fix it."""
     with deps.database.transaction() as session:
-        session.execute(
-            update(TeamAsk)
-            .where(TeamAsk.id == ask_id, TeamAsk.status == AskStatus.POSTING)
-            .values(status=AskStatus.UNPOSTED, lease_until=None)
-        )
+        mark_unposted(session, ask_id)
 
 
 def retry_posting(ctx: Context, ask_id: int) -> AskMessage | Refusal:

@@ -6,21 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.team_ask_rules import AskKind
 from bot.services.asks import AskMessage, message_for, message_from
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.team_conversations import TeamConversation, conversation_of
-from bot.store.models import AskStatus, TeamAsk, TeamAskPerson
+from bot.store.models import TeamAsk
 from bot.store.team_answers import answers_to_asks
-from bot.store.team_asks import claim_due_closings, message_row
+from bot.store.team_asks import (
+    claim_due_closings,
+    earlier_pulses,
+    mark_closed,
+    message_row,
+    posted_dms,
+)
 from bot.vocabulary.refusals import Reason, Refusal
 
 # How long a process has to send an ask's summary before another takes over.
 CLOSE_LEASE = timedelta(minutes=5)
+# A summary compares with the latest of this many earlier pulses that has an average.
+PULSES_LOOKED_BACK = 5
 
 
 @dataclass(frozen=True)
@@ -59,19 +65,8 @@ def closing_of(deps: Deps, ask_id: int) -> Closing | None:
 def _previous_average(session: Session, current: TeamAsk, minimum: int) -> float | None:
     if current.channel_id is None:
         return None  # people asked by DM differ from one pulse to the next
-    earlier = session.scalars(
-        select(TeamAsk)
-        .where(
-            TeamAsk.leader_id == current.leader_id,
-            TeamAsk.kind == AskKind.PULSE.value,
-            TeamAsk.status == AskStatus.CLOSED,
-            TeamAsk.channel_id.is_not_distinct_from(current.channel_id),
-            TeamAsk.closes_at < current.closes_at,
-        )
-        .order_by(TeamAsk.closes_at.desc())
-        .limit(5)
-    )
-    for asked in answers_to_asks(session, list(earlier)):
+    earlier = earlier_pulses(session, current, PULSES_LOOKED_BACK)
+    for asked in answers_to_asks(session, earlier):
         pulse = conversation_of(asked, minimum).pulse
         if pulse is not None and pulse.average is not None:
             return pulse.average
@@ -81,11 +76,7 @@ def _previous_average(session: Session, current: TeamAsk, minimum: int) -> float
 def finish_closing(deps: Deps, ask_id: int, now: datetime) -> None:
     """The summary is sent: the ask is closed for good."""
     with deps.database.transaction() as session:
-        session.execute(
-            update(TeamAsk)
-            .where(TeamAsk.id == ask_id, TeamAsk.status == AskStatus.CLOSING)
-            .values(status=AskStatus.CLOSED, closed_at=now, lease_until=None)
-        )
+        mark_closed(session, ask_id, now)
 
 
 # -- the leader replies -----------------------------------------------------------------------
@@ -123,12 +114,9 @@ def reply_form_for(ctx: Context, ask_id: int) -> AskMessage | Refusal:
 
 
 def _dm_messages(session: Session, ask_id: int) -> list[ReplyTarget]:
-    rows = session.execute(
-        select(TeamAskPerson.dm_channel, TeamAskPerson.message_ts).where(
-            TeamAskPerson.ask_id == ask_id
-        )
-    )
-    return [ReplyTarget(channel, ts) for channel, ts in rows if channel and ts]
+    return [
+        ReplyTarget(channel, ts) for channel, ts in posted_dms(session, ask_id) if channel and ts
+    ]
 
 
 def dm_messages(deps: Deps, ask_id: int) -> list[ReplyTarget]:

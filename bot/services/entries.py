@@ -26,11 +26,14 @@ class EntryView:
     # The conversation's first entry, for a follow-up.
     parent_id: int | None
     created_at: datetime
+    # Asked of the team in Slack: the team's answers are its answer, never retyped.
+    team_asked: bool = False
 
     @classmethod
-    def of(cls, entry: Entry) -> EntryView:
+    def of(cls, entry: Entry, *, team_asked: bool = False) -> EntryView:
         """The entry's values as they stand in the transaction."""
         return cls(
+            team_asked=team_asked,
             id=entry.id,
             question_text=entry.question_text,
             habit=entry.habit,

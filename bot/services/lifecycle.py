@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.team_conversations import conversations_by_entry
+from bot.store.installations import installed_at
 from bot.store.leaders import forget_leader, forget_workspace, leader_id_for
 from bot.store.log import count_entries, entries_oldest_first
-from bot.store.models import Entry, WorkspaceInstall
+from bot.store.models import Entry
 from bot.store.processed_events import first_delivery
 from bot.store.team_answers import answers_to_entries, forget_named_answers, named_answers_of
 
@@ -173,9 +173,7 @@ def forget_uninstalled(
     with deps.database.transaction() as session:
         if not first_delivery(session.connection(), event_id, deps.clock()):
             return None
-        installed_at = session.scalar(
-            select(WorkspaceInstall.installed_at).where(WorkspaceInstall.team_id == team_id)
-        )
-        if installed_at is not None and happened_at is not None and installed_at > happened_at:
+        installed = installed_at(session.connection(), team_id)
+        if installed is not None and happened_at is not None and installed > happened_at:
             return None
         return forget_workspace(session, team_id)

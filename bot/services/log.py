@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -12,12 +14,21 @@ from bot.domain.history_cursor import Cursor
 from bot.domain.history_filters import HistoryQuery
 from bot.domain.payloads import LogTarget
 from bot.domain.question_bank import Asked
+from bot.services.asking import caller_tz
 from bot.services.context import Context
 from bot.services.entries import EntryView
 from bot.services.questions import follow_up
 from bot.services.team_conversations import TeamConversation, conversations_by_entry
-from bot.store.log import follow_ups_of, history_rows, log_entry, own_entry, update_entry
+from bot.store.log import (
+    follow_ups_of,
+    history_rows,
+    is_team_asked,
+    log_entry,
+    own_entry,
+    update_entry,
+)
 from bot.store.team_answers import answers_to_entries
+from bot.vocabulary import ids
 from bot.vocabulary.refusals import Reason, Refusal
 
 PAGE_SIZE = 5
@@ -93,11 +104,17 @@ def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | Refu
             entry = own_entry(session, ctx.leader_id(connection), target.entry_id)
             if entry is None:
                 return Refusal(Reason.GONE)
-            update_entry(
-                entry, form.answer, form.people, form.heartbeat, form.promise, form.promise_due
-            )
+            team_asked = is_team_asked(session, entry.id)
+            refused = _refusal(ctx, form, team_asked, entry.promise_due)
+            if refused is not None:
+                return refused
+            answer = entry.answer if form.answer is None else form.answer
+            update_entry(entry, answer, form.people, form.heartbeat, form.promise, form.promise_due)
             session.flush()
-            return Saved(EntryView.of(entry), updated=True)
+            return Saved(EntryView.of(entry, team_asked=team_asked), updated=True)
+        refused = _refusal(ctx, form, team_asked=False, due_before=None)
+        if refused is not None or form.answer is None:
+            return refused or Refusal(Reason.REQUIRED, ids.LOG_ANSWER_BLOCK)
         # Checked before the leader row is made: a question gone from the bank saves nothing.
         asked = ctx.bank(connection).resolve(target.ref) if target.ref else None
         if asked is None:
@@ -123,11 +140,29 @@ def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | Refu
         return Saved(EntryView.of(entry), updated=False)
 
 
+def _refusal(
+    ctx: Context, form: LogForm, team_asked: bool, due_before: date | None
+) -> Refusal | None:
+    """What the use case refuses of a well-formed form: only a team conversation may go
+    without the team's words (they are its answers), and a promise's new day may not have
+    ended in the caller's zone (one kept from before may, being overdue)."""
+    if form.answer is None and not team_asked:
+        return Refusal(Reason.REQUIRED, ids.LOG_ANSWER_BLOCK)
+    due = form.promise_due
+    if due is not None and due != due_before:
+        today = ctx.now.astimezone(ZoneInfo(caller_tz(ctx))).date()
+        if due < today:
+            return Refusal(Reason.DUE_IN_THE_PAST, ids.LOG_DUE_BLOCK)
+    return None
+
+
 def entry_to_edit(ctx: Context, entry_id: int) -> EntryView | Refusal:
     """The caller's own entry, for the edit form."""
     with ctx.transaction(writes=False) as session:
         entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
-        return EntryView.of(entry) if entry is not None else Refusal(Reason.GONE)
+        if entry is None:
+            return Refusal(Reason.GONE)
+        return EntryView.of(entry, team_asked=is_team_asked(session, entry.id))
 
 
 def delete_own_entry(ctx: Context, entry_id: int, query: HistoryQuery) -> HistoryPage | Refusal:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import bindparam, exists, select
 from sqlalchemy.engine import Connection
 
 from bot.domain import heartbeat
@@ -21,11 +19,11 @@ from bot.services.questions import next_follow_up, next_question
 from bot.services.schedules import text_to_habits
 from bot.services.workspace_bank import bank_with
 from bot.store import claims
-from bot.store.claims import DueNudge
+from bot.store.claims import DueNudge, questions_nudged_since
 from bot.store.custom_questions import question_rows
 from bot.store.database import Database
 from bot.store.leaders import remember_question
-from bot.store.models import Entry, Nudge, UTCDateTime
+from bot.store.log import answer_to_follow_up, last_heartbeats
 from bot.store.promises import promises_due
 from bot.store.question_views import record_shown, times_shown
 from bot.vocabulary.habits import Habit
@@ -105,19 +103,6 @@ def _todays_question(
     return Choice(Asked(ref=question.id, question=question))
 
 
-_LAST_HEARTBEATS = (
-    select(Entry.heartbeat)
-    .where(Entry.leader_id == bindparam("leader_id"), Entry.heartbeat.is_not(None))
-    .order_by(Entry.created_at.desc(), Entry.id.desc())
-    .limit(heartbeat.LOW_IN_A_ROW)
-)
-_QUESTIONS_NUDGED = select(Nudge.question_ref).where(
-    Nudge.leader_id == bindparam("leader_id"),
-    Nudge.sent_at >= bindparam("since", type_=UTCDateTime()),
-    Nudge.question_ref.is_not(None),
-)
-
-
 def _needs_heartbeat_check(
     connection: Connection, bank: QuestionBank, leader_id: int, now: datetime
 ) -> bool:
@@ -126,46 +111,13 @@ def _needs_heartbeat_check(
     A question's habit is the one the bank holds for it, so a workspace's own heartbeat
     questions count as much as ours.
     """
-    beats = connection.execute(_LAST_HEARTBEATS, {"leader_id": leader_id}).scalars().all()
-    if not heartbeat.is_low_run(beats):
+    if not heartbeat.is_low_run(last_heartbeats(connection, leader_id)):
         return False
-    since = now - FOLLOW_UP_WINDOW
-    refs = connection.execute(_QUESTIONS_NUDGED, {"leader_id": leader_id, "since": since})
-    for ref in refs.scalars():
+    for ref in questions_nudged_since(connection, leader_id, now - FOLLOW_UP_WINDOW):
         asked = bank.resolve(ref or "")
         if asked is not None and asked.habit == Habit.HEARTBEAT:
             return False
     return True
-
-
-def _follow_up_statement() -> Any:
-    later = Entry.__table__.alias("later")
-    since = bindparam("since", type_=UTCDateTime())
-    return (
-        select(Entry.question_ref, Entry.answer, Entry.created_at)
-        .where(
-            Entry.leader_id == bindparam("leader_id"),
-            Entry.created_at >= since,
-            ~Entry.question_ref.contains("/"),
-            # Not already followed up…
-            ~exists().where(
-                later.c.leader_id == Entry.leader_id,
-                later.c.created_at >= Entry.created_at,
-                later.c.question_ref.startswith(Entry.question_ref + "/"),
-            ),
-            # …nor already offered in a nudge.
-            ~exists().where(
-                Nudge.leader_id == Entry.leader_id,
-                Nudge.question_ref.startswith(Entry.question_ref + "/"),
-                Nudge.sent_at >= since,
-            ),
-        )
-        .order_by(Entry.created_at.desc())
-        .limit(1)
-    )
-
-
-_FOLLOW_UP = _follow_up_statement()
 
 
 @dataclass(frozen=True)
@@ -180,12 +132,10 @@ def _follow_up_offer(
 ) -> FollowUpOffer | None:
     """A follow-up to the latest answer of the last two weeks that was neither followed up
     nor offered already."""
-    row = connection.execute(
-        _FOLLOW_UP, {"leader_id": leader_id, "since": now - FOLLOW_UP_OFFER_WINDOW}
-    ).first()
-    if row is None:
+    earlier = answer_to_follow_up(connection, leader_id, now - FOLLOW_UP_OFFER_WINDOW)
+    if earlier is None:
         return None
-    asked = next_follow_up(bank, row.question_ref)
+    asked = next_follow_up(bank, earlier.question_ref)
     if asked is None:
         return None
-    return FollowUpOffer(asked, row.answer, now - row.created_at >= FOLLOW_UP_WINDOW)
+    return FollowUpOffer(asked, earlier.answer, now - earlier.created_at >= FOLLOW_UP_WINDOW)

@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from bot.domain.nudge_rules import Rule, latest_nudge, mask_to_days, next_nudge_after_day, zone
-from bot.store.models import Leader, Nudge, NudgeStatus, Schedule
+from bot.store.models import Leader, Nudge, NudgeStatus, Schedule, UTCDateTime
 from bot.store.upsert import insert_for_dialect
 
 
@@ -297,6 +297,21 @@ def advance(connection: Connection, decision: Decision, now: datetime) -> int:
 def set_question(connection: Connection, nudge_id: int, ref: str) -> None:
     """Remember what the nudge asks, so a snooze brings the same question back."""
     connection.execute(_SET_QUESTION, {"nudge_id": nudge_id, "ref": ref})
+
+
+_QUESTIONS_NUDGED = select(Nudge.question_ref).where(
+    Nudge.leader_id == bindparam("leader_id"),
+    Nudge.sent_at >= bindparam("since", type_=UTCDateTime()),
+    Nudge.question_ref.is_not(None),
+)
+
+
+def questions_nudged_since(
+    connection: Connection, leader_id: int, since: datetime
+) -> list[str | None]:
+    """The question refs of the leader's nudges sent since `since`."""
+    params = {"leader_id": leader_id, "since": since}
+    return list(connection.execute(_QUESTIONS_NUDGED, params).scalars())
 
 
 def mark_sent(

@@ -41,6 +41,13 @@ def _key(enterprise_id: str | None) -> str:
     return enterprise_id or ""
 
 
+def installed_at(connection: Connection, team_id: str) -> datetime | None:
+    """When the workspace's latest install was kept; None if it has none."""
+    return connection.scalar(
+        select(WorkspaceInstall.installed_at).where(WorkspaceInstall.team_id == team_id)
+    )
+
+
 class WorkspaceInstalls(InstallationStore):
     """One row per workspace: the latest install's bot, its token encrypted."""
 

@@ -1,19 +1,23 @@
-"""The SQL of the leader's log: writing entries, and reading them back by page, by leader."""
+"""The SQL of the leader's log: writing entries, reading them back by page, by leader; and
+the heartbeats and answers a nudge's question is chosen from."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy import Select, bindparam, exists, func, or_, select, tuple_
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from bot.domain.heartbeat import LOW_IN_A_ROW
 from bot.domain.history_cursor import Cursor
 from bot.domain.history_filters import HistoryQuery
 from bot.domain.question_bank import Asked
 from bot.store.fulltext import entry_matches
-from bot.store.models import Entry, EntryPerson, TeamAsk
+from bot.store.models import Entry, EntryPerson, Nudge, TeamAsk, UTCDateTime
 from bot.store.team_asks import entries_with_answer_words, entries_with_named_answer
 
 
@@ -125,6 +129,69 @@ def heartbeats_since(
     return [(created_at, beat) for created_at, beat in rows if beat is not None]
 
 
+# -- what a nudge asks next (bot/services/todays_question.py) ---------------------------------
+
+# Built once: they run for every nudge of the pass.
+_LAST_HEARTBEATS = (
+    select(Entry.heartbeat)
+    .where(Entry.leader_id == bindparam("leader_id"), Entry.heartbeat.is_not(None))
+    .order_by(Entry.created_at.desc(), Entry.id.desc())
+    .limit(LOW_IN_A_ROW)
+)
+
+
+def last_heartbeats(connection: Connection, leader_id: int) -> list[int | None]:
+    """The leader's latest heartbeats, newest first: as many as make a low run."""
+    return list(connection.execute(_LAST_HEARTBEATS, {"leader_id": leader_id}).scalars())
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    """An answer in the log, to follow up."""
+
+    question_ref: str
+    answer: str
+    created_at: datetime
+
+
+def _follow_up_statement() -> Any:
+    later = Entry.__table__.alias("later")
+    since = bindparam("since", type_=UTCDateTime())
+    return (
+        select(Entry.question_ref, Entry.answer, Entry.created_at)
+        .where(
+            Entry.leader_id == bindparam("leader_id"),
+            Entry.created_at >= since,
+            ~Entry.question_ref.contains("/"),
+            # Not already followed up…
+            ~exists().where(
+                later.c.leader_id == Entry.leader_id,
+                later.c.created_at >= Entry.created_at,
+                later.c.question_ref.startswith(Entry.question_ref + "/"),
+            ),
+            # …nor already offered in a nudge.
+            ~exists().where(
+                Nudge.leader_id == Entry.leader_id,
+                Nudge.question_ref.startswith(Entry.question_ref + "/"),
+                Nudge.sent_at >= since,
+            ),
+        )
+        .order_by(Entry.created_at.desc())
+        .limit(1)
+    )
+
+
+_FOLLOW_UP = _follow_up_statement()
+
+
+def answer_to_follow_up(
+    connection: Connection, leader_id: int, since: datetime
+) -> LoggedAnswer | None:
+    """The latest answer since `since`, not a follow-up, neither followed up nor offered one."""
+    row = connection.execute(_FOLLOW_UP, {"leader_id": leader_id, "since": since}).first()
+    return LoggedAnswer(row.question_ref, row.answer, row.created_at) if row else None
+
+
 # -- history, by page ---------------------------------------------------------------------------
 
 
@@ -213,3 +280,8 @@ def _filtered(
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def is_team_asked(session: Session, entry_id: int) -> bool:
+    """Whether entry `entry_id` is a question asked of the team in Slack."""
+    return session.scalar(select(exists().where(TeamAsk.entry_id == entry_id))) or False

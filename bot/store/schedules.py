@@ -1,5 +1,5 @@
 """The SQL of nudge schedules beyond the claims of bot/store/claims.py: removing one, and
-finding those that wait for Slack to give their leader's zone."""
+finding those that wait for Slack to give their leader's zone; the zone one keeps."""
 
 from __future__ import annotations
 
@@ -34,3 +34,8 @@ def delete_schedule(session: Session, leader_id: int) -> bool:
     """Remove this leader's schedule; True if there was one."""
     result = session.execute(delete(Schedule).where(Schedule.leader_id == leader_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def schedule_zone(session: Session, leader_id: int) -> str | None:
+    """The zone this leader's schedule keeps, if they have one."""
+    return session.scalar(select(Schedule.tz).where(Schedule.leader_id == leader_id))

@@ -1,6 +1,6 @@
 """The SQL of the team's answers to asks: each ask's answers and people, for what the leader
 may read (bot/services/team_conversations.py decides); and a team member's own named answers,
-for their data."""
+for their data; and one answerer's answer, found by their key."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.team_ask_rules import AskKind
@@ -88,3 +88,18 @@ def forget_named_answers(session: Session, team_id: str, user_id: str) -> int:
         delete(TeamAnswer).where(TeamAnswer.user_id == user_id, TeamAnswer.ask_id.in_(asks_here))
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _of_answerer(ask_id: int, answerer_key: str) -> ColumnElement[bool]:
+    return and_(TeamAnswer.ask_id == ask_id, TeamAnswer.answerer_key == answerer_key)
+
+
+def answer_by(session: Session, ask_id: int, answerer_key: str) -> TeamAnswer | None:
+    """The answer to the ask from the answerer with this key, if they gave one."""
+    return session.scalar(select(TeamAnswer).where(_of_answerer(ask_id, answerer_key)))
+
+
+def delete_answer(session: Session, ask_id: int, answerer_key: str) -> bool:
+    """Delete the answer to the ask from the answerer with this key; True if there was one."""
+    result = session.execute(delete(TeamAnswer).where(_of_answerer(ask_id, answerer_key)))
+    return bool(result.rowcount)  # type: ignore[attr-defined]

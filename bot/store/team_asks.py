@@ -1,5 +1,5 @@
 """The SQL of asking the team: claiming an ask to post or to close, the count's throttle,
-and what the team's message about an ask shows.
+what the team's message about an ask shows, and how posting and closing it went.
 
 Each claim is one conditional UPDATE … RETURNING, so however many processes run the pass,
 each row goes to exactly one of them; a claim's lease lets another take over if its process
@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from bot.domain.history_filters import searchable_words
-from bot.domain.team_ask_rules import MIN_GROUP, default_close
+from bot.domain.team_ask_rules import MIN_GROUP, AskKind, default_close
 from bot.store.models import AskStatus, Entry, Leader, TeamAnswer, TeamAsk, TeamAskPerson
 
 # What `count_shown` holds for a message that must be drawn again, whatever the count: the
@@ -148,20 +148,132 @@ class MessageRow:
 def message_row(session: Session, ask: TeamAsk) -> MessageRow:
     """The ask's question, who asked it, whom it asked and how many answered."""
     entry = session.get(Entry, ask.entry_id)
-    leader_user = session.scalar(select(Leader.user_id).where(Leader.id == ask.leader_id))
-    people = tuple(
-        session.scalars(
-            select(TeamAskPerson.user_id)
-            .where(TeamAskPerson.ask_id == ask.id)
-            .order_by(TeamAskPerson.user_id)
-        )
-    )
     return MessageRow(
         ask,
         entry.question_text if entry else "",
-        leader_user or "",
-        people,
+        asker_user_id(session, ask) or "",
+        people_asked(session, ask.id),
         answer_count(session.connection(), ask.id),
+    )
+
+
+def asker_user_id(session: Session, ask: TeamAsk) -> str | None:
+    """The Slack user id of the leader who asked it."""
+    return session.scalar(select(Leader.user_id).where(Leader.id == ask.leader_id))
+
+
+def people_asked(session: Session, ask_id: int) -> tuple[str, ...]:
+    """The people the ask went to by DM, by user id."""
+    return tuple(
+        session.scalars(
+            select(TeamAskPerson.user_id)
+            .where(TeamAskPerson.ask_id == ask_id)
+            .order_by(TeamAskPerson.user_id)
+        )
+    )
+
+
+def ask_of_entry(session: Session, entry_id: int) -> TeamAsk | None:
+    """The ask that entry `entry_id` of the log is the conversation of, if it is one."""
+    return session.scalar(select(TeamAsk).where(TeamAsk.entry_id == entry_id))
+
+
+def ask_to_answer(session: Session, ask_id: int) -> TeamAsk | None:
+    """The ask, read with a share lock on PostgreSQL, for an answer to be saved to it."""
+    # The closing pass's claim waits for the lock, so no answer lands after its summary was read.
+    return session.get(TeamAsk, ask_id, with_for_update={"read": True})
+
+
+def was_asked_by_dm(session: Session, ask_id: int, user_id: str) -> bool:
+    """Whether the ask went to `user_id` by DM."""
+    return session.get(TeamAskPerson, (ask_id, user_id)) is not None
+
+
+def ask_awaits_zone(session: Session, ask_id: int) -> bool:
+    """Whether the ask's default close still waits for Slack to say the leader's zone."""
+    return bool(session.scalar(select(TeamAsk.close_awaits_zone).where(TeamAsk.id == ask_id)))
+
+
+def earlier_pulses(session: Session, current: TeamAsk, limit: int) -> list[TeamAsk]:
+    """The leader's closed pulses in `current`'s channel that closed before it, latest first."""
+    return list(
+        session.scalars(
+            select(TeamAsk)
+            .where(
+                TeamAsk.leader_id == current.leader_id,
+                TeamAsk.kind == AskKind.PULSE.value,
+                TeamAsk.status == AskStatus.CLOSED,
+                TeamAsk.channel_id.is_not_distinct_from(current.channel_id),
+                TeamAsk.closes_at < current.closes_at,
+            )
+            .order_by(TeamAsk.closes_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def posted_dms(session: Session, ask_id: int) -> list[tuple[str | None, str | None]]:
+    """(DM channel, message ts) of each person the ask went to, as far as it was posted."""
+    rows = session.execute(
+        select(TeamAskPerson.dm_channel, TeamAskPerson.message_ts).where(
+            TeamAskPerson.ask_id == ask_id
+        )
+    )
+    return [(channel, ts) for channel, ts in rows]
+
+
+# -- how posting and closing went --------------------------------------------------------------
+
+
+def mark_posted(
+    session: Session,
+    ask_id: int,
+    message_ts: str | None,
+    dms: dict[str, tuple[str, str]],
+    shown_close: datetime,
+) -> None:
+    """A posting ask is out and open: its message's ts, or each DM's (channel, ts) by user id."""
+    session.execute(
+        update(TeamAsk)
+        .where(TeamAsk.id == ask_id, TeamAsk.status == AskStatus.POSTING)
+        .values(
+            status=AskStatus.OPEN,
+            message_ts=message_ts,
+            lease_until=None,
+            # The leader's zone came while it was being posted: the close moved under it.
+            count_shown=case(
+                (TeamAsk.closes_at != shown_close, MUST_REDRAW), else_=TeamAsk.count_shown
+            ),
+        )
+    )
+    for user_id, (channel, ts) in dms.items():
+        session.execute(
+            update(TeamAskPerson)
+            .where(TeamAskPerson.ask_id == ask_id, TeamAskPerson.user_id == user_id)
+            .values(dm_channel=channel, message_ts=ts)
+        )
+
+
+def mark_unposted(session: Session, ask_id: int) -> None:
+    """A posting ask could not be posted."""
+    session.execute(
+        update(TeamAsk)
+        .where(TeamAsk.id == ask_id, TeamAsk.status == AskStatus.POSTING)
+        .values(status=AskStatus.UNPOSTED, lease_until=None)
+    )
+
+
+def set_count_shown(session: Session, ask_id: int, count: int) -> None:
+    """The ask's message now shows `count` answers."""
+    session.execute(update(TeamAsk).where(TeamAsk.id == ask_id).values(count_shown=count))
+
+
+def mark_closed(session: Session, ask_id: int, now: datetime) -> None:
+    """A closing ask is closed for good."""
+    session.execute(
+        update(TeamAsk)
+        .where(TeamAsk.id == ask_id, TeamAsk.status == AskStatus.CLOSING)
+        .values(status=AskStatus.CLOSED, closed_at=now, lease_until=None)
     )
 
 

@@ -19,6 +19,8 @@ class Reason(StrEnum):
     # A channel and people were both picked, where only one may be.
     NOT_BOTH = "not both"
     CLOSES_IN_THE_PAST = "closes in the past"
+    # A promise given a day that has already ended.
+    DUE_IN_THE_PAST = "due in the past"
     CLOSES_TOO_LATE = "closes too late"
     # A workspace's own question:
     YES_NO = "yes/no question"

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot.app.runtime import ask_closer
 from bot.playground.answer_form import answer_values
 from bot.playground.fake_slack import Call, default_answer
-from bot.playground.slack_driver import event_callback
+from bot.playground.slack_driver import event_callback, log_values
 from bot.store.models import Base, TeamAnswer, TeamAsk
 from tests.support.blocks import button, press, text_of
 from tests.support.flows import open_home
@@ -690,6 +690,67 @@ def test_log_what_you_promised_opens_the_conversation_in_the_log(harness: Harnes
     opened = harness.fake.calls_to("views.open")[-1]
     assert opened.params["view"]["title"]["text"] == "Edit entry"
     assert QUESTION in json.dumps(opened.params["view"])
+
+
+def test_a_promise_to_a_team_conversation_needs_none_of_the_teams_words_retyped(
+    harness: Harness,
+) -> None:
+    post = ask_channel(harness, QUESTION)
+    for person, words in ((ANA, "Fewer meetings"), (BEN, "No Friday deploys"), (MEI, "Docs")):
+        answer(harness, post, person, words)
+    close_answers(harness)
+    press(harness, the_summary(harness), "Log what you promised")
+    harness.settle()
+    view = harness.fake.calls_to("views.open")[-1].params["view"]
+    # The team's answers are the conversation's answer: the form asks only what is the leader's.
+    assert "What did the team say?" not in json.dumps(view)
+    assert "their answers stay with it" in text_of(view)
+
+    # Slack sends the state of the inputs the form has, and only those.
+    def filled(promise: str, due: str) -> dict[str, Any]:
+        inputs = {block.get("block_id") for block in view["blocks"] if block["type"] == "input"}
+        values = log_values(promise=promise, due=due)
+        return {block_id: state for block_id, state in values.items() if block_id in inputs}
+
+    refused = harness.slack.submit(view, filled("Cancel the Friday sync", "2026-11-20"))
+    assert refused.json == {
+        "response_action": "errors",
+        "errors": {"promise_due": "That day has passed: pick today or a day to come."},
+    }
+
+    saved = harness.slack.submit(view, filled("Cancel the Friday sync", "2026-12-04"))
+    assert saved.status == 200
+    assert not saved.text
+    harness.settle()
+    promises = text_of(harness.slack.command("promises").json)
+    assert "Cancel the Friday sync" in promises
+    # The team's words are still the conversation's answers.
+    log = history(harness, "from:team")
+    for words in ("Fewer meetings", "No Friday deploys", "Docs", "Cancel the Friday sync"):
+        assert words in log
+
+
+def test_a_logged_conversation_still_needs_what_the_team_said(harness: Harness) -> None:
+    # A form claiming to be a team conversation's, for an entry the leader logged, is refused.
+    press(harness, harness.slack.command("").json, "Log answers")
+    harness.settle()
+    view = harness.fake.calls_to("views.open")[-1].params["view"]
+    assert harness.slack.submit(view, log_values("Clearer goals")).status == 200
+    harness.settle()
+    page = harness.slack.command("history").json
+    press(harness, page, "Edit")
+    harness.settle()
+    edit = harness.fake.calls_to("views.open")[-1].params["view"]
+    assert "What did the team say?" in json.dumps(edit)
+    forged = {**edit, "private_metadata": edit["private_metadata"][:-1] + ',"t":1}'}
+    values = log_values(promise="Share the plan")
+    del values["answer"]
+
+    refused = harness.slack.submit(forged, values)
+
+    assert refused.json["errors"] == {
+        "answer": "Write what the team said; even one sentence is worth keeping."
+    }
 
 
 def test_a_follow_up_to_a_team_conversation_goes_back_to_the_same_channel(
