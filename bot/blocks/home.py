@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.ask_summary import conversation_block
+from bot.blocks.promises import due_words
 from bot.domain import heartbeat
 from bot.services.home import HomeData
 from bot.vocabulary import ids
@@ -138,7 +139,9 @@ def _promises(data: HomeData) -> list[Block]:
     for entry in data.open_promises:
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text=shown(entry.promise or "", 500)),
+                text=MarkdownTextObject(
+                    text=shown(entry.promise or "", 500) + due_words(entry, data.today)
+                ),
                 accessory=ButtonElement(
                     text="Done", action_id=ids.PROMISE_DONE, value=str(entry.id), style="primary"
                 ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
@@ -17,8 +19,13 @@ from bot.vocabulary import ids
 from bot.vocabulary.text import shown, slack_date
 
 
-def _due(entry: EntryView) -> str:
-    return f"  ·  *due {entry.promise_due:%a %d %b %Y}*" if entry.promise_due else ""
+def due_words(entry: EntryView, today: date | None) -> str:
+    """`  ·  due Fri 27 Nov 2026`, marked overdue once that day has passed where the leader is."""
+    if entry.promise_due is None:
+        return ""
+    if today is not None and entry.promise_due < today:
+        return f"  ·  :warning: *overdue: due {entry.promise_due:%a %d %b %Y}*"
+    return f"  ·  *due {entry.promise_due:%a %d %b %Y}*"
 
 
 def promises_blocks(promises: Promises) -> list[Block]:
@@ -37,7 +44,7 @@ def promises_blocks(promises: Promises) -> list[Block]:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"{shown(entry.promise or '', 900)}{_due(entry)}\n"
+                    text=f"{shown(entry.promise or '', 900)}{due_words(entry, promises.today)}\n"
                     f"_{slack_date(entry.created_at)}, after "
                     f"asking: {shown(entry.question_text, 300)}_"
                 ),

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from bot.domain.commands import AskTeamInSlack
 from bot.domain.forms import AskForm
 from bot.domain.payloads import AskFormTarget
@@ -23,10 +21,10 @@ from bot.services.asks import AskMessage, message_from
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.questions import ask, remember_for_logging
+from bot.services.zones import caller_tz, leader_tz
 from bot.store.leaders import leader_zone
 from bot.store.log import own_entry
 from bot.store.models import AskStatus, Entry, TeamAsk, TeamAskPerson
-from bot.store.schedules import schedule_zone
 from bot.store.team_asks import (
     ask_awaits_zone,
     ask_of_entry,
@@ -89,13 +87,6 @@ def request_from_command(ctx: Context, parsed: AskTeamInSlack) -> AskRequest:
 # -- the leader's zone, for the close ---------------------------------------------------------
 
 
-def _leader_tz(session: Session, leader_id: int | None) -> str:
-    """The leader's zone as Slack last said, or their schedule's, or UTC."""
-    if leader_id is None:
-        return "UTC"
-    return leader_zone(session, leader_id) or schedule_zone(session, leader_id) or "UTC"
-
-
 def default_closing(ctx: Context) -> datetime:
     """The end of the caller's next working day, in their zone."""
     return default_close(ctx.now, caller_tz(ctx))
@@ -117,12 +108,6 @@ def close_awaits_zone(deps: Deps, ask_id: int) -> bool:
     """
     with deps.database.transaction(writes=False) as session:
         return ask_awaits_zone(session, ask_id)
-
-
-def caller_tz(ctx: Context) -> str:
-    """The caller's zone, as Slack last said, or their schedule's, or UTC."""
-    with ctx.transaction(writes=False) as session:
-        return _leader_tz(session, ctx.leader_id(session.connection()))
 
 
 # -- the form -----------------------------------------------------------------------------------
@@ -227,7 +212,7 @@ def start_ask(ctx: Context, request: AskRequest) -> AskMessage:
         closes_at = request.closes_at
         if request.default_close:
             # Planned again in the transaction that keeps it: the zone may have come since.
-            closes_at = default_close(ctx.now, _leader_tz(session, leader_id))
+            closes_at = default_close(ctx.now, leader_tz(session, leader_id))
         team_ask = TeamAsk(
             leader_id=leader_id,
             entry_id=entry.id,

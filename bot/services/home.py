@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from bot.services.team_conversations import (
     conversation_of,
     conversations_by_entry,
 )
+from bot.services.zones import caller_today
 from bot.store.leaders import last_question_ref
 from bot.store.log import heartbeats_since, recent_entries
 from bot.store.models import Schedule
@@ -44,6 +45,8 @@ class HomeData:
     team_weeks: Sequence[WeekPulse] = ()
     # Team conversations among `recent`, by entry id.
     team: Mapping[int, TeamConversation] = field(default_factory=dict)
+    # The caller's day now, against which a promise's day is overdue.
+    today: date | None = None
 
 
 def _gather_home(
@@ -117,13 +120,14 @@ def home_of(ctx: Context) -> HomeData:
     """Everything the caller's Home tab shows, as it stands now."""
     with ctx.transaction(writes=False) as session:
         connection = session.connection()
-        return _gather_home(
+        home = _gather_home(
             session,
             ctx.bank(connection),
             ctx.leader_id(connection),
             ctx.now,
             ctx.deps.anonymous_minimum,
         )
+        return replace(home, today=caller_today(ctx))
 
 
 def heartbeat_by_week(ctx: Context) -> tuple[list[WeekPulse], list[WeekPulse]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -14,11 +13,11 @@ from bot.domain.history_cursor import Cursor
 from bot.domain.history_filters import HistoryQuery
 from bot.domain.payloads import LogTarget
 from bot.domain.question_bank import Asked
-from bot.services.asking import caller_tz
 from bot.services.context import Context
 from bot.services.entries import EntryView
 from bot.services.questions import follow_up
 from bot.services.team_conversations import TeamConversation, conversations_by_entry
+from bot.services.zones import caller_today
 from bot.store.log import (
     follow_ups_of,
     history_rows,
@@ -149,10 +148,8 @@ def _refusal(
     if form.answer is None and not team_asked:
         return Refusal(Reason.REQUIRED, ids.LOG_ANSWER_BLOCK)
     due = form.promise_due
-    if due is not None and due != due_before:
-        today = ctx.now.astimezone(ZoneInfo(caller_tz(ctx))).date()
-        if due < today:
-            return Refusal(Reason.DUE_IN_THE_PAST, ids.LOG_DUE_BLOCK)
+    if due is not None and due != due_before and due < caller_today(ctx):
+        return Refusal(Reason.DUE_IN_THE_PAST, ids.LOG_DUE_BLOCK)
     return None
 
 

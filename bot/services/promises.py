@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.services.context import Context
 from bot.services.entries import EntryView
+from bot.services.zones import caller_today
 from bot.store.log import own_entry
 from bot.store.promises import kept_promises, open_promises
 from bot.vocabulary.refusals import Reason, Refusal
@@ -21,6 +22,8 @@ class Promises:
     open: list[EntryView]
     open_count: int
     kept: list[EntryView]
+    # The caller's day now, against which a promise's day is overdue.
+    today: date | None = None
 
 
 # -- use cases ------------------------------------------------------------------------------
@@ -32,13 +35,14 @@ def promises_for(ctx: Context) -> Promises:
     with ctx.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
         if leader_id is None:
-            return Promises([], 0, [])
+            return Promises([], 0, [], today=None)
         still_open, count = open_promises(session, leader_id, OPEN_SHOWN)
         kept = kept_promises(session, leader_id, ctx.now - KEPT_WINDOW, KEPT_SHOWN)
         return Promises(
             [EntryView.of(entry) for entry in still_open],
             count,
             [EntryView.of(entry) for entry in kept],
+            today=caller_today(ctx),
         )
 
 

@@ -12,10 +12,11 @@ from sqlalchemy import insert, select
 from bot.domain.heartbeat import WeekPulse, sparkline
 from bot.domain.heartbeat import reading as heartbeat_reading
 from bot.playground.fake_slack import block_kit_problems
+from bot.playground.slack_driver import log_values
 from bot.store.leaders import leader_id_for
 from bot.store.models import Entry
 from tests.support.blocks import Showing, buttons, headline, press, text_of
-from tests.support.flows import log, open_home
+from tests.support.flows import log, open_home, open_log_modal
 from tests.support.harness import LEADER, OTHER_LEADER, Harness
 
 
@@ -237,6 +238,33 @@ def test_promises_lists_open_and_kept(harness: Harness) -> None:
     assert "Open promises* (1)" in shown
     assert "Kept in the last 30 days" in shown
     assert ":white_check_mark: Book the offsite" in shown
+
+
+def test_a_promise_past_its_day_is_marked_overdue_in_promises_and_home(harness: Harness) -> None:
+    _, view = open_log_modal(harness)
+    # The harness's clock says Thursday 26 November 2026.
+    values = log_values("clearer goals", promise="Share the Q1 plan", due="2026-11-27")
+    assert harness.slack.submit(view, values).status == 200
+    harness.settle()
+    assert "overdue" not in text_of(harness.slack.command("promises").json)
+
+    harness.clock.advance(days=3)
+
+    listed = text_of(harness.slack.command("promises").json)
+    assert "Share the Q1 plan" in listed
+    assert "overdue: due Fri 27 Nov 2026" in listed
+    assert "overdue: due Fri 27 Nov 2026" in text_of(open_home(harness))
+
+
+def test_a_promise_for_a_day_already_past_is_refused_under_the_date(harness: Harness) -> None:
+    _, view = open_log_modal(harness)
+    values = log_values("clearer goals", promise="Share the Q1 plan", due="2026-11-25")
+
+    refused = harness.slack.submit(view, values)
+
+    assert refused.json["errors"] == {
+        "promise_due": "That day has passed: pick today or a day to come."
+    }
 
 
 def test_promises_with_none_logged_explains(harness: Harness) -> None:
