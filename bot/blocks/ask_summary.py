@@ -17,8 +17,6 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.ask_message import where
 from bot.domain import heartbeat
-from bot.domain.history_filters import HistoryQuery
-from bot.domain.payloads import encode_entry_action
 from bot.domain.team_ask_rules import PulseStats
 from bot.services.closing import Closing
 from bot.services.team_conversations import TeamAnswerShown, TeamConversation
@@ -104,9 +102,9 @@ def summary_blocks(closing: Closing) -> list[Block]:
             block_id="team_summary",
             elements=[
                 ButtonElement(
-                    text="Log what you promised",
-                    action_id=ids.ENTRY_EDIT,
-                    value=encode_entry_action(conversation.entry_id, HistoryQuery()),
+                    text="Promise something",
+                    action_id=ids.PROMISE_OPEN,
+                    value=str(conversation.entry_id),
                     style="primary",
                 ),
                 ButtonElement(

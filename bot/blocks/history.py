@@ -61,7 +61,7 @@ def history_blocks(page: HistoryPage) -> list[Block]:
         thread = page.follow_ups.get(entry.id)
         if thread:
             blocks.append(_follow_ups(thread))
-        blocks.append(_entry_actions(entry.id, page.query))
+        blocks.append(_entry_actions(entry.id, page.query, team=conversation is not None))
     buttons = []
     if page.has_newer and page.newest is not None:
         buttons.append(
@@ -113,12 +113,17 @@ def _follow_ups(thread: Sequence[EntryView]) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=heading + "\n" + "\n".join(lines)))
 
 
-def _entry_actions(entry_id: int, query: HistoryQuery) -> ActionsBlock:
+def _entry_actions(entry_id: int, query: HistoryQuery, *, team: bool) -> ActionsBlock:
     value = encode_entry_action(entry_id, query)
+    # A team conversation's one way to promise: the same form as its summary's.
+    promise = [
+        ButtonElement(text="Promise something", action_id=ids.PROMISE_OPEN, value=str(entry_id))
+    ]
     return ActionsBlock(
         block_id=f"entry_{entry_id}",
         elements=[
             ButtonElement(text="Ask a follow-up", action_id=ids.ENTRY_FOLLOW_UP, value=value),
+            *(promise if team else []),
             ButtonElement(text="Edit", action_id=ids.ENTRY_EDIT, value=value),
             delete_button(
                 "Delete",

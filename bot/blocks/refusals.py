@@ -44,6 +44,13 @@ _WORDS: dict[tuple[Reason, str | None], str] = {
     (Reason.REQUIRED, ids.SCHEDULE_TIME_BLOCK): "Pick a time, for example 09:00.",
     (Reason.REQUIRED, ids.SCHEDULE_DAYS_BLOCK): "Pick at least one day.",
     (Reason.OUT_OF_DATE, ids.SCHEDULE_TIME_BLOCK): "Please try again.",
+    # The Promise something form.
+    (Reason.REQUIRED, ids.PROMISE_WHAT_BLOCK): "Say what you will do.",
+    (Reason.TOO_LONG, ids.PROMISE_WHAT_BLOCK): (
+        "That is {length:,} characters; keep it under {limit}."
+    ),
+    (Reason.NOT_OFFERED, ids.PROMISE_BY_BLOCK): "Pick the date from the calendar.",
+    (Reason.GONE, ids.PROMISE_WHAT_BLOCK): "That conversation is no longer in your log.",
     # The Promise kept form.
     (Reason.REQUIRED, ids.PROMISE_OUTCOME_BLOCK): "Say what you did.",
     (Reason.TOO_LONG, ids.PROMISE_OUTCOME_BLOCK): "One line: {limit} at most.",

@@ -203,6 +203,38 @@ def parse_promise_kept_form(values: Any) -> PromiseKeptForm | list[Refusal]:
     return PromiseKeptForm(outcome, channel if valid else None)
 
 
+@dataclass(frozen=True)
+class PromiseForm:
+    """Promise something: what the leader will do, by when, and whether the team hears it."""
+
+    promise: str
+    due: date | None
+    tell_the_team: bool
+
+
+def parse_promise_form(values: Any) -> PromiseForm | list[Refusal]:
+    """The promise form, or what is wrong with it."""
+    if not isinstance(values, dict):
+        values = {}
+    errors = _Errors()
+    promise = clean_text(_text_value(values, ids.PROMISE_WHAT_BLOCK, ids.PROMISE_WHAT_ACTION))
+    if not promise:
+        errors.add(Reason.REQUIRED, ids.PROMISE_WHAT_BLOCK)
+    errors.check_length(promise, MAX_PROMISE_LENGTH, ids.PROMISE_WHAT_BLOCK)
+    due_text = _state(values, ids.PROMISE_BY_BLOCK, ids.PROMISE_BY_ACTION).get("selected_date")
+    due: date | None = None
+    if due_text:
+        try:
+            due = date.fromisoformat(str(due_text))
+        except ValueError:
+            errors.add(Reason.NOT_OFFERED, ids.PROMISE_BY_BLOCK)
+    if errors:
+        return errors.refusals
+    chosen = _selected(values, ids.PROMISE_TELL_BLOCK, ids.PROMISE_TELL_ACTION)
+    tell = any(option.get("value") == ids.PROMISE_TELL_VALUE for option in chosen)
+    return PromiseForm(promise, due, tell)
+
+
 def _selected(values: dict[str, Any], block_id: str, action_id: str) -> list[dict[str, Any]]:
     """The checked options; anything but a list of objects counts as none checked."""
     options = _state(values, block_id, action_id).get("selected_options")

@@ -18,6 +18,7 @@ from bot.listeners import (
     log,
     nudges,
     own_questions,
+    promises,
     questions,
     team_asks,
     your_data,
@@ -42,6 +43,7 @@ def register_all(app: App, deps: Deps, sender: AfterAckSender) -> None:
     your_data.register(app, deps, sender)
     own_questions.register(app, sender)
     team_asks.register(app, deps, sender)
+    promises.register(app, sender)
     # Last: catch-alls for buttons, forms and events no feature claims.
     fallbacks.register(app, sender)
     errors.register(app, sender)

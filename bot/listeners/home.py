@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
+from bot.blocks.promise_form import done_post, thread_blocks
 from bot.blocks.promise_kept import promise_kept_modal, you_said_we_did
 from bot.domain.forms import parse_promise_kept_form
 from bot.domain.interactions import Click, Submission
@@ -17,6 +18,7 @@ from bot.domain.payloads import decode_log_metadata, parse_id
 from bot.listeners.caller import context_of
 from bot.listeners.nudges import open_settings
 from bot.listeners.replies import button, form, form_errors, reject
+from bot.listeners.team_asks import post_in_threads
 from bot.senders.after_ack import AfterAckSender, ChannelMessage, Delivery, DirectMessage, OpenModal
 from bot.senders.home import home_for
 from bot.services.context import Context
@@ -57,6 +59,12 @@ def register(app: App, sender: AfterAckSender) -> None:
             return
         ack()
         deliveries: list[Delivery] = [home_for(ctx)]
+        if kept.threads:
+            # The promise was told where the team answered: so is its end.
+            text = done_post(ctx.user_id, kept.entry.promise or "", typed.outcome)
+            said = "Marked done, and told the team where they answered."
+            blocks = as_dicts(thread_blocks(text))
+            deliveries.append(post_in_threads(ctx.user_id, kept.threads, text, blocks, said))
         if typed.channel is not None:
             refused = (
                 f"I could not post in <#{typed.channel}>. Invite me there first "
@@ -66,7 +74,7 @@ def register(app: App, sender: AfterAckSender) -> None:
                 ChannelMessage(
                     typed.channel,
                     "You said, we did.",
-                    as_dicts(you_said_we_did(kept, ctx.user_id)),
+                    as_dicts(you_said_we_did(kept.entry, ctx.user_id)),
                     DirectMessage(ctx.user_id, refused, as_dicts(notice(refused, ":warning:"))),
                 )
             )

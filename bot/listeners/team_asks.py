@@ -4,6 +4,7 @@ the leader's Reply to the team."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -98,7 +99,7 @@ def _posting(ctx: Context, message: AskMessage, then: list[Delivery]) -> AfterAc
         if close_awaits_zone(ctx.deps, message.ask_id):
             tz = fetch_zone(client, ctx.user_id)
             if tz is not None:
-                follow_zone(ctx, tz)
+                follow_zone(replace(ctx, now=ctx.deps.clock()), tz)
         return post_ask(ctx.deps, message.ask_id, client) or then
 
     return AfterAck(run=run)
@@ -110,7 +111,7 @@ def _learn_zone(ctx: Context) -> AfterAck:
     def run(client: WebClient) -> list[Delivery]:
         tz = fetch_zone(client, ctx.user_id)
         if tz is not None:
-            follow_zone(ctx, tz)
+            follow_zone(replace(ctx, now=ctx.deps.clock()), tz)
         return []
 
     return AfterAck(run=run)
@@ -289,17 +290,20 @@ def reply_submitted(
 def _post_reply(user_id: str, targets: list[ReplyTarget], text: str) -> AfterAck:
     """Post the leader's reply under each message that asked, then tell them it is done."""
     blocks = as_dicts(reply_blocks(user_id, text))
-    fallback = escape_mrkdwn(text)
+    said = "Posted your reply where the team answered."
+    return post_in_threads(user_id, targets, escape_mrkdwn(text), blocks, said)
+
+
+def post_in_threads(
+    user_id: str, targets: list[ReplyTarget], text: str, blocks: list[dict[str, Any]], said: str
+) -> AfterAck:
+    """Post under each message that asked the team, then tell the leader `said`."""
 
     def post(client: WebClient) -> list[Delivery]:
         for target in targets:
             client.chat_postMessage(
-                channel=target.channel,
-                thread_ts=target.thread_ts,
-                text=fallback,
-                blocks=blocks,
+                channel=target.channel, thread_ts=target.thread_ts, text=text, blocks=blocks
             )
-        said = "Posted your reply where the team answered."
         return [DirectMessage(user_id, said, as_dicts(notice(said, ":mega:")))]
 
     return AfterAck(run=post)

@@ -31,6 +31,10 @@ class Caller:
     user_id: str
 
 
+class DoomedTransactionError(RuntimeError):
+    """A joined use case failed and its caller carried on: the transaction is rolled back."""
+
+
 class NestedWriteError(RuntimeError):
     """A use case that writes was called inside a read-only one: open the outer one to write."""
 
@@ -44,6 +48,7 @@ class _Work:
     writes: bool = False
     durable: bool = True
     leader_id: int | None = None
+    doomed: bool = False
 
     def join(self, *, writes: bool, durable: bool) -> None:
         if writes and not self.writes:
@@ -54,10 +59,26 @@ class _Work:
                 self.connection.exec_driver_sql("SET LOCAL synchronous_commit TO ON")
             self.durable = True
 
+    @contextmanager
+    def failing_dooms(self) -> Iterator[None]:
+        """A joined use case that fails dooms the whole transaction, even if its caller goes on:
+        what it wrote before failing must not be committed."""
+        try:
+            yield
+        except BaseException:
+            self.doomed = True
+            raise
+
+    def refuse_if_doomed(self) -> None:
+        """Raise rather than commit a transaction a joined use case failed in."""
+        if self.doomed:
+            raise DoomedTransactionError("a use case failed inside this transaction")
+
     def forget(self) -> None:
         # A rolled-back transaction may have created the leader row it found.
         self.connection = self.session = None
         self.leader_id = None
+        self.doomed = False
 
 
 @dataclass(frozen=True)
@@ -85,12 +106,14 @@ class Context:
         work = self._work
         if work.connection is not None:
             work.join(writes=writes, durable=durable)
-            yield work.connection
+            with work.failing_dooms():
+                yield work.connection
             return
         try:
             with self.deps.database.connection(writes=writes, durable=durable) as connection:
                 work.connection, work.writes, work.durable = connection, writes, durable
                 yield connection
+                work.refuse_if_doomed()
         except BaseException:
             work.forget()
             raise
@@ -104,16 +127,19 @@ class Context:
         work = self._work
         if work.session is not None:
             work.join(writes=writes, durable=True)
-            yield work.session
+            with work.failing_dooms():
+                yield work.session
         elif work.connection is not None:
             work.join(writes=writes, durable=True)
-            yield from self._session_on(work.connection)
+            with work.failing_dooms():
+                yield from self._session_on(work.connection)
         else:
             try:
                 with self.deps.database.transaction(writes=writes) as session:
                     work.session, work.writes, work.durable = session, writes, True
                     work.connection = session.connection()
                     yield session
+                    work.refuse_if_doomed()
             except BaseException:
                 work.forget()
                 raise
@@ -131,6 +157,10 @@ class Context:
                 session.flush()
             finally:
                 self._work.session = None
+
+    def forget_leader(self) -> None:
+        """The caller's leader row was deleted: look it up afresh if asked again."""
+        self._work.leader_id = None
 
     def leader_id(self, connection: Connection) -> int | None:
         """The caller's leader row, if they have used the bot before; looked up once."""

@@ -28,6 +28,8 @@ class EntryView:
     created_at: datetime
     # Asked of the team in Slack: the team's answers are its answer, never retyped.
     team_asked: bool = False
+    # The promise was posted where the team answered.
+    promise_told: bool = False
 
     @classmethod
     def of(cls, entry: Entry, *, team_asked: bool = False) -> EntryView:
@@ -43,6 +45,7 @@ class EntryView:
             promise=entry.promise,
             promise_due=entry.promise_due,
             promise_outcome=entry.promise_outcome,
+            promise_told=entry.promise_told,
             parent_id=entry.parent_id,
             created_at=entry.created_at,
         )

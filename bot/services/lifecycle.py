@@ -147,6 +147,7 @@ def forget_me(ctx: Context) -> Kept:
         answers = forget_named_answers(session, ctx.team_id, ctx.user_id)
         leader_id = ctx.leader_id(session.connection())
         entries = forget_leader(session, leader_id) if leader_id is not None else 0
+        ctx.forget_leader()
         return Kept(entries, answers)
 
 

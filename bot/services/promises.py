@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy.orm import Session
+
+from bot.domain.forms import PromiseForm
+from bot.services.closing import ReplyTarget, reply_targets
 from bot.services.context import Context
 from bot.services.entries import EntryView
 from bot.services.zones import caller_today
 from bot.store.log import own_entry
 from bot.store.promises import kept_promises, open_promises
+from bot.store.team_asks import ask_of_entry
+from bot.vocabulary import ids
 from bot.vocabulary.refusals import Reason, Refusal
 
 OPEN_SHOWN = 20
@@ -56,7 +62,16 @@ def promise_to_keep(ctx: Context, entry_id: int) -> EntryView | Refusal:
         return EntryView.of(entry)
 
 
-def keep_promise(ctx: Context, entry_id: int, outcome: str) -> EntryView | Refusal:
+@dataclass(frozen=True)
+class Promised:
+    """A promise kept on an entry, and the threads where the team hears of it (none when the
+    leader chose not to tell them, or the conversation was never posted)."""
+
+    entry: EntryView
+    threads: list[ReplyTarget]
+
+
+def keep_promise(ctx: Context, entry_id: int, outcome: str) -> Promised | Refusal:
     """Mark the caller's own promise kept with what was done; refused if there is none."""
     with ctx.transaction() as session:
         leader_id = ctx.leader_id(session.connection())
@@ -67,4 +82,37 @@ def keep_promise(ctx: Context, entry_id: int, outcome: str) -> EntryView | Refus
             entry.promise_kept_at = ctx.now
         # The form refuses an empty outcome, so there is always one to keep.
         entry.promise_outcome = outcome
-        return EntryView.of(entry)
+        threads = _threads(ctx, session, entry_id) if entry.promise_told else []
+        return Promised(EntryView.of(entry), threads)
+
+
+def promise_form_for(ctx: Context, entry_id: int) -> EntryView | Refusal:
+    """The caller's own team conversation `entry_id`, for the Promise something form."""
+    with ctx.transaction(writes=False) as session:
+        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
+        if entry is None or ask_of_entry(session, entry_id) is None:
+            return Refusal(Reason.GONE, ids.PROMISE_WHAT_BLOCK)
+        return EntryView.of(entry, team_asked=True)
+
+
+def make_promise(ctx: Context, entry_id: int, form: PromiseForm) -> Promised | Refusal:
+    """Keep the caller's promise on their team conversation; with the threads to tell."""
+    with ctx.transaction() as session:
+        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
+        if entry is None or ask_of_entry(session, entry_id) is None:
+            return Refusal(Reason.GONE, ids.PROMISE_WHAT_BLOCK)
+        if form.due is not None and form.due != entry.promise_due and form.due < caller_today(ctx):
+            return Refusal(Reason.DUE_IN_THE_PAST, ids.PROMISE_BY_BLOCK)
+        if form.promise != entry.promise:
+            entry.promise_kept_at = None
+        entry.promise, entry.promise_due = form.promise, form.due
+        threads = _threads(ctx, session, entry_id) if form.tell_the_team else []
+        # Told only if there was a thread to tell it in: Done then goes to the same place.
+        entry.promise_told = bool(threads)
+        return Promised(EntryView.of(entry, team_asked=True), threads)
+
+
+def _threads(ctx: Context, session: Session, entry_id: int) -> list[ReplyTarget]:
+    ask = ask_of_entry(session, entry_id)
+    found = reply_targets(ctx, ask.id) if ask is not None else []
+    return [] if isinstance(found, Refusal) else found

@@ -238,7 +238,7 @@ def schedule_settings(ctx: Context) -> Current:
 
 def next_nudge_at(ctx: Context) -> datetime | None:
     """When the caller's next nudge falls, if they have one planned (creates nothing)."""
-    with ctx.transaction() as session:
+    with ctx.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
         schedule = session.get(Schedule, leader_id) if leader_id is not None else None
         return schedule.next_due_at if schedule is not None else None

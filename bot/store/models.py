@@ -126,6 +126,8 @@ class Entry(Base):
     promise_due: Mapped[date | None] = mapped_column(Date)
     # One line on what was done, given when the promise was marked kept.
     promise_outcome: Mapped[str | None] = mapped_column(String(300))
+    # The promise was posted where the team answered, so Done is posted there too.
+    promise_told: Mapped[bool] = mapped_column(default=False)
 
     people: Mapped[list[EntryPerson]] = relationship(
         back_populates="entry",

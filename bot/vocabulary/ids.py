@@ -49,6 +49,16 @@ PROMISE_OUTCOME_BLOCK = "outcome"
 PROMISE_OUTCOME_ACTION = "outcome_text"
 PROMISE_SHARE_BLOCK = "share"
 PROMISE_SHARE_ACTION = "share_channel"
+# Promise something, on a team conversation: what, by when, and whether to tell the team.
+PROMISE_OPEN = "promise_open"
+PROMISE_CALLBACK = "promise_make"
+PROMISE_WHAT_BLOCK = "promise_what"
+PROMISE_WHAT_ACTION = "promise_what_text"
+PROMISE_BY_BLOCK = "promise_by"
+PROMISE_BY_ACTION = "promise_by_date"
+PROMISE_TELL_BLOCK = "promise_tell"
+PROMISE_TELL_ACTION = "promise_tell_team"
+PROMISE_TELL_VALUE = "tell"
 
 # Buttons on a history entry.
 ENTRY_EDIT = "entry_edit"

@@ -15,8 +15,8 @@ from bot.playground.fake_slack import block_kit_problems
 from bot.playground.slack_driver import log_values
 from bot.store.leaders import leader_id_for
 from bot.store.models import Entry
-from tests.support.blocks import Showing, buttons, headline, press, text_of
-from tests.support.flows import log, open_home, open_log_modal
+from tests.support.blocks import buttons, headline, press, text_of
+from tests.support.flows import log, open_home, open_log_modal, outcome_values, press_done
 from tests.support.harness import LEADER, OTHER_LEADER, Harness
 
 
@@ -85,22 +85,6 @@ def test_forgetting_yourself_empties_the_home(harness: Harness) -> None:
     home = harness.fake.calls_to("views.publish")[-1].params["view"]
     assert "answer soon forgotten" not in anywhere_in(home)
     assert "nothing logged yet" in text_of(home)
-
-
-def outcome_values(outcome: str, channel: str | None = None) -> dict[str, Any]:
-    return {
-        "outcome": {"outcome_text": {"type": "plain_text_input", "value": outcome}},
-        "share": {
-            "share_channel": {"type": "conversations_select", "selected_conversation": channel}
-        },
-    }
-
-
-def press_done(harness: Harness, showing: Showing, promise: str) -> dict[str, Any]:
-    """Press Done beside `promise`; the modal Slack was asked to open."""
-    press(harness, showing, "Done", beside=promise)
-    harness.settle()
-    return dict(harness.fake.calls_to("views.open")[-1].params["view"])
 
 
 def test_done_asks_what_was_done_then_marks_the_promise_kept(harness: Harness) -> None:

@@ -24,7 +24,7 @@ from bot.playground.fake_slack import Call, default_answer
 from bot.playground.slack_driver import event_callback, log_values
 from bot.store.models import Base, TeamAnswer, TeamAsk
 from tests.support.blocks import button, press, text_of
-from tests.support.flows import open_home
+from tests.support.flows import open_home, outcome_values, press_done, promise_values
 from tests.support.harness import LEADER, Harness
 from tests.support.team import (
     ANA,
@@ -319,7 +319,7 @@ def test_the_team_answers_named_and_anonymously_and_the_log_holds_back_the_anony
     assert "The reorg rumours" in said
     assert f"<@{ANA.user_id}>: Fewer meetings" in said
     assert "Friday deploys" not in said
-    assert button(summary, "Log what you promised")
+    assert button(summary, "Promise something")
     assert button(summary, "Reply to the team")
     (closed,) = harness.fake.calls_to("chat.update")[-1:]
     assert "Answers closed: 6 answers" in text_of(closed)
@@ -680,28 +680,118 @@ def test_reply_to_the_team_posts_in_the_thread_of_the_question(harness: Harness)
     assert not harness.fake.calls_to("views.open")
 
 
-def test_log_what_you_promised_opens_the_conversation_in_the_log(harness: Harness) -> None:
-    post = ask_channel(harness, QUESTION)
-    answer(harness, post, ANA, "Fewer meetings")
-    close_answers(harness)
-    summary = the_summary(harness)
-    press(harness, summary, "Log what you promised")
+def promise_form_from_the_summary(harness: Harness) -> dict[str, Any]:
+    """Press Promise something on the summary; the form Slack was asked to open."""
+    press(harness, the_summary(harness), "Promise something")
     harness.settle()
-    opened = harness.fake.calls_to("views.open")[-1]
-    assert opened.params["view"]["title"]["text"] == "Edit entry"
-    assert QUESTION in json.dumps(opened.params["view"])
+    return dict(harness.fake.calls_to("views.open")[-1].params["view"])
 
 
-def test_a_promise_to_a_team_conversation_needs_none_of_the_teams_words_retyped(
+def thread_posts(harness: Harness, channel: str = CHANNEL) -> list[str]:
+    """What the bot posted in threads of `channel`, oldest first."""
+    return [text_of(p) for p in posts_to(harness, channel) if p.params.get("thread_ts")]
+
+
+def test_a_promise_from_the_summary_is_told_in_the_thread_and_so_is_its_done(
     harness: Harness,
 ) -> None:
     post = ask_channel(harness, QUESTION)
     for person, words in ((ANA, "Fewer meetings"), (BEN, "No Friday deploys"), (MEI, "Docs")):
         answer(harness, post, person, words)
     close_answers(harness)
-    press(harness, the_summary(harness), "Log what you promised")
+
+    form = promise_form_from_the_summary(harness)
+    assert form["title"]["text"] == "Promise something"
+    asked = [block["label"]["text"] for block in form["blocks"] if block["type"] == "input"]
+    assert asked == ["What will you do?", "By when", "The team"]
+    # The harness's clock says Monday 30 November 2026 once answers closed.
+    refused = harness.slack.submit(form, promise_values("Cut the Friday sync", "2026-11-20"))
+    assert refused.json["errors"] == {
+        "promise_by": "That day has passed: pick today or a day to come."
+    }
+    assert not thread_posts(harness)
+
+    made = harness.slack.submit(form, promise_values("Cut the Friday sync", "2026-12-04"))
+    assert made.status == 200
+    harness.settle()
+    (told,) = thread_posts(harness)
+    assert "I'll Cut the Friday sync, by Friday 04 December." in told
+    assert QUESTION in told
+    thread_ts = harness.fake.calls_to("chat.update")[-1].params["ts"]
+    assert posts_to(harness, CHANNEL)[-1].params["thread_ts"] == thread_ts
+    assert "told the team" in text_of(dms_to(harness, LEADER.user_id)[-1])
+    assert "Cut the Friday sync" in text_of(harness.slack.command("promises").json)
+
+    # Done: the same thread hears it. You said, we did.
+    done = press_done(harness, harness.slack.command("promises").json, "Cut the Friday sync")
+    assert harness.slack.submit(done, outcome_values("Friday sync is 25 minutes now")).status == 200
+    harness.settle()
+    told, finished = thread_posts(harness)
+    assert "Done: Cut the Friday sync" in finished
+    assert "Friday sync is 25 minutes now" in finished
+    assert posts_to(harness, CHANNEL)[-1].params["thread_ts"] == thread_ts
+
+
+def test_an_anonymous_asks_thread_hears_only_the_leaders_words(harness: Harness) -> None:
+    post = ask_channel(harness, f"anonymously {QUESTION}")
+    said = ("Fewer meetings", "No Friday deploys", "Better docs")
+    for person, words in zip((ANA, BEN, MEI), said, strict=True):
+        answer(harness, post, person, words)
+    close_answers(harness)
+
+    form = promise_form_from_the_summary(harness)
+    assert harness.slack.submit(form, promise_values("Write down what we decide")).status == 200
+    harness.settle()
+
+    (told,) = thread_posts(harness)
+    assert "I'll Write down what we decide." in told
+    for words in said:
+        assert words not in told
+
+
+def test_a_promise_kept_to_oneself_posts_nothing_in_the_thread(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    close_answers(harness)
+
+    form = promise_form_from_the_summary(harness)
+    values = promise_values("Think about the sync", tell=False)
+    assert harness.slack.submit(form, values).status == 200
+    harness.settle()
+
+    assert not thread_posts(harness)
+    assert "Think about the sync" in text_of(harness.slack.command("promises").json)
+
+
+def test_history_offers_the_same_promise_on_a_team_conversation(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    close_answers(harness)
+
+    press(harness, harness.slack.command("history from:team").json, "Promise something")
+    harness.settle()
+    form = harness.fake.calls_to("views.open")[-1].params["view"]
+
+    assert form["title"]["text"] == "Promise something"
+    assert QUESTION in text_of(form)
+    # Someone else's click on the leader's entry opens nothing.
+    harness.fake.forget_calls()
+    press(harness, harness.slack.command("history from:team").json, "Promise something", user=ANA)
+    harness.settle()
+    assert not harness.fake.calls_to("views.open")
+
+
+def test_editing_a_team_conversation_needs_none_of_the_teams_words_retyped(
+    harness: Harness,
+) -> None:
+    post = ask_channel(harness, QUESTION)
+    for person, words in ((ANA, "Fewer meetings"), (BEN, "No Friday deploys"), (MEI, "Docs")):
+        answer(harness, post, person, words)
+    close_answers(harness)
+    press(harness, harness.slack.command("history from:team").json, "Edit")
     harness.settle()
     view = harness.fake.calls_to("views.open")[-1].params["view"]
+    assert view["title"]["text"] == "Edit entry"
     # The team's answers are the conversation's answer: the form asks only what is the leader's.
     assert "What did the team say?" not in json.dumps(view)
     assert "their answers stay with it" in text_of(view)

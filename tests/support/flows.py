@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.playground.seed import seed_entries
 from bot.playground.slack_driver import User, event_callback, log_values
 from bot.store.models import Entry
-from tests.support.blocks import press, question_of
+from tests.support.blocks import Showing, press, question_of
 from tests.support.harness import LEADER, Harness
 
 
@@ -73,3 +73,32 @@ def their_entries(harness: Harness) -> list[tuple[Any, ...]]:
             for e in entries
             if e.answer.startswith("their")
         ]
+
+
+def outcome_values(outcome: str, channel: str | None = None) -> dict[str, Any]:
+    """The Done form's state as Slack sends it: what was done, and maybe a channel to tell."""
+    return {
+        "outcome": {"outcome_text": {"type": "plain_text_input", "value": outcome}},
+        "share": {
+            "share_channel": {"type": "conversations_select", "selected_conversation": channel}
+        },
+    }
+
+
+def press_done(harness: Harness, showing: Showing, promise: str) -> dict[str, Any]:
+    """Press Done beside `promise`; the modal Slack was asked to open."""
+    press(harness, showing, "Done", beside=promise)
+    harness.settle()
+    return dict(harness.fake.calls_to("views.open")[-1].params["view"])
+
+
+def promise_values(promise: str, due: str | None = None, *, tell: bool = True) -> dict[str, Any]:
+    """The Promise something form's state as Slack sends it."""
+    told = [{"value": "tell", "text": {"type": "plain_text", "text": "Tell the team"}}]
+    return {
+        "promise_what": {"promise_what_text": {"type": "plain_text_input", "value": promise}},
+        "promise_by": {"promise_by_date": {"type": "datepicker", "selected_date": due}},
+        "promise_tell": {
+            "promise_tell_team": {"type": "checkboxes", "selected_options": told if tell else []}
+        },
+    }
