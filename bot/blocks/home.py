@@ -112,15 +112,20 @@ def _recent(data: HomeData) -> list[Block]:
     for entry in data.recent:
         beat = f" · {heartbeat.label(entry.heartbeat)}" if entry.heartbeat else ""
         said = f"{shown(entry.answer, 400)}\n" if entry.answer else ""
+        conversation = data.team.get(entry.id)
+        # A team conversation's one way to promise, as on its summary and in history.
+        promise = ButtonElement(
+            text="Promise something", action_id=ids.PROMISE_OPEN, value=str(entry.id)
+        )
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=f"*{shown(entry.question_text, 300)}*\n{said}"
                     f"_{slack_date(entry.created_at)}{beat}_"
-                )
+                ),
+                accessory=promise if conversation is not None else None,
             )
         )
-        conversation = data.team.get(entry.id)
         if conversation is not None:
             blocks.append(conversation_block(conversation))
     return blocks

@@ -781,6 +781,21 @@ def test_history_offers_the_same_promise_on_a_team_conversation(harness: Harness
     assert not harness.fake.calls_to("views.open")
 
 
+def test_home_offers_the_same_promise_on_a_recent_team_conversation(harness: Harness) -> None:
+    post = ask_channel(harness, QUESTION)
+    answer(harness, post, ANA, "Fewer meetings")
+    close_answers(harness)
+
+    press(harness, open_home(harness)["blocks"], "Promise something")
+    harness.settle()
+    form = harness.fake.calls_to("views.open")[-1].params["view"]
+    assert harness.slack.submit(form, promise_values("Cut the Friday sync")).status == 200
+    harness.settle()
+
+    (told,) = thread_posts(harness)
+    assert "I'll Cut the Friday sync." in told
+
+
 def test_editing_a_team_conversation_needs_none_of_the_teams_words_retyped(
     harness: Harness,
 ) -> None:
