@@ -93,13 +93,7 @@ def parse_log_form(values: Any, *, answer_input: bool = True) -> LogForm | list[
     promise = clean_text(_text_value(values, ids.LOG_PROMISE_BLOCK, ids.LOG_PROMISE_ACTION))
     errors.check_length(promise, MAX_PROMISE_LENGTH, ids.LOG_PROMISE_BLOCK)
 
-    due_text = _state(values, ids.LOG_DUE_BLOCK, ids.LOG_DUE_ACTION).get("selected_date")
-    due: date | None = None
-    if due_text:
-        try:
-            due = date.fromisoformat(str(due_text))
-        except ValueError:
-            errors.add(Reason.NOT_OFFERED, ids.LOG_DUE_BLOCK)
+    due = _picked_date(values, ids.LOG_DUE_BLOCK, ids.LOG_DUE_ACTION, errors)
     if due is not None and not promise:
         # The date alone is no promise: the text is required once a date is picked.
         errors.add(Reason.REQUIRED, ids.LOG_PROMISE_BLOCK)
@@ -221,18 +215,26 @@ def parse_promise_form(values: Any) -> PromiseForm | list[Refusal]:
     if not promise:
         errors.add(Reason.REQUIRED, ids.PROMISE_WHAT_BLOCK)
     errors.check_length(promise, MAX_PROMISE_LENGTH, ids.PROMISE_WHAT_BLOCK)
-    due_text = _state(values, ids.PROMISE_BY_BLOCK, ids.PROMISE_BY_ACTION).get("selected_date")
-    due: date | None = None
-    if due_text:
-        try:
-            due = date.fromisoformat(str(due_text))
-        except ValueError:
-            errors.add(Reason.NOT_OFFERED, ids.PROMISE_BY_BLOCK)
+    due = _picked_date(values, ids.PROMISE_BY_BLOCK, ids.PROMISE_BY_ACTION, errors)
     if errors:
         return errors.refusals
     chosen = _selected(values, ids.PROMISE_TELL_BLOCK, ids.PROMISE_TELL_ACTION)
     tell = any(option.get("value") == ids.PROMISE_TELL_VALUE for option in chosen)
     return PromiseForm(promise, due, tell)
+
+
+def _picked_date(
+    values: dict[str, Any], block_id: str, action_id: str, errors: _Errors
+) -> date | None:
+    """A date picker's day, if one was picked; a day not from the calendar is refused."""
+    picked = _state(values, block_id, action_id).get("selected_date")
+    if not picked:
+        return None
+    try:
+        return date.fromisoformat(str(picked))
+    except ValueError:
+        errors.add(Reason.NOT_OFFERED, block_id)
+        return None
 
 
 def _selected(values: dict[str, Any], block_id: str, action_id: str) -> list[dict[str, Any]]:

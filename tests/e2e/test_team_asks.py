@@ -680,6 +680,14 @@ def test_reply_to_the_team_posts_in_the_thread_of_the_question(harness: Harness)
     assert not harness.fake.calls_to("views.open")
 
 
+def three_answered_and_closed(harness: Harness) -> None:
+    """Ask the channel; Ana, Ben and Mei answer; answers close."""
+    post = ask_channel(harness, QUESTION)
+    for person, words in ((ANA, "Fewer meetings"), (BEN, "No Friday deploys"), (MEI, "Docs")):
+        answer(harness, post, person, words)
+    close_answers(harness)
+
+
 def promise_form_from_the_summary(harness: Harness) -> dict[str, Any]:
     """Press Promise something on the summary; the form Slack was asked to open."""
     press(harness, the_summary(harness), "Promise something")
@@ -695,10 +703,7 @@ def thread_posts(harness: Harness, channel: str = CHANNEL) -> list[str]:
 def test_a_promise_from_the_summary_is_told_in_the_thread_and_so_is_its_done(
     harness: Harness,
 ) -> None:
-    post = ask_channel(harness, QUESTION)
-    for person, words in ((ANA, "Fewer meetings"), (BEN, "No Friday deploys"), (MEI, "Docs")):
-        answer(harness, post, person, words)
-    close_answers(harness)
+    three_answered_and_closed(harness)
 
     form = promise_form_from_the_summary(harness)
     assert form["title"]["text"] == "Promise something"
@@ -799,10 +804,7 @@ def test_home_offers_the_same_promise_on_a_recent_team_conversation(harness: Har
 def test_editing_a_team_conversation_needs_none_of_the_teams_words_retyped(
     harness: Harness,
 ) -> None:
-    post = ask_channel(harness, QUESTION)
-    for person, words in ((ANA, "Fewer meetings"), (BEN, "No Friday deploys"), (MEI, "Docs")):
-        answer(harness, post, person, words)
-    close_answers(harness)
+    three_answered_and_closed(harness)
     press(harness, harness.slack.command("history from:team").json, "Edit")
     harness.settle()
     view = harness.fake.calls_to("views.open")[-1].params["view"]
