@@ -66,6 +66,20 @@ def team_message(message: AskMessage) -> list[Block]:
         ),
         ContextBlock(elements=[MarkdownTextObject(text=privacy_line(message))]),
     ]
+    if message.last_promise is not None:
+        # The next ask remembers the last: what the team was told, and where it stands.
+        promise, done = message.last_promise
+        stands = "done :white_check_mark:" if done else "in progress"
+        blocks.insert(
+            0,
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Last time {asker} said: I'll {shown(promise, 500)} ({stands})"
+                    )
+                ]
+            ),
+        )
     if message.is_open:
         blocks.append(
             ContextBlock(

@@ -37,6 +37,8 @@ class AskMessage:
     closes_at: datetime
     answered: int
     status: str
+    # What the leader told these same people last time, and whether it is done.
+    last_promise: tuple[str, bool] | None = None
 
     @property
     def is_open(self) -> bool:
@@ -61,6 +63,7 @@ def message_from(row: MessageRow, minimum: int) -> AskMessage:
         closes_at=ask.closes_at,
         answered=row.answered,
         status=ask.status,
+        last_promise=row.last_promise,
     )
 
 

@@ -143,18 +143,52 @@ class MessageRow:
     leader_user_id: str
     people: tuple[str, ...]
     answered: int
+    # What the leader told the same channel or people last time, and whether it is done.
+    last_promise: tuple[str, bool] | None = None
 
 
 def message_row(session: Session, ask: TeamAsk) -> MessageRow:
     """The ask's question, who asked it, whom it asked and how many answered."""
     entry = session.get(Entry, ask.entry_id)
+    people = people_asked(session, ask.id)
     return MessageRow(
         ask,
         entry.question_text if entry else "",
         asker_user_id(session, ask) or "",
-        people_asked(session, ask.id),
+        people,
         answer_count(session.connection(), ask.id),
+        last_told_promise(session, ask, people),
     )
+
+
+# How far back an ask by DM looks for one to the same people.
+_EARLIER_DM_ASKS = 20
+
+
+def last_told_promise(
+    session: Session, ask: TeamAsk, people: tuple[str, ...]
+) -> tuple[str, bool] | None:
+    """The promise the leader last told this ask's channel (or these same people), and
+    whether it is kept; None if they were told none."""
+    earlier = (
+        select(TeamAsk.id, Entry.promise, Entry.promise_kept_at)
+        .join(Entry, Entry.id == TeamAsk.entry_id)
+        .where(
+            TeamAsk.leader_id == ask.leader_id,
+            TeamAsk.id < ask.id,
+            Entry.promise_told.is_(True),
+            Entry.promise.is_not(None),
+            TeamAsk.channel_id == ask.channel_id
+            if ask.channel_id is not None
+            else TeamAsk.channel_id.is_(None),
+        )
+        .order_by(TeamAsk.id.desc())
+        .limit(1 if ask.channel_id is not None else _EARLIER_DM_ASKS)
+    )
+    for ask_id, promise, kept_at in session.execute(earlier):
+        if promise and (ask.channel_id is not None or people_asked(session, ask_id) == people):
+            return promise, kept_at is not None
+    return None
 
 
 def asker_user_id(session: Session, ask: TeamAsk) -> str | None:

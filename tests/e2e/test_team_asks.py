@@ -737,6 +737,27 @@ def test_a_promise_from_the_summary_is_told_in_the_thread_and_so_is_its_done(
     assert posts_to(harness, CHANNEL)[-1].params["thread_ts"] == thread_ts
 
 
+def test_the_next_ask_to_the_same_channel_recalls_what_it_was_told_and_where_it_stands(
+    harness: Harness,
+) -> None:
+    three_answered_and_closed(harness)
+    form = promise_form_from_the_summary(harness)
+    assert harness.slack.submit(form, promise_values("Cut the Friday sync")).status == 200
+    harness.settle()
+
+    again = ask_channel(harness, "What slows you down?")
+    assert "Last time" in text_of(again)
+    assert "I'll Cut the Friday sync (in progress)" in text_of(again)
+    elsewhere = ask_channel(harness, "What slows you down?", channel="C0OTHER")
+    assert "Last time" not in text_of(elsewhere)
+
+    done = press_done(harness, harness.slack.command("promises").json, "Cut the Friday sync")
+    assert harness.slack.submit(done, outcome_values("It is 25 minutes now")).status == 200
+    harness.settle()
+    third = ask_channel(harness, "What should we try next?")
+    assert "I'll Cut the Friday sync (done" in text_of(third)
+
+
 def test_an_anonymous_asks_thread_hears_only_the_leaders_words(harness: Harness) -> None:
     post = ask_channel(harness, f"anonymously {QUESTION}")
     said = ("Fewer meetings", "No Friday deploys", "Better docs")
