@@ -11,13 +11,13 @@ import re
 
 import pytest
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import MetaData, Table, insert, select, text
 
-from bot.playground.seed import seed_entries
 from bot.playground.slack_driver import log_values
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.fulltext import POSTGRES_INDEX, SQLITE_TABLE, entry_matches
+from bot.store.leaders import leader_id_for
 from bot.store.models import Entry
 from tests.support.blocks import press, text_of
 from tests.support.flows import answers_on, seed
@@ -246,9 +246,20 @@ def test_entries_logged_before_the_search_migration_are_found(harness: Harness) 
     config = migrate.alembic_config(database)
     command.downgrade(config, "0006")
     try:
-        seed_entries(
-            harness.app.deps, LEADER, [("vision", "answer older words", [], harness.clock())]
-        )
+        # Written as that version's schema has it: today's model has columns it lacks.
+        with database.connection() as connection:
+            leader_id = leader_id_for(connection, LEADER.team_id, LEADER.user_id, harness.clock())
+            entries = Table("entries", MetaData(), autoload_with=connection)
+            connection.execute(
+                insert(entries).values(
+                    leader_id=leader_id,
+                    question_ref="vision-1",
+                    question_text="Where do you see us in a year?",
+                    habit="vision",
+                    answer="answer older words",
+                    created_at=harness.clock().replace(tzinfo=None),
+                )
+            )
     finally:
         migrate.upgrade(database)
 
