@@ -54,6 +54,7 @@ from bot.services.schedules import follow_zone
 from bot.store.slack_client import fetch_zone
 from bot.vocabulary import ids
 from bot.vocabulary.refusals import Reason, Refusal
+from bot.vocabulary.slack_call import Fault, SlackCallError, slack_call
 from bot.vocabulary.text import escape_mrkdwn
 
 OUT_OF_DATE = Refusal(Reason.OUT_OF_DATE)
@@ -300,10 +301,30 @@ def post_in_threads(
     """Post under each message that asked the team, then tell the leader `said`."""
 
     def post(client: WebClient) -> list[Delivery]:
+        refused: list[str] = []
         for target in targets:
-            client.chat_postMessage(
-                channel=target.channel, thread_ts=target.thread_ts, text=text, blocks=blocks
-            )
-        return [DirectMessage(user_id, said, as_dicts(notice(said, ":mega:")))]
+            try:
+                slack_call(
+                    client.chat_postMessage,
+                    channel=target.channel,
+                    thread_ts=target.thread_ts,
+                    text=text,
+                    blocks=blocks,
+                )
+            except SlackCallError as failure:
+                if failure.fault is not Fault.REFUSED:
+                    raise  # try later, or our bug: the sender logs it
+                refused.append(target.channel)
+        if not refused:
+            return [DirectMessage(user_id, said, as_dicts(notice(said, ":mega:")))]
+        # A channel the bot has left since, or a DM closed: the leader hears it; nothing is lost.
+        missed = NOT_POSTED_IN.format(where=", ".join(f"<#{channel}>" for channel in refused))
+        return [DirectMessage(user_id, missed, as_dicts(notice(missed, ":warning:")))]
 
     return AfterAck(run=post)
+
+
+NOT_POSTED_IN = (
+    "I could not post in {where}, where the team answered: invite me back with "
+    "`/invite @ask-team`. What you wrote is kept in your log."
+)

@@ -758,6 +758,22 @@ def test_the_next_ask_to_the_same_channel_recalls_what_it_was_told_and_where_it_
     assert "I'll Cut the Friday sync (done" in text_of(third)
 
 
+def test_a_promise_for_a_channel_the_bot_has_left_is_kept_and_the_leader_is_told(
+    harness: Harness,
+) -> None:
+    three_answered_and_closed(harness)
+    refuse_posts_to(harness, CHANNEL, "not_in_channel")
+
+    form = promise_form_from_the_summary(harness)
+    assert harness.slack.submit(form, promise_values("Cut the Friday sync")).status == 200
+    harness.settle()
+
+    told = text_of(dms_to(harness, LEADER.user_id)[-1])
+    assert "I could not post in" in told
+    assert "/invite @ask-team" in told
+    assert "Cut the Friday sync" in text_of(harness.slack.command("promises").json)
+
+
 def test_an_anonymous_asks_thread_hears_only_the_leaders_words(harness: Harness) -> None:
     post = ask_channel(harness, f"anonymously {QUESTION}")
     said = ("Fewer meetings", "No Friday deploys", "Better docs")
