@@ -42,6 +42,14 @@ class _Errors:
         """Refuse the input `field` for `reason`."""
         self._by_field[field] = Refusal(reason, field, length, limit)
 
+    def required_text(self, values: dict[str, Any], field: str, action: str, limit: int) -> str:
+        """The text typed into `field`, cleaned; refused if empty or longer than `limit`."""
+        text = clean_text(_text_value(values, field, action))
+        if not text:
+            self.add(Reason.REQUIRED, field)
+        self.check_length(text, limit, field)
+        return text
+
     def check_length(self, text: str, limit: int, field: str) -> None:
         """Refuse `text`, typed into `field`, if it is longer than `limit`."""
         if len(text) > limit:
@@ -74,10 +82,9 @@ def parse_log_form(values: Any, *, answer_input: bool = True) -> LogForm | list[
 
     answer: str | None = None
     if answer_input:
-        answer = clean_text(_text_value(values, ids.LOG_ANSWER_BLOCK, ids.LOG_ANSWER_ACTION))
-        if not answer:
-            errors.add(Reason.REQUIRED, ids.LOG_ANSWER_BLOCK)
-        errors.check_length(answer, MAX_ANSWER_LENGTH, ids.LOG_ANSWER_BLOCK)
+        answer = errors.required_text(
+            values, ids.LOG_ANSWER_BLOCK, ids.LOG_ANSWER_ACTION, MAX_ANSWER_LENGTH
+        )
 
     people = _selected_users(values)
     if people is None:
@@ -184,10 +191,9 @@ def parse_promise_kept_form(values: Any) -> PromiseKeptForm | list[Refusal]:
     if not isinstance(values, dict):
         values = {}
     errors = _Errors()
-    outcome = clean_text(_text_value(values, ids.PROMISE_OUTCOME_BLOCK, ids.PROMISE_OUTCOME_ACTION))
-    if not outcome:
-        errors.add(Reason.REQUIRED, ids.PROMISE_OUTCOME_BLOCK)
-    errors.check_length(outcome, MAX_OUTCOME_LENGTH, ids.PROMISE_OUTCOME_BLOCK)
+    outcome = errors.required_text(
+        values, ids.PROMISE_OUTCOME_BLOCK, ids.PROMISE_OUTCOME_ACTION, MAX_OUTCOME_LENGTH
+    )
     if errors:
         return errors.refusals
     channel = _state(values, ids.PROMISE_SHARE_BLOCK, ids.PROMISE_SHARE_ACTION).get(
@@ -211,10 +217,9 @@ def parse_promise_form(values: Any) -> PromiseForm | list[Refusal]:
     if not isinstance(values, dict):
         values = {}
     errors = _Errors()
-    promise = clean_text(_text_value(values, ids.PROMISE_WHAT_BLOCK, ids.PROMISE_WHAT_ACTION))
-    if not promise:
-        errors.add(Reason.REQUIRED, ids.PROMISE_WHAT_BLOCK)
-    errors.check_length(promise, MAX_PROMISE_LENGTH, ids.PROMISE_WHAT_BLOCK)
+    promise = errors.required_text(
+        values, ids.PROMISE_WHAT_BLOCK, ids.PROMISE_WHAT_ACTION, MAX_PROMISE_LENGTH
+    )
     due = _picked_date(values, ids.PROMISE_BY_BLOCK, ids.PROMISE_BY_ACTION, errors)
     if errors:
         return errors.refusals
@@ -277,10 +282,9 @@ def parse_ask_form(values: Any) -> AskForm | list[Refusal]:
         errors.add(Reason.NOT_BOTH, ids.ASK_PEOPLE_BLOCK)
     elif not channel and not people and not errors:
         errors.add(Reason.REQUIRED, ids.ASK_CHANNEL_BLOCK)
-    question = clean_text(_text_value(values, ids.ASK_QUESTION_BLOCK, ids.ASK_QUESTION_ACTION))
-    if not question:
-        errors.add(Reason.REQUIRED, ids.ASK_QUESTION_BLOCK)
-    errors.check_length(question, MAX_QUESTION_LENGTH, ids.ASK_QUESTION_BLOCK)
+    question = errors.required_text(
+        values, ids.ASK_QUESTION_BLOCK, ids.ASK_QUESTION_ACTION, MAX_QUESTION_LENGTH
+    )
     option = _state(values, ids.ASK_PRIVACY_BLOCK, ids.ASK_PRIVACY_ACTION).get("selected_option")
     privacy = option.get("value") if isinstance(option, dict) else None
     if privacy not in ("named", "anonymous"):
@@ -334,10 +338,9 @@ def parse_reply_form(values: Any) -> str | list[Refusal]:
     if not isinstance(values, dict):
         values = {}
     errors = _Errors()
-    text = clean_text(_text_value(values, ids.TEAM_REPLY_BLOCK, ids.TEAM_REPLY_ACTION))
-    if not text:
-        errors.add(Reason.REQUIRED, ids.TEAM_REPLY_BLOCK)
-    errors.check_length(text, MAX_TEAM_ANSWER_LENGTH, ids.TEAM_REPLY_BLOCK)
+    text = errors.required_text(
+        values, ids.TEAM_REPLY_BLOCK, ids.TEAM_REPLY_ACTION, MAX_TEAM_ANSWER_LENGTH
+    )
     return errors.refusals if errors else text
 
 

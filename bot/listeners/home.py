@@ -18,9 +18,9 @@ from bot.domain.payloads import decode_log_metadata, parse_id
 from bot.listeners.caller import context_of
 from bot.listeners.nudges import open_settings
 from bot.listeners.replies import button, form, form_errors, reject
-from bot.listeners.team_asks import post_in_threads
 from bot.senders.after_ack import AfterAckSender, ChannelMessage, Delivery, DirectMessage, OpenModal
 from bot.senders.home import home_for
+from bot.senders.threads import post_in_threads
 from bot.services.context import Context
 from bot.services.promises import keep_promise, promise_to_keep
 from bot.services.questions import ask

@@ -11,15 +11,15 @@ from bot.domain.forms import parse_promise_form
 from bot.domain.interactions import Click, Submission
 from bot.domain.payloads import parse_id
 from bot.listeners.replies import button, form, form_errors, reject, stale_button
-from bot.listeners.team_asks import post_in_threads
 from bot.senders.after_ack import AfterAckSender, Delivery, OpenModal
 from bot.senders.home import home_for
+from bot.senders.threads import post_in_threads
 from bot.services.context import Context
 from bot.services.promises import make_promise, promise_form_for
 from bot.vocabulary import ids
 from bot.vocabulary.refusals import Reason, Refusal
 
-GONE = [Refusal(Reason.GONE, ids.PROMISE_WHAT_BLOCK)]
+GONE = Refusal(Reason.GONE, ids.PROMISE_WHAT_BLOCK)
 
 
 def register(app: App, sender: AfterAckSender) -> None:
@@ -35,7 +35,7 @@ def register(app: App, sender: AfterAckSender) -> None:
 def open_promise_form(ctx: Context, click: Click) -> list[Delivery]:
     """The form, filled in with any promise already made on this conversation."""
     entry_id = parse_id(click.value)
-    entry = promise_form_for(ctx, entry_id) if entry_id else GONE[0]
+    entry = promise_form_for(ctx, entry_id) if entry_id else GONE
     if isinstance(entry, Refusal) or click.trigger_id is None:
         return [stale_button()]
     return [OpenModal(trigger_id=click.trigger_id, view=promise_modal(entry).to_dict())]
@@ -50,7 +50,7 @@ def promise_submitted(
     if isinstance(typed, list):
         reject(ack, form_errors(typed, ids.PROMISE_WHAT_BLOCK))
         return
-    made = make_promise(ctx, entry_id, typed) if entry_id else GONE[0]
+    made = make_promise(ctx, entry_id, typed) if entry_id else GONE
     if isinstance(made, Refusal):
         reject(ack, form_errors(made, ids.PROMISE_WHAT_BLOCK))
         return

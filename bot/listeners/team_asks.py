@@ -38,6 +38,7 @@ from bot.senders.after_ack import (
     Respond,
 )
 from bot.senders.team_asks import CountRefresher, post_ask
+from bot.senders.threads import post_in_threads
 from bot.services.answering import answer_invite, save_team_answer, withdraw_and_show
 from bot.services.asking import (
     ask_form_for,
@@ -54,7 +55,6 @@ from bot.services.schedules import follow_zone
 from bot.store.slack_client import fetch_zone
 from bot.vocabulary import ids
 from bot.vocabulary.refusals import Reason, Refusal
-from bot.vocabulary.slack_call import Fault, SlackCallError, slack_call
 from bot.vocabulary.text import escape_mrkdwn
 
 OUT_OF_DATE = Refusal(Reason.OUT_OF_DATE)
@@ -293,38 +293,3 @@ def _post_reply(user_id: str, targets: list[ReplyTarget], text: str) -> AfterAck
     blocks = as_dicts(reply_blocks(user_id, text))
     said = "Posted your reply where the team answered."
     return post_in_threads(user_id, targets, escape_mrkdwn(text), blocks, said)
-
-
-def post_in_threads(
-    user_id: str, targets: list[ReplyTarget], text: str, blocks: list[dict[str, Any]], said: str
-) -> AfterAck:
-    """Post under each message that asked the team, then tell the leader `said`."""
-
-    def post(client: WebClient) -> list[Delivery]:
-        refused: list[str] = []
-        for target in targets:
-            try:
-                slack_call(
-                    client.chat_postMessage,
-                    channel=target.channel,
-                    thread_ts=target.thread_ts,
-                    text=text,
-                    blocks=blocks,
-                )
-            except SlackCallError as failure:
-                if failure.fault is not Fault.REFUSED:
-                    raise  # try later, or our bug: the sender logs it
-                refused.append(target.channel)
-        if not refused:
-            return [DirectMessage(user_id, said, as_dicts(notice(said, ":mega:")))]
-        # A channel the bot has left since, or a DM closed: the leader hears it; nothing is lost.
-        missed = NOT_POSTED_IN.format(where=", ".join(f"<#{channel}>" for channel in refused))
-        return [DirectMessage(user_id, missed, as_dicts(notice(missed, ":warning:")))]
-
-    return AfterAck(run=post)
-
-
-NOT_POSTED_IN = (
-    "I could not post in {where}, where the team answered: invite me back with "
-    "`/invite @ask-team`. What you wrote is kept in your log."
-)

@@ -17,7 +17,7 @@ from bot.services.context import Context
 from bot.services.entries import EntryView
 from bot.services.questions import follow_up
 from bot.services.team_conversations import TeamConversation, conversations_by_entry
-from bot.services.zones import caller_today
+from bot.services.zones import past_due
 from bot.store.log import (
     follow_ups_of,
     history_rows,
@@ -147,8 +147,7 @@ def _refusal(
     ended in the caller's zone (one kept from before may, being overdue)."""
     if form.answer is None and not team_asked:
         return Refusal(Reason.REQUIRED, ids.LOG_ANSWER_BLOCK)
-    due = form.promise_due
-    if due is not None and due != due_before and due < caller_today(ctx):
+    if past_due(ctx, form.promise_due, due_before):
         return Refusal(Reason.DUE_IN_THE_PAST, ids.LOG_DUE_BLOCK)
     return None
 

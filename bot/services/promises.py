@@ -11,8 +11,9 @@ from bot.domain.forms import PromiseForm
 from bot.services.closing import ReplyTarget, reply_targets
 from bot.services.context import Context
 from bot.services.entries import EntryView
-from bot.services.zones import caller_today
+from bot.services.zones import caller_today, past_due
 from bot.store.log import own_entry
+from bot.store.models import Entry
 from bot.store.promises import kept_promises, open_promises
 from bot.store.team_asks import ask_of_entry
 from bot.vocabulary import ids
@@ -89,19 +90,17 @@ def keep_promise(ctx: Context, entry_id: int, outcome: str) -> Promised | Refusa
 def promise_form_for(ctx: Context, entry_id: int) -> EntryView | Refusal:
     """The caller's own team conversation `entry_id`, for the Promise something form."""
     with ctx.transaction(writes=False) as session:
-        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
-        if entry is None or ask_of_entry(session, entry_id) is None:
-            return Refusal(Reason.GONE, ids.PROMISE_WHAT_BLOCK)
-        return EntryView.of(entry, team_asked=True)
+        entry = _own_team_conversation(ctx, session, entry_id)
+        return entry if isinstance(entry, Refusal) else EntryView.of(entry, team_asked=True)
 
 
 def make_promise(ctx: Context, entry_id: int, form: PromiseForm) -> Promised | Refusal:
     """Keep the caller's promise on their team conversation; with the threads to tell."""
     with ctx.transaction() as session:
-        entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
-        if entry is None or ask_of_entry(session, entry_id) is None:
-            return Refusal(Reason.GONE, ids.PROMISE_WHAT_BLOCK)
-        if form.due is not None and form.due != entry.promise_due and form.due < caller_today(ctx):
+        entry = _own_team_conversation(ctx, session, entry_id)
+        if isinstance(entry, Refusal):
+            return entry
+        if past_due(ctx, form.due, entry.promise_due):
             return Refusal(Reason.DUE_IN_THE_PAST, ids.PROMISE_BY_BLOCK)
         if form.promise != entry.promise:
             entry.promise_kept_at = None
@@ -110,6 +109,14 @@ def make_promise(ctx: Context, entry_id: int, form: PromiseForm) -> Promised | R
         # Told only if there was a thread to tell it in: Done then goes to the same place.
         entry.promise_told = bool(threads)
         return Promised(EntryView.of(entry, team_asked=True), threads)
+
+
+def _own_team_conversation(ctx: Context, session: Session, entry_id: int) -> Entry | Refusal:
+    """The caller's own entry `entry_id`, if it is a question asked of the team in Slack."""
+    entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
+    if entry is None or ask_of_entry(session, entry_id) is None:
+        return Refusal(Reason.GONE, ids.PROMISE_WHAT_BLOCK)
+    return entry
 
 
 def _threads(ctx: Context, session: Session, entry_id: int) -> list[ReplyTarget]:

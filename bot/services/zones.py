@@ -29,3 +29,9 @@ def caller_tz(ctx: Context) -> str:
 def caller_today(ctx: Context) -> date:
     """The day it is now where the caller is."""
     return ctx.now.astimezone(ZoneInfo(caller_tz(ctx))).date()
+
+
+def past_due(ctx: Context, due: date | None, kept: date | None) -> bool:
+    """Whether `due`, newly given to a promise, is a day already over where the caller is (a
+    day kept from before may be, being merely overdue)."""
+    return due is not None and due != kept and due < caller_today(ctx)

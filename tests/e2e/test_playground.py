@@ -22,6 +22,7 @@ from bot.playground.run import Playground
 from bot.playground.slack_driver import request
 from tests.support.blocks import text_of
 from tests.support.cli import cli_env, start_ask_team, wait_until_serving
+from tests.support.flows import outcome_values, promise_values
 from tests.support.playground import TEAM, WHAT_THEY_SAID, Message, Visitor, start_playground
 
 STOP = "What should we stop doing?"
@@ -316,3 +317,30 @@ def test_asking_people_by_name_sends_each_of_them_the_question_by_dm(
         assert "What would you change first?" in text_of(question["blocks"])
         assert "Answer" in _labels(question)
     assert dev.dm() == []
+
+
+def test_a_leader_promises_on_the_summary_and_the_team_sees_it_and_its_done(
+    ana: Visitor, ben: Visitor
+) -> None:
+    assert ana.command(f"ask #team {STOP}", channel=TEAM) == {"ok": True}
+    post = ben.last_saying("asks the team", TEAM)
+    answer_in_team(ben, post, "Stop the weekly status report", named=True)
+    ana.do("clock", action="close")
+
+    summary = ana.last_dm_saying("Your team answered")
+    ana.click(summary, "Promise something")
+    form = ana.top_modal()
+    assert form["view"]["title"]["text"] == "Promise something"
+    assert ana.submit(promise_values("Drop the status report for a month"))["errors"] is None
+
+    told = ben.last_saying("I'll Drop the status report for a month", TEAM)
+    assert "Stop the weekly status report" not in text_of(told["blocks"])
+    promises = ana.command("promises")
+    assert promises == {"ok": True}
+    listed = ana.last_saying("Open promises", ana.dm_channel())
+    ana.click(listed, "Done")
+    ana.top_modal(other_than=form["id"])
+    assert ana.submit(outcome_values("No status report since the 4th"))["errors"] is None
+
+    done = ben.last_saying("Done: Drop the status report for a month", TEAM)
+    assert "No status report since the 4th" in text_of(done["blocks"])

@@ -1,0 +1,48 @@
+"""Posts under the messages that asked the team: the leader's reply, a promise, its Done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.blocks import as_dicts
+from bot.blocks.notices import notice
+from bot.senders.after_ack import AfterAck, Delivery, DirectMessage
+from bot.services.closing import ReplyTarget
+from bot.vocabulary.slack_call import Fault, SlackCallError, slack_call
+
+
+def post_in_threads(
+    user_id: str, targets: list[ReplyTarget], text: str, blocks: list[dict[str, Any]], said: str
+) -> AfterAck:
+    """Post under each message that asked the team, then tell the leader `said`."""
+
+    def post(client: WebClient) -> list[Delivery]:
+        refused: list[str] = []
+        for target in targets:
+            try:
+                slack_call(
+                    client.chat_postMessage,
+                    channel=target.channel,
+                    thread_ts=target.thread_ts,
+                    text=text,
+                    blocks=blocks,
+                )
+            except SlackCallError as failure:
+                if failure.fault is not Fault.REFUSED:
+                    raise  # try later, or our bug: the sender logs it
+                refused.append(target.channel)
+        if not refused:
+            return [DirectMessage(user_id, said, as_dicts(notice(said, ":mega:")))]
+        # A channel the bot has left since, or a DM closed: the leader hears it; nothing is lost.
+        missed = NOT_POSTED_IN.format(where=", ".join(f"<#{channel}>" for channel in refused))
+        return [DirectMessage(user_id, missed, as_dicts(notice(missed, ":warning:")))]
+
+    return AfterAck(run=post)
+
+
+NOT_POSTED_IN = (
+    "I could not post in {where}, where the team answered: invite me back with "
+    "`/invite @ask-team`. What you wrote is kept in your log."
+)
