@@ -26,6 +26,7 @@ from bot.app.runtime import (
     nudge_dispatcher,
     open_database,
     preflight,
+    reminder_pass,
     token_refresher,
     token_refused,
     workspace_installs,
@@ -289,10 +290,16 @@ def _send_due(settings: Settings, now: datetime, *, dry_run: bool) -> int:
         f"{': ' + outcomes if outcomes else ''}; {report.in_flight_elsewhere} in flight elsewhere, "
         f"{report.missed} missed (past the grace window), {report.advanced} moved on"
     )
-    asks = ask_closer(settings, deps_for(settings, database, bank)).run_pass(now)
+    deps = deps_for(settings, database, bank)
+    asks = ask_closer(settings, deps).run_pass(now)
     print(
         f"ask-team: asks of the team: {asks.closed} closed, {asks.posted} posted, "
         f"{asks.failed} to retry"
+    )
+    reminded = reminder_pass(settings, deps).run_pass(now)
+    print(
+        f"ask-team: reminders: {reminded.promises} promises, {reminded.people} people, "
+        f"{reminded.to_retry} to retry"
     )
     refresher = token_refresher(settings, database)
     if refresher is not None:

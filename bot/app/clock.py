@@ -10,6 +10,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.senders.nudges import NudgeDispatcher
+from bot.senders.reminders import Reminders
 from bot.senders.team_asks import AskCloser
 from bot.senders.token_refresh import TokenRefresher
 from bot.store.models import utcnow
@@ -23,12 +24,13 @@ def start_clock(
     now: Callable[[], datetime] = utcnow,
     closer: AskCloser | None = None,
     refresher: TokenRefresher | None = None,
+    reminders: Reminders | None = None,
 ) -> BackgroundScheduler:
-    """Run a nudge pass (then the asks' closing pass, then the token refresh pass) at second 0
-    of every minute in a background thread, at `now()`."""
+    """Run a nudge pass (then the asks' closing pass, the reminder pass and the token refresh
+    pass) at second 0 of every minute in a background thread, at `now()`."""
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
     scheduler.add_job(
-        lambda: _tick(dispatcher, now, closer, refresher),
+        lambda: _tick(dispatcher, now, closer, refresher, reminders),
         CronTrigger(second=0, timezone="UTC"),
         id=JOB_ID,
         name="nudge pass",
@@ -47,6 +49,7 @@ def _tick(
     now: Callable[[], datetime],
     closer: AskCloser | None,
     refresher: TokenRefresher | None,
+    reminders: Reminders | None = None,
 ) -> None:
     try:
         report = dispatcher.run_pass(now())
@@ -65,6 +68,8 @@ def _tick(
     # After the nudges, which are due at a minute; a closing can wait for them.
     if closer is not None:
         close_asks(closer, now())
+    if reminders is not None:
+        send_reminders(reminders, now())
     # Last: tokens are refreshed an hour ahead, so the sends above never need to wait for it.
     if refresher is not None:
         refresh_tokens(refresher, now())
@@ -83,6 +88,21 @@ def close_asks(closer: AskCloser, now: datetime) -> None:
             )
     except Exception:
         logger.exception("asks pass failed; the next tick will try again")
+
+
+def send_reminders(reminders: Reminders, now: datetime) -> None:
+    """One reminder pass; a failure is logged and the next tick tries again."""
+    try:
+        report = reminders.run_pass(now)
+        if report.promises or report.people or report.to_retry:
+            logger.info(
+                "reminder pass: %d promises, %d people reminded, %d to retry",
+                report.promises,
+                report.people,
+                report.to_retry,
+            )
+    except Exception:
+        logger.exception("reminder pass failed; the next tick will try again")
 
 
 def refresh_tokens(refresher: TokenRefresher, now: datetime) -> None:

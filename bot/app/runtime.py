@@ -15,6 +15,7 @@ from bot.app.clock import start_clock
 from bot.domain.question_bank import QuestionBank
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
 from bot.senders.pacing import Budget
+from bot.senders.reminders import Reminders
 from bot.senders.team_asks import AskCloser
 from bot.senders.token_refresh import TokenRefresher
 from bot.services.deps import Deps
@@ -142,6 +143,11 @@ def ask_closer(settings: Settings, deps: Deps) -> AskCloser:
     return AskCloser(deps, workspace_clients(settings, deps.database))
 
 
+def reminder_pass(settings: Settings, deps: Deps) -> Reminders:
+    """The pass that reminds leaders of their promises and people of questions unanswered."""
+    return Reminders(deps, workspace_clients(settings, deps.database))
+
+
 def check_bot_token(settings: Settings) -> None:
     """Ask Slack once, at start, whether the bot token works.
 
@@ -228,6 +234,7 @@ def build_app(
         start_clock(
             nudge_dispatcher(settings, database, bank),
             closer=ask_closer(settings, deps),
+            reminders=reminder_pass(settings, deps),
             refresher=token_refresher(settings, database),
         )
     return app, database

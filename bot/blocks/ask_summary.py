@@ -83,6 +83,7 @@ def summary_blocks(closing: Closing) -> list[Block]:
     message, conversation = closing.message, closing.conversation
     out_of = f" of {conversation.asked}" if conversation.asked is not None else ""
     privacy = "anonymous" if message.anonymous else "named"
+    reminded = f" · {closing.reminded} reminded" if closing.reminded else ""
     return [
         SectionBlock(
             text=MarkdownTextObject(
@@ -93,7 +94,7 @@ def summary_blocks(closing: Closing) -> list[Block]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"{conversation.answered}{out_of} answered · {privacy} answers"
+                    text=f"{conversation.answered}{out_of} answered · {privacy} answers{reminded}"
                 )
             ]
         ),

@@ -118,6 +118,16 @@ _WORDS: dict[tuple[Reason, str | None], str] = {
     (Reason.DUPLICATE, None): _HAVE_IT,
     (Reason.ALREADY_THERE, None): _HAVE_IT,
     (Reason.TOO_MANY, None): "A workspace can add up to {limit} questions.",
+    # A promise's New date and Drop.
+    (Reason.PROMISE_SETTLED, None): (
+        "That promise is done or dropped already: `/ask-team promises` lists those still open."
+    ),
+    (Reason.GONE, ids.PROMISE_NEW_DATE_BLOCK): "That promise is no longer in your log.",
+    (Reason.PROMISE_SETTLED, ids.PROMISE_NEW_DATE_BLOCK): (
+        "That promise is done or dropped already, so it needs no new date."
+    ),
+    (Reason.REQUIRED, ids.PROMISE_NEW_DATE_BLOCK): "Pick the new date.",
+    (Reason.NOT_OFFERED, ids.PROMISE_NEW_DATE_BLOCK): "Pick the date from the calendar.",
     # The nudge's Snooze and Skip, and the schedule commands.
     (Reason.SETTLED, None): (
         "That nudge is no longer yours to change. Run `/ask-team` for a question."

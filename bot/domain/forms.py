@@ -228,6 +228,17 @@ def parse_promise_form(values: Any) -> PromiseForm | list[Refusal]:
     return PromiseForm(promise, due, tell)
 
 
+def parse_new_date_form(values: Any) -> date | list[Refusal]:
+    """A promise's new date, or what is wrong with the form."""
+    if not isinstance(values, dict):
+        values = {}
+    errors = _Errors()
+    due = _picked_date(values, ids.PROMISE_NEW_DATE_BLOCK, ids.PROMISE_NEW_DATE_ACTION, errors)
+    if due is None and not errors:
+        errors.add(Reason.REQUIRED, ids.PROMISE_NEW_DATE_BLOCK)
+    return errors.refusals if errors or due is None else due
+
+
 def _picked_date(
     values: dict[str, Any], block_id: str, action_id: str, errors: _Errors
 ) -> date | None:

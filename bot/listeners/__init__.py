@@ -20,6 +20,7 @@ from bot.listeners import (
     own_questions,
     promises,
     questions,
+    reminders,
     team_asks,
     your_data,
 )
@@ -44,6 +45,7 @@ def register_all(app: App, deps: Deps, sender: AfterAckSender) -> None:
     own_questions.register(app, sender)
     team_asks.register(app, deps, sender)
     promises.register(app, sender)
+    reminders.register(app, sender)
     # Last: catch-alls for buttons, forms and events no feature claims.
     fallbacks.register(app, sender)
     errors.register(app, sender)

@@ -24,10 +24,11 @@ from bot.playground.surfaces import Origin
 from bot.playground.typed_text import as_slack_sends
 from bot.playground.workspace import Workspace
 from bot.senders.nudges import NudgeDispatcher
+from bot.senders.reminders import Reminders
 from bot.senders.team_asks import AskCloser
 from bot.services.context import Caller, Context
 from bot.services.deps import Deps
-from bot.services.playground_asks import earliest_open_close
+from bot.services.playground_asks import earliest_open_close, reminder_stops
 from bot.services.schedules import next_nudge_at
 
 # What Slack shows when an app fails a slash command.
@@ -49,6 +50,7 @@ class VisitorActions:
         dispatcher: NudgeDispatcher,
         deps: Deps,
         closer: AskCloser,
+        reminders: Reminders,
     ) -> None:
         self.workspace = workspace
         self.driver = driver
@@ -56,6 +58,7 @@ class VisitorActions:
         self.dispatcher = dispatcher
         self.deps = deps
         self.closer = closer
+        self.reminders = reminders
 
     def by_name(self) -> dict[str, VisitorAction]:
         """The actions by the path the page posts them to (`/ui/<name>`)."""
@@ -239,23 +242,36 @@ class VisitorActions:
             raise PageRequestError("the clock can run, go to the next nudge or close answers")
         if due is None:
             return {"ok": False, "error": f"{missing} first."}
+        said = self._stop_for_reminders(due)
         self.clock.jump_to(due)
         local = self.clock().astimezone(ZoneInfo(user.tz))
         return {
             "ok": True,
             "now": self.clock().isoformat(),
             "summary": f"It is now {local:%a %d %b, %H:%M} for {user.real_name}: "
-            + self._run_passes(),
+            + "; ".join([*said, self._run_passes()]),
         }
+
+    def _stop_for_reminders(self, until: datetime) -> list[str]:
+        """Run the passes at each reminder due on the way to `until`, in order, as the clock's
+        tick would have; what each stop did, where it reminded anyone."""
+        said: list[str] = []
+        while stops := reminder_stops(self.deps, TEAM_ID, self.clock(), until):
+            self.clock.jump_to(stops[0])
+            done = self._run_passes()
+            if "reminded" in done:
+                said.append(f"{stops[0]:%a %H:%M} UTC: {done}")
+        return said
 
     def _run_passes(self) -> str:
         """What the clock's tick runs, at the playground's now; one line about it."""
         # Closings first, as the tick does: a jump past an ask's close ends it at once.
         closing = self.closer.run_pass(self.clock())
         report = self.dispatcher.run_pass(self.clock())
+        reminded = self.reminders.run_pass(self.clock())
         # Every page shows the new time and next nudge, even where no message arrived.
         self.workspace.touch()
-        return summary(report, closing)
+        return summary(report, closing, reminded)
 
     # -- helpers ---------------------------------------------------------------------------
 

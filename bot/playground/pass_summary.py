@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from bot.senders.nudges import PassReport
+from bot.senders.reminders import ReminderReport
 from bot.senders.team_asks import ClosingReport
 
 
-def summary(report: PassReport, closing: ClosingReport | None = None) -> str:
-    """One line about the asks' closing pass (if it did anything) and a nudge pass."""
+def summary(
+    report: PassReport,
+    closing: ClosingReport | None = None,
+    reminded: ReminderReport | None = None,
+) -> str:
+    """One line about the asks' closing pass (if it did anything), a nudge pass and the
+    reminders it sent (if any)."""
     sent = report.outcomes.get("sent", 0)
     parts = closing_summary(closing) if closing else []
     parts.append(f"{sent} nudge{'' if sent == 1 else 's'} sent")
@@ -15,6 +21,10 @@ def summary(report: PassReport, closing: ClosingReport | None = None) -> str:
         parts.append(f"{report.missed} missed (past the grace window)")
     others = {k: v for k, v in report.outcomes.items() if k != "sent" and v}
     parts.extend(f"{count} {name}" for name, count in sorted(others.items()))
+    if reminded is not None and reminded.promises:
+        parts.append(f"{reminded.promises} promise reminder{_s(reminded.promises)} sent")
+    if reminded is not None and reminded.people:
+        parts.append(f"{reminded.people} {'person' if reminded.people == 1 else 'people'} reminded")
     return ", ".join(parts)
 
 

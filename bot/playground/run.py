@@ -9,7 +9,13 @@ from dataclasses import replace
 
 from bot.app.bolt_app import create_app
 from bot.app.clock import start_clock
-from bot.app.runtime import ask_closer, deps_for, nudge_dispatcher, open_database
+from bot.app.runtime import (
+    ask_closer,
+    deps_for,
+    nudge_dispatcher,
+    open_database,
+    reminder_pass,
+)
 from bot.app.server import check_port_free
 from bot.app.web import wsgi_app
 from bot.domain.question_bank import QuestionBank
@@ -65,11 +71,14 @@ class Playground:
         )
         dispatcher = nudge_dispatcher(bot_settings, self.database, bank)
         closer = ask_closer(bot_settings, deps)
-        self.scheduler = start_clock(dispatcher, now=self.clock, closer=closer)
+        reminders = reminder_pass(bot_settings, deps)
+        self.scheduler = start_clock(dispatcher, now=self.clock, closer=closer, reminders=reminders)
         driver = SlackDriver(
             f"{self.bot.url}/slack/events", secret, self.fake.base_url + "/response"
         )
-        actions = VisitorActions(self.workspace, driver, self.clock, dispatcher, deps, closer)
+        actions = VisitorActions(
+            self.workspace, driver, self.clock, dispatcher, deps, closer, reminders
+        )
         self.page = Page(self.workspace, self.clock, deps, actions)
         self.fake.pages = self.page.handle
 

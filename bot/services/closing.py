@@ -37,6 +37,8 @@ class Closing:
     conversation: TeamConversation
     # The pulse average the last time this leader asked the same people, for comparison.
     previous_average: float | None
+    # How many people asked by DM were reminded before the close.
+    reminded: int = 0
 
 
 def claim_closings(deps: Deps, now: datetime) -> list[int]:
@@ -59,6 +61,7 @@ def closing_of(deps: Deps, ask_id: int) -> Closing | None:
             _previous_average(session, found, deps.anonymous_minimum)
             if conversation.pulse
             else None,
+            found.reminded_count,
         )
 
 

@@ -16,6 +16,7 @@ from bot.domain.question_bank import Asked
 from bot.services.context import Context
 from bot.services.entries import EntryView
 from bot.services.questions import follow_up
+from bot.services.reminders import seen_on_its_day
 from bot.services.team_conversations import TeamConversation, conversations_by_entry
 from bot.services.zones import past_due
 from bot.store.log import (
@@ -110,6 +111,7 @@ def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | Refu
             answer = entry.answer if form.answer is None else form.answer
             update_entry(entry, answer, form.people, form.heartbeat, form.promise, form.promise_due)
             session.flush()
+            seen_on_its_day(ctx, connection, entry.id, entry.promise_due)
             return Saved(EntryView.of(entry, team_asked=team_asked), updated=True)
         refused = _refusal(ctx, form, team_asked=False, due_before=None)
         if refused is not None or form.answer is None:
@@ -136,6 +138,8 @@ def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | Refu
             parent_id=parent.id if parent else None,
             promise_due=form.promise_due,
         )
+        session.flush()
+        seen_on_its_day(ctx, connection, entry.id, entry.promise_due)
         return Saved(EntryView.of(entry), updated=False)
 
 

@@ -11,6 +11,7 @@ from bot.domain.forms import PromiseForm
 from bot.services.closing import ReplyTarget, reply_targets
 from bot.services.context import Context
 from bot.services.entries import EntryView
+from bot.services.reminders import seen_on_its_day
 from bot.services.zones import caller_today, past_due
 from bot.store.log import own_entry
 from bot.store.models import Entry
@@ -103,12 +104,54 @@ def make_promise(ctx: Context, entry_id: int, form: PromiseForm) -> Promised | R
         if past_due(ctx, form.due, entry.promise_due):
             return Refusal(Reason.DUE_IN_THE_PAST, ids.PROMISE_BY_BLOCK)
         if form.promise != entry.promise:
-            entry.promise_kept_at = None
+            entry.promise_kept_at = entry.promise_dropped_at = None
         entry.promise, entry.promise_due = form.promise, form.due
+        session.flush()
+        seen_on_its_day(ctx, session.connection(), entry.id, entry.promise_due)
         threads = _threads(ctx, session, entry_id) if form.tell_the_team else []
         # Told only if there was a thread to tell it in: Done then goes to the same place.
         entry.promise_told = bool(threads)
         return Promised(EntryView.of(entry, team_asked=True), threads)
+
+
+def promise_to_move(ctx: Context, entry_id: int) -> tuple[EntryView, date] | Refusal:
+    """The caller's own promise `entry_id` while it is open, and their today, for New date."""
+    with ctx.transaction(writes=False) as session:
+        entry = _own_open_promise(ctx, session, entry_id)
+        return entry if isinstance(entry, Refusal) else (EntryView.of(entry), caller_today(ctx))
+
+
+def move_promise(ctx: Context, entry_id: int, due: date) -> EntryView | Refusal:
+    """Give the caller's open promise a new day (not one already over where they are)."""
+    with ctx.transaction() as session:
+        entry = _own_open_promise(ctx, session, entry_id)
+        if isinstance(entry, Refusal):
+            return entry
+        if past_due(ctx, due, None):
+            return Refusal(Reason.DUE_IN_THE_PAST, ids.PROMISE_NEW_DATE_BLOCK)
+        entry.promise_due = due
+        session.flush()
+        seen_on_its_day(ctx, session.connection(), entry.id, entry.promise_due)
+        return EntryView.of(entry)
+
+
+def drop_promise(ctx: Context, entry_id: int) -> EntryView | Refusal:
+    """Let the caller's open promise go: off their list and their reminders, kept in the log."""
+    with ctx.transaction() as session:
+        entry = _own_open_promise(ctx, session, entry_id)
+        if isinstance(entry, Refusal):
+            return entry
+        entry.promise_dropped_at = ctx.now
+        return EntryView.of(entry)
+
+
+def _own_open_promise(ctx: Context, session: Session, entry_id: int) -> Entry | Refusal:
+    entry = own_entry(session, ctx.leader_id(session.connection()), entry_id)
+    if entry is None or not entry.promise:
+        return Refusal(Reason.GONE)
+    if entry.promise_kept_at is not None or entry.promise_dropped_at is not None:
+        return Refusal(Reason.PROMISE_SETTLED)
+    return entry
 
 
 def _own_team_conversation(ctx: Context, session: Session, entry_id: int) -> Entry | Refusal:

@@ -81,6 +81,7 @@ def update_entry(
     if (promise or None) != entry.promise:
         entry.promise = promise or None
         entry.promise_kept_at = None
+        entry.promise_dropped_at = None
     wanted = list(dict.fromkeys(people))
     if [person.user_id for person in entry.people] != wanted:
         entry.people.clear()

@@ -128,6 +128,8 @@ class Entry(Base):
     promise_outcome: Mapped[str | None] = mapped_column(String(300))
     # The promise was posted where the team answered, so Done is posted there too.
     promise_told: Mapped[bool] = mapped_column(default=False)
+    # When the leader let the promise go ("Drop"); it leaves their open promises, kept.
+    promise_dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     people: Mapped[list[EntryPerson]] = relationship(
         back_populates="entry",
@@ -311,6 +313,10 @@ class TeamAsk(Base):
     count_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # People asked by DM are reminded in turns: everyone whose reminder falls at or before
+    # this was dealt with. Who was reminded is not kept, only how many.
+    reminded_through: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TeamAskPerson(Base):
@@ -324,6 +330,8 @@ class TeamAskPerson(Base):
     user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), primary_key=True)
     dm_channel: Mapped[str | None] = mapped_column(String(SLACK_ID_LENGTH))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # Their IANA zone, asked of Slack when a reminder is near, so it comes in their day.
+    tz: Mapped[str | None] = mapped_column(String(TZ_LENGTH))
 
 
 class TeamAnswer(Base):
@@ -348,3 +356,33 @@ class TeamAnswer(Base):
     score: Mapped[int | None] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PromiseReminder(Base):
+    """One reminder of a promise due on `due`, claimed by the process sending it, so that it
+    is sent once. A new date is a new reminder."""
+
+    __tablename__ = "promise_reminders"
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "promise_due" or "promise_overdue" (bot.domain.reminder_rules.PromiseReminder).
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    due: Mapped[date] = mapped_column(Date, primary_key=True)
+    # "sending" while a process holds the lease; "sent" for good.
+    status: Mapped[str] = mapped_column(String(16))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReminderOptOut(Base):
+    """Someone who chose not to be reminded of this leader's questions."""
+
+    __tablename__ = "reminder_opt_outs"
+
+    leader_id: Mapped[int] = mapped_column(
+        ForeignKey("leaders.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

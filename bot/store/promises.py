@@ -1,4 +1,6 @@
-"""The SQL of the promises a leader logged with their answers: open, kept, due on a day."""
+"""The SQL of the promises a leader logged with their answers: open, kept, due on a day.
+
+A dropped promise is neither open nor kept: the leader let it go, and it stays in the log."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ _DUE = (
         Entry.leader_id == bindparam("leader_id"),
         Entry.promise_due == bindparam("day"),
         Entry.promise_kept_at.is_(None),
+        Entry.promise_dropped_at.is_(None),
         Entry.promise.is_not(None),
     )
     .order_by(Entry.created_at)
@@ -29,6 +32,7 @@ def open_promises(session: Session, leader_id: int, limit: int) -> tuple[list[En
         Entry.leader_id == leader_id,
         Entry.promise.is_not(None),
         Entry.promise_kept_at.is_(None),
+        Entry.promise_dropped_at.is_(None),
     )
     shown = session.scalars(
         select(Entry).where(*still_open).order_by(Entry.created_at).limit(limit)

@@ -58,6 +58,14 @@ PROMISE_BY_BLOCK = "promise_by"
 PROMISE_BY_ACTION = "promise_by_date"
 PROMISE_TELL_BLOCK = "promise_tell"
 PROMISE_TELL_ACTION = "promise_tell_team"
+# A promise a week overdue: give it a new date, or drop it (Done is PROMISE_DONE).
+PROMISE_NEW_DATE_OPEN = "promise_new_date_open"
+PROMISE_NEW_DATE_CALLBACK = "promise_new_date"
+PROMISE_NEW_DATE_BLOCK = "promise_new_date"
+PROMISE_NEW_DATE_ACTION = "promise_new_date_pick"
+PROMISE_DROP = "promise_drop"
+# Someone asked by DM who would rather not be reminded of this leader's questions.
+REMINDERS_DECLINE = "reminders_decline"
 PROMISE_TELL_VALUE = "tell"
 
 # Buttons on a history entry.

@@ -43,6 +43,8 @@ class Reason(StrEnum):
     NOT_POSTED = "not posted"
     # The nudge was snoozed or skipped already, or is not the caller's.
     SETTLED = "settled"
+    # The promise was marked done or dropped already.
+    PROMISE_SETTLED = "promise settled"
     NO_SCHEDULE = "no schedule"
 
 

@@ -233,11 +233,12 @@ def test_only_the_pages_own_json_requests_from_its_own_address_are_taken(ana: Vi
 
 
 def answer_in_team(
-    visitor: Visitor, post: Message, words: str, *, named: bool = False
+    visitor: Visitor, post: Message, words: str, *, named: bool = False, channel: str = TEAM
 ) -> dict[str, Any]:
-    """Press Answer on the question in #team, write `words` and send them: the modal after."""
+    """Press Answer on the question in #team (or `channel`), write `words` and send them: the
+    modal after."""
     shown = visitor.state()["modals"]
-    visitor.click(post, "Answer", TEAM)
+    visitor.click(post, "Answer", channel)
     # The form opens in place of whatever modal was left open.
     visitor.top_modal(other_than=shown[-1]["id"] if shown else None)
     assert visitor.submit(answer_values(words, add_name=named))["errors"] is None
@@ -344,3 +345,24 @@ def test_a_leader_promises_on_the_summary_and_the_team_sees_it_and_its_done(
 
     done = ben.last_saying("Done: Drop the status report for a month", TEAM)
     assert "No status report since the 4th" in text_of(done["blocks"])
+
+
+def test_someone_asked_by_dm_who_has_not_answered_is_reminded_on_the_way_to_the_close(
+    ana: Visitor, ben: Visitor, dev: Visitor
+) -> None:
+    ana.command("ask @ben @dev What would you change first?")
+    asked = ben.last_dm_saying("A question from your lead")
+    answer_in_team(ben, asked, "The release checklist", channel=ben.dm_channel())
+
+    jumped = ana.do("clock", action="close")
+
+    # The jump stopped at Dev's reminder, in his own morning, before answers closed.
+    assert "1 person reminded" in jumped["summary"]
+    assert "answers closed on 1 question to the team" in jumped["summary"]
+    reminder = dev.last_dm_saying("A gentle reminder")
+    assert "What would you change first?" in text_of(reminder["blocks"])
+    assert not any("A gentle reminder" in m["text"] for m in ben.dm())
+    assert "1 reminded" in text_of(ana.last_dm_saying("Your team answered")["blocks"])
+
+    dev.click(reminder, "Don't remind me for this leader's questions")
+    assert "no more reminders" in text_of(dev.last_dm_saying("No more reminders")["blocks"])
