@@ -145,7 +145,12 @@ def ask_closer(settings: Settings, deps: Deps) -> AskCloser:
 
 def reminder_pass(settings: Settings, deps: Deps) -> Reminders:
     """The pass that reminds leaders of their promises and people of questions unanswered."""
-    return Reminders(deps, workspace_clients(settings, deps.database))
+    return Reminders(
+        deps,
+        workspace_clients(settings, deps.database),
+        Budget(settings.nudge_rate_per_minute, settings.nudge_burst),
+        settings.nudge_concurrency,
+    )
 
 
 def check_bot_token(settings: Settings) -> None:

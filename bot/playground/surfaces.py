@@ -62,11 +62,14 @@ class Message:
     # Who alone sees it, for an ephemeral message.
     only_for: str | None = None
     files: list[StoredFile] = field(default_factory=list)
+    # The message whose thread it replies in; None for a message of the conversation itself.
+    thread_ts: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The message for the page."""
         return {
             "ts": self.ts,
+            "thread_ts": self.thread_ts,
             "author": self.author,
             "user": self.user,
             "text": self.text,

@@ -97,6 +97,9 @@ class WorkspaceWebApi:
         if channel is None:
             return error_answer("channel_not_found")
         message = self._bot_message(call)
+        thread_ts = call.params.get("thread_ts")
+        if thread_ts:
+            message.thread_ts = str(thread_ts)
         self.state.add_message(channel, message)
         return ok_answer(channel=channel, ts=message.ts, message={"text": message.text})
 

@@ -20,6 +20,7 @@ def post_in_threads(
 
     def post(client: WebClient) -> list[Delivery]:
         refused: list[str] = []
+        busy: list[str] = []
         for target in targets:
             try:
                 slack_call(
@@ -30,14 +31,20 @@ def post_in_threads(
                     blocks=blocks,
                 )
             except SlackCallError as failure:
-                if failure.fault is not Fault.REFUSED:
-                    raise  # try later, or our bug: the sender logs it
-                refused.append(target.channel)
-        if not refused:
-            return [DirectMessage(user_id, said, as_dicts(notice(said, ":mega:")))]
+                if failure.fault is Fault.OUR_BUG:
+                    raise  # the sender logs its traceback
+                (refused if failure.fault is Fault.REFUSED else busy).append(target.channel)
+        told: list[Delivery] = []
         # A channel the bot has left since, or a DM closed: the leader hears it; nothing is lost.
-        missed = NOT_POSTED_IN.format(where=", ".join(f"<#{channel}>" for channel in refused))
-        return [DirectMessage(user_id, missed, as_dicts(notice(missed, ":warning:")))]
+        if refused:
+            missed = NOT_POSTED_IN.format(where=_where(refused))
+            told.append(DirectMessage(user_id, missed, as_dicts(notice(missed, ":warning:"))))
+        # Slack busy or out of reach, after the client's own retries: the team has not seen
+        # it, and the leader must not believe they have.
+        if busy:
+            later = NOT_POSTED_YET.format(where=_where(busy))
+            told.append(DirectMessage(user_id, later, as_dicts(notice(later, ":warning:"))))
+        return told or [DirectMessage(user_id, said, as_dicts(notice(said, ":mega:")))]
 
     return AfterAck(run=post)
 
@@ -46,3 +53,11 @@ NOT_POSTED_IN = (
     "I could not post in {where}, where the team answered: invite me back with "
     "`/invite @ask-team`. What you wrote is kept in your log."
 )
+NOT_POSTED_YET = (
+    "Slack did not take my post in {where} just now, so the team has not seen it yet. "
+    "What you wrote is kept in your log: do the same again in a few minutes to tell them."
+)
+
+
+def _where(channels: list[str]) -> str:
+    return ", ".join(f"<#{channel}>" for channel in channels)

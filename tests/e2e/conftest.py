@@ -92,7 +92,14 @@ def running_app(
         slack_api_url=fake_slack.api_url,
         database_url=database.url,
     )
-    deps = Deps(database=database, bank=bank, clock=clock, rng=random.Random(7))
+    # Keyed as a deployment keys it, so `ask-team` processes on this database agree on who answered.
+    deps = Deps(
+        database=database,
+        bank=bank,
+        clock=clock,
+        rng=random.Random(7),
+        answer_secret=settings.answer_key,
+    )
     sender = AfterAckSender(web_client(settings))
     transactions = TransactionCounter()
     transactions.watch(database.engine)

@@ -358,3 +358,59 @@ def test_a_page_of_another_origin_cannot_run_a_command_with_fetch(
     # The browser did send it (its answer is opaque to the page); the playground refused it.
     assert sent == "opaque"
     assert sent_to_the_bot == []
+
+
+def answer_as(page: Page, person: str, words: str) -> None:
+    """Become `person`, press Answer on the question in #team, and send `words`."""
+    page.get_by_label("Pretend user").select_option(label=person)
+    page.get_by_role("button", name="# team").click()
+    page.locator(".message", has_text="asks the team").last.get_by_role(
+        "button", name="Answer", exact=True
+    ).click()
+    modal = page.get_by_role("dialog", name="Answer")
+    modal.get_by_label("Your answer").fill(words)
+    modal.get_by_role("button", name="Send").click()
+    expect(modal).to_contain_text("your answer is in")
+    modal.get_by_role("button", name="Done").click()
+    expect(modal).to_be_hidden()
+
+
+def test_the_whole_follow_through_loop_is_seen_in_the_teams_thread(page: Page) -> None:
+    page.get_by_role("button", name="# team").click()
+    type_command(page, "/ask-team ask #team What should we stop doing?")
+    expect(page.locator(".message", has_text="asks the team").last).to_be_visible()
+    answer_as(page, "Ben Okafor", "The weekly status report")
+    answer_as(page, "Mei Tanaka", "Meetings without an agenda")
+
+    page.get_by_label("Pretend user").select_option(label="Ana Lima")
+    page.get_by_role("button", name="Close answers now").click()
+    page.get_by_role("button", name="ask-team").first.click()
+    summary = page.locator(".message", has_text="Your team answered").last
+    summary.get_by_role("button", name="Promise something").click()
+    form = page.get_by_role("dialog", name="Promise something")
+    form.get_by_label("What will you do?").fill("drop the status report for a month")
+    form.get_by_role("button", name="Promise").click()
+    expect(form).to_be_hidden()
+
+    # The team sees it in the question's own thread, as Slack shows a thread.
+    page.get_by_role("button", name="# team").click()
+    question = page.locator(".message-list .message", has_text="asks the team").last
+    question.get_by_role("button", name="1 reply").click()
+    thread = page.get_by_role("complementary", name="Thread")
+    expect(thread).to_contain_text("I'll drop the status report for a month")
+    expect(page.locator(".message-list")).not_to_contain_text("I'll drop the status report")
+
+    # Done, from the promises list: the same thread hears it.
+    page.get_by_role("button", name="ask-team").first.click()
+    type_command(page, "/ask-team promises")
+    listed = page.locator(".message", has_text="Open promises").last
+    listed.get_by_role("button", name="Done").click()
+    kept = page.get_by_role("dialog", name="Promise kept")
+    kept.get_by_label("What did you do?").fill("No status report since the 4th")
+    kept.get_by_role("button", name="Done").click()
+    expect(kept).to_be_hidden()
+    page.get_by_role("button", name="# team").click()
+    question.get_by_role("button", name="2 replies").click()
+    expect(thread).to_contain_text("Done: drop the status report for a month")
+    thread.get_by_role("button", name="Close thread").click()
+    expect(thread).to_be_hidden()

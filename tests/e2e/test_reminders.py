@@ -4,6 +4,8 @@ get one polite reminder, halfway to the close and inside their own working day."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -15,8 +17,9 @@ from bot.app.runtime import ask_closer, reminder_pass
 from bot.playground.fake_slack import Call, default_answer
 from bot.playground.slack_driver import User
 from bot.senders.reminders import ReminderReport
-from bot.store.models import TeamAsk
+from bot.store.models import Base, TeamAsk
 from tests.support.blocks import button, press, text_of
+from tests.support.cli import cli_env
 from tests.support.flows import promise_values
 from tests.support.harness import LEADER, OTHER_LEADER, Harness
 from tests.support.team import ANA, BEN, MEI, answer, ask_channel, press_in
@@ -152,6 +155,11 @@ def test_an_anonymous_ask_reminds_from_the_keyed_hash_and_keeps_no_names(
         # How many, and the turn reached: never who.
         assert ask.reminded_count == 1
         assert ask.reminded_through == at(27, 8)
+        # Ana is on the list of people asked, as the ask needs; nowhere else.
+        for table in Base.metadata.sorted_tables:
+            if table.name != "team_ask_people":
+                rows = connection.execute(table.select()).all()
+                assert ANA.user_id not in repr(rows), f"{table.name} names who was reminded"
 
 
 def test_dont_remind_me_holds_for_that_leaders_questions_only(zones: Harness) -> None:
@@ -390,3 +398,55 @@ def test_a_reminder_sent_before_a_restart_is_not_sent_again(zones: Harness, send
     assert "reminders: 0 promises" in send_due(at(30, 8, 1))
     assert run_reminders(harness, at(30, 9)).promises == 0
     assert len(promise_reminders(harness, "Today is the day you gave")) == 1
+    # A week later, the same: once, whichever process runs the pass.
+    assert "reminders: 1 promises" in send_due(at(37, 8))
+    assert "reminders: 0 promises" in send_due(at(37, 9))
+    assert run_reminders(harness, at(37, 10)).promises == 0
+    assert len(promise_reminders(harness, "A week past the day you gave")) == 1
+
+
+def test_three_processes_running_the_pass_at_once_remind_each_person_once(
+    zones: Harness, tmp_path: Any
+) -> None:
+    harness = zones
+    ask_by_dm(harness, ANA, BEN, MEI)
+    answer(harness, the_ask_dm(harness, MEI), MEI, "The build takes an hour", channel="D0DM")
+    env = {
+        **cli_env(tmp_path, harness.fake),
+        "DATABASE_URL": harness.app.deps.database.url,
+    }
+    # Each `ask-team send-due` is a process of its own, as cron on three hosts would start it.
+    for now in (at(27, 1), at(27, 8)):
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", "send-due", "--at", now.isoformat()],
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        for run in runs:
+            _, err = run.communicate(timeout=60)
+            assert run.returncode == 0, err
+    assert [len(reminders_to(harness, p)) for p in (ANA, BEN, MEI)] == [1, 1, 0]
+
+
+def test_a_429_pauses_the_workspace_as_long_as_slack_asks_and_the_pass_goes_on(
+    zones: Harness,
+) -> None:
+    harness = zones
+    ask_by_dm(harness, ANA, MEI)
+    refused: list[Call] = []
+
+    def busy_once(call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if not refused:
+            refused.append(call)
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+        return 200, default_answer(call), {}
+
+    harness.fake.respond_with("chat.postMessage", busy_once)
+    assert run_reminders(harness, at(27, 8)).people == 2
+    assert [len(reminders_to(harness, p)) for p in (ANA, MEI)] == [1, 1]

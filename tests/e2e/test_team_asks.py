@@ -774,6 +774,41 @@ def test_a_promise_for_a_channel_the_bot_has_left_is_kept_and_the_leader_is_told
     assert "Cut the Friday sync" in text_of(harness.slack.command("promises").json)
 
 
+def test_a_promise_slack_is_too_busy_to_post_is_kept_and_the_leader_is_told_to_retry(
+    harness: Harness,
+) -> None:
+    three_answered_and_closed(harness)
+    harness.fake.respond_with(
+        "chat.postMessage",
+        lambda call: (
+            (503, {"ok": False, "error": "service_unavailable"}, {})
+            if call.params.get("thread_ts")
+            else (200, default_answer(call), {})
+        ),
+    )
+
+    form = promise_form_from_the_summary(harness)
+    assert harness.slack.submit(form, promise_values("Cut the Friday sync")).status == 200
+    harness.settle()
+
+    told = text_of(dms_to(harness, LEADER.user_id)[-1])
+    assert "the team has not seen it yet" in told
+    assert "Promised, and told the team" not in told
+    assert "Cut the Friday sync" in text_of(harness.slack.command("promises").json)
+
+    # Slack is back: the same Promise again tells them.
+    harness.fake.respond_with("chat.postMessage", lambda call: (200, default_answer(call), {}))
+    assert harness.slack.submit(form, promise_values("Cut the Friday sync")).status == 200
+    harness.settle()
+    taken = [
+        post
+        for post in posts_to(harness, CHANNEL)
+        if post.params.get("thread_ts") and post.status == 200
+    ]
+    assert len(taken) == 1
+    assert "I'll Cut the Friday sync" in text_of(taken[0])
+
+
 def test_an_anonymous_asks_thread_hears_only_the_leaders_words(harness: Harness) -> None:
     post = ask_channel(harness, f"anonymously {QUESTION}")
     said = ("Fewer meetings", "No Friday deploys", "Better docs")

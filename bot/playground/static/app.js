@@ -23,6 +23,8 @@ const ui = {
   seen: {}, // conversation id → message count the user has seen
   atBottom: true, // the message list follows new messages while it is scrolled to the end
   usersKey: null,
+  thread: null, // { channel, ts } of the thread open beside the conversation, or null
+  threadKey: null,
 };
 
 // ---- server -----------------------------------------------------------------------------
@@ -183,6 +185,7 @@ function render() {
   renderTopbar();
   renderSidebar();
   renderPane();
+  renderThread();
   renderModal();
 }
 
@@ -290,7 +293,9 @@ function renderMessages(channel) {
   const nodes = [];
   const kept = new Map();
   let lastDay = null;
-  for (const message of messages) {
+  // As in Slack, a thread's replies stay in the thread: the conversation shows how many.
+  const replies = repliesByThread(messages);
+  for (const message of messages.filter((m) => !isReply(m))) {
     const when = new Date(Number(message.ts) * 1000);
     const day = dayLabel(when, tz, now);
     if (day !== lastDay) {
@@ -298,9 +303,10 @@ function renderMessages(channel) {
       lastDay = day;
     }
     const id = `${channel} ${message.ts}`;
-    const json = JSON.stringify(message);
+    const count = (replies.get(message.ts) || []).length;
+    const json = JSON.stringify([message, count]);
     const old = ui.messageNodes.get(id);
-    const node = old && old.json === json ? old.node : renderMessage(message, channel);
+    const node = old && old.json === json ? old.node : renderMessage(message, channel, count);
     kept.set(id, { json, node });
     nodes.push(node);
   }
@@ -319,7 +325,59 @@ function emptyConversation(channel) {
 
 const BOT = { name: "ask-team" };
 
-function renderMessage(message, channel) {
+function isReply(message) {
+  return Boolean(message.thread_ts) && message.thread_ts !== message.ts;
+}
+
+/** thread ts → its replies, oldest first. */
+function repliesByThread(messages) {
+  const threads = new Map();
+  for (const message of messages.filter(isReply)) {
+    if (!threads.has(message.thread_ts)) threads.set(message.thread_ts, []);
+    threads.get(message.thread_ts).push(message);
+  }
+  return threads;
+}
+
+function openThread(channel, ts) {
+  ui.thread = { channel, ts };
+  ui.threadKey = null;
+  render();
+  $("thread-close").focus();
+}
+
+function closeThread() {
+  ui.thread = null;
+  render();
+}
+
+/** The thread open beside the conversation: its first message, then every reply. */
+function renderThread() {
+  const pane = $("thread-pane");
+  const open = ui.thread && ui.thread.channel === currentConversation() ? ui.thread : null;
+  pane.hidden = !open;
+  if (!open) {
+    ui.threadKey = null;
+    $("thread-list").replaceChildren();
+    return;
+  }
+  const messages = ui.state.conversations?.[open.channel] || [];
+  const parent = messages.find((m) => m.ts === open.ts);
+  const replies = repliesByThread(messages).get(open.ts) || [];
+  const key = JSON.stringify([parent, replies, ui.state.users, me().tz]);
+  if (key === ui.threadKey) return;
+  ui.threadKey = key;
+  const where = open.channel === ui.state.dm_channel ? "ask-team" : `# ${teamChannel().name}`;
+  $("thread-where").textContent = where;
+  const count = replies.length;
+  $("thread-list").replaceChildren(
+    parent ? renderMessage(parent, open.channel, 0) : h("p", { class: "empty" }, "This message is no longer here."),
+    h("div", { class: "thread-count", role: "separator" }, h("span", {}, `${count} ${count === 1 ? "reply" : "replies"}`)),
+    ...replies.map((reply) => renderMessage(reply, open.channel, 0)),
+  );
+}
+
+function renderMessage(message, channel, replyCount = 0) {
   const ctx = context({ onAction: (action) => sendAction("message", { channel, ts: message.ts }, action) });
   const when = new Date(Number(message.ts) * 1000);
   const tz = me().tz || "UTC";
@@ -349,7 +407,11 @@ function renderMessage(message, channel) {
         isBot ? h("span", { class: "app-tag" }, "APP") : null,
         " ", time),
       content,
-      files(message.files)));
+      files(message.files),
+      replyCount > 0
+        ? h("button", { type: "button", class: "thread-link", onclick: () => openThread(channel, message.ts) },
+            `${replyCount} ${replyCount === 1 ? "reply" : "replies"}`)
+        : null));
 }
 
 // Slack reads a message's `text` to screen readers and shows it in notifications; when the
@@ -635,6 +697,7 @@ function go(place) {
   if (ui.state) {
     renderSidebar();
     renderPane();
+    renderThread();
   }
   if (!isHome) $("composer").focus();
 }
@@ -647,7 +710,7 @@ function switchUser(id) {
   ui.poll?.abort();
   ui.since = null;
   ui.state = null;
-  Object.assign(ui, { modalKey: null, homeKey: null, listKey: null, listChannel: null, messageNodes: new Map(), seen: {} });
+  Object.assign(ui, { modalKey: null, homeKey: null, listKey: null, listChannel: null, messageNodes: new Map(), seen: {}, thread: null, threadKey: null });
   ui.closing.clear();
   ui.place = { kind: "app", tab: "messages" };
   $("modal-root").replaceChildren();
@@ -678,6 +741,10 @@ function start() {
     $(`tab-${next}`).focus();
   });
   $("user-select").addEventListener("change", (event) => switchUser(event.target.value));
+  $("thread-close").addEventListener("click", closeThread);
+  $("thread-pane").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeThread();
+  });
   $("clock-run").addEventListener("click", (event) => moveClock("run", event.currentTarget));
   $("clock-next-button").addEventListener("click", (event) => moveClock("next", event.currentTarget));
   // Jumps to when the first open question to the team closes, and closes it there.
