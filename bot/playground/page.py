@@ -24,9 +24,10 @@ from bot.playground.page_http import (
     since_version,
     static_file,
 )
-from bot.playground.people import PRETEND_USERS, PretendUser
+from bot.playground.people import PRETEND_USERS, TEAM_ID, PretendUser
 from bot.playground.workspace import Workspace
 from bot.services.deps import Deps
+from bot.services.playground_events import next_event
 from bot.services.schedules import next_nudge_at
 
 # How long a state request waits for something new before answering with the same state.
@@ -104,10 +105,13 @@ class Page:
         self.workspace.wait_for_change(since, LONG_POLL_SECONDS)
         now = self.clock()
         next_nudge = next_nudge_at(context_of(self.deps, user, now))
+        coming = next_event(self.deps, TEAM_ID, now)
         return {
             **self.workspace.state_for(user.id),
             "now": now.isoformat(),
             "next_nudge": next_nudge.isoformat() if next_nudge else None,
+            # Of anyone's: a jump stops there on its way (bot/playground/page_actions.py).
+            "next_event": {"at": coming.at.isoformat(), "what": coming.what} if coming else None,
             "commands": [
                 {"usage": usage, "description": description}
                 for subcommand in SUBCOMMANDS

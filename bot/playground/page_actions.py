@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.playground.clock import PlaygroundClock
 from bot.playground.page_http import PageRequestError, text_field, view_state
-from bot.playground.pass_summary import summary
+from bot.playground.pass_summary import NOTHING_DONE, summary
 from bot.playground.people import BOT_USER_ID, TEAM_ID, PretendUser
 from bot.playground.slack_driver import Response, SlackDriver, User, event_callback
 from bot.playground.surfaces import Origin
@@ -28,7 +28,7 @@ from bot.senders.reminders import Reminders
 from bot.senders.team_asks import AskCloser
 from bot.services.context import Caller, Context
 from bot.services.deps import Deps
-from bot.services.playground_asks import earliest_open_close, reminder_stops
+from bot.services.playground_events import earliest_open_close, events_between
 from bot.services.schedules import next_nudge_at
 
 # What Slack shows when an app fails a slash command.
@@ -242,7 +242,7 @@ class VisitorActions:
             raise PageRequestError("the clock can run, go to the next nudge or close answers")
         if due is None:
             return {"ok": False, "error": f"{missing} first."}
-        said = self._stop_for_reminders(due)
+        said = self._stop_on_the_way(due)
         self.clock.jump_to(due)
         local = self.clock().astimezone(ZoneInfo(user.tz))
         return {
@@ -252,15 +252,15 @@ class VisitorActions:
             + "; ".join([*said, self._run_passes()]),
         }
 
-    def _stop_for_reminders(self, until: datetime) -> list[str]:
-        """Run the passes at each reminder due on the way to `until`, in order, as the clock's
-        tick would have; what each stop did, where it reminded anyone."""
+    def _stop_on_the_way(self, until: datetime) -> list[str]:
+        """Run the passes at each event due on the way to `until`, in order, as the clock's
+        tick would have there; what each stop did, where it did anything."""
         said: list[str] = []
-        while stops := reminder_stops(self.deps, TEAM_ID, self.clock(), until):
-            self.clock.jump_to(stops[0])
+        while stops := events_between(self.deps, TEAM_ID, self.clock(), until):
+            self.clock.jump_to(stops[0].at)
             done = self._run_passes()
-            if "reminded" in done:
-                said.append(f"{stops[0]:%a %H:%M} UTC: {done}")
+            if done != NOTHING_DONE:
+                said.append(f"{stops[0].at:%a %H:%M} UTC: {done}")
         return said
 
     def _run_passes(self) -> str:

@@ -6,6 +6,9 @@ from bot.senders.nudges import PassReport
 from bot.senders.reminders import ReminderReport
 from bot.senders.team_asks import ClosingReport
 
+# What a pass that sent and closed nothing says.
+NOTHING_DONE = "0 nudges sent"
+
 
 def summary(
     report: PassReport,

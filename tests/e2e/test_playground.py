@@ -366,3 +366,37 @@ def test_someone_asked_by_dm_who_has_not_answered_is_reminded_on_the_way_to_the_
 
     dev.click(reminder, "Don't remind me for this leader's questions")
     assert "no more reminders" in text_of(dev.last_dm_saying("No more reminders")["blocks"])
+
+
+def test_a_jump_stops_at_a_snoozed_nudge_before_the_next_days(ana: Visitor) -> None:
+    ana.command("schedule 9:00 weekdays")
+    ana.wait_until(lambda s: s["next_nudge"])
+    ana.do("clock", action="next")
+    nudge = ana.last_dm_saying("Today's question for your team")
+    ana.click(nudge, "Snooze 1 hour")
+    state = ana.wait_until(lambda s: (s["next_event"] or {}).get("what") == "snoozed nudge")
+    assert state["next_event"]["at"] < state["next_nudge"]
+
+    jumped = ana.do("clock", action="next")
+
+    # The snoozed question came back at 10:00, on its own, before the next day's nudge.
+    stops = jumped["summary"].split("; ")
+    assert len(stops) == 2, jumped["summary"]
+    assert stops[0].endswith("1 nudge sent")
+    assert stops[1].endswith("1 nudge sent")
+    assert "missed" not in jumped["summary"]
+
+
+def test_closing_answers_on_a_later_day_delivers_the_nudges_due_on_the_way(ana: Visitor) -> None:
+    ana.command("schedule 9:00 weekdays")
+    ana.wait_until(lambda s: s["next_nudge"])
+    assert ana.command(f"ask #team {STOP}", channel=TEAM) == {"ok": True}
+    ana.last_saying("asks the team", TEAM)
+
+    jumped = ana.do("clock", action="close")
+
+    # Answers close at 18:00 on the next working day; its 09:00 nudge came at 09:00.
+    assert "1 nudge sent" in jumped["summary"]
+    assert "missed" not in jumped["summary"]
+    assert ana.last_dm_saying("Today's question for your team")
+    assert "answers closed on 1 question to the team" in jumped["summary"]

@@ -197,8 +197,13 @@ function renderTopbar() {
   // Relative, so the header's only clock time is the playground's own; the exact time is
   // in the tooltip.
   const next = s.next_nudge ? new Date(s.next_nudge) : null;
-  $("clock-next").textContent = next ? `Next nudge ${fromNow(next, new Date(s.now))}` : "No nudge planned";
-  $("clock-next").title = next ? `${shortMoment(next, tz)} in ${tz}` : "";
+  const event = s.next_event ? new Date(s.next_event.at) : null;
+  let said = next ? `Next nudge ${fromNow(next, new Date(s.now))}` : "No nudge planned";
+  // Anything sooner (someone's nudge, a snooze ending, a close, a reminder) is said first:
+  // a jump stops there on its way.
+  if (event && (!next || event < next)) said = `Next: ${s.next_event.what} ${fromNow(event, new Date(s.now))} · ${said}`;
+  $("clock-next").textContent = said;
+  $("clock-next").title = [event ? `${s.next_event.what}: ${shortMoment(event, tz)}` : "", next ? `your nudge: ${shortMoment(next, tz)}` : ""].filter(Boolean).join(" · ") + ` (${tz})`;
   const select = $("user-select");
   const usersKey = JSON.stringify(s.users || []);
   if (usersKey !== ui.usersKey) {
