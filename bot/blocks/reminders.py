@@ -152,12 +152,7 @@ def ask_reminder(message: AskMessage) -> list[Block]:
         ActionsBlock(
             block_id="ask_reminder",
             elements=[
-                ButtonElement(
-                    text="Answer",
-                    action_id=ids.TEAM_ANSWER_OPEN,
-                    value=str(message.ask_id),
-                    style="primary",
-                ),
+                _answer(message),
                 ButtonElement(
                     text="Don't remind me for this leader's questions",
                     action_id=ids.REMINDERS_DECLINE,
@@ -181,15 +176,12 @@ def reminders_declined(message: AskMessage) -> list[Block]:
                 "questions. You can still answer this one until it closes."
             )
         ),
-        ActionsBlock(
-            block_id="ask_reminder",
-            elements=[
-                ButtonElement(
-                    text="Answer",
-                    action_id=ids.TEAM_ANSWER_OPEN,
-                    value=str(message.ask_id),
-                    style="primary",
-                )
-            ],
-        ),
+        ActionsBlock(block_id="ask_reminder", elements=[_answer(message)]),
     ]
+
+
+def _answer(message: AskMessage) -> ButtonElement:
+    """The ask's own Answer button: the answer form opens as from the question itself."""
+    return ButtonElement(
+        text="Answer", action_id=ids.TEAM_ANSWER_OPEN, value=str(message.ask_id), style="primary"
+    )

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.domain.reminder_rules import OpenPromise
@@ -100,9 +100,7 @@ def claim_reminder(
     taken = connection.execute(
         update(PromiseReminder)
         .where(
-            PromiseReminder.entry_id == entry_id,
-            PromiseReminder.kind == kind,
-            PromiseReminder.due == due,
+            *_one(entry_id, kind, due),
             PromiseReminder.status == SENDING,
             PromiseReminder.lease_until < now,
         )
@@ -112,6 +110,15 @@ def claim_reminder(
     return taken is not None
 
 
+def _one(entry_id: int, kind: str, due: date) -> tuple[ColumnElement[bool], ...]:
+    """Where-clauses naming one promise's reminder."""
+    return (
+        PromiseReminder.entry_id == entry_id,
+        PromiseReminder.kind == kind,
+        PromiseReminder.due == due,
+    )
+
+
 def finish_reminder(
     connection: Connection, entry_id: int, kind: str, due: date, now: datetime
 ) -> None:
@@ -119,9 +126,7 @@ def finish_reminder(
     connection.execute(
         update(PromiseReminder)
         .where(
-            PromiseReminder.entry_id == entry_id,
-            PromiseReminder.kind == kind,
-            PromiseReminder.due == due,
+            *_one(entry_id, kind, due),
         )
         .values(status=SENT, sent_at=now, lease_until=None)
     )
@@ -134,9 +139,7 @@ def retry_reminder_after(
     connection.execute(
         update(PromiseReminder)
         .where(
-            PromiseReminder.entry_id == entry_id,
-            PromiseReminder.kind == kind,
-            PromiseReminder.due == due,
+            *_one(entry_id, kind, due),
             PromiseReminder.status == SENDING,
         )
         .values(lease_until=at)
