@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format lock bench bench-ack bench-fanout bench-answers bench-history bench-search-sqlite bench-slow-clients bench-after-ack bench-oauth migrate clean playground screenshots
+.PHONY: run test check lint format lock bench bench-ack bench-fanout bench-answers bench-history bench-search-sqlite bench-slow-clients bench-after-ack bench-oauth bench-themes migrate clean playground screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,10 @@ run: $(STAMP)
 playground: $(STAMP)
 	$(BIN)/ask-team playground
 
-## screenshots: the README's screenshots of the playground, in Debian's Chromium (docs/screenshots/)
+## screenshots: the screenshots of the playground in README.md and docs/features.md, in Debian's Chromium (docs/screenshots/)
 screenshots: $(STAMP)
+	@dpkg -s chromium fonts-noto-color-emoji >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji)
 	$(BIN)/python scripts/screenshots.py
 
 ## test: install and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
@@ -86,6 +88,10 @@ bench-oauth: $(STAMP)
 ## bench-after-ack: how long a confirmation DM stays only in memory after the ack
 bench-after-ack: $(STAMP)
 	$(BIN)/python bench/after_ack_window.py
+
+## bench-themes: themes across answers: adjusted Rand index on labelled answers next to TF-IDF + k-means; time and memory for 500
+bench-themes: $(STAMP)
+	$(BIN)/python bench/themes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

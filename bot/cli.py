@@ -1,9 +1,10 @@
 """`ask-team` on the command line: run, playground, serve, socket, migrate, send-due, keys,
-export."""
+export, themes."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from bot.app.runtime import (
 )
 from bot.app.server import PortUnavailableError
 from bot.domain.question_bank import PromptError, QuestionBank
+from bot.domain.themes import group_into_themes
 from bot.services.context import Caller, Context
 from bot.services.lifecycle import export_of
 from bot.store import migrate
@@ -68,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "new-key":
             print(new_key())
             return 0
+        if args.command == "themes":
+            return _themes(args.file)
         settings = Settings.from_env(
             require_slack=args.command not in ("migrate", "export", "rotate-key") and not dry_run
         )
@@ -121,6 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--team", required=True, help="the Slack workspace id, T…")
     export.add_argument("--user", required=True, help="the leader's Slack user id, U…")
     export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    commands.choices["themes"].add_argument(
+        "file", metavar="FILE", help="the answers, one a line; - reads them from standard input"
+    )
     for name in ("run", "playground"):
         commands.choices[name].add_argument(
             "--database-url",
@@ -194,6 +201,16 @@ CLI_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "write one leader's log as CSV (to stdout, or --output FILE)",
         "Write everything one leader logged in one workspace as CSV, as their "
         "`/ask-team export` does. Reads the database only; needs no Slack token.",
+    ),
+    (
+        "themes",
+        "group short answers, one a line, into themes and print them as JSON",
+        "Read one answer per line from FILE (or standard input for -) and print the themes "
+        'they share as JSON: [{"label": "Meetings", "answers": [1, 4]}], largest first, '
+        "the answers by line number from 1 (blank lines count, and are in no theme). An "
+        "answer that fits no theme and shares no word with another is left out. Works "
+        "offline, from a list of workplace themes and the words people use for them; needs "
+        "no settings.",
     ),
 )
 
@@ -343,6 +360,24 @@ def _export(settings: Settings, team_id: str, user_id: str, output: str | None) 
         print(f"ask-team: wrote {output}", file=sys.stderr)
     else:
         sys.stdout.write(export.csv)
+    return 0
+
+
+def _themes(file: str) -> int:
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as error:
+        print(f"ask-team: cannot read {file}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    numbered = [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
+    themes = group_into_themes([answer for _, answer in numbered])
+    found = [
+        {"label": theme.label, "answers": [numbered[index][0] for index in theme.answers]}
+        for theme in themes
+    ]
+    # One theme a line: still one JSON document, and readable in a terminal.
+    print("[" + ",\n ".join(json.dumps(theme, ensure_ascii=False) for theme in found) + "]")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Take the README's screenshots of the playground in Debian's Chromium (`make screenshots`).
+"""The playground's screenshots in README.md and docs/features.md, taken in Debian's Chromium
+with a colour-emoji font (`make screenshots`).
 
 Starts the playground on a throwaway SQLite file, logs a few weeks of answers as a leader
 would, walks through the card, the log form, history, Home and a nudge, and writes

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.ask_message import where
+from bot.blocks.themes import more_themes, theme_lines
 from bot.domain import heartbeat
 from bot.domain.team_ask_rules import PulseStats
 from bot.services.closing import Closing
@@ -132,6 +133,13 @@ def _summary_body(closing: Closing) -> list[Block]:
         )
     if conversation.pulse is not None:
         blocks.append(_section(pulse_lines(conversation.pulse, closing.previous_average)))
+    if closing.themes:
+        blocks.append(
+            _section(
+                f":jigsaw: *Themes*{more_themes(closing.themes)}\n{theme_lines(closing.themes)}"
+            )
+        )
+        blocks.append(_section("*Every answer*"))
     blocks.extend(_section(text) for text in summary_sections(closing))
     if summary_overflows(closing):
         blocks.append(

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks import delete_button
 from bot.blocks.ask_summary import conversation_block
 from bot.blocks.entries import entry_blocks
+from bot.blocks.filters import describe_query
 from bot.domain.history_cursor import encode_page_request
 from bot.domain.history_filters import HistoryQuery
 from bot.domain.payloads import encode_entry_action
@@ -24,24 +25,6 @@ from bot.services.entries import EntryView
 from bot.services.log import HistoryPage
 from bot.vocabulary import ids
 from bot.vocabulary.text import shown, slack_date
-
-
-def describe_query(query: HistoryQuery) -> str:
-    """The filters of `query` in words, for the page's heading."""
-    parts = []
-    if query.from_team:
-        parts.append("asked of the team in Slack")
-    if query.habit is not None:
-        parts.append(query.habit.title)
-    if query.person:
-        parts.append(f"with <@{query.person}>")
-    if query.since:
-        parts.append(f"since {query.since.isoformat()}")
-    if query.until:
-        parts.append(f"until {query.until.isoformat()}")
-    if query.words:
-        parts.append(f"matching “{shown(query.words, 220)}”")
-    return " · ".join(parts)
 
 
 def history_blocks(page: HistoryPage) -> list[Block]:

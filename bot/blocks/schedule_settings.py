@@ -91,15 +91,22 @@ def settings_modal_view(current: Current, now: datetime) -> View:
     """The settings modal filled in with the leader's schedule, and its status on top."""
     plan = current.plan
     if plan is None:
-        return schedule_modal(None, tuple(Habit), current.slack_zone, NO_SCHEDULE_YET)
+        return schedule_modal(
+            None, tuple(Habit), current.slack_zone, NO_SCHEDULE_YET, alerts=current.alerts
+        )
     status = (
         f"*Now:* {describe_rule(plan.rule, current.slack_zone)}.\n*Next:* {next_words(plan, now)}."
     )
-    return schedule_modal(plan.rule, plan.habits, current.slack_zone, status)
+    return schedule_modal(plan.rule, plan.habits, current.slack_zone, status, alerts=current.alerts)
 
 
 def schedule_modal(
-    rule: Rule | None, habits: tuple[Habit, ...], tz: str | None, status: str
+    rule: Rule | None,
+    habits: tuple[Habit, ...],
+    tz: str | None,
+    status: str,
+    *,
+    alerts: bool = True,
 ) -> View:
     """Time, days and habits, showing the current setting and the next nudge in `status`."""
     current = rule or DEFAULT_RULE
@@ -140,6 +147,7 @@ def schedule_modal(
                     initial_options=[habit_options[list(Habit).index(h)] for h in habits],
                 ),
             ),
+            _alerts_input(alerts),
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
@@ -150,6 +158,24 @@ def schedule_modal(
                 ]
             ),
         ],
+    )
+
+
+def _alerts_input(on: bool) -> InputBlock:
+    alert = Option(
+        value=ids.ALERTS_ON,
+        text="DM me when the team's heartbeat drops",
+        description="A pulse well below the last one, or three low readings in a row",
+    )
+    return InputBlock(
+        block_id=ids.SCHEDULE_ALERTS_BLOCK,
+        label="Morale alerts",
+        optional=True,
+        element=CheckboxesElement(
+            action_id=ids.SCHEDULE_ALERTS_ACTION,
+            options=[alert],
+            initial_options=[alert] if on else None,
+        ),
     )
 
 

@@ -7,10 +7,12 @@ from bot.domain.commands import (
     AddQuestion,
     AskTeamInSlack,
     Command,
+    OneOnOneBrief,
     PauseNudges,
     SetSchedule,
     ShowHelp,
     ShowHistory,
+    ShowThemes,
 )
 from bot.domain.history_filters import FilterError, parse_history_filters
 from bot.domain.team_ask_rules import MAX_ASKED_PEOPLE, MAX_QUESTION_LENGTH
@@ -85,10 +87,29 @@ def read_ask_team(word: str, rest: str, *, pulse: bool) -> Command:
     )
 
 
+def read_one_on_one(word: str, rest: str) -> Command:
+    """`1:1 @ana`: one person, linked as Slack links a name picked while typing @."""
+    example = f"`/ask-team {word.lower()} @ana`"
+    tokens = rest.split()
+    found = USER_MENTION.match(tokens[0]) if len(tokens) == 1 else None
+    if found is None:
+        hint = " Pick them from the list as you type @, so Slack links the name." if rest else ""
+        return ShowHelp(problem=f"Say who you are meeting, one person: {example}.{hint}")
+    return OneOnOneBrief(found[1])
+
+
 def read_history(rest: str) -> Command:
     """`history …`: words and filters to search the log with."""
     try:
         return ShowHistory(parse_history_filters(rest))
+    except FilterError as error:
+        return ShowHelp(problem=str(error))
+
+
+def read_themes(rest: str) -> Command:
+    """`themes …`: the same filters as history."""
+    try:
+        return ShowThemes(parse_history_filters(rest))
     except FilterError as error:
         return ShowHelp(problem=str(error))
 

@@ -30,6 +30,13 @@ class ShowHistory:
 
 
 @dataclass(frozen=True)
+class ShowThemes:
+    """`themes …`: the answers the filters find, grouped by theme."""
+
+    query: HistoryQuery = field(default_factory=HistoryQuery)
+
+
+@dataclass(frozen=True)
 class SetSchedule:
     """`schedule <when>`; empty `when` opens the settings modal."""
 
@@ -97,6 +104,13 @@ class AskTeamInSlack:
 
 
 @dataclass(frozen=True)
+class OneOnOneBrief:
+    """`1:1 @ana`: what the leader knows of one person before talking with them."""
+
+    person: str
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """Help, possibly because the leader typed something we did not understand."""
 
@@ -122,4 +136,6 @@ Command = (
     | AddQuestion
     | ListOwnQuestions
     | AskTeamInSlack
+    | OneOnOneBrief
+    | ShowThemes
 )

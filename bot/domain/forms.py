@@ -146,6 +146,8 @@ def _heartbeat(values: dict[str, Any]) -> int | None:
 class ScheduleForm:
     rule: Rule
     habits: tuple[Habit, ...]
+    # Whether to DM a morale alert; None when the form did not ask (it is left as it was).
+    alerts: bool | None = None
 
 
 def parse_schedule_form(values: Any) -> ScheduleForm | list[Refusal]:
@@ -177,7 +179,11 @@ def parse_schedule_form(values: Any) -> ScheduleForm | list[Refusal]:
     habits = tuple(habit for habit in Habit if habit.value in chosen) or tuple(Habit)
     if errors:
         return errors.refusals
-    return ScheduleForm(Rule(minute, frozenset(days)), habits)
+    alerts = None
+    if ids.SCHEDULE_ALERTS_BLOCK in values:
+        ticked = _selected(values, ids.SCHEDULE_ALERTS_BLOCK, ids.SCHEDULE_ALERTS_ACTION)
+        alerts = any(option.get("value") == ids.ALERTS_ON for option in ticked)
+    return ScheduleForm(Rule(minute, frozenset(days)), habits, alerts)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.vocabulary.habits import Habit, habit_for_word
-from bot.vocabulary.slack_ids import USER_MENTION
+from bot.vocabulary.slack_ids import CHANNEL_MENTION, USER_MENTION
 
 MAX_SEARCH_LENGTH = 200
 # A word with no letter or digit in it (`%`, `--`) has nothing to search for.
@@ -27,10 +27,14 @@ class HistoryQuery:
     until: date | None = None
     # Only questions asked of the team in Slack (`from:team`).
     from_team: bool = False
+    # Only questions asked of the team in this channel (`#team`).
+    channel: str | None = None
 
     @property
     def is_filtered(self) -> bool:
-        return any((self.habit, self.words, self.person, self.since, self.until, self.from_team))
+        return any(
+            (self.habit, self.words, self.person, self.since, self.until, self.from_team)
+        ) or bool(self.channel)
 
 
 def searchable_words(words: str) -> list[str]:
@@ -47,7 +51,7 @@ def parse_history_filters(text: str) -> HistoryQuery:
     whole = habit_for_word(rest) or habit_for_word(rest.replace(" ", "-"))
     if whole is not None:
         return HistoryQuery(habit=whole)
-    habit = person = since = until = None
+    habit = person = since = until = channel = None
     from_team = False
     words: list[str] = []
     for token in rest.split(" ") if rest else []:
@@ -71,6 +75,8 @@ def parse_history_filters(text: str) -> HistoryQuery:
             since, until = (day, until) if key == "since" else (since, day)
         elif USER_MENTION.match(token):
             person = _person(token)
+        elif found := CHANNEL_MENTION.match(token):
+            channel = found[1]
         else:
             words.append(token)
     if since and until and since > until:
@@ -87,7 +93,13 @@ def parse_history_filters(text: str) -> HistoryQuery:
             "said, as in `/ask-team history budget`."
         )
     return HistoryQuery(
-        habit=habit, words=searched, person=person, since=since, until=until, from_team=from_team
+        habit=habit,
+        words=searched,
+        person=person,
+        since=since,
+        until=until,
+        from_team=from_team,
+        channel=channel,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 from bot.domain.history_filters import MAX_SEARCH_LENGTH, HistoryQuery
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.limits import MAX_REF_LENGTH, MAX_ROW_ID
-from bot.vocabulary.slack_ids import MAX_LENGTH, USER_ID
+from bot.vocabulary.slack_ids import CHANNEL_ID, MAX_LENGTH, USER_ID
 
 logger = logging.getLogger(__name__)
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
@@ -39,6 +39,8 @@ def query_fields(query: HistoryQuery) -> dict[str, Any]:
         fields["t2"] = query.until.isoformat()
     if query.from_team:
         fields["f"] = 1
+    if query.channel:
+        fields["c"] = query.channel
     return fields
 
 
@@ -58,6 +60,9 @@ def query_from(data: dict[str, Any]) -> HistoryQuery | None:
     from_team = data.get("f", 0)
     if from_team not in (0, 1) or isinstance(from_team, bool):
         return None
+    channel = data.get("c")
+    if channel is not None and (not isinstance(channel, str) or not CHANNEL_ID.match(channel)):
+        return None
     return HistoryQuery(
         habit=habit,
         words=words or None,
@@ -65,6 +70,7 @@ def query_from(data: dict[str, Any]) -> HistoryQuery | None:
         since=since,
         until=until,
         from_team=from_team == 1,
+        channel=channel,
     )
 
 

@@ -58,6 +58,8 @@ class Question:
     text: str
     why: str
     follow_ups: tuple[str, ...]
+    # Marked `falling = true` in prompts/: good to ask when the heartbeat drops.
+    for_falling_mood: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,7 @@ def _parse_entry(path: Traversable, habit: Habit, index: int, entry: Any) -> Que
     question_id = entry.get("id")
     if isinstance(question_id, str):
         label = f"{path.name}: entry {question_id!r}"
-    unknown = set(entry) - {"id", "text", "why", "follow_ups"}
+    unknown = set(entry) - {"id", "text", "why", "follow_ups", "falling"}
     if unknown:
         raise PromptError(f"{label}: unknown keys {sorted(unknown)}")
     if not isinstance(question_id, str) or not ID_PATTERN.match(question_id):
@@ -211,7 +213,17 @@ def _parse_entry(path: Traversable, habit: Habit, index: int, entry: Any) -> Que
     ):
         if not is_open_ended(value):
             raise PromptError(f"{label}: {field} is not an open-ended question: {value!r}")
-    return Question(id=question_id, habit=habit, text=text, why=why, follow_ups=checked)
+    falling = entry.get("falling", False)
+    if not isinstance(falling, bool):
+        raise PromptError(f"{label}: falling must be true or false")
+    return Question(
+        id=question_id,
+        habit=habit,
+        text=text,
+        why=why,
+        follow_ups=checked,
+        for_falling_mood=falling,
+    )
 
 
 def _text(label: str, field: str, value: Any, limit: int) -> str:

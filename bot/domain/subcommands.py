@@ -14,7 +14,9 @@ from bot.domain.command_arguments import (
     read_added_question,
     read_ask_team,
     read_history,
+    read_one_on_one,
     read_schedule,
+    read_themes,
 )
 from bot.domain.commands import (
     AddQuestion,
@@ -28,11 +30,13 @@ from bot.domain.commands import (
     ListOwnQuestions,
     ListPromises,
     LogAnswers,
+    OneOnOneBrief,
     PauseNudges,
     ResumeNudges,
     SetSchedule,
     ShowHelp,
     ShowHistory,
+    ShowThemes,
     StopNudges,
 )
 from bot.vocabulary.habits import HABIT_ALIASES, Habit, habit_for_word
@@ -105,10 +109,24 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
             ),
             (
                 "/ask-team history person:@ana since:2026-01-01 until:2026-03-31 from:team",
-                "filters, combinable with each other and with words (also `habit:vision`)",
+                "filters, combinable with each other and with words "
+                "(also `habit:vision`, and `#team` for what you asked there)",
             ),
         ),
         makes=(ShowHistory,),
+    ),
+    Subcommand(
+        words=("themes", "theme", "topics"),
+        read=lambda _word, rest: read_themes(rest),
+        suggest=("themes",),
+        help=(
+            (
+                "/ask-team themes",
+                "what your teams' answers of the last 90 days add up to, by theme "
+                "(takes history's filters: `themes #team since:2026-09-01`)",
+            ),
+        ),
+        makes=(ShowThemes,),
     ),
     Subcommand(
         words=("ask",),
@@ -175,6 +193,18 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         suggest=("promises",),
         help=(("/ask-team promises", "what you promised your team, with Done, and what you kept"),),
         makes=(ListPromises,),
+    ),
+    Subcommand(
+        words=("1:1", "1-1", "1on1", "one-on-one", "one-to-one", "brief"),
+        read=read_one_on_one,
+        suggest=("1:1", "one-on-one"),
+        help=(
+            (
+                "/ask-team 1:1 @ana",
+                "before a 1:1: what Ana said, your promises to her, and a question to ask her",
+            ),
+        ),
+        makes=(OneOnOneBrief,),
     ),
     Subcommand(
         words=("trend", "chart"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners import (
+    alerts,
     caller,
     commands,
     errors,
@@ -46,6 +47,7 @@ def register_all(app: App, deps: Deps, sender: AfterAckSender) -> None:
     team_asks.register(app, deps, sender)
     promises.register(app, sender)
     reminders.register(app, sender)
+    alerts.register(app, sender)
     # Last: catch-alls for buttons, forms and events no feature claims.
     fallbacks.register(app, sender)
     errors.register(app, sender)

@@ -12,12 +12,14 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.blocks import as_dicts
+from bot.blocks.briefs import brief_blocks, brief_text
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import log_modal
 from bot.blocks.notices import NO_FOLLOW_UP_YET, NO_QUESTION_YET, notice
 from bot.blocks.promises import promises_blocks
 from bot.blocks.question_card import question_card_dicts, question_card_text
+from bot.blocks.themes import themes_blocks, themes_text
 from bot.domain.commands import (
     AddQuestion,
     AskFollowUp,
@@ -30,11 +32,13 @@ from bot.domain.commands import (
     ListOwnQuestions,
     ListPromises,
     LogAnswers,
+    OneOnOneBrief,
     PauseNudges,
     ResumeNudges,
     SetSchedule,
     ShowHelp,
     ShowHistory,
+    ShowThemes,
     StopNudges,
 )
 from bot.domain.subcommands import SUBCOMMANDS, parse_command
@@ -45,10 +49,12 @@ from bot.listeners.own_questions import answer_add, answer_list
 from bot.listeners.team_asks import answer_ask_command
 from bot.listeners.your_data import answer_export, answer_forget_me
 from bot.senders.after_ack import AfterAckSender, OpenModal
+from bot.services.briefs import one_on_one_brief
 from bot.services.context import Context
 from bot.services.log import browse
 from bot.services.promises import promises_for
 from bot.services.questions import ask, follow_up_latest, latest_asked
+from bot.services.themes import themes_in_log
 
 COMMAND = "/ask-team"
 NO_CALLER = "Slack did not say who you are, so I cannot answer this one."
@@ -115,6 +121,16 @@ def _promises(ack: Ack, ctx: Context, _parsed: ListPromises, _command: Any, _sen
     _ephemeral(ack, "Your promises", as_dicts(promises_blocks(promises_for(ctx))))
 
 
+def _brief(ack: Ack, ctx: Context, parsed: OneOnOneBrief, _command: Any, _sender: Any) -> None:
+    brief = one_on_one_brief(ctx, parsed.person)
+    _ephemeral(ack, brief_text(brief), as_dicts(brief_blocks(brief)))
+
+
+def _themes(ack: Ack, ctx: Context, parsed: ShowThemes, _command: Any, _sender: Any) -> None:
+    found = themes_in_log(ctx, parsed.query)
+    _ephemeral(ack, themes_text(found), as_dicts(themes_blocks(found)))
+
+
 HANDLERS: dict[type[Any], Handler] = {
     ShowHelp: _help,
     AskQuestion: _ask,
@@ -122,6 +138,8 @@ HANDLERS: dict[type[Any], Handler] = {
     LogAnswers: _log,
     ShowHistory: _history,
     ListPromises: _promises,
+    OneOnOneBrief: _brief,
+    ShowThemes: _themes,
     SetSchedule: answer_schedule_command,
     PauseNudges: answer_schedule_command,
     ResumeNudges: answer_schedule_command,

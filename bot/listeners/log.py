@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App
 
 from bot.blocks import as_dicts
+from bot.blocks.alerts import alert_blocks, alert_text
 from bot.blocks.entries import logged_confirmation
 from bot.blocks.history import history_blocks
 from bot.blocks.log_modal import edit_modal
@@ -52,9 +53,13 @@ def register(app: App, sender: AfterAckSender) -> None:
         ack()
         headline = "Updated." if saved.updated else "Saved what your team said."
         confirmation = as_dicts(logged_confirmation(saved.entry, headline))
-        sender.send(
-            [DirectMessage(ctx.user_id, headline, confirmation), home_for(ctx)], team_id=ctx.team_id
-        )
+        deliveries: list[Delivery] = [DirectMessage(ctx.user_id, headline, confirmation)]
+        if saved.alert is not None:
+            alert = saved.alert
+            deliveries.append(
+                DirectMessage(ctx.user_id, alert_text(alert), as_dicts(alert_blocks(alert)))
+            )
+        sender.send([*deliveries, home_for(ctx)], team_id=ctx.team_id)
 
     form(
         app,

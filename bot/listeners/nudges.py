@@ -169,7 +169,7 @@ def register(app: App, sender: AfterAckSender) -> None:
         if isinstance(parsed, list):
             reject(ack, form_errors(parsed, ids.SCHEDULE_TIME_BLOCK))
             return
-        plan = set_schedule(ctx, parsed.rule, parsed.habits)
+        plan = set_schedule(ctx, parsed.rule, parsed.habits, parsed.alerts)
         ack(
             response_action="update", view=schedule_saved_view(saved_words(plan, ctx.now)).to_dict()
         )

@@ -51,6 +51,7 @@ class VisitorActions:
         deps: Deps,
         closer: AskCloser,
         reminders: Reminders,
+        reset: Callable[[], None] = lambda: None,
     ) -> None:
         self.workspace = workspace
         self.driver = driver
@@ -59,6 +60,7 @@ class VisitorActions:
         self.deps = deps
         self.closer = closer
         self.reminders = reminders
+        self._reset = reset
 
     def by_name(self) -> dict[str, VisitorAction]:
         """The actions by the path the page posts them to (`/ui/<name>`)."""
@@ -70,7 +72,13 @@ class VisitorActions:
             "close": self.close,
             "home": self.home_opened,
             "clock": self.move_clock,
+            "reset": self.reset,
         }
+
+    def reset(self, _user: PretendUser, _body: dict[str, Any]) -> dict[str, Any]:
+        """Start again: no log, no schedules, no messages, the clock back at real time."""
+        self._reset()
+        return {"ok": True, "now": self.clock().isoformat()}
 
     def command(self, user: PretendUser, body: dict[str, Any]) -> dict[str, Any]:
         """`/ask-team <text>` typed in a conversation."""

@@ -24,11 +24,13 @@ from bot.playground.fake_slack import FakeSlack
 from bot.playground.local_server import LocalServer
 from bot.playground.page import Page
 from bot.playground.page_actions import VisitorActions
+from bot.playground.saved_state import StateSaver, load, state_file_for
 from bot.playground.slack_driver import SlackDriver
 from bot.playground.workspace import Workspace
 from bot.senders.after_ack import AfterAckSender
 from bot.store import migrate
 from bot.store.slack_client import web_client
+from bot.store.wipe import empty_every_table
 from bot.vocabulary.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,12 @@ class Playground:
         self.clock = PlaygroundClock()
         self.workspace = Workspace(self.fake.base_url, self.clock)
         self.workspace.answer_for(self.fake)
+        # The clock and the conversations carry on from the last run, as the database does.
+        self.state_file = state_file_for(settings.database_url)
+        saved = load(self.state_file) if self.state_file else None
+        if saved is not None:
+            self.clock.carry_on(saved.ahead)
+            self.workspace.restore(saved.conversations)
         secret = secrets.token_hex(16)
         bot_settings = Settings(
             slack_bot_token=self.bot_token,
@@ -77,16 +85,28 @@ class Playground:
             f"{self.bot.url}/slack/events", secret, self.fake.base_url + "/response"
         )
         actions = VisitorActions(
-            self.workspace, driver, self.clock, dispatcher, deps, closer, reminders
+            self.workspace, driver, self.clock, dispatcher, deps, closer, reminders, self.reset
         )
         self.page = Page(self.workspace, self.clock, deps, actions)
         self.fake.pages = self.page.handle
+        self.saver = (
+            StateSaver(self.state_file, self.clock, self.workspace) if self.state_file else None
+        )
 
     @property
     def url(self) -> str:
         return self.fake.base_url + "/"
 
+    def reset(self) -> None:
+        """The Reset button: the database emptied, the messages gone, the clock at real time."""
+        empty_every_table(self.database)
+        self.workspace.clear()
+        self.clock.reset()
+        self.workspace.touch()
+
     def stop(self) -> None:
+        if self.saver is not None:
+            self.saver.stop()
         self.scheduler.shutdown(wait=False)
         self.fake.close()
         self.bot.stop()

@@ -122,6 +122,29 @@ class WorkspaceState:
             self.bump()
             return len(kept) < before
 
+    def restore(self, conversations: dict[str, list[Message]]) -> None:
+        """The conversations saved before a restart, with their files."""
+        with self.lock:
+            for channel, messages in conversations.items():
+                if channel in self.conversations:
+                    self.conversations[channel] = messages[-CONVERSATION_LIMIT:]
+                    self.files.update((f.id, f) for m in messages for f in m.files)
+            self.bump()
+
+    def clear(self) -> None:
+        """Every conversation, modal, Home tab and file gone, as in a new workspace."""
+        with self.lock:
+            for messages in self.conversations.values():
+                messages.clear()
+            for stack in self.modals.values():
+                stack.clear()
+            self.homes.clear()
+            self.files.clear()
+            self.origins.clear()
+            self.triggers.clear()
+            self.uploads.clear()
+            self.bump()
+
     def bump(self) -> None:
         """Count a change and wake whoever waits for one; call it with the lock held."""
         self.version += 1

@@ -7,7 +7,8 @@ not use Bolt's lazy listeners for this: Bolt deep-copies the whole request for e
 function on every request, about 1.4 ms of CPU each time, even when there is nothing to send.
 
 It lives in memory, not in a table: a process killed between the ack and Slack's answer
-loses what is queued (README, Reliability: the after-ack window, measured).
+loses what is queued (docs/reliability-and-security.md, "What can still be lost: the
+after-ack window").
 """
 
 from __future__ import annotations

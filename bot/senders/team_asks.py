@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 
 from bot.blocks import as_dicts
+from bot.blocks.alerts import alert_blocks, alert_text
 from bot.blocks.ask_message import (
     team_message,
     team_message_text,
@@ -24,6 +25,7 @@ from bot.blocks.ask_message import (
 from bot.blocks.ask_summary import summary_blocks, summary_file, summary_overflows, summary_text
 from bot.domain.team_ask_rules import COUNT_UPDATE_EVERY
 from bot.senders.after_ack import AfterAck, AfterAckSender, Delivery, DirectMessage
+from bot.services.alerts import alert_after_pulse
 from bot.services.answering import count_to_show, moved_closes, record_count_shown
 from bot.services.asking import claim_asks_to_post, record_posted, record_unposted
 from bot.services.asks import AskMessage, message_of
@@ -272,6 +274,7 @@ class AskCloser:
         # Recorded at once: from here on nothing may send the summary again.
         finish_closing(self.deps, ask_id, now)
         self._send_every_answer(client, closing)
+        self._alert_if_it_fell(client, closing, now)
         self._close_team_messages(client, message)
         return True
 
@@ -290,6 +293,21 @@ class AskCloser:
         except SlackCallError as failure:
             # The summary says the file follows; the export has every answer too.
             logger.warning("answers file not sent: %s", failure)
+
+    def _alert_if_it_fell(self, client: WebClient, closing: Closing, now: datetime) -> None:
+        alert = alert_after_pulse(self.deps, closing, now)
+        if alert is None:
+            return
+        try:
+            slack_call(
+                client.chat_postMessage,
+                channel=alert.leader_user_id,
+                text=alert_text(alert),
+                blocks=as_dicts(alert_blocks(alert)),
+            )
+        except SlackCallError as failure:
+            # Claimed before sending, so at most once: the summary already shows the fall.
+            logger.warning("morale alert not sent: %s", failure.reason)
 
     def _close_team_messages(self, client: WebClient, message: AskMessage) -> None:
         closed = message_of(self.deps, message.ask_id) or message

@@ -12,6 +12,7 @@ from bot.services.asks import AskMessage, message_for, message_from
 from bot.services.context import Context
 from bot.services.deps import Deps
 from bot.services.team_conversations import TeamConversation, conversation_of
+from bot.services.themes import ThemeShown, themes_of
 from bot.store.models import TeamAsk
 from bot.store.team_answers import answers_to_asks
 from bot.store.team_asks import (
@@ -39,6 +40,10 @@ class Closing:
     previous_average: float | None
     # How many people asked by DM were reminded before the close.
     reminded: int = 0
+    # When the pulse `previous_average` comes from closed.
+    previous_since: datetime | None = None
+    # What the written answers add up to, when there are enough of them.
+    themes: tuple[ThemeShown, ...] = ()
 
 
 def claim_closings(deps: Deps, now: datetime) -> list[int]:
@@ -55,25 +60,33 @@ def closing_of(deps: Deps, ask_id: int) -> Closing | None:
             return None
         (asked,) = answers_to_asks(session, [found])
         conversation = conversation_of(asked, deps.anonymous_minimum)
+        previous, since = (
+            _previous_average(session, found, deps.anonymous_minimum)
+            if conversation.pulse
+            else (None, None)
+        )
         return Closing(
             message_from(message_row(session, found), deps.anonymous_minimum),
             conversation,
-            _previous_average(session, found, deps.anonymous_minimum)
-            if conversation.pulse
-            else None,
+            previous,
             found.reminded_count,
+            since,
+            themes_of([answer.text for answer in conversation.answers], deps.anonymous_minimum),
         )
 
 
-def _previous_average(session: Session, current: TeamAsk, minimum: int) -> float | None:
+def _previous_average(
+    session: Session, current: TeamAsk, minimum: int
+) -> tuple[float | None, datetime | None]:
+    """The latest earlier pulse's average in the same channel, and when it closed."""
     if current.channel_id is None:
-        return None  # people asked by DM differ from one pulse to the next
+        return None, None  # people asked by DM differ from one pulse to the next
     earlier = earlier_pulses(session, current, PULSES_LOOKED_BACK)
     for asked in answers_to_asks(session, earlier):
         pulse = conversation_of(asked, minimum).pulse
         if pulse is not None and pulse.average is not None:
-            return pulse.average
-    return None
+            return pulse.average, asked.ask.closed_at or asked.ask.closes_at
+    return None, None
 
 
 def finish_closing(deps: Deps, ask_id: int, now: datetime) -> None:

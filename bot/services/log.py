@@ -13,6 +13,7 @@ from bot.domain.history_cursor import Cursor
 from bot.domain.history_filters import HistoryQuery
 from bot.domain.payloads import LogTarget
 from bot.domain.question_bank import Asked
+from bot.services.alerts import MoraleAlert, alert_after_reading
 from bot.services.context import Context
 from bot.services.entries import EntryView
 from bot.services.questions import follow_up
@@ -94,6 +95,8 @@ def _history_page(
 class Saved:
     entry: EntryView
     updated: bool
+    # A heartbeat that began a low run: the alert to DM, claimed with the save.
+    alert: MoraleAlert | None = None
 
 
 def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | Refusal:
@@ -140,7 +143,12 @@ def save_answers(ctx: Context, target: LogTarget, form: LogForm) -> Saved | Refu
         )
         session.flush()
         seen_on_its_day(ctx, connection, entry.id, entry.promise_due)
-        return Saved(EntryView.of(entry), updated=False)
+        alert = (
+            alert_after_reading(ctx, connection, leader_id, entry.id)
+            if entry.heartbeat is not None
+            else None
+        )
+        return Saved(EntryView.of(entry), updated=False, alert=alert)
 
 
 def _refusal(

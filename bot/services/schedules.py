@@ -23,6 +23,7 @@ from bot.domain.nudge_rules import (
 )
 from bot.services.context import Context
 from bot.store import claims
+from bot.store.alerts import set_alerts, wants_alerts
 from bot.store.claims import DueNudge
 from bot.store.database import Database
 from bot.store.leaders import leader_zone, set_leader_zone
@@ -204,6 +205,8 @@ class Current:
 
     plan: Plan | None
     slack_zone: str | None
+    # Whether morale alerts are on (bot/services/alerts.py).
+    alerts: bool = True
 
 
 @dataclass(frozen=True)
@@ -213,7 +216,9 @@ class Resumed:
     paused_because: str | None
 
 
-def set_schedule(ctx: Context, rule: Rule, habits: Iterable[Habit] | None = None) -> Plan:
+def set_schedule(
+    ctx: Context, rule: Rule, habits: Iterable[Habit] | None = None, alerts: bool | None = None
+) -> Plan:
     """Subscribe the caller, or change their schedule; any pause ends.
 
     While Slack has not given the caller's zone (`Plan.slack_zone` None) the schedule waits
@@ -223,6 +228,8 @@ def set_schedule(ctx: Context, rule: Rule, habits: Iterable[Habit] | None = None
         leader_id = ctx.ensure_leader_id(session.connection())
         tz = leader_zone(session, leader_id)
         schedule = _subscribe(session, leader_id, rule, tz, ctx.now, habits)
+        if alerts is not None:
+            set_alerts(session.connection(), leader_id, alerts)
         return plan_of(schedule, tz)
 
 
@@ -233,7 +240,8 @@ def schedule_settings(ctx: Context) -> Current:
         leader_id = ctx.ensure_leader_id(session.connection())
         tz = leader_zone(session, leader_id)
         schedule = session.get(Schedule, leader_id)
-        return Current(plan_of(schedule, tz) if schedule is not None else None, tz)
+        alerts = wants_alerts(session.connection(), leader_id)
+        return Current(plan_of(schedule, tz) if schedule is not None else None, tz, alerts)
 
 
 def next_nudge_at(ctx: Context) -> datetime | None:

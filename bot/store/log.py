@@ -256,6 +256,11 @@ def _filtered(
         statement = statement.where(Entry.habit == query.habit.value)
     if query.from_team:
         statement = statement.where(Entry.id.in_(select(TeamAsk.entry_id)))
+    if query.channel:
+        asked_there = select(TeamAsk.entry_id).where(
+            TeamAsk.leader_id == leader_id, TeamAsk.channel_id == query.channel
+        )
+        statement = statement.where(Entry.id.in_(asked_there))
     if query.person is not None:
         statement = statement.where(
             or_(

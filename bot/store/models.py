@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -80,6 +82,8 @@ class Leader(Base):
     # The IANA zone Slack last gave for this user (users.info, user_change); None until then.
     tz: Mapped[str | None] = mapped_column(String(TZ_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Whether a falling heartbeat is told by DM (Settings, or the alert's own button).
+    morale_alerts: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class QuestionView(Base):
@@ -386,3 +390,26 @@ class ReminderOptOut(Base):
     )
     user_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MoraleAlert(Base):
+    """A morale alert sent (or being sent) to a leader, once per `source`: "pulse:<ask id>"
+    or "heartbeat:<entry id>"."""
+
+    __tablename__ = "morale_alerts"
+
+    leader_id: Mapped[int] = mapped_column(
+        ForeignKey("leaders.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WorkspacePace(Base):
+    """The pace chat.postMessage keeps to in one workspace, as learned from its 429s."""
+
+    __tablename__ = "workspace_paces"
+
+    team_id: Mapped[str] = mapped_column(String(SLACK_ID_LENGTH), primary_key=True)
+    per_minute: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

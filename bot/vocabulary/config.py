@@ -18,9 +18,10 @@ from bot.vocabulary.log_format import LogFormat
 DEFAULT_DATABASE_URL = "sqlite:///ask_team.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
-# This machine only: the README's plain server sits behind a TLS-terminating proxy, and a bot
-# that answers Slack should not be reachable around it. Platforms whose router reaches the
-# process from outside (Heroku, containers) set HOST=0.0.0.0, as the Procfile does.
+# This machine only: a plain server (docs/deployment-and-scaling.md) sits behind a
+# TLS-terminating proxy, and a bot that answers Slack should not be reachable around it.
+# Platforms whose router reaches the process from outside (Heroku, containers) set
+# HOST=0.0.0.0, as the Procfile does.
 DEFAULT_HOST = "127.0.0.1"
 
 # No "ask-team" at the start: the command line puts "ask-team: " before every error it prints.

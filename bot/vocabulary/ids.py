@@ -35,6 +35,11 @@ SCHEDULE_DAYS_BLOCK = "schedule_days"
 SCHEDULE_DAYS_ACTION = "days_checkboxes"
 SCHEDULE_HABITS_BLOCK = "schedule_habits"
 SCHEDULE_HABITS_ACTION = "habits_checkboxes"
+SCHEDULE_ALERTS_BLOCK = "schedule_alerts"
+SCHEDULE_ALERTS_ACTION = "alerts_checkboxes"
+ALERTS_ON = "on"
+MORALE_ALERTS_OFF = "morale_alerts_off"
+MORALE_ASK_ALOUD = "morale_ask_aloud"
 
 # Forgetting a leader.
 FORGET_CONFIRM = "forget_confirm"

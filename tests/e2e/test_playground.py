@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -144,6 +144,57 @@ def test_what_was_logged_is_there_after_the_playground_restarts(tmp_path: Path) 
         visitor = Visitor(again.fake.base_url)
         visitor.command("history")
         assert WHAT_THEY_SAID in text_of(visitor.last_dm_saying("")["blocks"])
+    finally:
+        again.stop()
+
+
+def test_after_a_restart_the_clock_and_every_conversation_carry_on(tmp_path: Path) -> None:
+    database = tmp_path / "kept.db"
+    first = start_playground(database)
+    ana = Visitor(first.fake.base_url)
+    ana.command("schedule 9:00 weekdays")
+    ana.wait_until(lambda s: s["next_nudge"])
+    jumped = datetime.fromisoformat(ana.do("clock", action="next")["now"])
+    ana.last_dm_saying("Today's question for your team")
+    first.stop()
+
+    again = start_playground(database)
+    try:
+        ana = Visitor(again.fake.base_url)
+        state = ana.state()
+        assert datetime.fromisoformat(state["now"]) >= jumped
+        assert any("Today's question for your team" in m["text"] for m in ana.dm(state))
+        # The next nudge is the one after the day already delivered, not that day's again.
+        assert datetime.fromisoformat(state["next_nudge"]) > jumped
+    finally:
+        again.stop()
+
+
+def test_reset_the_playground_starts_afresh_with_the_clock_at_now(tmp_path: Path) -> None:
+    database = tmp_path / "reset.db"
+    playground = start_playground(database)
+    try:
+        ana = Visitor(playground.fake.base_url)
+        log_an_answer(ana)
+        ana.command("schedule 9:00 weekdays")
+        ana.wait_until(lambda s: s["next_nudge"])
+        ana.do("clock", action="next")
+
+        assert ana.do("reset")["ok"] is True
+
+        state = ana.state()
+        assert [m["text"] for m in ana.dm(state)] == [], [m["text"] for m in ana.dm(state)]
+        assert state["next_nudge"] is None
+        assert abs(datetime.fromisoformat(state["now"]) - datetime.now(UTC)) < timedelta(minutes=1)
+        ana.command("history")
+        assert "Nothing logged yet" in text_of(ana.last_dm_saying("")["blocks"])
+    finally:
+        playground.stop()
+    # And it stays reset after a restart: only the history it was asked for since.
+    again = start_playground(database)
+    try:
+        (only,) = Visitor(again.fake.base_url).dm()
+        assert "Nothing logged yet" in text_of(only["blocks"])
     finally:
         again.stop()
 

@@ -161,6 +161,58 @@ def test_switching_to_another_pretend_user_shows_their_own_empty_log(page: Page)
     expect(page.get_by_text(WHAT_THEY_SAID)).to_have_count(0)
 
 
+# Counts the pixels of a heart drawn in `el`'s own fonts that are clearly coloured: a colour
+# emoji glyph has hundreds, a missing glyph's box (drawn in black) has none.
+COLOURED_PIXELS = """(el) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const ctx = canvas.getContext("2d");
+  ctx.font = `48px ${getComputedStyle(el).fontFamily}`;
+  ctx.textBaseline = "top";
+  ctx.fillText(String.fromCodePoint(0x1f493), 4, 4);
+  const px = ctx.getImageData(0, 0, 64, 64).data;
+  let coloured = 0;
+  for (let i = 0; i < px.length; i += 4) {
+    const spread = Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]);
+    if (px[i + 3] > 0 && spread > 60) coloured += 1;
+  }
+  return coloured;
+}"""
+
+
+def test_reset_the_playground_is_one_button_and_a_confirmation(page: Page) -> None:
+    log_through_the_form(page)
+    page.get_by_role("button", name="Reset the playground").click()
+    page.get_by_role("alertdialog", name="Reset the playground?").get_by_role(
+        "button", name="Reset"
+    ).click()
+    expect(page.get_by_role("status").filter(has_text="starts afresh")).to_be_visible()
+    expect(page.locator(".message")).to_have_count(0)
+    type_command(page, "/ask-team history")
+    expect(page.locator(".message", has_text="Only visible to you").last).to_contain_text(
+        "Nothing logged yet"
+    )
+
+
+def test_the_apps_messages_tab_takes_commands_not_chat_as_in_slack(page: Page) -> None:
+    type_command(page, "hello there")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Sending messages to this app has been turned off"
+    )
+    expect(page.get_by_label("Message composer")).to_have_value("hello there")
+    expect(page.locator(".message", has_text="hello there")).to_have_count(0)
+
+
+def test_emoji_shortcodes_are_drawn_as_colour_glyphs_not_boxes(page: Page) -> None:
+    type_command(page, "/ask-team heartbeat")
+    card = page.locator(".message", has_text="Only visible to you").last
+    # :heartbeat: in the card's habit line becomes the character, not the shortcode.
+    expect(card).to_contain_text("\N{BEATING HEART} Follow the heartbeat")
+    assert page.evaluate(COLOURED_PIXELS, card.element_handle()) > 100, (
+        "emoji are drawn as boxes: install Debian's fonts-noto-color-emoji"
+    )
+
+
 # Every block and element the app sends, and the ones Slack modals offer besides.
 KITCHEN_SINK = [
     {"type": "header", "text": {"type": "plain_text", "text": "A header :tada:", "emoji": True}},

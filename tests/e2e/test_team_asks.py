@@ -38,9 +38,11 @@ from tests.support.team import (
     ZOE,
     answer,
     ask_channel,
+    close_answers,
     open_answer_form,
     posts_to,
     press_in,
+    pulse,
 )
 
 QUESTION = "What should we stop doing?"
@@ -75,12 +77,6 @@ def refuse_posts_to(harness: Harness, channel: str, error: str) -> None:
             else (200, {"ok": True, "channel": "D0DM", "ts": "1.2"}, {})
         ),
     )
-
-
-def close_answers(harness: Harness) -> None:
-    """Time passes beyond the close and the closing pass runs."""
-    harness.clock.advance(days=4)
-    ask_closer(harness.app.settings, harness.app.deps).run_pass(harness.clock())
 
 
 def test_asking_a_channel_posts_the_question_with_an_answer_button(harness: Harness) -> None:
@@ -990,13 +986,6 @@ def test_a_pulse_shows_the_distribution_and_last_times_average(harness: Harness)
     assert "Average 4.0* (last time 2.7)" in said
     assert "`5` Energised" in said
     assert "The team's own pulse" in text_of(open_home(harness))
-
-
-def pulse(harness: Harness) -> Any:
-    reply = harness.slack.command(f"pulse <#{CHANNEL}|team>")
-    assert "anonymous" in text_of(reply.json)
-    harness.settle()
-    return posts_to(harness, CHANNEL)[-1]
 
 
 def test_a_pulse_score_outside_one_to_five_is_refused(harness: Harness) -> None:

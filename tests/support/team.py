@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.app.runtime import ask_closer
 from bot.playground.answer_form import answer_values
 from bot.playground.fake_slack import Call
 from bot.playground.slack_driver import Response, User
-from tests.support.blocks import SLACK_MADE_BLOCK_ID, block_and_button
+from tests.support.blocks import SLACK_MADE_BLOCK_ID, block_and_button, text_of
 from tests.support.harness import Harness
 
 CHANNEL = "C0TEAMROOM"
@@ -100,3 +101,17 @@ def answer(
     """`user` presses Answer, writes `text` and sends it."""
     view = open_answer_form(harness, post, user, channel)
     return harness.slack.submit(view, answer_values(text, add_name=add_name, score=score), user)
+
+
+def pulse(harness: Harness, channel: str = CHANNEL) -> Call:
+    """The leader types `/ask-team pulse #channel`: the bot's post in the channel."""
+    reply = harness.slack.command(f"pulse <#{channel}|team>")
+    assert "anonymous" in text_of(reply.json)
+    harness.settle()
+    return posts_to(harness, channel)[-1]
+
+
+def close_answers(harness: Harness) -> None:
+    """Time passes beyond the close and the closing pass runs."""
+    harness.clock.advance(days=4)
+    ask_closer(harness.app.settings, harness.app.deps).run_pass(harness.clock())

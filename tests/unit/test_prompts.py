@@ -12,8 +12,8 @@ from bot.vocabulary.habits import Habit
 
 def test_every_habit_has_at_least_forty_questions(bank: QuestionBank) -> None:
     for habit in Habit:
-        assert len(bank.for_habit(habit)) >= 40, habit
-    assert len(bank) >= 200
+        assert len(bank.for_habit(habit)) >= 50, habit
+    assert len(bank) >= 250
 
 
 def test_every_question_and_follow_up_is_open_ended(bank: QuestionBank) -> None:
@@ -141,3 +141,8 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
 def test_an_empty_directory_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(PromptError, match=r"no \*\.toml"):
         QuestionBank.load(tmp_path)
+
+
+def test_a_falling_heartbeat_has_questions_to_bring() -> None:
+    falling = [q for q in QuestionBank.load().for_habit(Habit.HEARTBEAT) if q.for_falling_mood]
+    assert len(falling) >= 5

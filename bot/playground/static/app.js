@@ -254,7 +254,7 @@ function renderPane() {
     $("messages-pane").removeAttribute("role");
     $("messages-pane").removeAttribute("aria-labelledby");
   }
-  $("composer").placeholder = inApp ? "Message ask-team" : `Message #${teamChannel().name}`;
+  $("composer").placeholder = inApp ? "Type /ask-team to use ask-team" : `Message #${teamChannel().name}`;
   // Only what is on screen is in the page, as in Slack: a hidden tab keeps no copy of its text.
   if (onHome) {
     clearMessages();
@@ -617,6 +617,8 @@ function confirmDialog(confirm) {
 // ---- the composer -----------------------------------------------------------------------
 
 const ONLY_ASK_TEAM = "Only /ask-team works here";
+// The app's Messages tab is read-only in Slack (manifest.yml): it takes commands, not chat.
+const READ_ONLY_DM = "Sending messages to this app has been turned off. Type /ask-team to use it.";
 let sending = false;
 
 async function send() {
@@ -630,6 +632,9 @@ async function send() {
       composerNotice(ONLY_ASK_TEAM);
       return;
     }
+  } else if (ui.place.kind === "app") {
+    composerNotice(READ_ONLY_DM); // what was typed stays in the composer
+    return;
   }
   sending = true;
   let answer;
@@ -724,6 +729,21 @@ function switchUser(id) {
   composerNotice("");
 }
 
+async function resetPlayground(button) {
+  const sure = await confirmDialog({
+    title: { type: "plain_text", text: "Reset the playground?" },
+    text: { type: "plain_text", text: "Every log entry, schedule, question to the team and message here is deleted, and the clock goes back to now." },
+    confirm: { type: "plain_text", text: "Reset" },
+    deny: { type: "plain_text", text: "Cancel" },
+    style: "danger",
+  });
+  if (!sure) return;
+  button.disabled = true;
+  const answer = await post("/ui/reset", { user: ui.user });
+  button.disabled = false;
+  toast(answer.ok ? "The playground starts afresh." : answer.error || "Could not reset the playground.");
+}
+
 async function moveClock(action, button) {
   button.disabled = true;
   const answer = await post("/ui/clock", { user: ui.user, action });
@@ -754,6 +774,7 @@ function start() {
   $("clock-next-button").addEventListener("click", (event) => moveClock("next", event.currentTarget));
   // Jumps to when the first open question to the team closes, and closes it there.
   $("clock-close").addEventListener("click", (event) => moveClock("close", event.currentTarget));
+  $("reset-playground").addEventListener("click", (event) => resetPlayground(event.currentTarget));
   const composer = $("composer");
   composer.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -772,7 +793,7 @@ function start() {
   composer.addEventListener("input", () => {
     autosize();
     suggest();
-    if ($("composer-notice").textContent === ONLY_ASK_TEAM) composerNotice("");
+    if ([ONLY_ASK_TEAM, READ_ONLY_DM].includes($("composer-notice").textContent)) composerNotice("");
   });
   composer.addEventListener("blur", () => setTimeout(() => { $("command-list").hidden = true; }, 150));
   composer.addEventListener("focus", suggest);

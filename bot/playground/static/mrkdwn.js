@@ -20,7 +20,7 @@ export const EMOJI = {
   wastebasket: "🗑️", leftwards_arrow_with_hook: "↩️", hourglass: "⌛", zzz: "💤",
   wave: "👋", thinking_face: "🤔", outbox_tray: "📤", mag: "🔍", loudspeaker: "📢",
   fast_forward: "⏩", double_vertical_bar: "⏸️", compass: "🧭", clipboard: "📋",
-  arrow_forward: "▶️",
+  arrow_forward: "▶️", jigsaw: "🧩",
   // common
   smile: "😄", smiley: "😃", grinning: "😀", slightly_smiling_face: "🙂", blush: "😊",
   wink: "😉", laughing: "😆", joy: "😂", rofl: "🤣", sweat_smile: "😅", innocent: "😇",
