@@ -1,4 +1,5 @@
-"""The question bank lives in prompts/ beside bot/; this maps it into the wheel as bot/prompts/."""
+"""The question bank lives in prompts/ beside bot/; this maps it into the wheel as bot/prompts/
+(and manifest.yml, beside prompts/, as bot/manifest.yml: see pyproject.toml's package-data)."""
 
 from setuptools import find_namespace_packages, setup
 

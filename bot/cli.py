@@ -1,5 +1,4 @@
-"""`ask-team` on the command line: run, playground, serve, socket, migrate, send-due, keys,
-export, themes."""
+"""`ask-team` on the command line: the commands of `CLI_COMMANDS`, each with its own --help."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "new-key":
             print(new_key())
             return 0
+        if args.command == "manifest":
+            sys.stdout.write(app_manifest())
+            return 0
         if args.command == "themes":
             return _themes(args.file)
         settings = Settings.from_env(
@@ -107,7 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ask-team", description=__doc__, epilog=SETTINGS_EPILOG)
+    parser = argparse.ArgumentParser(
+        prog="ask-team", description=_description(), epilog=SETTINGS_EPILOG
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary, description in CLI_COMMANDS:
@@ -130,13 +135,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     for name in ("run", "playground"):
         commands.choices[name].add_argument(
-            "--database-url",
+            DATABASE_URL_OPTION,
             default=PLAYGROUND_DATABASE_URL,
             metavar="URL",
             help="the playground's own database, never DATABASE_URL "
             f"(default {PLAYGROUND_DATABASE_URL})",
         )
     return parser
+
+
+def _description() -> str:
+    """What `ask-team --help` says first, its list of commands read from `CLI_COMMANDS`."""
+    names = ", ".join(name for name, _, _ in CLI_COMMANDS)
+    return (
+        "ask-team, a Slack bot that helps leaders lead by following, on the command line: "
+        f"{names}. `ask-team COMMAND --help` says more about each."
+    )
 
 
 # name, the one line of `ask-team --help`, and what `ask-team NAME --help` says about it.
@@ -155,6 +169,14 @@ CLI_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Run the real bot against a local stand-in for Slack, with a web page on "
         "http://$HOST:$PORT/ where pretend people type /ask-team, click, fill modals, open "
         "Home and receive nudges. Needs no Slack app; keeps its own SQLite file.",
+    ),
+    (
+        "manifest",
+        "print the Slack app manifest, to create the app from",
+        "Print the Slack app manifest (manifest.yml, which the package carries): paste it at "
+        "https://api.slack.com/apps -> Create New App -> From a manifest. It declares the "
+        "/ask-team command, the scopes and the events; its first lines say what to change to "
+        "serve over HTTP instead of Socket Mode. Needs no settings.",
     ),
     (
         "serve",
@@ -221,6 +243,7 @@ PERSISTING_COMMANDS = frozenset(
 
 
 PLAYGROUND_DATABASE_URL = "sqlite:///ask_team_playground.db"
+DATABASE_URL_OPTION = "--database-url"
 
 
 def has_slack_credentials(settings: Settings) -> bool:
@@ -233,14 +256,22 @@ def has_slack_credentials(settings: Settings) -> bool:
 def _playground(settings: Settings, instead_of_run: bool, database_url: str) -> int:
     from bot.playground.run import Playground, serve_until_interrupted
 
-    settings = replace(settings, database_url=normalize_database_url(database_url))
+    # The playground's database comes from --database-url, never DATABASE_URL: the checks'
+    # messages name DATABASE_URL, so name the option the user actually gave instead.
+    try:
+        settings = replace(settings, database_url=normalize_database_url(database_url))
+    except ConfigError as error:
+        raise ConfigError(str(error).replace("DATABASE_URL", DATABASE_URL_OPTION)) from None
     configure_logging(settings)
-    playground = Playground(settings)
+    try:
+        playground = Playground(settings)
+    except DatabaseUnavailableError as error:
+        raise error.naming(DATABASE_URL_OPTION) from None
     where = f"http://{settings.host}:{settings.port}/"
     if instead_of_run:
         print(
             f"No Slack credentials: opening the local playground at {where} "
-            "(see README to connect a real workspace)",
+            "(to connect a real workspace, start with `ask-team manifest`)",
             file=sys.stderr,
         )
     else:
@@ -248,6 +279,15 @@ def _playground(settings: Settings, instead_of_run: bool, database_url: str) -> 
             f"ask-team: the local playground is at {where}; press Ctrl+C to stop", file=sys.stderr
         )
     return serve_until_interrupted(playground)
+
+
+def app_manifest() -> str:
+    """manifest.yml: the wheel's `bot/manifest.yml` (pyproject.toml puts it there), or a
+    checkout's, beside `bot/` (an editable install has no copy)."""
+    packaged = resources.files("bot") / "manifest.yml"
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[1] / "manifest.yml").read_text(encoding="utf-8")
 
 
 def package_version() -> str:

@@ -34,11 +34,12 @@ LOG_ANSWERS_LIMIT = 1500
 
 
 def answer_line(answer: TeamAnswerShown, limit: int = SECTION_LIMIT) -> str:
-    """One answer, after its author's name (or a bullet, when anonymous) and its score."""
-    score = f"*{answer.score}* " if answer.score is not None else ""
+    """One answer, after its author's name (or a bullet, when anonymous) and its score in
+    words ("4 · Good"), so that a pulse answer with no comment still reads as one."""
+    score = f"*{heartbeat.label(answer.score)}*" if answer.score is not None else ""
     words = shown(answer.text, limit) if answer.text else ""
     who = f"<@{answer.user_id}>: " if answer.user_id else "• "
-    return f"{who}{score}{words}".rstrip()
+    return f"{who}{score}{' · ' if score and words else ''}{words}".rstrip()
 
 
 def pulse_lines(stats: PulseStats, previous: float | None = None) -> str:

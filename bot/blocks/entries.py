@@ -34,13 +34,12 @@ def entry_blocks(entry: EntryView) -> list[Block]:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=shown(entry.answer, ANSWER_LIMIT))))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text="  ·  ".join(details))]))
     if entry.promise:
+        promised = shown(entry.promise, PROMISE_LIMIT)
+        if entry.promise_due is not None:
+            promised += f"  ·  by {entry.promise_due:%a %d %b %Y}"
         blocks.append(
             ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f":handshake: *You promised:* {shown(entry.promise, PROMISE_LIMIT)}"
-                    )
-                ]
+                elements=[MarkdownTextObject(text=f":handshake: *You promised:* {promised}")]
             )
         )
     return blocks

@@ -4,25 +4,51 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.domain.subcommands import SUBCOMMANDS
+from bot.domain.subcommands import SUBCOMMANDS, help_for
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.text import escape_mrkdwn
 
+# After a mistake with no subcommand to point at: where most people start.
+FIRST_STEPS = SUBCOMMANDS[0].help[:1] + tuple(
+    line
+    for sub in SUBCOMMANDS
+    if sub.suggest[:1] in (("log",), ("history",))
+    for line in sub.help[:1]
+)
+
+
+def _lines(help_lines: tuple[tuple[str, str], ...]) -> str:
+    return "\n".join(f"`{example}`  {description}" for example, description in help_lines)
+
+
+def mistake_blocks(
+    unknown: str | None, suggestion: str | None, problem: str | None, topic: str | None
+) -> list[Block]:
+    """What went wrong, the help line or two that bear on it, and where every command is."""
+    if problem:
+        said = f":warning: {escape_mrkdwn(problem)}"
+    else:
+        said = f":thinking_face: I don't know `{escape_mrkdwn(unknown or '')}`."
+        if suggestion:
+            said += f" Did you mean `/ask-team {suggestion}`?"
+    relevant = help_for(topic or suggestion) or FIRST_STEPS
+    return [
+        SectionBlock(text=MarkdownTextObject(text=said)),
+        SectionBlock(text=MarkdownTextObject(text=_lines(relevant))),
+        ContextBlock(elements=[MarkdownTextObject(text="`/ask-team help` lists every command.")]),
+    ]
+
 
 def help_blocks(
-    unknown: str | None = None, suggestion: str | None = None, problem: str | None = None
+    unknown: str | None = None,
+    suggestion: str | None = None,
+    problem: str | None = None,
+    topic: str | None = None,
 ) -> list[Block]:
-    """Every subcommand with an example, led by what went wrong if anything did."""
+    """Every subcommand with an example; after a mistake, only what bears on it."""
+    if problem or unknown:
+        return mistake_blocks(unknown, suggestion, problem, topic)
     blocks: list[Block] = []
-    if problem:
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=f":warning: {escape_mrkdwn(problem)}"))
-        )
-    elif unknown:
-        hint = f"I don't know `{escape_mrkdwn(unknown)}`."
-        if suggestion:
-            hint += f" Did you mean `/ask-team {suggestion}`?"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f":thinking_face: {hint}")))
     blocks.append(
         SectionBlock(
             text=MarkdownTextObject(
@@ -31,10 +57,8 @@ def help_blocks(
             )
         )
     )
-    lines = "\n".join(
-        f"`{example}`  {description}" for sub in SUBCOMMANDS for example, description in sub.help
-    )
-    blocks.append(SectionBlock(text=MarkdownTextObject(text=lines)))
+    every = tuple(line for sub in SUBCOMMANDS for line in sub.help)
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=_lines(every))))
     blocks.append(
         ContextBlock(
             elements=[
@@ -49,7 +73,14 @@ def help_blocks(
     return blocks
 
 
-def help_text(unknown: str | None = None, suggestion: str | None = None) -> str:
+def help_text(
+    unknown: str | None = None, suggestion: str | None = None, problem: str | None = None
+) -> str:
+    """Notification and screen-reader fallback: what went wrong, or that this is help."""
+    if problem:
+        return problem
     if unknown and suggestion:
         return f"Did you mean /ask-team {suggestion}?"
+    if unknown:
+        return f"I don't know {unknown}. /ask-team help lists every command."
     return "ask-team: every command, with an example"

@@ -122,7 +122,7 @@ def _entry_actions(entry_id: int, query: HistoryQuery, *, team: bool) -> Actions
 def _empty_text(query: HistoryQuery) -> str:
     if query.is_filtered:
         return (
-            f"Nothing logged {describe_query(query)} yet. "
+            f"Nothing logged yet that fits: {describe_query(query)}. "
             "`/ask-team history` shows everything you have logged."
         )
     return (

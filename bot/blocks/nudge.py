@@ -13,7 +13,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.question_card import ANY_HABIT
 from bot.domain.question_bank import Asked
 from bot.vocabulary import ids
 from bot.vocabulary.text import escape_mrkdwn, shown
@@ -94,7 +93,10 @@ def _nudge_actions(asked: Asked, nudge_id: int) -> ActionsBlock:
             ButtonElement(
                 text="Ask the team in Slack", action_id=ids.ASK_TEAM_OPEN, value=asked.ref
             ),
-            ButtonElement(text="Another question", action_id=ids.QUESTION_ANOTHER, value=ANY_HABIT),
+            # Carries the nudge, so that the new question keeps Snooze and Skip with it.
+            ButtonElement(
+                text="Another question", action_id=ids.NUDGE_ANOTHER, value=str(nudge_id)
+            ),
             ButtonElement(text="Snooze 1 hour", action_id=ids.NUDGE_SNOOZE, value=str(nudge_id)),
             ButtonElement(text="Skip today", action_id=ids.NUDGE_SKIP, value=str(nudge_id)),
         ],

@@ -1,4 +1,5 @@
-"""`/ask-team forget me`: what deleting takes away, asked before anything is deleted."""
+"""A leader's data as a whole: where an export (or chart) goes, and, for `/ask-team forget
+me`, what deleting takes away, asked before anything is deleted."""
 
 from __future__ import annotations
 
@@ -47,3 +48,10 @@ def forget_me_blocks(entries: int, named_answers: int = 0) -> list[Block]:
             ],
         ),
     ]
+
+
+def on_its_way(what: str, channel_id: str | None) -> str:
+    """`what` ("the CSV") is on its way to the leader's DM with the bot: "here" when they asked
+    in a DM (whose ids start with D; the bot's files go to the one with it)."""
+    in_a_dm = channel_id is not None and channel_id.startswith("D")
+    return f"{what} is on its way {'here' if in_a_dm else 'to your DM with me'}"

@@ -62,8 +62,12 @@ def read_ask_team(word: str, rest: str, *, pulse: bool) -> Command:
             break
         tokens.pop(0)
     if channel is None and not people:
-        hint = " Pick it from the list as you type #, so Slack links it." if rest[:1] == "#" else ""
-        return ShowHelp(problem=f"Say where to ask: {example}.{hint}")
+        if rest[:1] == "#" and len(typed := rest.split(" ")[0]) > 1:
+            return ShowHelp(
+                problem=f"I can't find {clip(typed)}. Pick the channel from the list as you "
+                "type #, so Slack links it."
+            )
+        return ShowHelp(problem=f"Say where to ask: {example}.")
     if channel is not None and people:
         return ShowHelp(problem=f"Ask a channel or people, not both: {example}.")
     if len(set(people)) > MAX_ASKED_PEOPLE:

@@ -117,6 +117,8 @@ class ShowHelp:
     unknown: str | None = None
     suggestion: str | None = None
     problem: str | None = None
+    # The subcommand the mistake was made in (one of its `suggest` words), to show its lines.
+    topic: str | None = None
 
 
 Command = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -293,14 +293,34 @@ def parse_command(text: str) -> Command:
     word, whole = first.lower(), cleaned.lower()
     for subcommand in SUBCOMMANDS:
         if whole in subcommand.phrases:
-            return subcommand.read(first, rest)
+            return _about(subcommand, subcommand.read(first, rest))
     for subcommand in SUBCOMMANDS:
         if word in subcommand.words:
-            return subcommand.read(first, rest)
+            return _about(subcommand, subcommand.read(first, rest))
     habit = habit_for_word(word) or habit_for_word(whole.replace(" ", "-"))
     if habit is not None:
         return AskQuestion(habit)
     return ShowHelp(unknown=clip(first), suggestion=suggest(word))
+
+
+def _about(subcommand: Subcommand, command: Command) -> Command:
+    """A mistake in a subcommand's arguments, marked with the subcommand it was made in."""
+    if not isinstance(command, ShowHelp) or command.topic or not subcommand.suggest:
+        return command
+    if command.problem or command.unknown:
+        return replace(command, topic=subcommand.suggest[0])
+    return command
+
+
+def help_for(topic: str | None) -> tuple[tuple[str, str], ...]:
+    """The help lines of the subcommand `topic` names (a `suggest` word, or a habit's); the
+    first subcommand's for a habit, and none for nothing known."""
+    if topic is None:
+        return ()
+    for subcommand in SUBCOMMANDS:
+        if topic in subcommand.suggest:
+            return subcommand.help
+    return SUBCOMMANDS[0].help if topic in HABIT_ALIASES else ()
 
 
 @cache

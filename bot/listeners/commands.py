@@ -85,8 +85,8 @@ def _ephemeral(ack: Ack, text: str, blocks: list[dict[str, Any]]) -> None:
 
 
 def _help(ack: Ack, _ctx: Context, parsed: ShowHelp, _command: Any, _sender: Any) -> None:
-    blocks = as_dicts(help_blocks(parsed.unknown, parsed.suggestion, parsed.problem))
-    _ephemeral(ack, help_text(parsed.unknown, parsed.suggestion), blocks)
+    blocks = as_dicts(help_blocks(parsed.unknown, parsed.suggestion, parsed.problem, parsed.topic))
+    _ephemeral(ack, help_text(parsed.unknown, parsed.suggestion, parsed.problem), blocks)
 
 
 def _ask(ack: Ack, ctx: Context, parsed: AskQuestion, _command: Any, _sender: Any) -> None:

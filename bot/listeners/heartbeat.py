@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from bot.blocks import as_dicts
 from bot.blocks.charts import heartbeat_chart_png, labels_for_weeks
 from bot.blocks.notices import notice
+from bot.blocks.your_data import on_its_way
 from bot.domain import heartbeat
 from bot.domain.interactions import Click
 from bot.listeners.replies import button
@@ -27,13 +28,14 @@ def answer_heartbeat_chart(
     ack: Ack, ctx: Context, command: dict[str, Any], sender: AfterAckSender
 ) -> None:
     """Say the reading now; the chart follows by DM."""
-    reading, chart = heartbeat_trend(ctx)
+    reading, chart = heartbeat_trend(ctx, command.get("channel_id"))
     ack(response_type="ephemeral", text=reading.text, blocks=reading.blocks)
     sender.reply(command, chart)
 
 
-def heartbeat_trend(ctx: Context) -> tuple[Respond, list[Delivery]]:
-    """The trend in words, to show at once, and the chart to DM (none if nothing is logged)."""
+def heartbeat_trend(ctx: Context, channel_id: str | None) -> tuple[Respond, list[Delivery]]:
+    """The trend in words, to show at once, and the chart to DM (none if nothing is logged);
+    `channel_id` is where it was asked for, which the words say the chart comes to."""
     weeks, team_weeks = heartbeat_by_week(ctx)
     if not any(week.answers for week in weeks) and not any(w.answers for w in team_weeks):
         return _reading(NOTHING_YET), []
@@ -49,7 +51,7 @@ def heartbeat_trend(ctx: Context) -> tuple[Respond, list[Delivery]]:
             "the file. Please ask again in a minute."
         ),
     )
-    return _reading(f"{reading} The chart is on its way to your DM with me."), [chart]
+    return _reading(f"{reading} {on_its_way('The chart', channel_id)}."), [chart]
 
 
 def _reading(text: str) -> Respond:
@@ -58,8 +60,8 @@ def _reading(text: str) -> Respond:
 
 
 def register(app: App, sender: AfterAckSender) -> None:
-    def trend_pressed(ctx: Context, _click: Click) -> list[Delivery]:
-        reading, chart = heartbeat_trend(ctx)
+    def trend_pressed(ctx: Context, click: Click) -> list[Delivery]:
+        reading, chart = heartbeat_trend(ctx, click.channel_id)
         return [reading, *chart]
 
     button(app, sender, ids.QUESTION_HEARTBEAT_TREND, trend_pressed)

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import as_dicts
 from bot.blocks.notices import notice
-from bot.blocks.nudge import skipped_blocks, snoozed_blocks
+from bot.blocks.nudge import nudge_blocks, nudge_text, skipped_blocks, snoozed_blocks
 from bot.blocks.refusals import words
 from bot.blocks.schedule_settings import (
     next_words,
@@ -24,11 +24,11 @@ from bot.blocks.schedule_settings import (
 )
 from bot.domain.commands import PauseNudges, ResumeNudges, SetSchedule, StopNudges
 from bot.domain.forms import parse_schedule_form
-from bot.domain.interactions import Submission, click_of
+from bot.domain.interactions import Click, Submission, click_of
 from bot.domain.nudge_rules import ScheduleError, describe_instant, known_zone, parse_rule, zone
 from bot.domain.payloads import parse_id
 from bot.listeners.caller import context_of
-from bot.listeners.replies import form, form_errors, reject
+from bot.listeners.replies import button, form, form_errors, reject
 from bot.senders.after_ack import (
     AfterAck,
     AfterAckSender,
@@ -39,7 +39,7 @@ from bot.senders.after_ack import (
 )
 from bot.senders.home import home_for
 from bot.services.context import Context
-from bot.services.nudges import skip, snooze
+from bot.services.nudges import another_question, skip, snooze
 from bot.services.schedules import (
     follow_zone,
     pause_nudges,
@@ -118,8 +118,9 @@ def answer_schedule_command(
         sender.send([home_for(ctx)], team_id=ctx.team_id)
         return
 
+    # One reply, brought up to date in place once Slack has said the leader's zone.
     def tell(text: str) -> list[Delivery]:
-        return [Respond(text, as_dicts(notice(text, ":alarm_clock:")), replace_original=False)]
+        return [Respond(text, as_dicts(notice(text, ":alarm_clock:")), replace_original=True)]
 
     sender.reply(command, [learn_zone_after_ack(ctx, tell)])
 
@@ -209,6 +210,7 @@ def register(app: App, sender: AfterAckSender) -> None:
 
     app.action(ids.NUDGE_SNOOZE)(nudge_button)
     app.action(ids.NUDGE_SKIP)(nudge_button)
+    button(app, sender, ids.NUDGE_ANOTHER, _another_question)
 
     def user_change(event: dict[str, Any], context: BoltContext) -> None:
         ctx = context_of(context)
@@ -221,6 +223,19 @@ def register(app: App, sender: AfterAckSender) -> None:
             follow_zone(ctx, tz)
 
     app.event("user_change")(user_change)
+
+
+def _another_question(ctx: Context, click: Click) -> list[Delivery]:
+    """Another question in the nudge itself, which keeps its Snooze and Skip."""
+    nudge_id = parse_id(click.value)
+    swapped = another_question(ctx, nudge_id) if nudge_id is not None else Refusal(Reason.SETTLED)
+    if nudge_id is None or isinstance(swapped, Refusal):
+        said = words(swapped if isinstance(swapped, Refusal) else Refusal(Reason.SETTLED))
+        return [Respond(said, as_dicts(notice(said)), replace_original=False)]
+    plan = swapped.plan
+    upcoming = next_words(plan, ctx.now) if plan is not None and plan.next_due_at else None
+    blocks = nudge_blocks(swapped.asked, nudge_id, "Another one.", upcoming)
+    return [Respond(nudge_text(swapped.asked), as_dicts(blocks))]
 
 
 def _snooze_or_skip(ctx: Context, nudge_id: int, skip_today: bool) -> Respond | Refusal:

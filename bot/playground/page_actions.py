@@ -86,11 +86,12 @@ class VisitorActions:
         # The app's manifest sets should_escape: Slack sends `#team` as `<#C0TEAM|team>`.
         text = self._as_slack_sends(text_field(body, "text"))
         origin = Origin(user.id, channel, None)
+        response_url = self.workspace.response_url(origin)
         form = self.driver.command_form(
             text,
             as_slack_user(user),
             channel,
-            response_url=self.workspace.response_url(origin),
+            response_url=response_url,
             trigger_id=self.workspace.trigger_id(user.id),
         )
         answer = self._send(lambda: self.driver.post(urlencode(form).encode()))
@@ -98,7 +99,9 @@ class VisitorActions:
             reason = "operation_timeout" if answer is None else "dispatch_failed"
             self.workspace.note(channel, COMMAND_FAILED.format(reason=reason), only_for=user.id)
             return {"ok": False, "error": COMMAND_FAILED.format(reason=reason)}
-        self.workspace.reply(origin, _answer_body(answer), ephemeral_default=True)
+        shown = self.workspace.reply(origin, _answer_body(answer), ephemeral_default=True)
+        if shown is not None:
+            self.workspace.answered_with(response_url, shown)
         return {"ok": True}
 
     def say(self, user: PretendUser, body: dict[str, Any]) -> dict[str, Any]:

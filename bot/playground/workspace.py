@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import replace
 from typing import Any
 
 from bot.playground.fake_slack import FakeSlack
@@ -79,6 +80,15 @@ class Workspace(WorkspaceState):
         with self.lock:
             self.origins[token] = origin
         return f"{self.base_url}/response/{token}"
+
+    def answered_with(self, response_url: str, ts: str) -> None:
+        """A command's response_url now names the reply its HTTP answer showed, so that
+        `replace_original` replaces it, as in Slack."""
+        token = response_url.rsplit("/", 1)[-1]
+        with self.lock:
+            origin = self.origins.get(token)
+            if origin is not None:
+                self.origins[token] = replace(origin, ts=ts)
 
     def trigger_id(self, user_id: str) -> str:
         """A fresh trigger_id: a modal opened with it opens for `user_id`."""

@@ -55,23 +55,24 @@ class WorkspaceState:
         """Slack itself says something: a failed command, a click nobody answered."""
         self.add_message(channel, Message(self.next_ts(), "system", text, only_for=only_for))
 
-    def reply(self, origin: Origin, body: dict[str, Any], *, ephemeral_default: bool) -> None:
-        """Show what the bot answered, in an HTTP response or to a response_url."""
+    def reply(self, origin: Origin, body: dict[str, Any], *, ephemeral_default: bool) -> str | None:
+        """Show what the bot answered, in an HTTP response or to a response_url; the new
+        message's ts, if it added one."""
         if is_flag_set(body.get("delete_original")) and origin.ts:
             self.remove_message(origin.channel, origin.ts)
-            return
+            return None
         text = str(body.get("text") or "")
         blocks = json_list(body.get("blocks"))
         if not text and not blocks:
-            return
+            return None
         if is_flag_set(body.get("replace_original")) and origin.ts:
             self.replace_message(origin.channel, origin.ts, text, blocks)
-            return
+            return None
         visible = body.get("response_type", "ephemeral" if ephemeral_default else "in_channel")
         only_for = origin.user_id if visible != "in_channel" else None
-        self.add_message(
-            origin.channel, Message(self.next_ts(), "bot", text, blocks, only_for=only_for)
-        )
+        ts = self.next_ts()
+        self.add_message(origin.channel, Message(ts, "bot", text, blocks, only_for=only_for))
+        return ts
 
     def channel_of(self, value: Any) -> str | None:
         """A conversation id from a `channel` parameter: a DM, the channel, or a user's id."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -23,7 +23,10 @@ from bot.store.processed_events import first_delivery
 from bot.store.team_answers import answers_to_entries, forget_named_answers, named_answers_of
 
 # "source": "you" for what the leader logged, "team" for a team member's own answer (asked in
-# Slack), whose "who_answered" is their user id, or "anonymous".
+# Slack). "who_answered" names the people (the leader logged them, or the team member who
+# answered): Slack's names where the export could ask, else their user ids; "anonymous" for an
+# anonymous answer, whose "who_answered_ids" stays empty. The promise's columns are the
+# leader's entries' own: its due date, when it was done (and what was done), or dropped.
 CSV_COLUMNS = (
     "entry_id",
     "logged_at_utc",
@@ -31,12 +34,21 @@ CSV_COLUMNS = (
     "question",
     "answer",
     "who_answered",
+    "who_answered_ids",
     "heartbeat",
     "promise",
+    "promise_due",
+    "promise_done_at_utc",
+    "promise_outcome",
+    "promise_dropped_at_utc",
     "follow_up_of_entry",
     "question_ref",
     "source",
 )
+WHO_ANSWERED = CSV_COLUMNS.index("who_answered")
+ANONYMOUS = "anonymous"
+# Several names in one cell: names hold spaces, and now and then a comma.
+NAMES_JOINED_BY = "; "
 EXPORT_BATCH = 500
 
 
@@ -49,10 +61,18 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def _export_rows(session: Session, leader_id: int, minimum: int) -> Iterator[list[str]]:
+@dataclass(frozen=True)
+class ExportRow:
+    """One CSV row but its "who_answered" cell, which waits for the people's names."""
+
+    cells: tuple[str, ...]  # every column, "who_answered" left empty
+    people: tuple[str, ...]  # their user ids; none for an anonymous answer
+    anonymous: bool = False
+
+
+def _export_rows(session: Session, leader_id: int, minimum: int) -> Iterator[ExportRow]:
     """One row per entry the leader logged, oldest first, each followed by the team's own
-    answers the leader may read; the header row first."""
-    yield list(CSV_COLUMNS)
+    answers the leader may read."""
     entries = iter(entries_oldest_first(session, leader_id))
     while batch := list(islice(entries, EXPORT_BATCH)):
         ids = [entry.id for entry in batch]
@@ -61,45 +81,70 @@ def _export_rows(session: Session, leader_id: int, minimum: int) -> Iterator[lis
             yield _entry_row(entry)
             conversation = team.get(entry.id)
             for answer in conversation.answers if conversation else ():
-                yield [
-                    str(entry.id),
-                    answer.at.isoformat(timespec="seconds"),
-                    entry.habit,
-                    entry.question_text,
-                    answer.text,
-                    answer.user_id or "anonymous",
-                    "" if answer.score is None else str(answer.score),
-                    "",
-                    "",
-                    entry.question_ref,
-                    "team",
-                ]
+                people = (answer.user_id,) if answer.user_id else ()
+                yield ExportRow(
+                    (
+                        str(entry.id),
+                        _utc(answer.at),
+                        entry.habit,
+                        entry.question_text,
+                        answer.text,
+                        "",
+                        " ".join(people),
+                        "" if answer.score is None else str(answer.score),
+                        # No promise of their own, and no follow-up.
+                        *("",) * 6,
+                        entry.question_ref,
+                        "team",
+                    ),
+                    people,
+                    anonymous=not people,
+                )
 
 
-def _entry_row(entry: Entry) -> list[str]:
-    return [
-        str(entry.id),
-        entry.created_at.isoformat(timespec="seconds"),
-        entry.habit,
-        entry.question_text,
-        entry.answer,
-        " ".join(person.user_id for person in entry.people),
-        "" if entry.heartbeat is None else str(entry.heartbeat),
-        entry.promise or "",
-        "" if entry.parent_id is None else str(entry.parent_id),
-        entry.question_ref,
-        "you",
-    ]
+def _entry_row(entry: Entry) -> ExportRow:
+    people = tuple(person.user_id for person in entry.people)
+    return ExportRow(
+        (
+            str(entry.id),
+            _utc(entry.created_at),
+            entry.habit,
+            entry.question_text,
+            entry.answer,
+            "",
+            " ".join(people),
+            "" if entry.heartbeat is None else str(entry.heartbeat),
+            entry.promise or "",
+            entry.promise_due.isoformat() if entry.promise_due else "",
+            _utc(entry.promise_kept_at),
+            entry.promise_outcome or "",
+            _utc(entry.promise_dropped_at),
+            "" if entry.parent_id is None else str(entry.parent_id),
+            entry.question_ref,
+            "you",
+        ),
+        people,
+    )
 
 
-def _export_csv(session: Session, leader_id: int, minimum: int) -> str:
-    """The leader's log as CSV text (RFC 4180 quoting; newlines inside answers are kept)."""
+def _utc(moment: datetime | None) -> str:
+    return "" if moment is None else moment.isoformat(timespec="seconds")
+
+
+def export_csv(rows: Iterable[ExportRow], names: Mapping[str, str]) -> str:
+    """The rows as CSV text (RFC 4180 quoting; newlines inside answers are kept), each
+    person by their name in `names`, or their user id if it has none; the header first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(
-        [spreadsheet_safe(cell) for cell in row]
-        for row in _export_rows(session, leader_id, minimum)
-    )
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        cells = list(row.cells)
+        cells[WHO_ANSWERED] = (
+            ANONYMOUS
+            if row.anonymous
+            else NAMES_JOINED_BY.join(names.get(person, person) for person in row.people)
+        )
+        writer.writerow(spreadsheet_safe(cell) for cell in cells)
     return buffer.getvalue()
 
 
@@ -109,20 +154,33 @@ def _export_csv(session: Session, leader_id: int, minimum: int) -> str:
 @dataclass(frozen=True)
 class Export:
     entries: int
-    csv: str  # empty when there is nothing to export
+    rows: tuple[ExportRow, ...]  # none when there is nothing to export
+
+    def people(self) -> list[str]:
+        """Everyone the rows name, once each, in the order they first appear."""
+        return list(dict.fromkeys(person for row in self.rows for person in row.people))
+
+    def named(self, names: Mapping[str, str]) -> str:
+        """The CSV, each person by their name in `names` (their user id if none)."""
+        return export_csv(self.rows, names) if self.entries else ""
+
+    @property
+    def csv(self) -> str:
+        """The CSV with people by user id: for whoever cannot ask Slack their names."""
+        return self.named({})
 
 
 def export_of(ctx: Context) -> Export:
-    """The caller's log as CSV, and how many entries it holds."""
+    """The caller's log as CSV rows, and how many entries it holds."""
     with ctx.transaction(writes=False) as session:
         leader_id = ctx.leader_id(session.connection())
         entries = count_entries(session, leader_id) if leader_id is not None else 0
-        content = (
-            _export_csv(session, leader_id, ctx.deps.anonymous_minimum)
+        rows = (
+            tuple(_export_rows(session, leader_id, ctx.deps.anonymous_minimum))
             if leader_id is not None and entries
-            else ""
+            else ()
         )
-    return Export(entries, content)
+    return Export(entries, rows)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.domain.question_bank import Asked
 from bot.services.context import Context
+from bot.services.questions import ask
 from bot.services.schedules import Plan, plan_of
 from bot.store import claims
 from bot.store.claims import DueNudge
@@ -133,6 +135,29 @@ def skip(ctx: Context, nudge_id: int) -> Skipped | Refusal:
         schedule = session.get(Schedule, leader_id)
         plan = plan_of(schedule, leader_zone(session, leader_id)) if schedule else None
         return Skipped(plan)
+
+
+@dataclass(frozen=True)
+class Swapped:
+    """Another question in today's nudge, and the caller's schedule for its footer."""
+
+    asked: Asked
+    plan: Plan | None
+
+
+def another_question(ctx: Context, nudge_id: int) -> Swapped | Refusal:
+    """A new question in place of the nudge's own (a snooze brings the new one back);
+    refused if the nudge is not the caller's or is settled."""
+    with ctx.transaction() as session:
+        leader_id = ctx.leader_id(session.connection())
+        nudge = _own_open_nudge(session.get(Nudge, nudge_id), leader_id)
+        if nudge is None or leader_id is None or nudge.status != NudgeStatus.SENT:
+            return Refusal(Reason.SETTLED)
+        asked = ask(ctx, None)
+        nudge.question_ref = asked.ref
+        schedule = session.get(Schedule, leader_id)
+        plan = plan_of(schedule, leader_zone(session, leader_id)) if schedule else None
+        return Swapped(asked, plan)
 
 
 def _own_open_nudge(nudge: Nudge | None, leader_id: int | None) -> Nudge | None:

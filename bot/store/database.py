@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 class DatabaseUnavailableError(RuntimeError):
     """The database cannot be opened; the one-line message names DATABASE_URL and the fix."""
 
+    def naming(self, setting: str) -> DatabaseUnavailableError:
+        """The same message naming `setting` instead, where the URL came from somewhere else
+        (the playground's `--database-url`): it should name what the user actually gave."""
+        return DatabaseUnavailableError(str(self).replace("DATABASE_URL", setting))
+
 
 class Database:
     """Owns the engine and hands out transactional sessions."""

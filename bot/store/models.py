@@ -83,7 +83,7 @@ class Leader(Base):
     tz: Mapped[str | None] = mapped_column(String(TZ_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Whether a falling heartbeat is told by DM (Settings, or the alert's own button).
-    morale_alerts: Mapped[bool] = mapped_column(default=True, server_default=true())
+    morale_alerts: Mapped[bool] = mapped_column(server_default=true())
 
 
 class QuestionView(Base):

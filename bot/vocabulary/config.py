@@ -25,18 +25,26 @@ DEFAULT_PORT = 3000
 DEFAULT_HOST = "127.0.0.1"
 
 # No "ask-team" at the start: the command line puts "ask-team: " before every error it prints.
+# Worded for whoever reads it: someone who installed the package as much as a checkout.
 SETUP_STEPS = """\
 Slack credentials are needed to start. Missing: {missing}.
 
-  1. Create the app: https://api.slack.com/apps -> Create New App -> From a manifest,
-     pick your workspace and paste manifest.yml from this repository.
-  2. Install it to the workspace (Install App), then copy the Bot User OAuth Token
-     (xoxb-...) into SLACK_BOT_TOKEN and Basic Information -> Signing Secret into
-     SLACK_SIGNING_SECRET.
-  3. For local development without a public URL, create an App-Level Token with the
-     connections:write scope (Basic Information -> App-Level Tokens) into SLACK_APP_TOKEN.
+  1. Create the app: run `ask-team manifest` and paste what it prints at
+     https://api.slack.com/apps -> Create New App -> From a manifest, in your workspace
+     (its first lines say what to change to serve over HTTP instead of Socket Mode).
+  2. Install it to the workspace (Install App), then set SLACK_BOT_TOKEN to the Bot
+     User OAuth Token (xoxb-...) and SLACK_SIGNING_SECRET to the Signing Secret
+     (Basic Information -> App Credentials).
+  3. Optionally, to connect without a public URL (Socket Mode), set SLACK_APP_TOKEN to
+     an App-Level Token with the connections:write scope (Basic Information ->
+     App-Level Tokens).
 
-Put them in .env (see .env.example) and run `make run` again."""
+For many workspaces (OAuth), set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SIGNING_SECRET
+and TOKEN_ENCRYPTION_KEY (`ask-team new-key` makes one) instead of SLACK_BOT_TOKEN.
+
+Set them in the environment, or in .env in the directory you start from, and start again
+(in a checkout of the repository: `cp .env.example .env`, fill it in, `make run`).
+To try the bot first, without Slack: `ask-team playground`."""
 
 
 class ConfigError(ValueError):

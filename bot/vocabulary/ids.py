@@ -26,6 +26,7 @@ LOG_DUE_ACTION = "promise_due_date"
 # The daily nudge DM.
 NUDGE_SNOOZE = "nudge_snooze"
 NUDGE_SKIP = "nudge_skip"
+NUDGE_ANOTHER = "nudge_another"
 
 # The schedule settings modal.
 SCHEDULE_CALLBACK = "schedule_settings"

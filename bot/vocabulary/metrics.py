@@ -31,6 +31,8 @@ MULTIPROC_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 RequestKind = Literal["command", "action", "view", "event", "other"]
 RequestOutcome = Literal["answered", "refused_4xx", "error"]
 NudgeOutcome = Literal["sent", "failed", "paused", "missed"]
+# How a workspace's learned pace for chat.postMessage changed (bot/domain/pace_rules.py).
+PaceOutcome = Literal["lowered", "raised"]
 
 # Slack gives up after 3 s; a healthy ack takes a few milliseconds.
 ACK_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0)
@@ -45,6 +47,7 @@ class Metrics:
     nudges: Counter
     nudge_pass_seconds: Histogram
     after_ack_pending: Gauge
+    pace_changes: Counter
 
 
 @functools.cache
@@ -78,6 +81,12 @@ def metrics() -> Metrics:
             # The sum over the workers alive now; a dead worker's queue is gone with it.
             multiprocess_mode="livesum",
         ),
+        pace_changes=Counter(
+            "ask_team_pace_changes",
+            "Changes of a workspace's learned sending pace: lowered after a 429, raised after "
+            "a quiet stretch (no workspace label)",
+            ["outcome"],
+        ),
     )
     # Every series exists from the start at 0, so rate() and absent-series alerts work at once.
     for kind in get_args(RequestKind):
@@ -85,6 +94,8 @@ def metrics() -> Metrics:
             made.requests.labels(kind=kind, outcome=outcome)
     for nudge in get_args(NudgeOutcome):
         made.nudges.labels(outcome=nudge)
+    for pace in get_args(PaceOutcome):
+        made.pace_changes.labels(outcome=pace)
     return made
 
 
@@ -103,6 +114,10 @@ def count_nudges(outcome: NudgeOutcome, number: int) -> None:
 
 def observe_nudge_pass(seconds: float) -> None:
     metrics().nudge_pass_seconds.observe(seconds)
+
+
+def count_pace_change(outcome: PaceOutcome) -> None:
+    metrics().pace_changes.labels(outcome=outcome).inc()
 
 
 def after_ack_queued(change: int) -> None:

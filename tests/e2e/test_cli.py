@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver
 from tests.support.cli import ask_team, cli_env, start_ask_team, wait_until_serving
 from tests.support.harness import SIGNING_SECRET
+from tests.support.paths import REPO_ROOT
 
 
 @pytest.fixture
@@ -87,7 +89,26 @@ def test_serve_without_credentials_names_them_and_the_steps(
 
     assert result.returncode == 2
     assert "Missing: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in result.stderr
-    assert "manifest.yml" in result.stderr
+    # Worded for someone who installed the package, and has no checkout to take files from.
+    assert "run `ask-team manifest` and paste what it prints" in result.stderr
+    assert "SLACK_APP_TOKEN" in result.stderr
+    assert "SLACK_CLIENT_ID" in result.stderr
+    assert "`ask-team playground`" in result.stderr
+    assert "from this repository" not in result.stderr
+
+
+def test_manifest_prints_the_app_manifest_from_any_directory(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    env = cli_env(tmp_path, fake_slack)
+    del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
+
+    result = ask_team("manifest", env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == (REPO_ROOT / "manifest.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(result.stdout)["display_information"]["name"] == "ask-team"
 
 
 def test_run_with_half_the_credentials_names_the_missing_one_instead_of_a_playground(
@@ -100,7 +121,8 @@ def test_run_with_half_the_credentials_names_the_missing_one_instead_of_a_playgr
 
     assert result.returncode == 2
     assert "Missing: SLACK_SIGNING_SECRET." in result.stderr
-    assert "playground" not in result.stderr
+    assert "opening the local playground" not in result.stderr
+    assert "the local playground is at" not in result.stderr
 
 
 def test_a_bad_setting_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -> None:
@@ -159,6 +181,20 @@ def test_every_command_explains_itself(capsys: pytest.CaptureFixture[str]) -> No
         assert f"usage:ask-team{name}" in own
         assert "".join(description.split()) in own, name
         assert "DATABASE_URL" in own
+
+
+def test_the_overview_names_the_commands_there_are(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import CLI_COMMANDS, main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    # argparse wraps to the terminal width, breaking lines at spaces and hyphens.
+    description = "".join(capsys.readouterr().out.split("\n\n")[1].split())
+    listed = description.split("commandline:", 1)[1].split(".", 1)[0].split(",")
+
+    assert listed == [name for name, _, _ in CLI_COMMANDS]
+    assert "keys" not in listed
+    assert {"new-key", "rotate-key", "manifest"} <= set(listed)
 
 
 def test_a_dry_run_and_an_export_need_no_slack_tokens(

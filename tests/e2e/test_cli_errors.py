@@ -99,6 +99,34 @@ def test_sqlite_file_in_a_missing_directory(
     assert not (tmp_path / "no").exists()
 
 
+@pytest.mark.parametrize("command", ["playground", "run"])
+def test_the_playgrounds_database_url_is_named_as_the_option_it_came_from(
+    tmp_path: Path, fake_slack: FakeSlack, command: str
+) -> None:
+    """The playground (and `run` with no Slack credentials) never reads DATABASE_URL: a
+    message naming it would send the user to fix a setting they never gave."""
+    nowhere = tmp_path / "no" / "such" / "dir" / "playground.db"
+    env = cli_env(tmp_path, fake_slack)
+    del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
+
+    missing = the_one_line(
+        ask_team(command, "--database-url", f"sqlite:///{nowhere}", env=env, cwd=tmp_path)
+    )
+    malformed = the_one_line(
+        ask_team(command, "--database-url", "playground.db", env=env, cwd=tmp_path)
+    )
+
+    assert missing == (
+        f"ask-team: --database-url: the directory {nowhere.parent} for the SQLite file does not "
+        "exist; create it, or point --database-url at a file in an existing directory."
+    )
+    assert malformed == (
+        "ask-team: --database-url must look like sqlite:///file.db or postgresql://…, "
+        "got 'playground.db'"
+    )
+    assert not (tmp_path / "no").exists()
+
+
 @pytest.fixture
 def port_taken() -> Iterator[int]:
     """A port another process listens on, at the address ask-team serves on by default."""

@@ -1,5 +1,6 @@
-"""`pip install .` serves: the wheel carries the question bank and the migrations, and the
-installed `ask-team` migrates, serves and answers a signed /ask-team from any directory.
+"""`pip install .` serves: the wheel carries the question bank, the migrations and the app
+manifest, and the installed `ask-team` prints the manifest, migrates, serves and answers a
+signed /ask-team from any directory.
 
 No index is reached: the wheel is built with the setuptools of this environment (a dev
 dependency), installed with `--no-deps` into a new virtualenv outside the repository, and that
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.playground.fake_slack import FakeSlack
 from bot.playground.slack_driver import SlackDriver, request
@@ -32,7 +34,7 @@ pytestmark = pytest.mark.installed
 
 # What an sdist of the project holds; the wheel is built from a copy of just these, so the
 # build neither writes into the checkout nor packs a stale build/ directory.
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "bot", "prompts")
+SOURCES = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "manifest.yml", "bot", "prompts")
 TIMEOUT = 60
 
 
@@ -108,7 +110,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     return Installed(wheel=wheel, bin=target / "bin", elsewhere=elsewhere)
 
 
-def test_the_wheel_carries_the_question_bank_the_migrations_and_the_license(
+def test_the_wheel_carries_the_question_bank_the_migrations_the_manifest_and_the_license(
     installed: Installed,
 ) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
@@ -119,6 +121,7 @@ def test_the_wheel_carries_the_question_bank_the_migrations_and_the_license(
     assert "bot/store/migrations/script.py.mako" in names
     versions = {path.name for path in (REPO_ROOT / "bot/store/migrations/versions").glob("0*.py")}
     assert {f"bot/store/migrations/versions/{name}" for name in versions} <= names
+    assert "bot/manifest.yml" in names
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names), sorted(names)
 
 
@@ -145,6 +148,14 @@ def test_installed_it_loads_its_own_question_bank_and_migrations(installed: Inst
     assert Path(package).is_relative_to(venv_root), package
     assert int(questions) >= 200
     assert Path(migrations).is_relative_to(venv_root), migrations
+
+
+def test_installed_it_prints_the_app_manifest_it_carries(installed: Installed) -> None:
+    # No settings at all: someone who has just installed it has none yet.
+    out = run(installed.bin / "ask-team", "manifest", cwd=installed.elsewhere, env={})
+
+    assert out == (REPO_ROOT / "manifest.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(out)["features"]["slash_commands"][0]["command"] == "/ask-team"
 
 
 @pytest.fixture

@@ -4,12 +4,14 @@ last, or three low readings of the leader's own in a row), with a question to as
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from bot.app.runtime import ask_closer
 from bot.playground.fake_slack import Call
 from bot.playground.slack_driver import log_values
 from tests.support.blocks import press, text_of
+from tests.support.cli import cli_env, send_due_at_once
 from tests.support.harness import LEADER, Harness
 from tests.support.nudges import SCHEDULE_FORM_VALUES
 from tests.support.team import ANA, BEN, CHANNEL, DEV, MEI, answer, close_answers, pulse
@@ -96,6 +98,14 @@ def test_three_closers_at_once_send_one_alert(harness: Harness) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    assert len(alerts_to_the_leader(harness)) == 1
+
+
+def test_three_send_due_processes_at_once_send_one_alert(harness: Harness, tmp_path: Path) -> None:
+    pulse_with(harness, 5, 5, 4, 4)
+    pulse_with(harness, 2, 2, 3, 2, close=False)
+    env = {**cli_env(tmp_path, harness.fake), "DATABASE_URL": harness.app.deps.database.url}
+    send_due_at_once(harness.clock.advance(days=4), env=env, cwd=tmp_path)
     assert len(alerts_to_the_leader(harness)) == 1
 
 

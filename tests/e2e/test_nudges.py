@@ -67,6 +67,10 @@ def test_the_first_schedule_is_acknowledged_before_slack_is_asked_for_the_zone(
     assert "Next: as soon as Slack tells me your time zone" in first_text
     harness.settle()
     assert len(harness.fake.calls_to("users.info")) == 1
+    # Then the same reply is brought up to date in place: one message, not two.
+    (updated,) = harness.fake.calls_to("response_url")
+    assert updated.params["replace_original"] is True
+    assert "weekdays at 9:00 (Europe/Paris)" in text_of(updated)
 
     # Once Slack has said, a change is answered in full at once, with no second look-up.
     again = text_of(harness.slack.command("schedule 8:30 daily").json)
@@ -216,6 +220,28 @@ def test_log_answers_and_another_question_from_the_nudge(harness: Harness, nudge
     press(harness, nudged, "Another question")
     (replaced,) = harness.fake.wait_for("response_url")
     assert replaced.params["replace_original"] is True
+    # Still today's nudge, with another question: Snooze and Skip stay with it.
+    assert question_of(replaced.params) != question
+    assert button(replaced.params, "Snooze 1 hour")
+    assert button(replaced.params, "Skip today")
+
+
+def test_a_snooze_after_another_question_brings_the_new_one_back(
+    harness: Harness, send_due: SendDue, nudged: Call
+) -> None:
+    press(harness, nudged, "Another question")
+    (replaced,) = harness.fake.wait_for("response_url")
+    press(harness, replaced.params, "Snooze 1 hour")
+    harness.fake.wait_for("response_url", 2)
+    send_due(FRIDAY_9_PARIS + timedelta(hours=1, minutes=1))
+    assert question_of(dms(harness)[-1]) == question_of(replaced.params)
+
+
+def test_another_question_on_someone_elses_nudge_is_refused(harness: Harness, nudged: Call) -> None:
+    press(harness, nudged, "Another question", user=OTHER_LEADER)
+    (refused,) = harness.fake.wait_for("response_url")
+    assert refused.params["replace_original"] is False
+    assert "Today's question" not in text_of(refused)
 
 
 def test_snooze_brings_the_same_question_back_an_hour_later(

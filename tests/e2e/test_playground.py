@@ -133,6 +133,14 @@ def test_another_pretend_user_sees_an_empty_log(ana: Visitor, ben: Visitor) -> N
     assert "nothing" in text_of(history["blocks"] or history["text"]).lower()
 
 
+def test_a_first_schedule_is_one_reply_brought_up_to_date_in_place(ana: Visitor) -> None:
+    ana.command("schedule 9:00 weekdays")
+    state = ana.wait_until(lambda s: any("(Europe/Lisbon)" in m["text"] for m in ana.dm(s)))
+    replies = [m for m in ana.dm(state) if "weekdays at 9:00" in m["text"]]
+    assert len(replies) == 1
+    assert "Next:" in replies[0]["text"]
+
+
 def test_what_was_logged_is_there_after_the_playground_restarts(tmp_path: Path) -> None:
     database = tmp_path / "kept.db"
     first = start_playground(database)
@@ -251,7 +259,7 @@ def test_ask_team_run_with_no_slack_credentials_opens_the_playground(
         output, _ = process.communicate(timeout=10)
     assert output.splitlines()[0] == (
         f"No Slack credentials: opening the local playground at {url}/ "
-        "(see README to connect a real workspace)"
+        "(to connect a real workspace, start with `ask-team manifest`)"
     )
     assert (tmp_path / "ask_team_playground.db").exists()
 

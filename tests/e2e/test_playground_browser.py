@@ -34,6 +34,7 @@ if not Path(CHROMIUM).exists():
     )
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 Page = sync_api.Page
+Locator = sync_api.Locator
 expect = sync_api.expect
 
 pytestmark = pytest.mark.browser
@@ -69,14 +70,20 @@ def type_command(page: Page, text: str) -> None:
     composer.press("Enter")
 
 
-def log_through_the_form(page: Page, words: str = WHAT_THEY_SAID) -> None:
-    """Ask for a question, press Log answers on it, and save what the team said."""
+def open_the_log_form(page: Page, words: str = WHAT_THEY_SAID) -> Locator:
+    """Ask for a question, press Log answers on it, and write what the team said."""
     type_command(page, "/ask-team")
     page.locator(".message", has_text="Only visible to you").last.get_by_role(
         "button", name="Log answers"
     ).click()
     modal = page.get_by_role("dialog", name="Log answers")
     modal.get_by_label("What did the team say?").fill(words)
+    return modal
+
+
+def log_through_the_form(page: Page, words: str = WHAT_THEY_SAID) -> None:
+    """Ask for a question, press Log answers on it, and save what the team said."""
+    modal = open_the_log_form(page, words)
     modal.get_by_role("button", name="Save").click()
     expect(modal).to_be_hidden()
 
@@ -180,6 +187,55 @@ COLOURED_PIXELS = """(el) => {
 }"""
 
 
+def test_people_are_picked_as_tokens_and_a_day_reads_as_slack_writes_it(page: Page) -> None:
+    modal = open_the_log_form(page)
+    people = modal.get_by_role("combobox", name="Who answered")
+    people.fill("ben")
+    modal.get_by_role("option", name="Ben Okafor").click()
+    people.fill("me")
+    people.press("Enter")
+    expect(modal.get_by_role("button", name="Remove Ben Okafor")).to_be_visible()
+    modal.get_by_role("button", name="Remove Mei Tanaka").click()
+    expect(modal.get_by_role("button", name="Remove Mei Tanaka")).to_have_count(0)
+
+    modal.get_by_label("Anything you promised to do?").fill("Book a review slot")
+    by_when = modal.get_by_role("button", name="Promised by")
+    expect(by_when).to_have_text("Pick a date")
+    modal.locator(".kit-date-native").fill("2031-12-10", force=True)
+    expect(by_when).to_have_text("Wed, Dec 10, 2031")
+    modal.get_by_role("button", name="Save").click()
+
+    expect(modal).to_be_hidden()
+    saved = page.locator(".message", has_text="Saved what your team said").last
+    expect(saved).to_contain_text("Ben Okafor")
+    expect(saved).not_to_contain_text("Mei Tanaka")
+    expect(saved).to_contain_text("10 Dec 2031")
+
+
+def test_the_top_bar_is_one_row_at_1280_px_and_stays_put_when_switching_people(
+    page: Page,
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    jump = page.get_by_role("button", name="Jump to the next nudge")
+    expect(jump).to_be_visible()
+    assert page.locator(".topbar").bounding_box()["height"] < 60  # type: ignore[index]
+    before = jump.bounding_box()
+    for person in ("Ben Okafor", "Mei Tanaka", "Ana Lima"):
+        page.get_by_label("Pretend user").select_option(label=person)
+        expect(page.locator("#whoami-tz")).not_to_be_empty()
+        assert jump.bounding_box() == before, f"the clock's buttons moved for {person}"
+
+
+def test_the_page_is_usable_on_a_390_px_phone(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    type_command(page, "/ask-team heartbeat")
+    card = page.locator(".message", has_text="Only visible to you").last
+    expect(card.get_by_role("button", name="Log answers")).to_be_in_viewport()
+    expect(page.get_by_label("Message composer")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="# team")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_reset_the_playground_is_one_button_and_a_confirmation(page: Page) -> None:
     log_through_the_form(page)
     page.get_by_role("button", name="Reset the playground").click()
@@ -201,6 +257,13 @@ def test_the_apps_messages_tab_takes_commands_not_chat_as_in_slack(page: Page) -
     )
     expect(page.get_by_label("Message composer")).to_have_value("hello there")
     expect(page.locator(".message", has_text="hello there")).to_have_count(0)
+
+
+def test_the_command_suggestions_show_code_not_backticks(page: Page) -> None:
+    page.get_by_label("Message composer").fill("/ask-team")
+    suggestions = page.get_by_role("listbox", name="Commands")
+    expect(suggestions).to_be_visible()
+    expect(suggestions).not_to_contain_text("`")
 
 
 def test_emoji_shortcodes_are_drawn_as_colour_glyphs_not_boxes(page: Page) -> None:
@@ -466,3 +529,58 @@ def test_the_whole_follow_through_loop_is_seen_in_the_teams_thread(page: Page) -
     expect(thread).to_contain_text("Done: drop the status report for a month")
     thread.get_by_role("button", name="Close thread").click()
     expect(thread).to_be_hidden()
+
+
+def clock_says(page: Page, button: str) -> str:
+    """Press one of the clock's buttons; what its note says it did."""
+    page.get_by_role("button", name=button).click()
+    note = page.locator("#toast")
+    expect(note).to_be_visible()
+    said = note.inner_text()
+    assert "missed" not in said, f"a nudge was skipped: {said}"
+    return said
+
+
+def test_a_newcomers_first_ten_minutes_go_as_the_readme_says(page: Page) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "type `/ask-team` in the composer" in readme
+    assert "`/ask-team schedule 9:00 weekdays` and press **Jump to the next nudge**" in " ".join(
+        readme.split()
+    )
+
+    # Ask, and log what the team said.
+    log_through_the_form(page)
+    expect(page.locator(".message", has_text="Saved what your team said").last).to_be_visible()
+    type_command(page, "/ask-team history")
+    expect(page.locator(".message", has_text="Only visible to you").last).to_contain_text(
+        WHAT_THEY_SAID
+    )
+    page.get_by_role("tab", name="Home").click()
+    expect(page.get_by_text("Lead by following")).to_be_visible()
+    page.get_by_role("tab", name="Messages").click()
+
+    # A daily question, a jump to it, a snooze, and the snoozed one back an hour later.
+    type_command(page, "/ask-team schedule 9:00 weekdays")
+    expect(page.locator(".message", has_text="Next:").last).to_be_visible()
+    assert "1 nudge sent" in clock_says(page, "Jump to the next nudge")
+    nudges = page.locator(".message", has_text="Today's question for your team")
+    expect(nudges).to_have_count(1)
+    nudges.last.get_by_role("button", name="Snooze 1 hour").click()
+    expect(page.locator("#clock-next")).to_contain_text("in 1 h")
+    assert "1 nudge sent" in clock_says(page, "Jump to the next nudge")
+    # The snoozed question comes back once, an hour later, with its buttons.
+    expect(nudges).to_have_count(2)
+    expect(nudges.last.get_by_role("button", name="Log answers")).to_be_visible()
+
+    # Ask the team, answer as two others, close, and read the summary.
+    page.get_by_role("button", name="# team").click()
+    type_command(page, "/ask-team ask #team What should we stop doing?")
+    expect(page.locator(".message", has_text="asks the team").last).to_be_visible()
+    answer_as(page, "Ben Okafor", "The weekly status report")
+    answer_as(page, "Mei Tanaka", "Meetings without an agenda")
+    page.get_by_label("Pretend user").select_option(label="Ana Lima")
+    clock_says(page, "Close answers now")
+    page.get_by_role("button", name="ask-team").first.click()
+    summary = page.locator(".message", has_text="Your team answered").last
+    expect(summary).to_contain_text("Meetings without an agenda")
+    expect(summary).to_contain_text("2 answered")

@@ -188,6 +188,32 @@ def test_unknown_text_shows_help(harness: Harness) -> None:
 
     assert "I don't know `make`" in headline(body), "first, what was not understood"
     assert "/ask-team history" in text_of(body)
+    assert "`/ask-team help` lists every command" in text_of(body)
+
+
+@pytest.mark.parametrize(
+    ("typed", "relevant", "not_shown"),
+    [
+        ("histroy", "/ask-team history budget hir", "/ask-team export"),
+        ("ask", "/ask-team ask #team", "/ask-team export"),
+        ("pulse", "/ask-team pulse #team", "/ask-team history"),
+        ("history since:someday", "/ask-team history person:@ana", "/ask-team export"),
+        ("visoin", "/ask-team heartbeat", "/ask-team export"),
+    ],
+)
+def test_a_mistake_is_followed_by_the_lines_that_bear_on_it_not_the_whole_help(
+    harness: Harness, typed: str, relevant: str, not_shown: str
+) -> None:
+    said = text_of(harness.slack.command(typed).json)
+    assert relevant in said
+    assert not_shown not in said
+    assert "`/ask-team help` lists every command" in said
+
+
+def test_a_channel_that_cannot_be_found_is_named(harness: Harness) -> None:
+    said = text_of(harness.slack.command("ask #random What slows us down?").json)
+    assert "I can't find #random" in said
+    assert "Say where to ask" not in said
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,6 @@ get one polite reminder, halfway to the close and inside their own working day."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +17,7 @@ from bot.playground.slack_driver import User
 from bot.senders.reminders import ReminderReport
 from bot.store.models import Base, TeamAsk
 from tests.support.blocks import button, press, text_of
-from tests.support.cli import cli_env
+from tests.support.cli import cli_env, send_due_at_once
 from tests.support.flows import promise_values
 from tests.support.harness import LEADER, OTHER_LEADER, Harness
 from tests.support.team import ANA, BEN, MEI, answer, ask_channel, press_in
@@ -415,22 +413,8 @@ def test_three_processes_running_the_pass_at_once_remind_each_person_once(
         **cli_env(tmp_path, harness.fake),
         "DATABASE_URL": harness.app.deps.database.url,
     }
-    # Each `ask-team send-due` is a process of its own, as cron on three hosts would start it.
     for now in (at(27, 1), at(27, 8)):
-        runs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "bot", "send-due", "--at", now.isoformat()],
-                env=env,
-                cwd=tmp_path,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(3)
-        ]
-        for run in runs:
-            _, err = run.communicate(timeout=60)
-            assert run.returncode == 0, err
+        send_due_at_once(now, env=env, cwd=tmp_path)
     assert [len(reminders_to(harness, p)) for p in (ANA, BEN, MEI)] == [1, 1, 0]
 
 

@@ -283,7 +283,7 @@ def test_the_team_answers_named_and_anonymously_and_the_log_holds_back_the_anony
     assert "2 anonymous answers so far: they will show when 3 have answered" in log
     assert "reorg" not in log
     assert "Friday deploys" not in log
-    assert "Nothing logged matching" in history(harness, "reorg")
+    assert "Nothing logged yet that fits: matching" in history(harness, "reorg")
 
     # One changes an answer, another withdraws.
     form = open_answer_form(harness, post, BEN)
@@ -446,7 +446,7 @@ def test_an_answer_to_a_closed_ask_is_refused_and_kept_in_the_form(harness: Harn
     ("typed", "says"),
     [
         ("ask", "Say where to ask"),
-        ("ask #team", "Pick it from the list"),
+        ("ask #team", "I can't find #team. Pick the channel from the list"),
         (f"ask <#{CHANNEL}|team> <@U0ANA|ana>", "not both"),
         (f"pulse <#{CHANNEL}|team> how are you", "A pulse asks its own question"),
         (f"ask <#{CHANNEL}|a> <#C0OTHERONE|b>", "one channel at a time"),
@@ -985,7 +985,11 @@ def test_a_pulse_shows_the_distribution_and_last_times_average(harness: Harness)
     said = text_of(summaries[-1])
     assert "Average 4.0* (last time 2.7)" in said
     assert "`5` Energised" in said
-    assert "The team's own pulse" in text_of(open_home(harness))
+    home = text_of(open_home(harness))
+    assert "The team's own pulse" in home
+    # A score with no comment reads as one, not as a bare number.
+    assert "• *4 · Good*" in home
+    assert "• *4*" not in home
 
 
 def test_a_pulse_score_outside_one_to_five_is_refused(harness: Harness) -> None:

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 from slack_sdk.oauth.installation_store import Installation
@@ -65,6 +66,25 @@ def start_ask_team(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Pop
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def send_due_at_once(when: datetime, *, env: dict[str, str], cwd: Path, processes: int = 3) -> None:
+    """`ask-team send-due --at <when>` as `processes` processes started together, as cron on
+    that many hosts would start it; each must succeed."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "send-due", "--at", when.isoformat()],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
 
 
 def wait_until_serving(process: subprocess.Popen[str], url: str, seconds: float = 30) -> None:

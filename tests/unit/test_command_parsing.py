@@ -11,14 +11,17 @@ from bot.domain.commands import (
     AskQuestion,
     ListOwnQuestions,
     LogAnswers,
+    OneOnOneBrief,
     PauseNudges,
     ResumeNudges,
     SetSchedule,
     ShowHelp,
     ShowHistory,
+    ShowThemes,
     StopNudges,
 )
 from bot.domain.history_filters import HistoryQuery
+from bot.domain.payloads import query_fields, query_from
 from bot.domain.subcommands import parse_command
 from bot.vocabulary.habits import Habit
 
@@ -60,6 +63,10 @@ from bot.vocabulary.habits import Habit
             ),
         ),
         ("history <@U0BOB>", ShowHistory(HistoryQuery(person="U0BOB"))),
+        ("history <#C0TEAM|team>", ShowHistory(HistoryQuery(channel="C0TEAM"))),
+        ("themes <#C0TEAM|team>", ShowThemes(HistoryQuery(channel="C0TEAM"))),
+        ("1:1 <@U0ANA|ana>", OneOnOneBrief("U0ANA")),
+        ("one-on-one <@U0ANA>", OneOnOneBrief("U0ANA")),
         ("histroy", ShowHelp(unknown="histroy", suggestion="history")),
         ("xyzzy", ShowHelp(unknown="xyzzy", suggestion=None)),
         ("schedule 9:00 weekdays", SetSchedule("9:00 weekdays")),
@@ -106,3 +113,10 @@ def test_bad_history_filters_say_how_to_write_them(text: str, problem: str) -> N
     assert isinstance(parsed, ShowHelp)
     assert parsed.problem is not None
     assert problem in parsed.problem
+
+
+def test_a_history_page_button_keeps_its_channel_and_refuses_a_tampered_one() -> None:
+    query = HistoryQuery(channel="C0TEAM", words="budget")
+    assert query_from(query_fields(query)) == query
+    assert query_from({**query_fields(query), "c": "not a channel"}) is None
+    assert query_from({**query_fields(query), "c": 7}) is None

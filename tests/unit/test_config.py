@@ -36,9 +36,29 @@ def test_missing_credentials_name_the_settings_and_the_steps() -> None:
 
     message = str(failure.value)
     assert "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in message
-    assert "manifest.yml" in message
     assert "1." in message
     assert "3." in message
+
+
+def test_the_setup_steps_suit_an_installed_package_as_well_as_a_checkout() -> None:
+    with pytest.raises(ConfigError) as failure:
+        Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"})
+
+    message = str(failure.value)
+    assert "Missing: SLACK_SIGNING_SECRET." in message
+    # The manifest comes from the command, which the wheel carries it for.
+    assert "run `ask-team manifest`" in message
+    assert "from this repository" not in message
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "TOKEN_ENCRYPTION_KEY",
+    ):
+        assert name in message
+    assert "`ask-team playground`" in message
+    assert "`make run`" in message
 
 
 @pytest.mark.parametrize(

@@ -616,6 +616,11 @@ function confirmDialog(confirm) {
 
 // ---- the composer -----------------------------------------------------------------------
 
+/** Help's `backticks` as code, the rest as text: what the suggestions show. */
+function withCode(text) {
+  return text.split(/`([^`]*)`/).map((part, i) => (i % 2 ? h("code", {}, part) : part));
+}
+
 const ONLY_ASK_TEAM = "Only /ask-team works here";
 // The app's Messages tab is read-only in Slack (manifest.yml): it takes commands, not chat.
 const READ_ONLY_DM = "Sending messages to this app has been turned off. Type /ask-team to use it.";
@@ -686,7 +691,7 @@ function suggest() {
         suggest();
         $("composer").focus();
       },
-    }, h("code", {}, c.usage), h("span", { class: "command-description" }, c.description))));
+    }, h("code", {}, c.usage), h("span", { class: "command-description" }, withCode(c.description)))));
 }
 
 function autosize() {

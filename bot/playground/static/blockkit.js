@@ -162,6 +162,69 @@ function idSelect(el, o) {
   return { node: withNote(select, placeholder), read, control: select };
 }
 
+// multi_users_select and the multi conversation menus as Slack draws them: the chosen as
+// tokens with a remove button, and a field that suggests names as you type.
+function tokenPicker(el, o) {
+  const [source, key, initialKey] = ID_MENUS[el.type];
+  const entries =
+    source === "users"
+      ? (o.ctx.users || []).map((u) => ({ key: u.id, label: u.real_name || u.name || u.id }))
+      : (o.ctx.channels || []).map((c) => ({ key: c.id, label: `# ${c.name}` }));
+  const labelOf = (k) => entries.find((e) => e.key === k)?.label || k;
+  const known = new Set(entries.map((e) => e.key));
+  let chosenKeys = (Array.isArray(el[initialKey]) ? el[initialKey] : []).filter((k) => known.has(k));
+  const listId = `${o.id}-list`;
+  const tokens = h("span", { class: "kit-tokens-chosen" });
+  const input = h("input", {
+    type: "text", id: o.id, class: "kit-token-input", role: "combobox", autocomplete: "off",
+    "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listId,
+    placeholder: plainString(el.placeholder) || (source === "users" ? "Add people" : "Add channels"),
+  });
+  const list = h("ul", { class: "kit-token-list", role: "listbox", id: listId, hidden: true });
+  const read = () => ({ type: el.type, [key]: [...chosenKeys] });
+  const draw = () => {
+    tokens.replaceChildren(...chosenKeys.map((k) => h("span", { class: "kit-token" }, labelOf(k),
+      h("button", { type: "button", class: "kit-token-remove", "aria-label": `Remove ${labelOf(k)}`, onclick: () => remove(k) }, "×"))));
+  };
+  const matches = () => {
+    const typed = input.value.trim().toLowerCase();
+    return entries.filter((e) => !chosenKeys.includes(e.key) && e.label.toLowerCase().includes(typed));
+  };
+  const suggest = () => {
+    const found = matches();
+    list.replaceChildren(...found.map((e) => h("li", { role: "option", class: "kit-token-option", onmousedown: (event) => { event.preventDefault(); add(e.key); } }, e.label)));
+    list.hidden = !found.length || document.activeElement !== input;
+    input.setAttribute("aria-expanded", String(!list.hidden));
+  };
+  const add = (k) => {
+    chosenKeys = [...chosenKeys, k];
+    input.value = "";
+    draw();
+    suggest();
+    o.changed(read());
+  };
+  const remove = (k) => {
+    chosenKeys = chosenKeys.filter((c) => c !== k);
+    draw();
+    input.focus();
+    o.changed(read());
+  };
+  input.addEventListener("input", suggest);
+  input.addEventListener("focus", suggest);
+  input.addEventListener("blur", () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && matches().length) {
+      event.preventDefault();
+      add(matches()[0].key);
+    } else if (event.key === "Backspace" && !input.value && chosenKeys.length) {
+      remove(chosenKeys[chosenKeys.length - 1]);
+    }
+  });
+  draw();
+  const node = h("div", { class: "kit-tokens" }, h("div", { class: "kit-token-field" }, tokens, input), list);
+  return { node, read, control: input };
+}
+
 // checkboxes and radio_buttons: one <label for> per choice, the group named by the block.
 function choices(el, o) {
   const radio = el.type === "radio_buttons";
@@ -222,9 +285,31 @@ function textInput(el, o) {
   return { node: control, read, control };
 }
 
+// "Thu, Dec 10, 2026": a day as Slack's date picker shows it, whatever the browser's locale.
+const DAY_IN_WORDS = new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+
+function datePicker(el, o) {
+  const native = h("input", { type: "date", class: "kit-date-native", tabindex: "-1", "aria-hidden": "true" });
+  native.value = el.initial_date ?? "";
+  const placeholder = plainString(el.placeholder) || "Select a date";
+  const shown = h("button", { type: "button", id: o.id, class: "kit-date" });
+  const draw = () => {
+    shown.textContent = native.value ? DAY_IN_WORDS.format(new Date(`${native.value}T00:00:00Z`)) : placeholder;
+    shown.classList.toggle("empty", !native.value);
+  };
+  shown.addEventListener("click", () => (native.showPicker ? native.showPicker() : native.focus()));
+  const read = () => ({ type: el.type, selected_date: native.value || null });
+  native.addEventListener("change", () => {
+    draw();
+    if (native.value) o.changed(read());
+  });
+  draw();
+  return { node: h("span", { class: "kit-date-field" }, shown, native), read, control: shown };
+}
+
 function picker(el, o) {
-  const [inputType, key, initialKey] =
-    el.type === "datepicker" ? ["date", "selected_date", "initial_date"] : ["time", "selected_time", "initial_time"];
+  if (el.type === "datepicker") return datePicker(el, o);
+  const [inputType, key, initialKey] = ["time", "selected_time", "initial_time"];
   const control = h("input", { type: inputType, id: o.id, class: "kit-picker" });
   control.value = el[initialKey] ?? "";
   const read = () => ({ type: el.type, [key]: control.value || null });
@@ -299,7 +384,7 @@ const ELEMENTS = {
   datepicker: picker,
   timepicker: picker,
   image: (el) => ({ node: image(imageUrl(el), el.alt_text, "kit-image-element") }),
-  ...Object.fromEntries(Object.keys(ID_MENUS).map((type) => [type, idSelect])),
+  ...Object.fromEntries(Object.keys(ID_MENUS).map((type) => [type, type.startsWith("multi_") ? tokenPicker : idSelect])),
 };
 
 /**
