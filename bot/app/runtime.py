@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
@@ -22,6 +22,8 @@ from bot.services.deps import Deps
 from bot.store import migrate
 from bot.store.database import Database
 from bot.store.installations import WorkspaceInstalls
+from bot.store.models import utcnow
+from bot.store.paces import StoredPaces
 from bot.store.slack_client import InstalledWorkspaces, OneWorkspace, WorkspaceClients, web_client
 from bot.store.token_cipher import TokenCipher
 from bot.vocabulary.config import Settings
@@ -119,11 +121,23 @@ def token_refresher(settings: Settings, database: Database) -> TokenRefresher | 
     )
 
 
+def learning_budget(
+    settings: Settings, database: Database, clock: Callable[[], datetime]
+) -> Budget:
+    """NUDGE_RATE_PER_MINUTE as the ceiling, each workspace's pace learned from Slack's 429s
+    and kept in the database, so the next pass, another process or a restart starts there."""
+    return Budget(
+        settings.nudge_rate_per_minute,
+        settings.nudge_burst,
+        memory=StoredPaces(database, clock),
+    )
+
+
 def nudge_dispatcher(settings: Settings, database: Database, bank: QuestionBank) -> NudgeDispatcher:
     policy = NudgePolicy(
         grace=timedelta(hours=settings.nudge_grace_hours),
         concurrency=settings.nudge_concurrency,
-        budget=Budget(settings.nudge_rate_per_minute, settings.nudge_burst),
+        budget=learning_budget(settings, database, utcnow),
     )
     return NudgeDispatcher(database, bank, workspace_clients(settings, database), policy)
 
@@ -148,7 +162,7 @@ def reminder_pass(settings: Settings, deps: Deps) -> Reminders:
     return Reminders(
         deps,
         workspace_clients(settings, deps.database),
-        Budget(settings.nudge_rate_per_minute, settings.nudge_burst),
+        learning_budget(settings, deps.database, deps.clock),
         settings.nudge_concurrency,
     )
 

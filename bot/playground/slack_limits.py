@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 class SlackLimits:
     """chat.postMessage's limits as Slack applies them: about one message per second per
     channel, and a workspace's budget (here, per token): `per_minute` on average with bursts
-    of up to `burst`. Slack publishes no workspace number; these are parameters."""
+    of up to `burst`. Slack publishes no workspace number; these are parameters, and
+    `per_token` gives a token (a workspace) its own `per_minute`, as workspaces differ."""
 
     per_minute: float
     burst: int = 10
     per_channel_per_second: float = 1.0
+    per_token: dict[str, float] = field(default_factory=dict)
     refused: int = 0
     accepted: int = 0
     _budgets: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -21,11 +23,12 @@ class SlackLimits:
 
     def retry_after(self, token: str, channel: str, now: float) -> float | None:
         """Seconds to wait if this message is over a limit (and it is refused), else None."""
+        per_minute = self.per_token.get(token.removeprefix("Bearer "), self.per_minute)
         left, then = self._budgets.get(token, (float(self.burst), now))
-        left = min(float(self.burst), left + (now - then) * self.per_minute / 60)
+        left = min(float(self.burst), left + (now - then) * per_minute / 60)
         waits = []
         if left < 1:
-            waits.append((1 - left) * 60 / self.per_minute)
+            waits.append((1 - left) * 60 / per_minute)
         last = self._channel_last.get((token, channel))
         gap = 1 / self.per_channel_per_second
         if last is not None and now - last < gap:

@@ -4,30 +4,79 @@ Slack allows `chat.postMessage` about one message per second per channel (every 
 different DM) and a workspace-wide budget it does not publish. Sending as fast as possible
 and backing off on 429s is what slow, noisy bots do; here each workspace has a token bucket,
 sends one message at a time, and a `Retry-After` pauses only that workspace.
+
+Since the budget is a guess, each workspace's pace also learns from Slack's answers: a 429
+lowers it to what Slack was taking, a quiet stretch raises it back towards the budget (the
+rule is `domain/pace_rules.py`), and what was learned is kept in the budget's `PaceMemory`,
+so the next pass starts from it.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeAlias, TypeVar
+
+from bot.domain.pace_rules import (
+    RAISE_EVERY_SECONDS,
+    WINDOW_SECONDS,
+    PaceChange,
+    PaceMemory,
+    achieved,
+    after_429,
+    after_quiet,
+    burst_for,
+    starting_pace,
+)
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 Key = TypeVar("Key", bound=Hashable)
+# A key's pace changed: how, and to what (sends a minute); for the memory.
+Change: TypeAlias = "tuple[PaceChange, float]"
+
+logger = logging.getLogger(__name__)
+
+
+class InMemoryPaceMemory:
+    """A `PaceMemory` for one process: the passes of a clock (or a bench) learn from each
+    other, and a restart starts from the budget again. `changes` counts changes by outcome."""
+
+    def __init__(self) -> None:
+        self.paces: dict[str, float] = {}
+        self.changes: Counter[PaceChange] = Counter()
+        self._lock = threading.Lock()
+
+    def learned(self, key: str) -> float | None:
+        """The pace last learned for `key`, or None."""
+        with self._lock:
+            return self.paces.get(key)
+
+    def learn(self, key: str, per_minute: float, outcome: PaceChange) -> None:
+        """Keep `key`'s new pace and count the change."""
+        with self._lock:
+            self.paces[key] = per_minute
+            self.changes[outcome] += 1
 
 
 @dataclass(frozen=True)
 class Budget:
-    """A workspace's pace: `per_minute` on average, at most `burst` at once."""
+    """A workspace's pace: `per_minute` on average, at most `burst` at once.
+
+    With `adaptive`, `per_minute` is the ceiling and where a workspace nothing was learned of
+    starts; its pace then follows Slack's answers (`Pace`), kept in `memory` between runs.
+    """
 
     per_minute: float = 300.0
     burst: int = 20
+    adaptive: bool = True
+    memory: PaceMemory = field(default_factory=InMemoryPaceMemory, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.per_minute <= 0 or self.burst < 1:
@@ -56,11 +105,106 @@ class TokenBucket:
         return max(now + waiting, self.paused_until)
 
     def take(self, now: float) -> None:
+        """A send goes now."""
         self._refill(now)
         self.tokens -= 1
 
     def pause_until(self, moment: float) -> None:
+        """Nothing goes before `moment` (Slack's Retry-After)."""
         self.paused_until = max(self.paused_until, moment)
+
+    def set_pace(self, per_minute: float, burst: int, now: float) -> None:
+        """Refill at `per_minute` from `now` on, holding at most `burst`."""
+        self._refill(now)
+        self.rate = per_minute / 60.0
+        self.capacity = float(burst)
+        self.tokens = min(self.tokens, self.capacity)
+
+    def emptied_until(self, moment: float) -> None:
+        """Slack refused: its bucket is empty, so ours is too. Nothing refills during its
+        Retry-After, which grants one send at `moment`; none of our burst piles up meanwhile."""
+        self.pause_until(moment)
+        self.tokens = min(self.tokens, 1.0)
+        self.updated = max(self.updated, moment)
+
+
+class Pace:
+    """One key's pace in a run: its bucket and, when adaptive, what Slack has taken lately.
+
+    Times are passed in. `take` and `refused` return the change the run tells the memory of,
+    as (outcome, new pace), or None.
+    """
+
+    def __init__(self, budget: Budget, learned: float | None, now: float) -> None:
+        self.ceiling = budget.per_minute
+        self.ceiling_burst = budget.burst
+        self.adaptive = budget.adaptive
+        self.per_minute = starting_pace(learned, self.ceiling) if self.adaptive else self.ceiling
+        burst = burst_for(self.per_minute, self.ceiling, self.ceiling_burst)
+        self.bucket = TokenBucket(budget, now)
+        self.bucket.set_pace(self.per_minute, burst, now)  # full: the burst at once
+        self.changed_at = now
+        # The evidence: when Slack took sends, and when it refused (its bucket empty then),
+        # within the window; and the first send, when both buckets held a burst.
+        self.started: float | None = None
+        self.start_burst = burst
+        self.taken: deque[float] = deque()
+        self.refusals: deque[float] = deque()
+
+    def ready_at(self, now: float) -> float:
+        """When the next send may go."""
+        return self.bucket.ready_at(now)
+
+    def take(self, now: float) -> Change | None:
+        """A send goes now; first, a quiet stretch since the last change raises the pace."""
+        change: Change | None = None
+        quiet = now - self.changed_at
+        if self.adaptive and self.per_minute < self.ceiling and quiet >= RAISE_EVERY_SECONDS:
+            change = self._set("raised", after_quiet(self.per_minute, quiet, self.ceiling), now)
+        if self.started is None:
+            self.started = now
+        self.bucket.take(now)
+        return change
+
+    def accepted(self, sent_at: float) -> None:
+        """Slack took the send made at `sent_at` (whatever it answered, it was not a 429)."""
+        if self.adaptive:
+            self.taken.append(sent_at)
+
+    def refused(self, now: float, sent_at: float, seconds: float) -> Change | None:
+        """Slack answered 429 to the send made at `sent_at`, asking for `seconds`."""
+        if not self.adaptive:
+            self.bucket.pause_until(now + seconds)
+            return None
+        # All in the sends' own times, so the way to Slack and back cancels out.
+        horizon = sent_at - WINDOW_SECONDS
+        for times in (self.taken, self.refusals):
+            while times and times[0] < horizon:
+                times.popleft()
+        # Measured from the earliest moment Slack's bucket is known: empty at a 429, full at
+        # the first send (less the burst spent then); else the window's edge, roughly.
+        if self.refusals:
+            start, spent = self.refusals[0], 0
+        elif self.started is not None and self.started >= horizon:
+            start, spent = self.started, self.start_burst
+        else:
+            start, spent = horizon, 0
+        self.refusals.append(sent_at)
+        change: Change | None = None
+        # One sent at the old pace, before the last change, says nothing of the new one.
+        if sent_at >= self.changed_at:
+            counted = sum(1 for moment in self.taken if start <= moment < sent_at)
+            took = achieved(counted, sent_at - start, spent)
+            change = self._set("lowered", after_429(self.per_minute, took), now)
+        self.bucket.emptied_until(now + seconds)
+        return change
+
+    def _set(self, outcome: PaceChange, per_minute: float, now: float) -> Change:
+        self.per_minute = per_minute
+        burst = burst_for(per_minute, self.ceiling, self.ceiling_burst)
+        self.bucket.set_pace(per_minute, burst, now)
+        self.changed_at = now
+        return outcome, per_minute
 
 
 @dataclass(frozen=True)
@@ -128,9 +272,9 @@ class PacedSends(Generic[Key, Item, Result]):
 
 
 class _Pass(Generic[Key, Item, Result]):
-    """One `PacedSends.run`: each key's queue and bucket, and the keys ready to send, by when.
+    """One `PacedSends.run`: each key's queue and pace, and the keys ready to send, by when.
 
-    Every method but `work` is called with `changed` held.
+    Every method but `work`, `_recall` and `_remember` is called with `changed` held.
     """
 
     def __init__(
@@ -142,9 +286,11 @@ class _Pass(Generic[Key, Item, Result]):
         self.clock = pacing.clock
         self.per_key = pacing.per_key
         self.send = send
-        now = self.clock()
+        self.memory = pacing.budget.memory if pacing.budget.adaptive else None
         self.queues = {key: deque(batch) for key, batch in items.items() if batch}
-        self.buckets = {key: TokenBucket(pacing.budget, now) for key in self.queues}
+        learned = {key: self._recall(key) for key in self.queues}
+        now = self.clock()
+        self.paces = {key: Pace(pacing.budget, learned[key], now) for key in self.queues}
         self.in_flight = dict.fromkeys(self.queues, 0)
         self.order = itertools.count()
         # Keys with something to send and room to send it, by when they may.
@@ -159,7 +305,8 @@ class _Pass(Generic[Key, Item, Result]):
     def work(self) -> None:
         """A worker: send the next ready item until none is left."""
         while (taken := self._next_item()) is not None:
-            key, item = taken
+            key, item, sent_at, change = taken
+            self._remember(key, change)
             try:
                 outcome = self.send(key, item)
             except BaseException:
@@ -170,11 +317,31 @@ class _Pass(Generic[Key, Item, Result]):
                     self._schedule(key)
                     self.changed.notify_all()
                 raise
-            self._done(key, item, outcome)
+            self._remember(key, self._done(key, item, outcome, sent_at))
+
+    def _recall(self, key: Key) -> float | None:
+        if self.memory is None:
+            return None
+        try:
+            return self.memory.learned(str(key))
+        except Exception:
+            # What was learned only saves a few 429s: without it, start from the budget.
+            logger.exception("no learned pace for %s; starting from the budget", key)
+            return None
+
+    def _remember(self, key: Key, change: Change | None) -> None:
+        # Outside the lock: a stored memory writes to the database, and no send waits for it.
+        if change is None or self.memory is None:
+            return
+        outcome, per_minute = change
+        try:
+            self.memory.learn(str(key), per_minute, outcome)
+        except Exception:
+            logger.exception("pace of %s %s to %.1f/min but not remembered", key, *change)
 
     def _schedule(self, key: Key) -> None:
         if self.queues[key] and self.in_flight[key] < self.per_key and key not in self.scheduled:
-            at = self.buckets[key].ready_at(self.clock())
+            at = self.paces[key].ready_at(self.clock())
             heapq.heappush(self.ready, (at, next(self.order), key))
             self.scheduled.add(key)
 
@@ -184,7 +351,7 @@ class _Pass(Generic[Key, Item, Result]):
             self.ready[:] = [entry for entry in self.ready if entry[2] != key]
             heapq.heapify(self.ready)
 
-    def _next_item(self) -> tuple[Key, Item] | None:
+    def _next_item(self) -> tuple[Key, Item, float, Change | None] | None:
         with self.changed:
             while True:
                 if not self.ready:
@@ -199,19 +366,21 @@ class _Pass(Generic[Key, Item, Result]):
                     continue
                 heapq.heappop(self.ready)
                 self.scheduled.discard(key)
-                self.buckets[key].take(self.clock())
+                now = self.clock()
+                change = self.paces[key].take(now)
                 self.in_flight[key] += 1
                 item = self.queues[key].popleft()
                 self._schedule(key)
-                return key, item
+                return key, item, now, change
 
-    def _done(self, key: Key, item: Item, outcome: Sent[Result]) -> None:
+    def _done(self, key: Key, item: Item, outcome: Sent[Result], sent_at: float) -> Change | None:
         with self.changed:
             self.in_flight[key] -= 1
             queue = self.queues[key]
+            change = None
             if isinstance(outcome, Later):
                 queue.appendleft(item)
-                self.buckets[key].pause_until(self.clock() + outcome.seconds)
+                change = self.paces[key].refused(self.clock(), sent_at, outcome.seconds)
                 # A key already waiting in line waits for the pause too.
                 self._unschedule(key)
             elif isinstance(outcome, GiveUp):
@@ -220,6 +389,8 @@ class _Pass(Generic[Key, Item, Result]):
                 queue.clear()
                 self._unschedule(key)
             else:
+                self.paces[key].accepted(sent_at)
                 self.results.append(outcome)
             self._schedule(key)
             self.changed.notify_all()
+            return change

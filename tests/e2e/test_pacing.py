@@ -1,4 +1,5 @@
-"""Nudges paced to Slack's limits: each workspace within its budget, none held up by another.
+"""Nudges paced to Slack's limits: each workspace within its budget, none held up by another,
+and a budget set too high learned down to the workspace's limit, for the next pass too.
 
 Real passes against the fake Slack, which enforces a per-workspace budget and answers 429
 with Retry-After; the bucket's arithmetic is in tests/unit/test_pacing.py.
@@ -9,17 +10,29 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from prometheus_client import REGISTRY
+
 from bot.app.runtime import nudge_dispatcher
 from bot.playground.fake_oauth import FakeWorkspace
 from bot.playground.fake_slack import Call, SlackLimits
 from bot.playground.seed import seed_due_leaders
 from bot.senders.nudges import NudgeDispatcher, NudgePolicy
 from bot.senders.pacing import Budget
+from bot.store.models import utcnow
+from bot.store.paces import StoredPaces
 from bot.store.slack_client import OneWorkspace, web_client
+from bot.vocabulary.metrics import metrics
 from tests.support.harness import Harness
 from tests.support.oauth import ACME, GLOBEX, Distributed, fresh
 
 DUE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def pace_changes(outcome: str) -> float:
+    """What /metrics counts of the paces `outcome` (lowered or raised) so far."""
+    metrics()  # made on first use
+    counted = REGISTRY.get_sample_value("ask_team_pace_changes_total", {"outcome": outcome})
+    return counted or 0.0
 
 
 # -- real passes against Slack's limits -------------------------------------------------------
@@ -97,6 +110,51 @@ def test_a_retry_after_from_one_workspace_slows_only_that_workspace(
     # Acme waited out its Retry-After; Globex did not wait for it.
     assert min(acme_after) >= refused_at + 1.0
     assert max(globex_sent) < refused_at + 1.0
+
+
+def restarted(distributed: Distributed, per_minute: float) -> NudgeDispatcher:
+    """A nudge pass as a new process builds it, its ceiling `per_minute`, with the paces
+    learned so far read from the database."""
+    dispatcher = nudge_dispatcher(distributed.settings, distributed.database, distributed.bank)
+    memory = StoredPaces(distributed.database, utcnow)
+    dispatcher.policy = NudgePolicy(budget=Budget(per_minute=per_minute, burst=5, memory=memory))
+    return dispatcher
+
+
+def test_a_budget_over_the_limit_is_learned_down_and_a_restart_starts_from_it(
+    distributed: Distributed,
+) -> None:
+    acme = fresh(ACME)
+    distributed.install(acme)
+    seed_due_leaders(distributed.database, 12, DUE, ["Europe/Paris"], acme.team_id)
+    # Slack's bucket takes longer to fill than its Retry-After, as in the bench.
+    distributed.fake.limits = SlackLimits(per_minute=240, burst=5)
+    distributed.fake.forget_calls()
+    lowered_before = pace_changes("lowered")
+
+    try:
+        # Told nothing of the limit: ten times over it.
+        first = restarted(distributed, 2400).run_pass(DUE)
+        refused_first = distributed.fake.limits.refused
+        learned = StoredPaces(distributed.database, utcnow).learned(acme.team_id)
+        # The next day's pass, in a process started afresh, from what the first learned.
+        distributed.fake.limits = SlackLimits(per_minute=240, burst=5)
+        second = restarted(distributed, 2400).run_pass(DUE + timedelta(days=1))
+        refused_second = distributed.fake.limits.refused
+    finally:
+        distributed.fake.limits = None
+
+    # Twelve seeded leaders and the installer, each nudged once a day.
+    assert first.outcomes == second.outcomes == {"sent": 13}
+    assert refused_first > 0
+    assert learned is not None
+    assert learned < 240, "under the limit"
+    assert pace_changes("lowered") - lowered_before == refused_first
+    assert refused_second == 0
+    sent = [c for c in distributed.fake.calls_to("chat.postMessage") if c.status == 200]
+    channels = [c.params["channel"] for c in sent]
+    assert len(channels) == 26
+    assert all(channels.count(channel) == 2 for channel in channels), "no duplicates"
 
 
 def test_claims_waiting_for_their_turn_stay_this_passs_however_long_it_takes(

@@ -490,12 +490,17 @@ def answer_as(page: Page, person: str, words: str) -> None:
     expect(modal).to_be_hidden()
 
 
-def test_the_whole_follow_through_loop_is_seen_in_the_teams_thread(page: Page) -> None:
+def ask_team_and_hear_from_two(page: Page) -> None:
+    """Ana asks #team what to stop doing; Ben and Mei answer."""
     page.get_by_role("button", name="# team").click()
     type_command(page, "/ask-team ask #team What should we stop doing?")
     expect(page.locator(".message", has_text="asks the team").last).to_be_visible()
     answer_as(page, "Ben Okafor", "The weekly status report")
     answer_as(page, "Mei Tanaka", "Meetings without an agenda")
+
+
+def test_the_whole_follow_through_loop_is_seen_in_the_teams_thread(page: Page) -> None:
+    ask_team_and_hear_from_two(page)
 
     page.get_by_label("Pretend user").select_option(label="Ana Lima")
     page.get_by_role("button", name="Close answers now").click()
@@ -573,11 +578,7 @@ def test_a_newcomers_first_ten_minutes_go_as_the_readme_says(page: Page) -> None
     expect(nudges.last.get_by_role("button", name="Log answers")).to_be_visible()
 
     # Ask the team, answer as two others, close, and read the summary.
-    page.get_by_role("button", name="# team").click()
-    type_command(page, "/ask-team ask #team What should we stop doing?")
-    expect(page.locator(".message", has_text="asks the team").last).to_be_visible()
-    answer_as(page, "Ben Okafor", "The weekly status report")
-    answer_as(page, "Mei Tanaka", "Meetings without an agenda")
+    ask_team_and_hear_from_two(page)
     page.get_by_label("Pretend user").select_option(label="Ana Lima")
     clock_says(page, "Close answers now")
     page.get_by_role("button", name="ask-team").first.click()

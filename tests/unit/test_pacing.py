@@ -1,14 +1,26 @@
-"""The bucket's arithmetic, with time passed in, and paced sends: each workspace within its
-budget, none held up by another (the real passes are in tests/e2e/test_pacing.py)."""
+"""The bucket's arithmetic and a workspace's learned pace, with time passed in, and paced
+sends: each workspace within its budget, none held up by another, what was learned kept for
+the next run (the real passes are in tests/e2e/test_pacing.py; the rule itself in
+tests/unit/test_pace_rules.py)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 
+from bot.domain.pace_rules import RAISE_EVERY_SECONDS, PaceChange
 from bot.senders.nudges import retry_after
-from bot.senders.pacing import Budget, GiveUp, Later, PacedSends, TokenBucket
+from bot.senders.pacing import (
+    Budget,
+    GiveUp,
+    InMemoryPaceMemory,
+    Later,
+    Pace,
+    PacedSends,
+    TokenBucket,
+)
 
 # -- the bucket ----------------------------------------------------------------------------
 
@@ -31,6 +43,97 @@ def test_retry_after_holds_a_workspace_back_even_with_budget_left() -> None:
     bucket.pause_until(5.0)
 
     assert bucket.ready_at(1.0) == 5.0
+
+
+# -- a workspace's pace, learned ------------------------------------------------------------
+
+
+def a_burst_then_a_429(pace: Pace, sends: int, at: float) -> tuple[PaceChange, float] | None:
+    """`sends` made 50 ms apart from time 0, all but the last taken by Slack; the last
+    refused, the answer back at `at`, Slack asking for a second."""
+    for n in range(sends):
+        pace.take(n * 0.05)
+        if n < sends - 1:
+            pace.accepted(n * 0.05)
+    return pace.refused(at, sent_at=(sends - 1) * 0.05, seconds=1.0)
+
+
+def test_a_429_lowers_the_pace_and_its_burst_and_the_retry_after_holds_it() -> None:
+    pace = Pace(Budget(per_minute=300, burst=10), learned=None, now=0.0)
+
+    change = a_burst_then_a_429(pace, sends=13, at=0.65)
+
+    assert change is not None
+    outcome, per_minute = change
+    assert outcome == "lowered"
+    assert per_minute < 300
+    assert pace.bucket.capacity < 10
+    assert pace.ready_at(0.7) == 1.65, "Slack's Retry-After"
+    pace.take(1.65)
+    assert pace.ready_at(1.65) > 1.65, "no burst piled up while paused"
+
+
+def test_the_sends_between_two_429s_measure_slacks_pace_and_the_pace_goes_under_it() -> None:
+    pace = Pace(Budget(per_minute=300, burst=10), learned=None, now=0.0)
+    a_burst_then_a_429(pace, sends=13, at=0.65)  # too soon to measure: halved
+    # Slack takes one every half second from its Retry-After on, then refuses again.
+    sends = [1.65 + 0.5 * n for n in range(10)]
+    for moment in sends[:-1]:
+        pace.take(moment)
+        pace.accepted(moment)
+    pace.take(sends[-1])
+
+    change = pace.refused(sends[-1] + 0.05, sent_at=sends[-1], seconds=1.0)
+
+    # Nine sends from the first 429's (at 0.6 s) to the second's.
+    took = 9 * 60 / (sends[-1] - 0.6)
+    assert change is not None
+    assert 0.8 * took < change[1] < took
+    assert pace.bucket.capacity == 3
+
+
+def test_a_429_for_a_send_made_before_the_last_change_does_not_lower_again() -> None:
+    pace = Pace(Budget(per_minute=300, burst=10), learned=None, now=0.0)
+    a_burst_then_a_429(pace, sends=13, at=0.65)
+    lowered = pace.per_minute
+
+    # Two were on their way at the old pace; the second's 429 says nothing new.
+    assert pace.refused(0.66, sent_at=0.6, seconds=1.0) is None
+    assert pace.per_minute == lowered
+
+
+def test_quiet_sending_raises_a_lowered_pace_back_to_the_budget_and_no_further() -> None:
+    pace = Pace(Budget(per_minute=300, burst=10), learned=100.0, now=0.0)
+
+    assert pace.take(1.0) is None, "not quiet for long enough yet"
+    raised = pace.take(RAISE_EVERY_SECONDS)
+    assert raised is not None
+    assert raised[0] == "raised"
+    assert 100.0 < raised[1] < 300.0
+
+    changes = [pace.take(RAISE_EVERY_SECONDS * n) for n in range(2, 400)]
+    assert pace.per_minute == 300.0
+    assert pace.bucket.capacity == 10
+    assert changes[-1] is None, "at the budget, nothing more to raise"
+
+
+def test_a_workspace_starts_from_its_learned_pace_with_a_burst_in_proportion() -> None:
+    pace = Pace(Budget(per_minute=300, burst=20), learned=60.0, now=0.0)
+
+    for _ in range(4):
+        assert pace.ready_at(0.0) == 0.0
+        pace.take(0.0)
+    assert pace.ready_at(0.0) == 1.0
+
+
+def test_a_fixed_budget_never_changes_its_pace() -> None:
+    pace = Pace(Budget(per_minute=300, burst=10, adaptive=False), learned=100.0, now=0.0)
+
+    assert pace.per_minute == 300
+    assert a_burst_then_a_429(pace, sends=13, at=0.65) is None
+    assert pace.ready_at(0.7) == 1.65, "the Retry-After still holds"
+    assert pace.take(3600.0) is None
+    assert pace.per_minute == 300
 
 
 # -- sending ----------------------------------------------------------------------------------
@@ -108,3 +211,84 @@ def test_nonsense_retry_after_waits_a_second_and_a_huge_one_is_kept() -> None:
     assert retry_after({"Retry-After": "nan"}) == 1.0
     assert retry_after({}) == 1.0
     assert retry_after({"Retry-After": "3600"}) == 3600.0
+
+
+# -- what a run learns, for the next one ------------------------------------------------------
+
+
+class RecordingMemory(InMemoryPaceMemory):
+    """Remembers in memory, and what the runs asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[tuple[str, float | None]] = []
+
+    def learned(self, key: str) -> float | None:
+        answer = super().learned(key)
+        self.asked.append((key, answer))
+        return answer
+
+
+def busy_once(refused: set[str]) -> Callable[[str, str], str | Later]:
+    """A send that Slack answers 429 once for the "slow" workspace's first item."""
+    lock = threading.Lock()
+
+    def send(team: str, item: str) -> str | Later:
+        with lock:
+            if team == "slow" and not refused:
+                refused.add(item)
+                return Later(0.01)
+        return "sent"
+
+    return send
+
+
+def test_a_run_remembers_a_lowered_pace_and_the_next_run_starts_from_it() -> None:
+    memory = RecordingMemory()
+    budget = Budget(6000, 10, memory=memory)
+
+    first = PacedSends[str, str, str](budget, workers=2).run(
+        {"slow": ["s1", "s2"], "fast": ["f1"]}, busy_once(set())
+    )
+
+    assert sorted(first) == ["sent"] * 3
+    lowered = memory.learned("slow")
+    assert lowered is not None
+    assert lowered < 6000
+    assert memory.learned("fast") is None
+    assert memory.changes == {"lowered": 1}
+
+    memory.asked.clear()
+    PacedSends[str, str, str](budget, workers=2).run({"slow": ["s3"]}, busy_once({"done"}))
+
+    assert memory.asked == [("slow", lowered)]
+
+
+def test_a_fixed_budget_neither_asks_nor_tells_the_memory() -> None:
+    memory = RecordingMemory()
+    budget = Budget(6000, 10, adaptive=False, memory=memory)
+
+    PacedSends[str, str, str](budget, workers=2).run({"slow": ["s1", "s2"]}, busy_once(set()))
+
+    assert memory.asked == []
+    assert memory.paces == {}
+
+
+class BrokenMemory:
+    """A stored memory whose database is down."""
+
+    def learned(self, key: str) -> float | None:
+        raise RuntimeError("database unavailable")
+
+    def learn(self, key: str, per_minute: float, outcome: PaceChange) -> None:
+        raise RuntimeError("database unavailable")
+
+
+def test_a_memory_that_fails_costs_what_it_would_have_saved_but_no_send() -> None:
+    budget = Budget(6000, 10, memory=BrokenMemory())
+
+    results = PacedSends[str, str, str](budget, workers=2).run(
+        {"slow": ["s1", "s2"], "fast": ["f1"]}, busy_once(set())
+    )
+
+    assert sorted(results) == ["sent"] * 3
