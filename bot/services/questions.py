@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from bot.domain.question_bank import Asked, Question, QuestionBank
 from bot.services.context import Context
 from bot.store.leaders import last_question_ref, remember_question
-from bot.store.question_views import record_shown, times_shown
+from bot.store.question_views import record_shown, shown_per_habit, times_shown
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.refusals import Reason, Refusal
 
@@ -94,8 +94,11 @@ def ask(ctx: Context, habit: Habit | None) -> Asked:
     with ctx.connection(durable=False) as connection:
         leader_id = ctx.ensure_leader_id(connection)
         bank = ctx.bank(connection)
-        shown = times_shown(connection, leader_id, habit.value if habit is not None else None)
-        question = next_question(bank, shown, habit, ctx.deps.rng)
+        # The habit from five sums, then only its questions: a leader of a year has been shown
+        # every question of the bank, and reading them all cost more than the rest of the ack.
+        chosen = habit or choose_habit(bank, shown_per_habit(connection, leader_id), ctx.deps.rng)
+        shown = times_shown(connection, leader_id, chosen.value)
+        question = next_question(bank, shown, chosen, ctx.deps.rng)
         record_shown(connection, leader_id, question, ctx.now)
         return Asked(ref=question.id, question=question)
 

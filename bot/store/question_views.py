@@ -32,6 +32,16 @@ def times_shown(
     return _fetch(connection, _SHOWN_OF_HABIT, leader_id, habit)
 
 
+_PER_HABIT = (
+    "SELECT habit, SUM(times_shown) FROM question_views WHERE leader_id = {} GROUP BY habit"
+)
+
+
+def shown_per_habit(connection: Connection, leader_id: int) -> dict[str, int]:
+    """How many times the leader was shown questions of each habit (by value)."""
+    return {habit: int(total) for habit, total in _fetch(connection, _PER_HABIT, leader_id)}
+
+
 def _fetch(connection: Connection, sql: str, *params: object) -> list[Any]:
     placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     cursor = connection.connection.cursor()
