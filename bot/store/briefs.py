@@ -3,7 +3,7 @@ name them. Nothing here reads an anonymous answer or an anonymous ask's conversa
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from bot.domain.briefs import PromiseRow, SaidRow
@@ -76,17 +76,14 @@ def questions_asked_of(session: Session, leader_id: int, person: str) -> set[str
 
 
 def promises_naming(session: Session, leader_id: int, person: str, limit: int) -> list[PromiseRow]:
-    """Promises logged with `person` among who said it, or that mention them: open ones first,
-    then the latest."""
+    """Promises logged with `person` among who said it: open ones first, then the latest."""
     entries = session.scalars(
         select(Entry)
         .where(
             Entry.leader_id == leader_id,
             Entry.promise.is_not(None),
-            or_(
-                _names(person) & ~_anonymous_conversations(),
-                Entry.promise.contains(f"<@{person}", autoescape=True),
-            ),
+            _names(person),
+            ~_anonymous_conversations(),
         )
         .order_by(
             Entry.promise_kept_at.is_not(None) | Entry.promise_dropped_at.is_not(None),
