@@ -84,6 +84,8 @@ async function pollForever() {
           keepUserInUrl();
         }
         render();
+        // Whatever was typed before the first state arrived gets its suggestions now.
+        if (document.activeElement === $("composer")) suggest();
         for (const resolve of waiting.splice(0)) resolve();
       } else if (state.now !== ui.state.now || state.next_nudge !== ui.state.next_nudge) {
         // Nothing new to see, but the clock has moved on.
