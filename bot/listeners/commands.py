@@ -6,7 +6,9 @@ most answer in the acknowledgement itself, and Web API work goes to the AfterAck
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -41,6 +43,7 @@ from bot.domain.commands import (
     ShowThemes,
     StopNudges,
 )
+from bot.domain.question_bank import Asked
 from bot.domain.subcommands import SUBCOMMANDS, parse_command
 from bot.listeners.caller import context_of
 from bot.listeners.heartbeat import answer_heartbeat_chart
@@ -55,6 +58,7 @@ from bot.services.log import browse
 from bot.services.promises import promises_for
 from bot.services.questions import ask, follow_up_latest, latest_asked
 from bot.services.themes import themes_in_log
+from bot.vocabulary.habits import Habit
 
 COMMAND = "/ask-team"
 NO_CALLER = "Slack did not say who you are, so I cannot answer this one."
@@ -91,7 +95,16 @@ def _help(ack: Ack, _ctx: Context, parsed: ShowHelp, _command: Any, _sender: Any
 
 def _ask(ack: Ack, ctx: Context, parsed: AskQuestion, _command: Any, _sender: Any) -> None:
     asked = ask(ctx, parsed.habit)
-    _ephemeral(ack, question_card_text(asked), question_card_dicts(asked, parsed.habit))
+    # Bolt sends a lone string as the whole body, as JSON since it starts with "{": the same
+    # bytes `_ephemeral` would send, without encoding the card's blocks again on every request.
+    ack(_card_reply(asked, parsed.habit))
+
+
+@lru_cache(maxsize=4096)
+def _card_reply(asked: Asked, habit: Habit | None) -> str:
+    """`_ephemeral`'s body for the question card, encoded once per question and filter."""
+    text, blocks = question_card_text(asked), question_card_dicts(asked, habit)
+    return json.dumps({"text": text, "response_type": "ephemeral", "blocks": blocks})
 
 
 def _follow_up(ack: Ack, ctx: Context, _parsed: AskFollowUp, _command: Any, _sender: Any) -> None:

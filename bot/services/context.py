@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.question_bank import QuestionBank
 from bot.services.deps import Deps
+from bot.services.workspace_bank import bank_with
 from bot.store.leaders import find_leader_id, leader_id_for
 
 
@@ -170,14 +171,24 @@ class Context:
             )
         return self._work.leader_id
 
-    def ensure_leader_id(self, connection: Connection) -> int:
-        """The caller's leader row, created on first use; looked up once."""
+    def ensure_leader_id(self, connection: Connection, found: int | None = None) -> int:
+        """The caller's leader row, created on first use; looked up once.
+
+        `found` is the id a statement of the use case has just read along with other things
+        (store.question_views.rotation_start), which spares looking it up again."""
         if self._work.leader_id is None:
-            self._work.leader_id = leader_id_for(
-                connection, self.caller.team_id, self.caller.user_id, self.now
+            self._work.leader_id = (
+                found
+                if found is not None
+                else leader_id_for(connection, self.caller.team_id, self.caller.user_id, self.now)
             )
         return self._work.leader_id
 
     def bank(self, connection: Connection) -> QuestionBank:
         """The question bank as the caller's workspace sees it."""
         return self.deps.bank_for(connection, self.caller.team_id)
+
+    def bank_with(self, own_questions: tuple[tuple[int, str, str], ...]) -> QuestionBank:
+        """The question bank as the caller's workspace sees it, from its own questions already
+        read in this transaction (rows as store.custom_questions.question_rows reads them)."""
+        return bank_with(self.deps.bank, own_questions)

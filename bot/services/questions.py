@@ -10,7 +10,12 @@ from sqlalchemy.engine import Connection
 from bot.domain.question_bank import Asked, Question, QuestionBank
 from bot.services.context import Context
 from bot.store.leaders import last_question_ref, remember_question
-from bot.store.question_views import record_shown, shown_per_habit, times_shown
+from bot.store.question_views import (
+    record_shown,
+    rotation_start,
+    shown_per_habit,
+    times_shown_of,
+)
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.refusals import Reason, Refusal
 
@@ -38,8 +43,10 @@ def choose_question(
     every question of its habit has been shown once more.
     """
     candidates = bank.for_habit(habit)
-    least = min(times_shown.get(q.id, 0) for q in candidates)
-    return rng.choice([q for q in candidates if times_shown.get(q.id, 0) == least])
+    # One lookup per question, not two: this runs before every `/ask-team` acknowledgement.
+    counts = [times_shown.get(q.id, 0) for q in candidates]
+    least = min(counts)
+    return rng.choice([q for q, count in zip(candidates, counts, strict=True) if count == least])
 
 
 def next_follow_up(bank: QuestionBank, ref: str) -> Asked | None:
@@ -92,13 +99,21 @@ def ask(ctx: Context, habit: Habit | None) -> Asked:
     # Which questions were shown is not precious: a crash that loses the last few
     # milliseconds of it at worst repeats a question, so do not wait for a disk flush.
     with ctx.connection(durable=False) as connection:
-        leader_id = ctx.ensure_leader_id(connection)
-        bank = ctx.bank(connection)
-        # The habit from five sums, then only its questions: a leader of a year has been shown
-        # every question of the bank, and reading them all cost more than the rest of the ack.
-        chosen = habit or choose_habit(bank, shown_per_habit(connection, leader_id), ctx.deps.rng)
-        shown = times_shown(connection, leader_id, chosen.value)
-        question = next_question(bank, shown, chosen, ctx.deps.rng)
+        # The leader, the workspace's own questions and the habits' five sums in one statement;
+        # then only the chosen habit's questions: a leader of a year has been shown every
+        # question of the bank, and reading them all cost more than the rest of the ack.
+        start = rotation_start(connection, ctx.team_id, ctx.user_id, per_habit=habit is None)
+        bank = ctx.bank_with(start.own_questions)
+        leader_id = ctx.ensure_leader_id(connection, found=start.leader_id)
+        per_habit = start.shown_per_habit
+        if start.leader_id is None and habit is None:
+            # Created just now; on PostgreSQL a concurrent first request may have created it,
+            # and shown it a question, in between: read its sums now that the row is there.
+            per_habit = shown_per_habit(connection, leader_id)
+        chosen = habit or choose_habit(bank, per_habit, ctx.deps.rng)
+        candidates = [q.id for q in bank.for_habit(chosen)]
+        shown = times_shown_of(connection, leader_id, chosen.value, candidates)
+        question = choose_question(bank, chosen, shown, ctx.deps.rng)
         record_shown(connection, leader_id, question, ctx.now)
         return Asked(ref=question.id, question=question)
 

@@ -17,8 +17,7 @@ _FIND_ID = select(Leader.id).where(
     Leader.team_id == bindparam("team_id"), Leader.user_id == bindparam("user_id")
 )
 _LAST_REF = select(Leader.last_question_ref).where(Leader.id == bindparam("leader_id"))
-# Public: the rotation sends it in one round trip with its own upsert (store/question_views.py).
-REMEMBER_QUESTION = (
+_REMEMBER_QUESTION = (
     update(Leader)
     .where(Leader.id == bindparam("leader_id"))
     .values(last_question_ref=bindparam("ref"))
@@ -55,7 +54,7 @@ def last_question_ref(connection: Connection, leader_id: int) -> str | None:
 
 def remember_question(connection: Connection, leader_id: int, ref: str) -> None:
     """Make `ref` what `/ask-team log` logs against."""
-    connection.execute(REMEMBER_QUESTION, {"leader_id": leader_id, "ref": ref})
+    connection.execute(_REMEMBER_QUESTION, {"leader_id": leader_id, "ref": ref})
 
 
 def leader_zone(session: Session, leader_id: int) -> str | None:

@@ -90,6 +90,11 @@ class QuestionView(Base):
     """How often a leader was shown a question, so questions rotate before they repeat."""
 
     __tablename__ = "question_views"
+    __table_args__ = (
+        # Everything the rotation reads before `/ask-team`'s ack: the habits' sums and the
+        # chosen habit's counts come from the index alone (bench/ack.py).
+        Index("ix_question_views_rotation", "leader_id", "habit", "question_id", "times_shown"),
+    )
 
     leader_id: Mapped[int] = mapped_column(
         ForeignKey("leaders.id", ondelete="CASCADE"), primary_key=True

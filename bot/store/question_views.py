@@ -1,23 +1,78 @@
-"""The SQL of which questions each leader was shown, and how often, for the rotation."""
+"""The SQL of the rotation: which questions each leader was shown and how often, and what
+choosing their next question starts from."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
 from bot.domain.question_bank import Question
-from bot.store.leaders import REMEMBER_QUESTION
-from bot.store.models import QuestionView, UTCDateTime
-from bot.store.upsert import insert_for_dialect
+from bot.store.models import QuestionView
 
-# Read on every `/ask-team`, straight from the driver's cursor: building SQLAlchemy rows for
-# them cost a quarter of the request's CPU. One query, not one for totals and one for the
-# chosen habit: on PostgreSQL a round trip costs more than the couple of hundred rows.
+# The rotation's statements run on every `/ask-team`, straight on the driver's cursor: building
+# SQLAlchemy rows and results for them cost more than running them (bench/ack.py). `{}` marks
+# a parameter, in the driver's own style (see `_driver_sql`).
+
+# The leader's id, the workspace's own questions (oldest first, as the bank lists them) and,
+# unless a habit was asked for, how often the leader was shown each habit: one statement, so
+# one round trip on PostgreSQL instead of three. Each part is scoped by workspace and user.
+_LEADER_AND_OWN_QUESTIONS = (
+    "SELECT 0, NULL, id, NULL FROM leaders WHERE team_id = {} AND user_id = {}"
+    " UNION ALL SELECT 1, habit, id, text FROM custom_questions WHERE team_id = {}"
+)
+_PER_HABIT_OF_CALLER = (
+    " UNION ALL SELECT 2, habit, SUM(times_shown), NULL FROM question_views"
+    " WHERE leader_id = (SELECT id FROM leaders WHERE team_id = {} AND user_id = {})"
+    " GROUP BY habit"
+)
+_BY_KIND = " ORDER BY 1, 3"
+_START = _LEADER_AND_OWN_QUESTIONS + _BY_KIND
+_START_WITH_HABITS = _LEADER_AND_OWN_QUESTIONS + _PER_HABIT_OF_CALLER + _BY_KIND
+_LEADER, _OWN_QUESTION, _HABIT_TOTAL = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class RotationStart:
+    """What choosing a question for a caller starts from, read in one statement."""
+
+    # None for someone who never used the bot: they have no leader row yet.
+    leader_id: int | None
+    # (id, habit, text) of each of the workspace's own questions, as
+    # store.custom_questions.question_rows reads them.
+    own_questions: tuple[tuple[int, str, str], ...]
+    # Times shown per habit (by value), if asked for; empty for a new leader.
+    shown_per_habit: dict[str, int]
+
+
+def rotation_start(
+    connection: Connection, team_id: str, user_id: str, *, per_habit: bool
+) -> RotationStart:
+    """The caller's leader id, their workspace's own questions and, with `per_habit`, how many
+    times they were shown questions of each habit."""
+    if per_habit:
+        rows = _fetch(connection, _START_WITH_HABITS, team_id, user_id, team_id, team_id, user_id)
+    else:
+        rows = _fetch(connection, _START, team_id, user_id, team_id)
+    leader_id: int | None = None
+    own: list[tuple[int, str, str]] = []
+    totals: dict[str, int] = {}
+    for kind, habit, number, text in rows:
+        if kind == _LEADER:
+            leader_id = number
+        elif kind == _OWN_QUESTION:
+            own.append((number, habit, text))
+        elif kind == _HABIT_TOTAL:
+            totals[habit] = int(number)
+    return RotationStart(leader_id, tuple(own), totals)
+
+
 _ALL_SHOWN = "SELECT habit, question_id, times_shown FROM question_views WHERE leader_id = {}"
 _SHOWN_OF_HABIT = _ALL_SHOWN + " AND habit = {}"
 
@@ -32,6 +87,39 @@ def times_shown(
     return _fetch(connection, _SHOWN_OF_HABIT, leader_id, habit)
 
 
+def times_shown_of(
+    connection: Connection, leader_id: int, habit: str, question_ids: Sequence[str]
+) -> dict[str, int]:
+    """Times shown by question id, of the questions of `habit` the leader was shown: at least
+    those of `question_ids` (the habit's questions in the caller's bank)."""
+    if connection.dialect.name != "sqlite":
+        # PostgreSQL reads the leader's rows and checks their habit faster than it binds a
+        # list of fifty ids (92 against 230 µs for a leader shown the whole bank).
+        return {
+            qid: count for _, qid, count in _fetch(connection, _SHOWN_OF_HABIT, leader_id, habit)
+        }
+    if not question_ids:
+        return {}
+    # SQLite finds the ids by the primary key and reads only their rows, instead of every row
+    # of the leader to check its habit: a fifth as many for a leader shown the whole bank.
+    sql = _of_questions(len(question_ids))
+    return dict(_fetch(connection, sql, leader_id, habit, *question_ids))
+
+
+_OF_HABIT_BY_ID = (
+    "SELECT question_id, times_shown FROM question_views WHERE leader_id = {} AND habit = {}"
+    " AND question_id IN"
+)
+
+
+@lru_cache(maxsize=64)
+def _of_questions(count: int) -> str:
+    """The statement for `count` question ids, built once per count (a habit's question count)."""
+    # Only placeholders go into the text; the ids themselves are parameters.
+    marks = ", ".join(["{}"] * count)
+    return f"{_OF_HABIT_BY_ID} ({marks})"
+
+
 _PER_HABIT = (
     "SELECT habit, SUM(times_shown) FROM question_views WHERE leader_id = {} GROUP BY habit"
 )
@@ -42,51 +130,56 @@ def shown_per_habit(connection: Connection, leader_id: int) -> dict[str, int]:
     return {habit: int(total) for habit, total in _fetch(connection, _PER_HABIT, leader_id)}
 
 
-def _fetch(connection: Connection, sql: str, *params: object) -> list[Any]:
-    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+# Count one more showing and make the question what `/ask-team log` logs against. SQLite runs
+# one statement per call, so two there; on PostgreSQL the upsert rides along with the update
+# as a data-modifying CTE, one round trip instead of two.
+_UPSERT_SHOWN = (
+    "INSERT INTO question_views (leader_id, question_id, habit, times_shown, last_shown_at)"
+    " VALUES ({}, {}, {}, 1, {})"
+    " ON CONFLICT (leader_id, question_id) DO UPDATE SET"
+    " times_shown = question_views.times_shown + 1, last_shown_at = excluded.last_shown_at"
+)
+_REMEMBER = "UPDATE leaders SET last_question_ref = {} WHERE id = {}"
+
+
+def record_shown(connection: Connection, leader_id: int, question: Question, now: datetime) -> None:
+    """Count one more showing of `question` and make it what `/ask-team log` logs against."""
+    shown_at = _stored_time(connection.dialect)(now)
+    upsert = (leader_id, question.id, question.habit.value, shown_at)
+    remember = (question.id, leader_id)
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql.format(*[placeholder] * len(params)), params)
+        if connection.dialect.name == "postgresql":
+            sql = f"WITH shown AS ({_UPSERT_SHOWN}) {_REMEMBER}"
+            cursor.execute(_driver_sql(sql, connection.dialect.paramstyle), upsert + remember)
+        else:
+            cursor.execute(_driver_sql(_UPSERT_SHOWN, connection.dialect.paramstyle), upsert)
+            cursor.execute(_driver_sql(_REMEMBER, connection.dialect.paramstyle), remember)
+    finally:
+        cursor.close()
+
+
+@lru_cache(maxsize=16)
+def _stored_time(dialect: Dialect) -> Any:
+    """How the column stores a time on this dialect (naive UTC; text on SQLite), as SQLAlchemy
+    would bind it."""
+    column_type = QuestionView.__table__.c.last_shown_at.type
+    return column_type.bind_processor(dialect) or (lambda value: value)
+
+
+def _fetch(connection: Connection, sql: str, *params: object) -> list[Any]:
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_driver_sql(sql, connection.dialect.paramstyle), params)
         return list(cursor.fetchall())
     finally:
         cursor.close()
 
 
-def record_shown(connection: Connection, leader_id: int, question: Question, now: datetime) -> None:
-    """Count one more showing of `question` and make it what `/ask-team log` logs against."""
-    params = {
-        "leader_id": leader_id,
-        "question_id": question.id,
-        "ref": question.id,
-        "habit": question.habit.value,
-        "now": now,
-    }
-    for statement in _record_shown_statements(connection.dialect.name):
-        connection.execute(statement, params)
-
-
 @cache
-def _record_shown_statements(dialect: str) -> tuple[Any, ...]:
-    """The dialect's statements counting one more showing and remembering it, built once."""
-    table = QuestionView.__table__
-    statement = insert_for_dialect(dialect, table).values(
-        leader_id=bindparam("leader_id"),
-        question_id=bindparam("question_id"),
-        habit=bindparam("habit"),
-        times_shown=1,
-        last_shown_at=bindparam("now", type_=UTCDateTime()),
-    )
-    upsert = statement.on_conflict_do_update(
-        index_elements=["leader_id", "question_id"],
-        set_={
-            "times_shown": table.c.times_shown + 1,
-            "last_shown_at": statement.excluded.last_shown_at,
-        },
-    )
-    if dialect == "postgresql":
-        # One round trip instead of two: the upsert rides along as a data-modifying CTE.
-        return (REMEMBER_QUESTION.add_cte(upsert.cte("shown")),)
-    return (upsert, REMEMBER_QUESTION)
+def _driver_sql(sql: str, paramstyle: str) -> str:
+    """`sql` with the driver's placeholder for each `{}`: `?` for SQLite, `%s` for psycopg."""
+    return sql.replace("{}", "?" if paramstyle == "qmark" else "%s")
 
 
 def questions_shown_per_habit(session: Session, leader_id: int, since: datetime) -> dict[str, int]:
