@@ -4,10 +4,18 @@ Slack publishes no workspace-wide number for `chat.postMessage`; it answers 429 
 workspace starts at the configured pace (the ceiling) and:
 
 - after a 429, goes to what Slack was taking when it said no (`achieved`), less a margin, and
-  never below a floor. Slack's bucket is empty when it refuses, so the sends it took between
-  two 429s are what it allows; from the start of a run, less the burst both buckets began
-  with. Too few sends to measure by (the first 429 often comes a second into a run) halve
-  the pace instead, and the next 429 measures;
+  never below a floor. Slack's bucket holds less than a token when it refuses, and held one
+  for the send it last took, so the sends it took since its bucket was last known bound its
+  rate from both sides: since the previous 429, or since the run's first send, when its
+  bucket was full. Slack publishes no burst either; it is taken to be the configured one
+  (`NUDGE_BURST`). Off either way, the next 429 measures between two refusals, which needs
+  no burst at all. A few sends, too few to measure by, still bound Slack's rate from above:
+  the pace goes under that bound, so that a next 429 comes after sends enough to measure;
+  none at all halve it;
+- a pass starts without a burst: Slack's full bucket then drains only by what is sent over
+  its rate, so a first 429 comes after seconds of sends to measure by, and one refusal is
+  usually all it costs to learn; and a pace learned a little over the limit (after a raise)
+  does not empty Slack's bucket at once the next time;
 - after a quiet stretch of sending (no 429), rises by a share per minute of that stretch, up
   to the ceiling: multiplicative, so a workspace allowing 60 a minute and one allowing 300
   probe upwards at the same relative speed, and slowly, since each probe past the limit costs
@@ -22,6 +30,7 @@ without one), with the decrease measured when Slack gives enough to measure by.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 PaceChange = Literal["lowered", "raised"]
@@ -43,11 +52,14 @@ class PaceMemory(Protocol):
 
 
 # A lowering lands this far under what Slack took, so that the jitter of arrival times (a
-# slow send followed by a fast one) does not cross the limit again at once.
-MARGIN = 0.9
-# Fewer sends than this in a window measure nothing: one more or less would move the
-# estimate by a quarter. A 429 without them halves the pace, and the next one measures.
-EVIDENCE = 4
+# slow send followed by a fast one) does not cross the limit again at once. 10% under, a
+# pass of 100 nudges a workspace ended 18% over the limits' bound; 5% under, 12%, with one
+# 429 a workspace either way (bench/fanout.py --workspaces 30 --limits unknown).
+MARGIN = 0.95
+# Fewer sends than this past a window's known start measure too coarsely: the two bounds are
+# a send apart, as far as all that was counted. They still cap the pace, so that the next 429
+# comes after enough sends to measure by.
+EVIDENCE = 2
 BLIND_CUT = 0.5
 # Under this a pass of a few dozen nudges would outlast its claims' patience; a workspace
 # refusing more is an outage, and its Retry-After pauses it anyway.
@@ -62,22 +74,51 @@ RAISE_EVERY_SECONDS = 15.0
 WINDOW_SECONDS = 60.0
 
 
-def achieved(accepted: int, seconds: float, spent_burst: int = 0) -> float | None:
-    """Sends a minute Slack took over a window that began where its bucket is known: empty at
-    a 429, or full at a run's first send (`spent_burst`, the burst both buckets then held, is
-    not counted). The refused send counts as half: Slack had between none and all of a token
-    left for it. None when fewer than `EVIDENCE` sends are left to count: too few to measure."""
+@dataclass(frozen=True)
+class Took:
+    """What a window of sends says of Slack's rate, a minute: at least `at_least` and under
+    `under`, from `sends` sends past where its bucket was known."""
+
+    at_least: float
+    under: float
+    sends: int
+
+
+def achieved(
+    accepted: int,
+    last_accepted: float,
+    refused: float,
+    spent_burst: int = 0,
+    start_empty: bool = False,
+) -> Took | None:
+    """What Slack took over a window that began where its bucket is known: full, at a run's
+    first send (it then held `spent_burst`, not counted), or holding under a token, at a 429
+    (`start_empty`). Slack took `accepted` sends, the last `last_accepted` seconds into the
+    window, and refused one `refused` seconds in: it had a token for the one and not for the
+    other, which bounds its rate from below and above. None when no send is left to count."""
     counted = accepted - spent_burst
-    if seconds <= 0 or counted < EVIDENCE:
+    if refused <= 0 or last_accepted <= 0 or counted < 1:
         return None
-    return (counted + 0.5) * 60.0 / seconds
+    at_least = max(0, counted - (1 if start_empty else 0)) / last_accepted * 60.0
+    return Took(at_least, (counted + 1) / refused * 60.0, counted)
 
 
-def after_429(current: float, achieved: float | None, floor: float = FLOOR_PER_MINUTE) -> float:
-    """The pace after Slack answered 429 at `current`, having taken `achieved` a minute: under
-    both by the margin; half `current` when nothing was measured. Never below `floor`, nor
-    above `current`."""
-    lowered = current * BLIND_CUT if achieved is None else min(current, achieved) * MARGIN
+def after_429(current: float, took: Took | None, floor: float = FLOOR_PER_MINUTE) -> float:
+    """The pace after Slack answered 429 at `current`, having taken `took`:
+
+    - measured (`EVIDENCE` sends or more): the middle of its bounds, less the margin;
+    - a few sends: under the bound Slack's rate is under, by the margin (no more than a
+      quarter of `current` on so little), so that a next 429 comes after sends enough to
+      measure;
+    - nothing: half `current`.
+
+    Never below `floor`, nor above `current`."""
+    if took is None:
+        lowered = current * BLIND_CUT
+    elif took.sends >= EVIDENCE:
+        lowered = min(current, (took.at_least + took.under) / 2) * MARGIN
+    else:
+        lowered = max(min(took.under, current) * MARGIN, current * BLIND_CUT**2)
     return min(current, max(lowered, floor))
 
 

@@ -178,6 +178,9 @@ class FakeSlack:
 
     def _answer(self, call: Call) -> Answer:
         """Check the call, answer it as Slack would, and record both."""
+        # Slack counts a call against its limits when it arrives, not when this stand-in has
+        # slept its latency and its thread got the processor back.
+        arrived = time.monotonic()
         problems = (
             block_kit_problems(call.params, is_message=call.method not in VIEW_METHODS)
             if self.validate
@@ -187,7 +190,7 @@ class FakeSlack:
         problems.extend(token_problem)
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
-        status, body, headers = self._choose_answer(call, problems, refused)
+        status, body, headers = self._choose_answer(call, problems, refused, arrived)
         call.status = status
         for observe in self.observers:
             observe(call, body)
@@ -213,12 +216,14 @@ class FakeSlack:
             return [], self.token_check(token)
         return [], None
 
-    def _choose_answer(self, call: Call, problems: list[str], refused: str | None) -> Answer:
+    def _choose_answer(
+        self, call: Call, problems: list[str], refused: str | None, arrived: float
+    ) -> Answer:
         if problems:
             return error_answer("invalid_blocks")
         if refused is not None and call.method != "auth.test":
             return error_answer(refused)
-        if (wait := self._over_limit(call)) is not None:
+        if (wait := self._over_limit(call, arrived)) is not None:
             headers = {"Retry-After": str(max(1, math.ceil(wait)))}
             return 429, {"ok": False, "error": "ratelimited"}, headers
         responder = self._responders.get(call.method)
@@ -234,14 +239,12 @@ class FakeSlack:
         given = (request.headers.get("Authorization") or "").encode()
         return hmac.compare_digest(given, expected)
 
-    def _over_limit(self, call: Call) -> float | None:
+    def _over_limit(self, call: Call, arrived: float) -> float | None:
         if self.limits is None or call.method != "chat.postMessage":
             return None
         authorization = call.headers.get("Authorization", "")
         with self._lock:
-            return self.limits.retry_after(
-                authorization, str(call.params.get("channel")), time.monotonic()
-            )
+            return self.limits.retry_after(authorization, str(call.params.get("channel")), arrived)
 
     def _stats(self, request: BaseHTTPRequestHandler) -> None:
         """For benchmarks in another process: DMs received, per channel."""

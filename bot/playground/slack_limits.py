@@ -25,6 +25,9 @@ class SlackLimits:
         """Seconds to wait if this message is over a limit (and it is refused), else None."""
         per_minute = self.per_token.get(token.removeprefix("Bearer "), self.per_minute)
         left, then = self._budgets.get(token, (float(self.burst), now))
+        # Calls are checked in turn, not always in the order they arrived: a later one
+        # checked first has already refilled the bucket up to its own moment.
+        now = max(now, then)
         left = min(float(self.burst), left + (now - then) * per_minute / 60)
         waits = []
         if left < 1:

@@ -22,7 +22,7 @@ from bot.blocks import as_dicts
 from bot.blocks.nudge import LOW_HEARTBEAT_NOTE, greeting, nudge_blocks, nudge_text
 from bot.domain.nudge_rules import describe_instant, zone
 from bot.domain.question_bank import QuestionBank
-from bot.senders.pacing import Budget, GiveUp, Later, PacedSends
+from bot.senders.pacing import Budget, GiveUp, Later, PacedSends, calling_slack
 from bot.services.nudges import claim_due_nudges, keep_claims, record_sent
 from bot.services.schedules import leaders_waiting_for_zone, pause_unreachable, zone_learned
 from bot.services.todays_question import todays_nudge
@@ -206,6 +206,7 @@ class NudgeDispatcher:
             last_week=choice.last_week,
         )
         try:
+            calling_slack()
             slack_call(
                 client.chat_postMessage,
                 channel=due.user_id,

@@ -43,6 +43,18 @@ Change: TypeAlias = "tuple[PaceChange, float]"
 
 logger = logging.getLogger(__name__)
 
+# The paced send running in this thread: the run's clock, and when its Slack call went.
+_this_send = threading.local()
+
+
+def calling_slack() -> None:
+    """Note that this thread's paced send calls Slack now. A send may read and write the
+    database before its call, for a time that varies with the load; the pace measures Slack
+    by when its calls went, so the sender says when. Outside a paced send, nothing."""
+    clock = getattr(_this_send, "clock", None)
+    if clock is not None:
+        _this_send.called_at = clock()
+
 
 class InMemoryPaceMemory:
     """A `PaceMemory` for one process: the passes of a clock (or a bench) learn from each
@@ -143,11 +155,16 @@ class Pace:
         burst = burst_for(self.per_minute, self.ceiling, self.ceiling_burst)
         self.bucket = TokenBucket(budget, now)
         self.bucket.set_pace(self.per_minute, burst, now)  # full: the burst at once
+        # One send at once, then the pace, when learning: Slack's full bucket then drains only
+        # by what goes over its rate, so a first 429 comes late enough to measure by
+        # (pace_rules), and a pace learned at or a little over Slack's limit does not spend
+        # Slack's burst at once (a fixed budget bursts: it is told the limit).
+        if self.adaptive:
+            self.bucket.tokens = min(self.bucket.tokens, 1.0)
         self.changed_at = now
         # The evidence: when Slack took sends, and when it refused (its bucket empty then),
-        # within the window; and the first send, when both buckets held a burst.
+        # within the window; and the first send, when Slack's bucket is taken to be full.
         self.started: float | None = None
-        self.start_burst = burst
         self.taken: deque[float] = deque()
         self.refusals: deque[float] = deque()
 
@@ -161,40 +178,47 @@ class Pace:
         quiet = now - self.changed_at
         if self.adaptive and self.per_minute < self.ceiling and quiet >= RAISE_EVERY_SECONDS:
             change = self._set("raised", after_quiet(self.per_minute, quiet, self.ceiling), now)
-        if self.started is None:
-            self.started = now
         self.bucket.take(now)
         return change
 
     def accepted(self, sent_at: float) -> None:
         """Slack took the send made at `sent_at` (whatever it answered, it was not a 429)."""
         if self.adaptive:
+            self._begun(sent_at)
             self.taken.append(sent_at)
+
+    def _begun(self, sent_at: float) -> None:
+        # The run's first call to Slack, when its bucket is taken to be full.
+        if self.started is None or sent_at < self.started:
+            self.started = sent_at
 
     def refused(self, now: float, sent_at: float, seconds: float) -> Change | None:
         """Slack answered 429 to the send made at `sent_at`, asking for `seconds`."""
         if not self.adaptive:
             self.bucket.pause_until(now + seconds)
             return None
+        self._begun(sent_at)
         # All in the sends' own times, so the way to Slack and back cancels out.
         horizon = sent_at - WINDOW_SECONDS
         for times in (self.taken, self.refusals):
             while times and times[0] < horizon:
                 times.popleft()
-        # Measured from the earliest moment Slack's bucket is known: empty at a 429, full at
-        # the first send (less the burst spent then); else the window's edge, roughly.
+        # Measured from the earliest moment Slack's bucket is known: under a token at a 429,
+        # full at the first send (taken to hold the configured burst); else the window's edge,
+        # roughly.
         if self.refusals:
-            start, spent = self.refusals[0], 0
+            start, spent, start_empty = self.refusals[0], 0, True
         elif self.started is not None and self.started >= horizon:
-            start, spent = self.started, self.start_burst
+            start, spent, start_empty = self.started, self.ceiling_burst, False
         else:
-            start, spent = horizon, 0
+            start, spent, start_empty = horizon, 0, True
         self.refusals.append(sent_at)
         change: Change | None = None
         # One sent at the old pace, before the last change, says nothing of the new one.
         if sent_at >= self.changed_at:
-            counted = sum(1 for moment in self.taken if start <= moment < sent_at)
-            took = achieved(counted, sent_at - start, spent)
+            counted = [moment for moment in self.taken if start <= moment < sent_at]
+            last = max(counted) - start if counted else 0.0
+            took = achieved(len(counted), last, sent_at - start, spent, start_empty)
             change = self._set("lowered", after_429(self.per_minute, took), now)
         self.bucket.emptied_until(now + seconds)
         return change
@@ -307,6 +331,7 @@ class _Pass(Generic[Key, Item, Result]):
         while (taken := self._next_item()) is not None:
             key, item, sent_at, change = taken
             self._remember(key, change)
+            _this_send.clock, _this_send.called_at = self.clock, None
             try:
                 outcome = self.send(key, item)
             except BaseException:
@@ -317,6 +342,9 @@ class _Pass(Generic[Key, Item, Result]):
                     self._schedule(key)
                     self.changed.notify_all()
                 raise
+            called_at = _this_send.called_at
+            _this_send.clock = None
+            sent_at = sent_at if called_at is None else called_at
             self._remember(key, self._done(key, item, outcome, sent_at))
 
     def _recall(self, key: Key) -> float | None:

@@ -6,6 +6,7 @@ tests/unit/test_pace_rules.py)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -20,6 +21,7 @@ from bot.senders.pacing import (
     Pace,
     PacedSends,
     TokenBucket,
+    calling_slack,
 )
 
 # -- the bucket ----------------------------------------------------------------------------
@@ -48,36 +50,66 @@ def test_retry_after_holds_a_workspace_back_even_with_budget_left() -> None:
 # -- a workspace's pace, learned ------------------------------------------------------------
 
 
-def a_burst_then_a_429(pace: Pace, sends: int, at: float) -> tuple[PaceChange, float] | None:
-    """`sends` made 50 ms apart from time 0, all but the last taken by Slack; the last
-    refused, the answer back at `at`, Slack asking for a second."""
+def sends_then_a_429(pace: Pace, sends: int) -> tuple[tuple[PaceChange, float] | None, float]:
+    """`sends` made as soon as the pace allows from time 0, all but the last taken by Slack;
+    the last refused, the answer back 50 ms later, Slack asking for a second. The change, and
+    when the answer came."""
+    moment = 0.0
     for n in range(sends):
-        pace.take(n * 0.05)
+        moment = pace.ready_at(moment)
+        pace.take(moment)
         if n < sends - 1:
-            pace.accepted(n * 0.05)
-    return pace.refused(at, sent_at=(sends - 1) * 0.05, seconds=1.0)
+            pace.accepted(moment)
+    answered = moment + 0.05
+    return pace.refused(answered, sent_at=moment, seconds=1.0), answered
+
+
+def test_a_learning_pace_starts_with_one_send_then_its_pace() -> None:
+    pace = Pace(Budget(per_minute=300, burst=10), learned=None, now=0.0)
+
+    assert pace.ready_at(0.0) == 0.0
+    pace.take(0.0)
+    assert pace.ready_at(0.0) == pytest.approx(0.2), "no burst: Slack's bucket drains slowly"
+
+
+def test_its_first_429_measures_slacks_rate_beyond_the_burst_and_goes_under_it() -> None:
+    # A workspace allowing 120 a minute with bursts of 10, sent to every 0.2 s: Slack takes
+    # 16 (the last at 3.0 s) and refuses the 17th.
+    pace = Pace(Budget(per_minute=300, burst=10), learned=None, now=0.0)
+    for n in range(16):
+        pace.take(n * 0.2)
+        pace.accepted(n * 0.2)
+    pace.take(3.2)
+
+    change = pace.refused(3.25, sent_at=3.2, seconds=1.0)
+
+    assert change is not None
+    assert change[0] == "lowered"
+    assert 100.0 < change[1] < 120.0
 
 
 def test_a_429_lowers_the_pace_and_its_burst_and_the_retry_after_holds_it() -> None:
     pace = Pace(Budget(per_minute=300, burst=10), learned=None, now=0.0)
 
-    change = a_burst_then_a_429(pace, sends=13, at=0.65)
+    change, answered = sends_then_a_429(pace, sends=12)
 
     assert change is not None
     outcome, per_minute = change
     assert outcome == "lowered"
     assert per_minute < 300
     assert pace.bucket.capacity < 10
-    assert pace.ready_at(0.7) == 1.65, "Slack's Retry-After"
-    pace.take(1.65)
-    assert pace.ready_at(1.65) > 1.65, "no burst piled up while paused"
+    assert pace.ready_at(answered) == answered + 1.0, "Slack's Retry-After"
+    pace.take(answered + 1.0)
+    assert pace.ready_at(answered + 1.0) > answered + 1.0, "no burst piled up while paused"
 
 
 def test_the_sends_between_two_429s_measure_slacks_pace_and_the_pace_goes_under_it() -> None:
     pace = Pace(Budget(per_minute=300, burst=10), learned=None, now=0.0)
-    a_burst_then_a_429(pace, sends=13, at=0.65)  # too soon to measure: halved
+    # Refused right after Slack's burst: nothing to measure by, halved.
+    _, answered = sends_then_a_429(pace, sends=11)
+    first_refused = answered - 0.05
     # Slack takes one every half second from its Retry-After on, then refuses again.
-    sends = [1.65 + 0.5 * n for n in range(10)]
+    sends = [answered + 1.0 + 0.5 * n for n in range(10)]
     for moment in sends[:-1]:
         pace.take(moment)
         pace.accepted(moment)
@@ -85,8 +117,8 @@ def test_the_sends_between_two_429s_measure_slacks_pace_and_the_pace_goes_under_
 
     change = pace.refused(sends[-1] + 0.05, sent_at=sends[-1], seconds=1.0)
 
-    # Nine sends from the first 429's (at 0.6 s) to the second's.
-    took = 9 * 60 / (sends[-1] - 0.6)
+    # Nine sends from the first 429's to the second's.
+    took = 9 * 60 / (sends[-1] - first_refused)
     assert change is not None
     assert 0.8 * took < change[1] < took
     assert pace.bucket.capacity == 3
@@ -94,11 +126,11 @@ def test_the_sends_between_two_429s_measure_slacks_pace_and_the_pace_goes_under_
 
 def test_a_429_for_a_send_made_before_the_last_change_does_not_lower_again() -> None:
     pace = Pace(Budget(per_minute=300, burst=10), learned=None, now=0.0)
-    a_burst_then_a_429(pace, sends=13, at=0.65)
+    _, answered = sends_then_a_429(pace, sends=12)
     lowered = pace.per_minute
 
-    # Two were on their way at the old pace; the second's 429 says nothing new.
-    assert pace.refused(0.66, sent_at=0.6, seconds=1.0) is None
+    # Another was on its way at the old pace; its 429 says nothing new.
+    assert pace.refused(answered + 0.01, sent_at=answered - 0.2, seconds=1.0) is None
     assert pace.per_minute == lowered
 
 
@@ -120,9 +152,9 @@ def test_quiet_sending_raises_a_lowered_pace_back_to_the_budget_and_no_further()
 def test_a_workspace_starts_from_its_learned_pace_with_a_burst_in_proportion() -> None:
     pace = Pace(Budget(per_minute=300, burst=20), learned=60.0, now=0.0)
 
-    for _ in range(4):
-        assert pace.ready_at(0.0) == 0.0
-        pace.take(0.0)
+    assert pace.per_minute == 60.0
+    assert pace.bucket.capacity == 4
+    pace.take(0.0)
     assert pace.ready_at(0.0) == 1.0
 
 
@@ -130,8 +162,10 @@ def test_a_fixed_budget_never_changes_its_pace() -> None:
     pace = Pace(Budget(per_minute=300, burst=10, adaptive=False), learned=100.0, now=0.0)
 
     assert pace.per_minute == 300
-    assert a_burst_then_a_429(pace, sends=13, at=0.65) is None
-    assert pace.ready_at(0.7) == 1.65, "the Retry-After still holds"
+    change, answered = sends_then_a_429(pace, sends=13)
+    assert change is None
+    assert answered < 1.0, "a fixed budget bursts"
+    assert pace.ready_at(answered) == answered + 1.0, "the Retry-After still holds"
     assert pace.take(3600.0) is None
     assert pace.per_minute == 300
 
@@ -292,3 +326,32 @@ def test_a_memory_that_fails_costs_what_it_would_have_saved_but_no_send() -> Non
     )
 
     assert sorted(results) == ["sent"] * 3
+
+
+def test_the_pace_is_measured_by_when_slack_was_called_not_when_the_turn_came() -> None:
+    # The first send spends 3 s in the database before it calls Slack, the others 0.2 s;
+    # Slack, allowing 120 a minute with bursts of 10, takes 16 and refuses the 17th.
+    started = time.monotonic()
+    spent = [0.0]
+
+    def clock() -> float:
+        return time.monotonic() - started + spent[0]
+
+    calls: list[float] = []
+
+    def send(team: str, item: int) -> str | Later:
+        spent[0] += 3.0 if item == 0 else 0.2
+        calling_slack()
+        calls.append(clock())
+        return Later(0.01) if item == 16 and len(calls) == 17 else "sent"
+
+    memory = InMemoryPaceMemory()
+    PacedSends[str, int, str](Budget(6000, 10, memory=memory), workers=1, clock=clock).run(
+        {"T1": list(range(20))}, send
+    )
+
+    # Measured from the calls: 6 past the burst in 3.0 s, the 7th refused at 3.2 s, so about
+    # 125 a minute, less the margin. From the turns (the first at 0 s) it would be about 66.
+    learned = memory.learned("T1")
+    assert learned is not None
+    assert 100.0 < learned < 125.0
