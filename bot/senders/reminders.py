@@ -29,7 +29,7 @@ from bot.blocks.reminders import (
 )
 from bot.domain.nudge_rules import zone
 from bot.domain.reminder_rules import PromiseReminder
-from bot.senders.pacing import Budget, GiveUp, Later, PacedSends, Sent
+from bot.senders.pacing import Budget, GiveUp, Later, PacedSends, Sent, calling_slack
 from bot.services.asks import message_of
 from bot.services.deps import Deps
 from bot.services.reminders import (
@@ -149,6 +149,7 @@ class Reminders:
         if client is None:
             return GiveUp(TO_RETRY, TO_RETRY)  # uninstalled meanwhile
         try:
+            calling_slack()
             slack_call(
                 client.chat_postMessage, channel=item.channel, text=item.text, blocks=item.blocks
             )
