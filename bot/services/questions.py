@@ -14,7 +14,7 @@ from bot.store.question_views import (
     record_shown,
     rotation_start,
     shown_per_habit,
-    times_shown_of,
+    times_shown,
 )
 from bot.vocabulary.habits import Habit
 from bot.vocabulary.refusals import Reason, Refusal
@@ -111,8 +111,8 @@ def ask(ctx: Context, habit: Habit | None) -> Asked:
             # and shown it a question, in between: read its sums now that the row is there.
             per_habit = shown_per_habit(connection, leader_id)
         chosen = habit or choose_habit(bank, per_habit, ctx.deps.rng)
-        candidates = [q.id for q in bank.for_habit(chosen)]
-        shown = times_shown_of(connection, leader_id, chosen.value, candidates)
+        # Migration 0016's index holds these rows: read from it alone, on either backend.
+        shown = {qid: count for _, qid, count in times_shown(connection, leader_id, chosen.value)}
         question = choose_question(bank, chosen, shown, ctx.deps.rng)
         record_shown(connection, leader_id, question, ctx.now)
         return Asked(ref=question.id, question=question)

@@ -3,7 +3,6 @@ choosing their next question starts from."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
@@ -85,39 +84,6 @@ def times_shown(
     if habit is None:
         return _fetch(connection, _ALL_SHOWN, leader_id)
     return _fetch(connection, _SHOWN_OF_HABIT, leader_id, habit)
-
-
-def times_shown_of(
-    connection: Connection, leader_id: int, habit: str, question_ids: Sequence[str]
-) -> dict[str, int]:
-    """Times shown by question id, of the questions of `habit` the leader was shown: at least
-    those of `question_ids` (the habit's questions in the caller's bank)."""
-    if connection.dialect.name != "sqlite":
-        # PostgreSQL reads the leader's rows and checks their habit faster than it binds a
-        # list of fifty ids (92 against 230 µs for a leader shown the whole bank).
-        return {
-            qid: count for _, qid, count in _fetch(connection, _SHOWN_OF_HABIT, leader_id, habit)
-        }
-    if not question_ids:
-        return {}
-    # SQLite finds the ids by the primary key and reads only their rows, instead of every row
-    # of the leader to check its habit: a fifth as many for a leader shown the whole bank.
-    sql = _of_questions(len(question_ids))
-    return dict(_fetch(connection, sql, leader_id, habit, *question_ids))
-
-
-_OF_HABIT_BY_ID = (
-    "SELECT question_id, times_shown FROM question_views WHERE leader_id = {} AND habit = {}"
-    " AND question_id IN"
-)
-
-
-@lru_cache(maxsize=64)
-def _of_questions(count: int) -> str:
-    """The statement for `count` question ids, built once per count (a habit's question count)."""
-    # Only placeholders go into the text; the ids themselves are parameters.
-    marks = ", ".join(["{}"] * count)
-    return f"{_OF_HABIT_BY_ID} ({marks})"
 
 
 _PER_HABIT = (
