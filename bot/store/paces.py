@@ -25,7 +25,7 @@ class StoredPaces:
 
     def learned(self, key: str) -> float | None:
         """The pace learned for workspace `key`, if any."""
-        with self._database.engine.connect() as connection:
+        with self._database.connection(writes=False) as connection:
             found = connection.scalar(
                 select(WorkspacePace.per_minute).where(WorkspacePace.team_id == key)
             )
@@ -36,7 +36,9 @@ class StoredPaces:
         Slack gave is the freshest."""
         table = WorkspacePace.__table__
         now = self._clock()
-        with self._database.engine.begin() as connection:
+        # Through the database's write guard, as every writer is: on SQLite the next writer
+        # then wakes when the lock is free, not in the busy handler's sleeps.
+        with self._database.connection() as connection:
             statement = insert_for_dialect(connection.dialect.name, table).values(
                 team_id=key, per_minute=per_minute, updated_at=now
             )
