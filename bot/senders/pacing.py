@@ -154,11 +154,11 @@ class Pace:
         self.per_minute = starting_pace(learned, self.ceiling) if self.adaptive else self.ceiling
         burst = burst_for(self.per_minute, self.ceiling, self.ceiling_burst)
         self.bucket = TokenBucket(budget, now)
-        self.bucket.set_pace(self.per_minute, burst, now)  # full: the burst at once
-        # One send at once, then the pace, when learning: Slack's full bucket then drains only
-        # by what goes over its rate, so a first 429 comes late enough to measure by
-        # (pace_rules), and a pace learned at or a little over Slack's limit does not spend
-        # Slack's burst at once (a fixed budget bursts: it is told the limit).
+        self.bucket.set_pace(self.per_minute, burst, now)
+        # A fixed budget starts full, its burst at once: it is told the limit. A learning pace
+        # starts with one send, then the pace: Slack's full bucket then drains only by what
+        # goes over its rate, so a first 429 comes late enough to measure by (pace_rules), and
+        # a pace learned at or a little over Slack's limit does not spend Slack's burst at once.
         if self.adaptive:
             self.bucket.tokens = min(self.bucket.tokens, 1.0)
         self.changed_at = now
