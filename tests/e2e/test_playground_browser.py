@@ -382,6 +382,31 @@ def test_home_settings_save_and_the_modal_updates_in_place(page: Page) -> None:
     expect(modal).to_be_hidden()
 
 
+def test_home_opened_before_the_page_knows_who_is_looking_still_opens(
+    chromium: sync_api.Browser, playground: Playground
+) -> None:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        opened = context.new_page()
+        # The first state (and with it who is looking) is held back until Home was clicked.
+        held: list[sync_api.Route] = []
+
+        def hold_the_first(route: sync_api.Route) -> None:
+            if held:
+                route.continue_()
+            else:
+                held.append(route)
+
+        opened.route("**/ui/state**", hold_the_first)
+        opened.goto(playground.url)
+        opened.get_by_role("tab", name="Home").click()
+        held[0].continue_()
+
+        expect(opened.get_by_role("button", name="Settings")).to_be_visible()
+    finally:
+        context.close()
+
+
 def test_the_export_arrives_as_a_csv_file_to_download(page: Page) -> None:
     log_through_the_form(page)
 

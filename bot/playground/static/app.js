@@ -709,14 +709,21 @@ function go(place) {
   ui.place = place;
   const isHome = place.kind === "app" && place.tab === "home";
   composerNotice("");
-  // Slack sends app_home_opened each time the Home tab is opened.
-  if (isHome && !wasHome) post("/ui/home", { user: ui.user }).then((a) => a.ok || toast(a.error || "Could not open Home."));
+  // Slack sends app_home_opened each time the Home tab is opened. A click before the first
+  // state came knows no user yet: it is told once the page knows who is looking.
+  if (isHome && !wasHome) openHome();
   if (ui.state) {
     renderSidebar();
     renderPane();
     renderThread();
   }
   if (!isHome) $("composer").focus();
+}
+
+async function openHome() {
+  await stateArrived();
+  const answer = await post("/ui/home", { user: ui.user });
+  if (!answer.ok) toast(answer.error || "Could not open Home.");
 }
 
 function switchUser(id) {
