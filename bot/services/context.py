@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.domain.question_bank import QuestionBank
 from bot.services.deps import Deps
 from bot.services.workspace_bank import bank_with
+from bot.store.driver_sql import Statements
 from bot.store.leaders import find_leader_id, leader_id_for
 
 
@@ -37,7 +38,8 @@ class DoomedTransactionError(RuntimeError):
 
 
 class NestedWriteError(RuntimeError):
-    """A use case that writes was called inside a read-only one: open the outer one to write."""
+    """A use case opened a transaction where it cannot: one that writes inside a read-only one
+    (open the outer one to write), or any inside plain statements."""
 
 
 @dataclass
@@ -50,6 +52,9 @@ class _Work:
     durable: bool = True
     leader_id: int | None = None
     doomed: bool = False
+    # A transaction of plain statements is open (Context.statements): it has no Connection
+    # to join, and on SQLite a second transaction would wait for its write lock for ever.
+    plain: bool = False
 
     def join(self, *, writes: bool, durable: bool) -> None:
         if writes and not self.writes:
@@ -69,6 +74,11 @@ class _Work:
         except BaseException:
             self.doomed = True
             raise
+
+    def refuse_inside_plain(self) -> None:
+        """Raise rather than open a second transaction inside plain statements."""
+        if self.plain:
+            raise NestedWriteError("a use case opened a transaction inside plain statements")
 
     def refuse_if_doomed(self) -> None:
         """Raise rather than commit a transaction a joined use case failed in."""
@@ -98,6 +108,27 @@ class Context:
         return self.caller.user_id
 
     @contextmanager
+    def statements(self, *, durable: bool = True) -> Iterator[Statements]:
+        """The use case's transaction for plain statements (store/driver_sql.py): the caller's
+        joined, or opened on the driver's connection, which costs less than SQLAlchemy's. It
+        writes, and no use case may open a transaction of its own inside it."""
+        work = self._work
+        if work.connection is not None:
+            with self.connection(durable=durable) as joined:
+                yield joined
+            return
+        work.refuse_inside_plain()
+        try:
+            with self.deps.database.driver_connection(durable=durable) as connection:
+                work.plain = True
+                yield connection
+        except BaseException:
+            work.forget()
+            raise
+        finally:
+            work.plain = False
+
+    @contextmanager
     def connection(self, *, writes: bool = True, durable: bool = True) -> Iterator[Connection]:
         """The use case's transaction as a Core connection: opened here, or the caller's joined.
 
@@ -110,6 +141,7 @@ class Context:
             with work.failing_dooms():
                 yield work.connection
             return
+        work.refuse_inside_plain()
         try:
             with self.deps.database.connection(writes=writes, durable=durable) as connection:
                 work.connection, work.writes, work.durable = connection, writes, durable
@@ -135,6 +167,7 @@ class Context:
             with work.failing_dooms():
                 yield from self._session_on(work.connection)
         else:
+            work.refuse_inside_plain()
             try:
                 with self.deps.database.transaction(writes=writes) as session:
                     work.session, work.writes, work.durable = session, writes, True
@@ -163,7 +196,7 @@ class Context:
         """The caller's leader row was deleted: look it up afresh if asked again."""
         self._work.leader_id = None
 
-    def leader_id(self, connection: Connection) -> int | None:
+    def leader_id(self, connection: Statements) -> int | None:
         """The caller's leader row, if they have used the bot before; looked up once."""
         if self._work.leader_id is None:
             self._work.leader_id = find_leader_id(
@@ -171,7 +204,7 @@ class Context:
             )
         return self._work.leader_id
 
-    def ensure_leader_id(self, connection: Connection, found: int | None = None) -> int:
+    def ensure_leader_id(self, connection: Statements, found: int | None = None) -> int:
         """The caller's leader row, created on first use; looked up once.
 
         `found` is the id a statement of the use case has just read along with other things

@@ -98,7 +98,7 @@ def ask(ctx: Context, habit: Habit | None) -> Asked:
     """The caller's next question (of `habit`, or the habit they were asked least about)."""
     # Which questions were shown is not precious: a crash that loses the last few
     # milliseconds of it at worst repeats a question, so do not wait for a disk flush.
-    with ctx.connection(durable=False) as connection:
+    with ctx.statements(durable=False) as connection:
         # The leader, the workspace's own questions and the habits' five sums in one statement;
         # then only the chosen habit's questions: a leader of a year has been shown every
         # question of the bank, and reading them all cost more than the rest of the ack.

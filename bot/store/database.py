@@ -11,15 +11,17 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: threads are still ordered, processes not
     fcntl = None  # type: ignore[assignment]
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, make_url, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
 
 # Execution option telling our SQLite BEGIN hook whether the transaction will write.
 _WRITES = "ask_team_writes"
@@ -35,6 +37,15 @@ class DatabaseUnavailableError(RuntimeError):
         """The same message naming `setting` instead, where the URL came from somewhere else
         (the playground's `--database-url`): it should name what the user actually gave."""
         return DatabaseUnavailableError(str(self).replace("DATABASE_URL", setting))
+
+
+@dataclass(frozen=True)
+class DriverConnection:
+    """The driver's connection inside a transaction of `Database.driver_connection`, with its
+    dialect: what plain statements (store/driver_sql.py) need, and no more."""
+
+    connection: PoolProxiedConnection
+    dialect: Dialect
 
 
 class Database:
@@ -56,6 +67,7 @@ class Database:
             writes: self.engine.execution_options(**{_WRITES: writes}) for writes in (True, False)
         }
         self._write_lock: SqliteWriteLock | None = None
+        self._watchers: list[Callable[[], None]] = []
         if is_sqlite(url):
             event.listen(self.engine, "connect", _tune_sqlite)
             event.listen(self.engine, "begin", _begin_sqlite)
@@ -92,6 +104,63 @@ class Database:
             if not durable and not self.is_sqlite:
                 connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             yield connection
+
+    @contextmanager
+    def driver_connection(self, *, durable: bool = True) -> Iterator[DriverConnection]:
+        """A write transaction on the driver's connection itself, for a use case of a few plain
+        statements before an acknowledgement (`/ask-team`): SQLAlchemy's connection and
+        transaction objects cost more than such statements do (bench/ack.py).
+
+        Committed on success, rolled back on error; `durable` is `connection`'s.
+        """
+        with self._guard(True):
+            raw = self.engine.raw_connection()
+            try:
+                for watcher in self._watchers:
+                    watcher()
+                if self.is_sqlite:
+                    raw.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+                elif not durable:
+                    # psycopg begins a transaction with the first statement.
+                    raw.cursor().execute("SET LOCAL synchronous_commit TO OFF")
+                yield DriverConnection(raw, self.engine.dialect)
+                raw.commit()
+            except BaseException as error:
+                self._end_failed(raw, error)
+                raise
+            finally:
+                raw.close()
+
+    def _end_failed(self, raw: PoolProxiedConnection, error: BaseException) -> None:
+        # As SQLAlchemy's own connection does: a connection the server dropped is thrown away,
+        # not handed to the next request from the pool.
+        dbapi = self.engine.dialect.loaded_dbapi
+        if isinstance(error, dbapi.Error) and self.engine.dialect.is_disconnect(
+            error, raw.dbapi_connection, None
+        ):
+            raw.invalidate(error)
+            return
+        try:
+            raw.rollback()
+        except dbapi.Error:
+            raw.invalidate()
+
+    def watch_transactions(self, on_begin: Callable[[], None]) -> Callable[[], None]:
+        """Call `on_begin` as each transaction begins, SQLAlchemy's or the driver's; returns
+        what stops it. Single statements in autocommit (`single_read`) are not transactions."""
+
+        def on_sqlalchemy_begin(connection: Connection) -> None:
+            if not connection.get_execution_options().get(SINGLE_STATEMENTS):
+                on_begin()
+
+        event.listen(self.engine, "begin", on_sqlalchemy_begin)
+        self._watchers.append(on_begin)
+
+        def stop() -> None:
+            event.remove(self.engine, "begin", on_sqlalchemy_begin)
+            self._watchers.remove(on_begin)
+
+        return stop
 
     @contextmanager
     def single_read(self) -> Iterator[Connection]:

@@ -8,14 +8,17 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from bot.store.driver_sql import Statements, fetch, run, stored_time
 from bot.store.log import count_entries
 from bot.store.models import CustomQuestion, Leader, WorkspaceInstall
-from bot.store.upsert import insert_ignoring_conflict
 
-# Built once: these run on every request, and building a statement costs more than running it.
-_FIND_ID = select(Leader.id).where(
-    Leader.team_id == bindparam("team_id"), Leader.user_id == bindparam("user_id")
+# Plain SQL (store/driver_sql.py): finding the caller's row runs on nearly every request.
+_FIND_ID = "SELECT id FROM leaders WHERE team_id = {} AND user_id = {}"
+_CREATE = (
+    "INSERT INTO leaders (team_id, user_id, created_at) VALUES ({}, {}, {})"
+    " ON CONFLICT (team_id, user_id) DO NOTHING"
 )
+# Built once: building a statement costs more than running it.
 _LAST_REF = select(Leader.last_question_ref).where(Leader.id == bindparam("leader_id"))
 _REMEMBER_QUESTION = (
     update(Leader)
@@ -24,27 +27,21 @@ _REMEMBER_QUESTION = (
 )
 
 
-def leader_id_for(connection: Connection, team_id: str, user_id: str, now: datetime) -> int:
+def leader_id_for(on: Statements, team_id: str, user_id: str, now: datetime) -> int:
     """The id of this workspace's user, created on first use (safe under concurrent requests)."""
-    found = find_leader_id(connection, team_id, user_id)
+    found = find_leader_id(on, team_id, user_id)
     if found is not None:
         return found
-    insert_ignoring_conflict(
-        connection,
-        Leader.__table__,  # type: ignore[arg-type]
-        {"team_id": team_id, "user_id": user_id, "created_at": now},
-        conflict=("team_id", "user_id"),
-    )
-    found = find_leader_id(connection, team_id, user_id)
+    run(on, (_CREATE, (team_id, user_id, stored_time(on)(now))))
+    found = find_leader_id(on, team_id, user_id)
     assert found is not None, "inserted just now, by us or by a concurrent request"
     return found
 
 
-def find_leader_id(connection: Connection, team_id: str, user_id: str) -> int | None:
+def find_leader_id(on: Statements, team_id: str, user_id: str) -> int | None:
     """The id of this workspace's user, if they have used the bot before."""
-    return connection.execute(
-        _FIND_ID, {"team_id": team_id, "user_id": user_id}
-    ).scalar_one_or_none()
+    rows = fetch(on, _FIND_ID, team_id, user_id)
+    return int(rows[0][0]) if rows else None
 
 
 def last_question_ref(connection: Connection, leader_id: int) -> str | None:

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, lru_cache
-from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
 from bot.domain.question_bank import Question
+from bot.store.driver_sql import Statements, fetch, run, stored_time
 from bot.store.models import QuestionView
 
-# The rotation's statements run on every `/ask-team`, straight on the driver's cursor: building
-# SQLAlchemy rows and results for them cost more than running them (bench/ack.py). `{}` marks
-# a parameter, in the driver's own style (see `_driver_sql`).
+# The rotation's statements run on every `/ask-team`, straight on the driver's cursor
+# (store/driver_sql.py). `{}` marks a parameter.
 
 # The leader's id, the workspace's own questions (oldest first, as the bank lists them) and,
 # unless a habit was asked for, how often the leader was shown each habit: one statement, so
@@ -50,15 +47,13 @@ class RotationStart:
     shown_per_habit: dict[str, int]
 
 
-def rotation_start(
-    connection: Connection, team_id: str, user_id: str, *, per_habit: bool
-) -> RotationStart:
+def rotation_start(on: Statements, team_id: str, user_id: str, *, per_habit: bool) -> RotationStart:
     """The caller's leader id, their workspace's own questions and, with `per_habit`, how many
     times they were shown questions of each habit."""
     if per_habit:
-        rows = _fetch(connection, _START_WITH_HABITS, team_id, user_id, team_id, team_id, user_id)
+        rows = fetch(on, _START_WITH_HABITS, team_id, user_id, team_id, team_id, user_id)
     else:
-        rows = _fetch(connection, _START, team_id, user_id, team_id)
+        rows = fetch(on, _START, team_id, user_id, team_id)
     leader_id: int | None = None
     own: list[tuple[int, str, str]] = []
     totals: dict[str, int] = {}
@@ -77,13 +72,13 @@ _SHOWN_OF_HABIT = _ALL_SHOWN + " AND habit = {}"
 
 
 def times_shown(
-    connection: Connection, leader_id: int, habit: str | None = None
+    on: Statements, leader_id: int, habit: str | None = None
 ) -> list[tuple[str, str, int]]:
     """(habit, question id, times shown) of each question the leader was shown; of `habit`
     only, if given."""
     if habit is None:
-        return _fetch(connection, _ALL_SHOWN, leader_id)
-    return _fetch(connection, _SHOWN_OF_HABIT, leader_id, habit)
+        return fetch(on, _ALL_SHOWN, leader_id)
+    return fetch(on, _SHOWN_OF_HABIT, leader_id, habit)
 
 
 _PER_HABIT = (
@@ -91,9 +86,9 @@ _PER_HABIT = (
 )
 
 
-def shown_per_habit(connection: Connection, leader_id: int) -> dict[str, int]:
+def shown_per_habit(on: Statements, leader_id: int) -> dict[str, int]:
     """How many times the leader was shown questions of each habit (by value)."""
-    return {habit: int(total) for habit, total in _fetch(connection, _PER_HABIT, leader_id)}
+    return {habit: int(total) for habit, total in fetch(on, _PER_HABIT, leader_id)}
 
 
 # Count one more showing and make the question what `/ask-team log` logs against. SQLite runs
@@ -108,44 +103,14 @@ _UPSERT_SHOWN = (
 _REMEMBER = "UPDATE leaders SET last_question_ref = {} WHERE id = {}"
 
 
-def record_shown(connection: Connection, leader_id: int, question: Question, now: datetime) -> None:
+def record_shown(on: Statements, leader_id: int, question: Question, now: datetime) -> None:
     """Count one more showing of `question` and make it what `/ask-team log` logs against."""
-    shown_at = _stored_time(connection.dialect)(now)
-    upsert = (leader_id, question.id, question.habit.value, shown_at)
+    upsert = (leader_id, question.id, question.habit.value, stored_time(on)(now))
     remember = (question.id, leader_id)
-    cursor = connection.connection.cursor()
-    try:
-        if connection.dialect.name == "postgresql":
-            sql = f"WITH shown AS ({_UPSERT_SHOWN}) {_REMEMBER}"
-            cursor.execute(_driver_sql(sql, connection.dialect.paramstyle), upsert + remember)
-        else:
-            cursor.execute(_driver_sql(_UPSERT_SHOWN, connection.dialect.paramstyle), upsert)
-            cursor.execute(_driver_sql(_REMEMBER, connection.dialect.paramstyle), remember)
-    finally:
-        cursor.close()
-
-
-@lru_cache(maxsize=16)
-def _stored_time(dialect: Dialect) -> Any:
-    """How the column stores a time on this dialect (naive UTC; text on SQLite), as SQLAlchemy
-    would bind it."""
-    column_type = QuestionView.__table__.c.last_shown_at.type
-    return column_type.bind_processor(dialect) or (lambda value: value)
-
-
-def _fetch(connection: Connection, sql: str, *params: object) -> list[Any]:
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(_driver_sql(sql, connection.dialect.paramstyle), params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-@cache
-def _driver_sql(sql: str, paramstyle: str) -> str:
-    """`sql` with the driver's placeholder for each `{}`: `?` for SQLite, `%s` for psycopg."""
-    return sql.replace("{}", "?" if paramstyle == "qmark" else "%s")
+    if on.dialect.name == "postgresql":
+        run(on, (f"WITH shown AS ({_UPSERT_SHOWN}) {_REMEMBER}", upsert + remember))
+    else:
+        run(on, (_UPSERT_SHOWN, upsert), (_REMEMBER, remember))
 
 
 def questions_shown_per_habit(session: Session, leader_id: int, since: datetime) -> dict[str, int]:

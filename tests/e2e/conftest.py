@@ -102,7 +102,7 @@ def running_app(
     )
     sender = AfterAckSender(web_client(settings))
     transactions = TransactionCounter()
-    transactions.watch(database.engine)
+    transactions.watch(database)
     server = LocalServer(transactions.wrap(wsgi_app(create_app(settings, deps, sender=sender))))
     yield RunningApp(server.url, deps, clock, settings, sender, transactions)
     server.stop()

@@ -93,3 +93,67 @@ def test_the_leader_row_is_found_once_and_forgotten_with_the_leader(
         assert session.scalar(select(func.count()).select_from(Leader)) == 0
     # Asking again makes the leader anew, rather than writing under the deleted row's id.
     assert ask(ctx, None).question is not None
+
+
+def leaders_kept(db: Database) -> int:
+    with db.transaction(writes=False) as session:
+        return session.scalar(select(func.count()).select_from(Leader)) or 0
+
+
+def test_plain_statements_commit_together_or_not_at_all(ctx: Context, db: Database) -> None:
+    def fails_after_writing() -> None:
+        with ctx.statements() as statements:
+            ctx.ensure_leader_id(statements)
+            raise ValueError("the use case fails after writing")
+
+    with pytest.raises(ValueError, match="after writing"):
+        fails_after_writing()
+    assert leaders_kept(db) == 0
+
+    with ctx.statements() as statements:
+        made = ctx.ensure_leader_id(statements)
+
+    assert leaders_kept(db) == 1
+    with ctx.connection(writes=False) as connection:
+        assert ctx.leader_id(connection) == made
+
+
+def test_plain_statements_inside_a_use_case_join_its_transaction(
+    ctx: Context, db: Database
+) -> None:
+    def fails_after_asking() -> None:
+        with ctx.transaction():
+            add_one(ctx)
+            ask(ctx, None)
+            raise ValueError("the outer use case fails")
+
+    with pytest.raises(ValueError, match="outer"):
+        fails_after_asking()
+
+    assert (questions_kept(db), leaders_kept(db)) == (0, 0), "rolled back as one"
+
+
+def test_no_transaction_opens_inside_plain_statements(ctx: Context, db: Database) -> None:
+    # On SQLite it would wait for ever for the write lock the statements hold.
+    with pytest.raises(NestedWriteError), ctx.statements():
+        add_one(ctx)
+
+    assert questions_kept(db) == 0
+
+
+def test_every_transaction_is_told_to_its_watchers_but_single_reads(db: Database) -> None:
+    began: list[str] = []
+    stop = db.watch_transactions(lambda: began.append("begin"))
+    try:
+        with db.connection(writes=False):
+            pass
+        with db.driver_connection():
+            pass
+        with db.single_read():
+            pass
+    finally:
+        stop()
+    with db.driver_connection():
+        pass
+
+    assert began == ["begin", "begin"]

@@ -116,11 +116,11 @@ def serve_in_oauth_mode(
     deps = Deps(database=db, bank=bank, clock=clock, rng=random.Random(7))
     sender = AfterAckSender(InstalledWorkspaces(settings, WorkspaceInstalls(db, TokenCipher(KEY))))
     transactions = TransactionCounter()
-    transactions.watch(db.engine)
+    transactions.watch(db)
     server = LocalServer(transactions.wrap(wsgi_app(create_app(settings, deps, sender=sender))))
     yield Distributed(server.url, fake_slack, slack_oauth, db, settings, sender, bank, clock)
     server.stop()
-    transactions.unwatch(db.engine)
+    transactions.unwatch()
     assert_one_unit_of_work(transactions.requests)
     sender.wait_idle()
     fake_slack.token_check = None

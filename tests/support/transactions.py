@@ -10,14 +10,11 @@ from __future__ import annotations
 import json
 import threading
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
-
-from bot.store.database import SINGLE_STATEMENTS
+from bot.store.database import Database
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -44,16 +41,18 @@ class Request:
 
 @dataclass
 class TransactionCounter:
-    """Wraps the app, counts `begin`s on `engine` in each request's thread."""
+    """Wraps the app, counts the transactions `database` begins in each request's thread."""
 
     requests: list[Request] = field(default_factory=list)
     _local: threading.local = field(default_factory=threading.local)
+    _stop: Callable[[], None] | None = None
 
-    def watch(self, engine: Engine) -> None:
-        event.listen(engine, "begin", self._on_begin)
+    def watch(self, database: Database) -> None:
+        self._stop = database.watch_transactions(self._on_begin)
 
-    def unwatch(self, engine: Engine) -> None:
-        event.remove(engine, "begin", self._on_begin)
+    def unwatch(self) -> None:
+        if self._stop is not None:
+            self._stop()
 
     def wrap(self, app: WSGIApplication) -> WSGIApplication:
         def counted(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -74,9 +73,7 @@ class TransactionCounter:
         """The requests answered after the first `mark`."""
         return self.requests[mark:]
 
-    def _on_begin(self, connection: Connection) -> None:
-        if connection.get_execution_options().get(SINGLE_STATEMENTS):
-            return  # autocommit single statements (Database.single_read): no transaction
+    def _on_begin(self) -> None:
         count = getattr(self._local, "count", None)
         if count is not None:
             self._local.count = count + 1
