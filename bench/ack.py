@@ -1,10 +1,12 @@
 """How fast /ask-team is acknowledged, next to a bare Bolt app on the same server stack.
 
-Starts, one after the other, under gunicorn (bot/app/server.py: the asyncio worker reading whole
-requests, then a pool of WEB_THREADS threads; WEB_CONCURRENCY workers):
-  1. a bare Bolt app whose only command acks, with Bolt's default listener runner,
-  2. the same bare app with process_before_response=True,
+Starts under gunicorn (bot/app/server.py: the asyncio worker reading whole requests, then a
+pool of WEB_THREADS threads; WEB_CONCURRENCY workers):
+  1. a bare Bolt app whose only command acks, with Bolt's default listener runner, alone;
+  2. the same bare app with process_before_response=True, and
   3. ask-team itself (`ask-team serve`, SQLite), answering /ask-team with a question card,
+     both running, hammered in turns: BENCH_ROUNDS blocks each (5), the first app of a round
+     alternating, so that a machine whose speed drifts during the run slows both alike;
 and posts signed slash commands from CLIENTS concurrent keep-alive connections to each.
 Prints p50/p99 latency and requests per second for each. Usage: python bench/ack.py
 """
@@ -19,6 +21,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -33,6 +37,7 @@ from bot.playground.fake_slack import FakeSlack  # noqa: E402
 SECRET = "bench-signing-secret"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS_PER_CLIENT = int(os.environ.get("BENCH_REQUESTS", "250"))
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "5")))
 WARMUP_PER_CLIENT = 20
 PORT = 3471
 
@@ -42,6 +47,10 @@ class Result:
     name: str
     latencies_ms: list[float]
     seconds: float
+
+    def add(self, block: Result) -> None:
+        self.latencies_ms.extend(block.latencies_ms)
+        self.seconds += block.seconds
 
     def row(self) -> str:
         ordered = sorted(self.latencies_ms)
@@ -75,13 +84,13 @@ def signed_command(
     }
 
 
-def wait_until_up(process: subprocess.Popen[bytes]) -> None:
+def wait_until_up(process: subprocess.Popen[bytes], port: int) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit("server exited before it was ready")
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
                 return
@@ -90,7 +99,7 @@ def wait_until_up(process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("server did not come up")
 
 
-def hammer(name: str) -> Result:
+def hammer(name: str, port: int, requests_per_client: int) -> Result:
     signer = SignatureVerifier(SECRET)
     latencies: list[float] = []
     lock = threading.Lock()
@@ -98,10 +107,10 @@ def hammer(name: str) -> Result:
     failures: list[str] = []
 
     def client(number: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         body, headers = signed_command(signer, f"U0BENCH{number:03d}")
         mine: list[float] = []
-        for index in range(WARMUP_PER_CLIENT + REQUESTS_PER_CLIENT):
+        for index in range(WARMUP_PER_CLIENT + requests_per_client):
             if index == WARMUP_PER_CLIENT:
                 start_gate.wait()
             began = time.perf_counter()
@@ -128,16 +137,39 @@ def hammer(name: str) -> Result:
     return Result(name, latencies, seconds)
 
 
-def run(name: str, command: list[str], env: dict[str, str]) -> Result:
+@contextmanager
+def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+    """An app started with `command`, listening on `port` until the block ends."""
     process = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        env={**env, "PORT": str(port)},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until_up(process)
-        return hammer(name)
+        wait_until_up(process, port)
+        yield
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def in_turns(apps: list[tuple[str, list[str]]], env: dict[str, str]) -> list[Result]:
+    """Each app's results, the apps running at once and hammered one block at a time."""
+    ports = [PORT + 1 + number for number in range(len(apps))]
+    results = [Result(name, [], 0.0) for name, _ in apps]
+    per_block = max(1, REQUESTS_PER_CLIENT // ROUNDS)
+    with ExitStack() as running:
+        for (_, command), port in zip(apps, ports, strict=True):
+            running.enter_context(serving(command, env, port))
+        for round_number in range(ROUNDS):
+            order = list(range(len(apps)))
+            if round_number % 2:
+                order.reverse()
+            for index in order:
+                results[index].add(hammer(results[index].name, ports[index], per_block))
+    return results
 
 
 def main() -> None:
@@ -149,7 +181,6 @@ def main() -> None:
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}"),
-        "PORT": str(PORT),
         "SCHEDULER": "off",
         "LOG_LEVEL": "WARNING",
     }
@@ -157,25 +188,19 @@ def main() -> None:
     env.setdefault("WEB_THREADS", "4")
     python = sys.executable
     backend = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
-    results = [
-        run(
-            "bare Bolt, default runner (ack polled 10 ms)",
-            [python, "bench/bare_app.py", "default"],
-            env,
-        ),
-        run(
-            "bare Bolt, process_before_response",
-            [python, "bench/bare_app.py", "before-response"],
-            env,
-        ),
-        run(f"ask-team /ask-team (question card, {backend})", [python, "-m", "bot", "serve"], env),
-    ]
+    default_runner = "bare Bolt, default runner (ack polled 10 ms)"
+    with serving([python, "bench/bare_app.py", "default"], env, PORT):
+        results = [hammer(default_runner, PORT, REQUESTS_PER_CLIENT)]
+    before_response = [python, "bench/bare_app.py", "before-response"]
+    bare_app = ("bare Bolt, process_before_response", before_response)
+    ask_team = (f"ask-team /ask-team (question card, {backend})", [python, "-m", "bot", "serve"])
+    results += in_turns([bare_app, ask_team], env)
     fake.close()
     total = CLIENTS * REQUESTS_PER_CLIENT
     print(
         f"{CLIENTS} concurrent clients x {REQUESTS_PER_CLIENT} signed /ask-team requests "
-        f"({total} per app), gunicorn asyncio {env['WEB_CONCURRENCY']} workers x "
-        f"{env['WEB_THREADS']} threads, {os.cpu_count()} CPUs"
+        f"({total} per app; the last two in {ROUNDS} turns each), gunicorn asyncio "
+        f"{env['WEB_CONCURRENCY']} workers x {env['WEB_THREADS']} threads, {os.cpu_count()} CPUs"
     )
     print(f"{'app':<44} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>9}")
     for result in results:
