@@ -196,10 +196,11 @@ def main() -> None:
     ask_team = (f"ask-team /ask-team (question card, {backend})", [python, "-m", "bot", "serve"])
     results += in_turns([bare_app, ask_team], env)
     fake.close()
-    total = CLIENTS * REQUESTS_PER_CLIENT
+    in_turns_each = CLIENTS * max(1, REQUESTS_PER_CLIENT // ROUNDS) * ROUNDS
     print(
-        f"{CLIENTS} concurrent clients x {REQUESTS_PER_CLIENT} signed /ask-team requests "
-        f"({total} per app; the last two in {ROUNDS} turns each), gunicorn asyncio "
+        f"{CLIENTS} concurrent clients, signed /ask-team requests: "
+        f"{CLIENTS * REQUESTS_PER_CLIENT} to the first app, {in_turns_each} to each of the last "
+        f"two in {ROUNDS} turns; gunicorn asyncio "
         f"{env['WEB_CONCURRENCY']} workers x {env['WEB_THREADS']} threads, {os.cpu_count()} CPUs"
     )
     print(f"{'app':<44} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>9}")

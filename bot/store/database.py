@@ -67,7 +67,8 @@ class Database:
             writes: self.engine.execution_options(**{_WRITES: writes}) for writes in (True, False)
         }
         self._write_lock: SqliteWriteLock | None = None
-        self._watchers: list[Callable[[], None]] = []
+        # Replaced, never changed in place: a request thread may be going through it.
+        self._watchers: tuple[Callable[[], None], ...] = ()
         if is_sqlite(url):
             event.listen(self.engine, "connect", _tune_sqlite)
             event.listen(self.engine, "begin", _begin_sqlite)
@@ -122,7 +123,9 @@ class Database:
                     raw.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
                 elif not durable:
                     # psycopg begins a transaction with the first statement.
-                    raw.cursor().execute("SET LOCAL synchronous_commit TO OFF")
+                    cursor = raw.cursor()
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                    cursor.close()
                 yield DriverConnection(raw, self.engine.dialect)
                 raw.commit()
             except BaseException as error:
@@ -154,11 +157,12 @@ class Database:
                 on_begin()
 
         event.listen(self.engine, "begin", on_sqlalchemy_begin)
-        self._watchers.append(on_begin)
+        self._watchers = (*self._watchers, on_begin)
 
         def stop() -> None:
-            event.remove(self.engine, "begin", on_sqlalchemy_begin)
-            self._watchers.remove(on_begin)
+            if event.contains(self.engine, "begin", on_sqlalchemy_begin):
+                event.remove(self.engine, "begin", on_sqlalchemy_begin)
+                self._watchers = tuple(w for w in self._watchers if w is not on_begin)
 
         return stop
 

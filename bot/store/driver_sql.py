@@ -61,7 +61,11 @@ _TIME: TypeEngine[datetime] = UTCDateTime()
 
 @lru_cache(maxsize=16)
 def _bind_processor(dialect: Dialect, column_type: TypeEngine[Any]) -> Callable[[Any], Any]:
-    return column_type.bind_processor(dialect) or (lambda value: value)
+    # The dialect's own implementation: on SQLite it writes the text SQLAlchemy writes
+    # ("… 09:00:00.000000"), which the generic type leaves to sqlite3 ("… 09:00:00"), and
+    # times are compared as text there.
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return processor or (lambda value: value)
 
 
 @cache

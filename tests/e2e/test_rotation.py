@@ -13,7 +13,8 @@ from bot.services.deps import Deps
 from bot.services.questions import ask, latest_asked
 from bot.store.custom_questions import add_question
 from bot.store.database import Database
-from bot.store.question_views import rotation_start
+from bot.store.models import Leader
+from bot.store.question_views import questions_shown_per_habit, rotation_start
 from bot.vocabulary.habits import Habit
 from tests.support.harness import Harness
 
@@ -118,3 +119,19 @@ def test_ask_team_is_counted_as_one_transaction(harness: Harness) -> None:
 
     [request] = harness.app.transactions.since(seen)
     assert request.transactions == 1
+
+
+def test_a_showing_on_the_second_counts_from_that_second(db: Database, bank: QuestionBank) -> None:
+    # NOW falls on a whole second: SQLite compares times as text, so the rotation's plain SQL
+    # must store them as SQLAlchemy does, microseconds and all.
+    asked = ask(context(Deps(database=db, bank=bank, rng=random.Random(7))), None)
+
+    with db.connection(writes=False) as connection:
+        start = rotation_start(connection, LEAD.team_id, LEAD.user_id, per_habit=False)
+    leader_id = start.leader_id
+    assert leader_id is not None
+    with db.transaction(writes=False) as session:
+        assert questions_shown_per_habit(session, leader_id, NOW) == {asked.habit.value: 1}
+        leader = session.get(Leader, leader_id)
+        assert leader is not None
+        assert leader.created_at == NOW

@@ -53,6 +53,7 @@ class TransactionCounter:
     def unwatch(self) -> None:
         if self._stop is not None:
             self._stop()
+            self._stop = None
 
     def wrap(self, app: WSGIApplication) -> WSGIApplication:
         def counted(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -115,7 +115,14 @@ def test_builders_render_plain_results_not_rows(module: str) -> None:
 
 
 # What a use case does for a listener: open the transaction, find the caller's leader row.
-USE_CASE_WORK = {"transaction", "connection", "find_leader_id", "leader_id_for"}
+USE_CASE_WORK = {
+    "transaction",
+    "connection",
+    "statements",
+    "driver_connection",
+    "find_leader_id",
+    "leader_id_for",
+}
 
 
 @pytest.mark.parametrize("module", sorted(m for m in ALL if m.startswith("bot.listeners")))

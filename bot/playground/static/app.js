@@ -721,7 +721,11 @@ function go(place) {
 }
 
 async function openHome() {
+  const generation = ui.generation;
   await stateArrived();
+  // Not if they switched user, or left Home, before the page knew who was looking.
+  const stillHome = ui.place.kind === "app" && ui.place.tab === "home";
+  if (generation !== ui.generation || !stillHome) return;
   const answer = await post("/ui/home", { user: ui.user });
   if (!answer.ok) toast(answer.error || "Could not open Home.");
 }
