@@ -15,7 +15,6 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.pool import PoolProxiedConnection
-from sqlalchemy.types import TypeEngine
 
 from bot.store.models import UTCDateTime
 
@@ -53,18 +52,15 @@ def run(on: Statements, *statements: tuple[str, tuple[object, ...]]) -> None:
 def stored_time(on: Statements) -> Callable[[datetime], Any]:
     """How a time column stores a time on this dialect (naive UTC; text on SQLite), as
     SQLAlchemy would bind it."""
-    return _bind_processor(on.dialect, _TIME)
-
-
-_TIME: TypeEngine[datetime] = UTCDateTime()
+    return _time_processor(on.dialect)
 
 
 @lru_cache(maxsize=16)
-def _bind_processor(dialect: Dialect, column_type: TypeEngine[Any]) -> Callable[[Any], Any]:
+def _time_processor(dialect: Dialect) -> Callable[[datetime], Any]:
     # The dialect's own implementation: on SQLite it writes the text SQLAlchemy writes
     # ("… 09:00:00.000000"), which the generic type leaves to sqlite3 ("… 09:00:00"), and
     # times are compared as text there.
-    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    processor = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
     return processor or (lambda value: value)
 
 

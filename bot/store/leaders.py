@@ -18,13 +18,10 @@ _CREATE = (
     "INSERT INTO leaders (team_id, user_id, created_at) VALUES ({}, {}, {})"
     " ON CONFLICT (team_id, user_id) DO NOTHING"
 )
+# What `/ask-team log` logs against; store.question_views.record_shown runs it too.
+REMEMBER_QUESTION = "UPDATE leaders SET last_question_ref = {} WHERE id = {}"
 # Built once: building a statement costs more than running it.
 _LAST_REF = select(Leader.last_question_ref).where(Leader.id == bindparam("leader_id"))
-_REMEMBER_QUESTION = (
-    update(Leader)
-    .where(Leader.id == bindparam("leader_id"))
-    .values(last_question_ref=bindparam("ref"))
-)
 
 
 def leader_id_for(on: Statements, team_id: str, user_id: str, now: datetime) -> int:
@@ -49,9 +46,9 @@ def last_question_ref(connection: Connection, leader_id: int) -> str | None:
     return connection.execute(_LAST_REF, {"leader_id": leader_id}).scalar_one_or_none()
 
 
-def remember_question(connection: Connection, leader_id: int, ref: str) -> None:
+def remember_question(on: Statements, leader_id: int, ref: str) -> None:
     """Make `ref` what `/ask-team log` logs against."""
-    connection.execute(_REMEMBER_QUESTION, {"leader_id": leader_id, "ref": ref})
+    run(on, (REMEMBER_QUESTION, (ref, leader_id)))
 
 
 def leader_zone(session: Session, leader_id: int) -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.question_bank import Question
 from bot.store.driver_sql import Statements, fetch, run, stored_time
+from bot.store.leaders import REMEMBER_QUESTION
 from bot.store.models import QuestionView
 
 # The rotation's statements run on every `/ask-team`, straight on the driver's cursor
@@ -100,7 +101,6 @@ _UPSERT_SHOWN = (
     " ON CONFLICT (leader_id, question_id) DO UPDATE SET"
     " times_shown = question_views.times_shown + 1, last_shown_at = excluded.last_shown_at"
 )
-_REMEMBER = "UPDATE leaders SET last_question_ref = {} WHERE id = {}"
 
 
 def record_shown(on: Statements, leader_id: int, question: Question, now: datetime) -> None:
@@ -108,9 +108,9 @@ def record_shown(on: Statements, leader_id: int, question: Question, now: dateti
     upsert = (leader_id, question.id, question.habit.value, stored_time(on)(now))
     remember = (question.id, leader_id)
     if on.dialect.name == "postgresql":
-        run(on, (f"WITH shown AS ({_UPSERT_SHOWN}) {_REMEMBER}", upsert + remember))
+        run(on, (f"WITH shown AS ({_UPSERT_SHOWN}) {REMEMBER_QUESTION}", upsert + remember))
     else:
-        run(on, (_UPSERT_SHOWN, upsert), (_REMEMBER, remember))
+        run(on, (_UPSERT_SHOWN, upsert), (REMEMBER_QUESTION, remember))
 
 
 def questions_shown_per_habit(session: Session, leader_id: int, since: datetime) -> dict[str, int]:
